@@ -1,0 +1,364 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// DocsBase is where the generated rule documentation lives; a rule's help URI
+// is DocsBase + ID + ".md".
+const DocsBase = "https://github.com/dockguard/dockguard/blob/main/docs/rules/"
+
+// Rule describes one check. IDs are stable: a rule may be retired but its ID
+// is never reused.
+type Rule struct {
+	ID       string
+	Name     string
+	Severity Severity
+	// Frontend says which part of dockguard implements the rule:
+	// "core", "shell", "go", "compose" or "live".
+	Frontend string
+	// Summary is one line, shown by `dockguard rules` and as SARIF shortDescription.
+	Summary string
+	// Rationale says why the pattern crashes or exhausts the daemon.
+	Rationale string
+	// Bad and Good are short examples.
+	Bad, Good string
+	// Alternative is the safe way to do the same job.
+	Alternative string
+	// Tags and Precision feed SARIF's properties.
+	Tags      []string
+	Precision string
+}
+
+// HelpURI is the rule's documentation page.
+func (r *Rule) HelpURI() string { return DocsBase + r.ID + ".md" }
+
+// Catalogue lists every rule, ordered by ID.
+var Catalogue = []*Rule{
+	{
+		ID: "DG001", Name: "parse-error", Severity: SeverityError, Frontend: "core",
+		Summary:     "A file that should be checked could not be parsed.",
+		Rationale:   "A file dockguard cannot parse is a file it cannot vouch for. The rest of the file, and every other file, is still checked where possible, but commands past the error may be missed.",
+		Bad:         "docker rm -f $(docker ps -aq   # unterminated command substitution",
+		Good:        "docker rm $(docker ps -aq --filter status=exited)",
+		Alternative: "Fix the syntax error at the reported position; `bash -n FILE` or `docker compose config` reproduce most of them.",
+		Tags:        []string{"correctness"}, Precision: "very-high",
+	},
+	{
+		ID: "DG002", Name: "unused-suppression", Severity: SeverityWarning, Frontend: "core",
+		Summary:     "An ignore directive matched no finding.",
+		Rationale:   "Stale suppressions hide the next real problem on that line and make reviewers trust exceptions that no longer exist.",
+		Bad:         "docker stop --time 10 web  # dockguard:ignore DG101 -- legacy",
+		Good:        "docker stop --time 10 web",
+		Alternative: "Delete the directive, or move it to the line it was meant for.",
+		Tags:        []string{"maintainability"}, Precision: "very-high",
+	},
+	{
+		ID: "DG003", Name: "malformed-suppression", Severity: SeverityError, Frontend: "core",
+		Summary:     "An ignore directive has no reason or names an unknown rule.",
+		Rationale:   "Every accepted exception must say why, or it cannot be reviewed later. A directive naming an unknown rule suppresses nothing.",
+		Bad:         "docker rm -f ci-db  # dockguard:ignore DG101",
+		Good:        "docker rm -f ci-db  # dockguard:ignore DG101 -- throwaway CI runner, container is already stopped",
+		Alternative: "Write `# dockguard:ignore DG101 -- reason` with a known rule ID and a reason after `--`.",
+		Tags:        []string{"maintainability"}, Precision: "very-high",
+	},
+	{
+		ID: "DG004", Name: "compose-load-error", Severity: SeverityWarning, Frontend: "compose",
+		Summary:     "Docker Compose itself would refuse this project.",
+		Rationale:   "`docker compose up` would fail on this file, so the limits it declares are never applied. dockguard still checks the raw YAML so other services are reported.",
+		Bad:         "services:\n  db:\n    image: postgres:16\n    mem_limit: 512m\n    deploy: {resources: {limits: {memory: 1g}}}",
+		Good:        "services:\n  db:\n    image: postgres:16\n    deploy: {resources: {limits: {memory: 512m}}}",
+		Alternative: "Run `docker compose config` and fix what it reports.",
+		Tags:        []string{"correctness", "compose"}, Precision: "very-high",
+	},
+	{
+		ID: "DG101", Name: "force-remove-container", Severity: SeverityError, Frontend: "shell",
+		Summary:     "Force-removing a container kills it with SIGKILL and removes it in one API call.",
+		Rationale:   "`docker rm -f` on a running container sends SIGKILL and tears down its mounts and network in the same request. Bursts of these requests are the documented way to hang or crash Docker Desktop's engine (docker/for-win#13218, docker/for-mac#7288, moby#37562), and the container gets no chance to flush data.",
+		Bad:         "docker rm -f web",
+		Good:        "docker stop --time 10 web && docker rm web",
+		Alternative: "Stop gracefully first (`docker stop --time N`), then remove (`docker rm`). In Go, call ContainerStop with a timeout, then ContainerRemove without Force.",
+		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
+	},
+	{
+		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell",
+		Summary:     "Force-removing an image untags it even when containers still use it.",
+		Rationale:   "`docker rmi -f` removes tags that running or stopped containers reference, leaving dangling layers that a later prune must scan, and on Podman it also removes the containers using the image.",
+		Bad:         "docker rmi -f app:dev",
+		Good:        "docker rmi app:dev   # fails, as it should, while a container uses it",
+		Alternative: "Remove the containers gracefully first, then the image without -f; or use `docker image prune` with a filter.",
+		Tags:        []string{"reliability", "docker"}, Precision: "high",
+	},
+	{
+		ID: "DG103", Name: "force-remove-volume", Severity: SeverityWarning, Frontend: "shell",
+		Summary:     "`podman volume rm -f` also removes every container using the volume.",
+		Rationale:   "Unlike Docker, where `volume rm -f` only ignores a missing volume, Podman's force removes the containers that use the volume, which kills running workloads and destroys their data.",
+		Bad:         "podman volume rm -f pgdata",
+		Good:        "podman stop --time 10 db && podman rm db && podman volume rm pgdata",
+		Alternative: "Stop and remove the containers gracefully, then remove the volume without -f.",
+		Tags:        []string{"reliability", "podman", "data-loss"}, Precision: "high",
+	},
+	{
+		ID: "DG104", Name: "kill-container", Severity: SeverityWarning, Frontend: "shell",
+		Summary:     "SIGKILL without a graceful stop.",
+		Rationale:   "`docker kill` (default signal KILL) and `docker stop -t 0` skip the application's shutdown: databases lose unflushed writes and the daemon does the teardown work of many containers at once. `docker kill -s HUP` is a reload and is not reported.",
+		Bad:         "docker kill web\ndocker stop -t 0 web",
+		Good:        "docker stop --time 10 web",
+		Alternative: "Use `docker stop --time N` (SIGTERM, then SIGKILL after N seconds).",
+		Tags:        []string{"reliability", "docker"}, Precision: "high",
+	},
+	{
+		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell",
+		Summary:     "Force removal or kill of every container from a listing.",
+		Rationale:   "`docker rm -f $(docker ps -aq)` sends one SIGKILL-and-remove for every container at once. This removal storm is the pattern behind the Docker Desktop crashes that motivated dockguard.",
+		Bad:         "docker rm -f $(docker ps -aq)",
+		Good:        "docker ps -q --filter label=ci | xargs -r -n1 -P3 docker stop --time 10\ndocker container prune -f --filter label=ci",
+		Alternative: "Filter the listing to what you own, stop gracefully with bounded concurrency (at most 3 at a time), then prune or remove without -f.",
+		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
+	},
+	{
+		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell",
+		Summary:     "Docker commands run concurrently beyond the limit.",
+		Rationale:   "Unbounded parallel API calls (xargs -P 0, GNU parallel, `docker … &` in a loop, goroutines per container) overload the engine; at most 3 concurrent operations stopped the crashes.",
+		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop",
+		Good:        "docker ps -q | xargs -P 3 -n1 docker stop --time 10",
+		Alternative: "Bound concurrency to 3 (xargs -P 3, errgroup.SetLimit(3), a semaphore) and space the calls.",
+		Tags:        []string{"reliability", "performance"}, Precision: "high",
+	},
+	{
+		ID: "DG107", Name: "destructive-prune", Severity: SeverityWarning, Frontend: "shell",
+		Summary:     "Cleanup that destroys volume data.",
+		Rationale:   "`docker system prune --volumes`, `docker volume prune` and `docker compose down -v` delete named volumes, which hold databases; in a shared dev or CI machine they delete other projects' data too.",
+		Bad:         "docker compose down -v",
+		Good:        "docker compose down",
+		Alternative: "Prune containers, images and build cache without --volumes; remove the named volumes you own explicitly.",
+		Tags:        []string{"data-loss", "docker"}, Precision: "high",
+	},
+	{
+		ID: "DG201", Name: "compose-no-memory-limit", Severity: SeverityError, Frontend: "compose",
+		Summary:     "A compose service has no memory limit.",
+		Rationale:   "Without `mem_limit` or `deploy.resources.limits.memory` a service may use all of the Docker VM's memory; a few such services together (Postgres, Redis, ClickHouse and apps) push Docker Desktop out of memory. A reservation alone is not a limit.",
+		Bad:         "services:\n  cache:\n    image: redis:7",
+		Good:        "services:\n  cache:\n    image: redis:7\n    deploy:\n      resources:\n        limits: {memory: 256m}\n        reservations: {memory: 128m}",
+		Alternative: "Give every service `deploy.resources.limits.memory` (and a reservation below it).",
+		Tags:        []string{"reliability", "compose", "memory"}, Precision: "very-high",
+	},
+	{
+		ID: "DG202", Name: "compose-reservation-exceeds-limit", Severity: SeverityError, Frontend: "compose",
+		Summary:     "A service reserves more memory than its limit.",
+		Rationale:   "A reservation above the limit can never be honoured; Docker refuses to create the container or the scheduler over-reserves.",
+		Bad:         "deploy: {resources: {limits: {memory: 256m}, reservations: {memory: 512m}}}",
+		Good:        "deploy: {resources: {limits: {memory: 512m}, reservations: {memory: 256m}}}",
+		Alternative: "Keep the reservation at or below the limit.",
+		Tags:        []string{"correctness", "compose", "memory"}, Precision: "very-high",
+	},
+	{
+		ID: "DG203", Name: "compose-memory-budget", Severity: SeverityWarning, Frontend: "compose",
+		Summary:     "The services that start together exceed the memory budget.",
+		Rationale:   "Each limit may be reasonable while their sum (times replicas) exceeds what the Docker VM has; the kernel then OOM-kills whichever container asks next.",
+		Bad:         "six services at 2g each with an 8 GiB budget",
+		Good:        "limits that sum to less than the budget (default 8 GiB, --memory-budget)",
+		Alternative: "Lower limits, reduce replicas, or move optional services into profiles.",
+		Tags:        []string{"reliability", "compose", "memory"}, Precision: "high",
+	},
+	{
+		ID: "DG204", Name: "compose-runtime-memory-above-limit", Severity: SeverityWarning, Frontend: "compose",
+		Summary:     "A runtime's own memory cap is at or above the container limit.",
+		Rationale:   "Redis maxmemory, the JVM heap (-Xmx) or Node's --max-old-space-size set at or above the container limit means the kernel OOM-kills the container before the runtime evicts or collects. Units differ: Redis `1m` is 10^6 bytes, `1mb` is 2^20.",
+		Bad:         "mem_limit: 256m\ncommand: redis-server --maxmemory 256mb",
+		Good:        "mem_limit: 256m\ncommand: redis-server --maxmemory 200mb",
+		Alternative: "Keep the runtime's cap well below the container limit (about 75-80%).",
+		Tags:        []string{"reliability", "compose", "memory"}, Precision: "high",
+	},
+	{
+		ID: "DG205", Name: "compose-unsafe-memory-settings", Severity: SeverityError, Frontend: "compose",
+		Summary:     "Memory settings that defeat the limit.",
+		Rationale:   "`oom_kill_disable: true` without a memory limit lets one container take the host down; `memswap_limit` below the memory limit is invalid (other than -1, unlimited swap).",
+		Bad:         "oom_kill_disable: true",
+		Good:        "mem_limit: 512m\nmemswap_limit: 512m",
+		Alternative: "Always pair oom_kill_disable with a limit, and keep memswap_limit ≥ mem_limit or -1.",
+		Tags:        []string{"reliability", "compose", "memory"}, Precision: "very-high",
+	},
+	{
+		ID: "DG301", Name: "sdk-container-without-memory-limit", Severity: SeverityWarning, Frontend: "go",
+		Summary:     "ContainerCreate without a memory limit.",
+		Rationale:   "Containers created through the SDK with no HostConfig.Resources.Memory are unlimited; test suites that create many of them exhaust the Docker VM.",
+		Bad:         "cli.ContainerCreate(ctx, cfg, nil, nil, nil, name)",
+		Good:        "cli.ContainerCreate(ctx, cfg, &container.HostConfig{Resources: container.Resources{Memory: 256 << 20}}, nil, nil, name)",
+		Alternative: "Set HostConfig.Resources.Memory on every container you create.",
+		Tags:        []string{"reliability", "go", "memory"}, Precision: "high",
+	},
+	{
+		ID: "DG302", Name: "docker-command-without-timeout", Severity: SeverityInfo, Frontend: "go",
+		Summary:     "exec.Command runs docker without a deadline.",
+		Rationale:   "A hung daemon hangs every docker command; without a context the caller waits forever and retries pile up.",
+		Bad:         `exec.Command("docker", "stop", id)`,
+		Good:        `exec.CommandContext(ctx, "docker", "stop", id)`,
+		Alternative: "Use exec.CommandContext with a context that has a deadline.",
+		Tags:        []string{"reliability", "go"}, Precision: "high",
+	},
+	{
+		ID: "DG401", Name: "live-container-no-memory-limit", Severity: SeverityError, Frontend: "live",
+		Summary:     "A running container has no memory limit.",
+		Rationale:   "HostConfig.Memory == 0 means unlimited: the container can take all of the daemon's memory.",
+		Bad:         "docker run -d redis:7",
+		Good:        "docker run -d --memory 256m redis:7",
+		Alternative: "Re-create the container with --memory (or a compose limit).",
+		Tags:        []string{"reliability", "live", "memory"}, Precision: "very-high",
+	},
+	{
+		ID: "DG402", Name: "live-memory-limit-drift", Severity: SeverityWarning, Frontend: "live",
+		Summary:     "A compose container's limit differs from what its compose file declares now.",
+		Rationale:   "The container was created before the limit changed; the file says one thing and the daemon enforces another until the service is re-created.",
+		Bad:         "compose file says 512m, running container has no limit",
+		Good:        "docker compose up -d --force-recreate SERVICE",
+		Alternative: "Re-create the service so the declared limit applies.",
+		Tags:        []string{"reliability", "live", "compose"}, Precision: "high",
+	},
+	{
+		ID: "DG403", Name: "live-oom-or-restart-loop", Severity: SeverityError, Frontend: "live",
+		Summary:     "A container was OOM-killed or is restarting in a loop.",
+		Rationale:   "State.OOMKilled or a RestartCount of 3 or more means the limit is too low for the workload or the workload leaks; each restart costs the daemon work.",
+		Bad:         "RestartCount: 12, OOMKilled: true",
+		Good:        "a limit sized from observed peak usage plus headroom",
+		Alternative: "Raise the limit or fix the leak; cap the runtime (heap, maxmemory) below the limit.",
+		Tags:        []string{"reliability", "live", "memory"}, Precision: "very-high",
+	},
+	{
+		ID: "DG404", Name: "live-stale-exited-containers", Severity: SeverityInfo, Frontend: "live",
+		Summary:     "Containers exited long ago and were never removed.",
+		Rationale:   "Exited containers keep their writable layers and logs on disk and slow every listing the daemon does.",
+		Bad:         "dozens of containers in state exited for days",
+		Good:        "docker container prune --filter until=24h",
+		Alternative: "Run containers with --rm, or prune exited containers regularly.",
+		Tags:        []string{"hygiene", "live"}, Precision: "very-high",
+	},
+	{
+		ID: "DG405", Name: "live-dangling-volumes", Severity: SeverityInfo, Frontend: "live",
+		Summary:     "Volumes that no container uses.",
+		Rationale:   "Dangling volumes hold disk space in the Docker VM; a full VM disk is another way Docker Desktop stops.",
+		Bad:         "docker volume ls -f dangling=true lists old volumes",
+		Good:        "docker volume rm VOLUME (after checking it holds nothing you need)",
+		Alternative: "Remove volumes you own by name; avoid blanket `docker volume prune` on shared machines.",
+		Tags:        []string{"hygiene", "live"}, Precision: "very-high",
+	},
+	{
+		ID: "DG406", Name: "live-reclaimable-build-cache", Severity: SeverityInfo, Frontend: "live",
+		Summary:     "Build cache above the reclaim threshold.",
+		Rationale:   "Build cache grows without bound and fills the Docker VM's disk.",
+		Bad:         "11.85 GB of reclaimable build cache",
+		Good:        "docker builder prune --keep-storage 5GB",
+		Alternative: "Prune build cache regularly, keeping a bounded amount.",
+		Tags:        []string{"hygiene", "live"}, Precision: "very-high",
+	},
+	{
+		ID: "DG407", Name: "live-memory-overcommit", Severity: SeverityError, Frontend: "live",
+		Summary:     "Running containers may use more memory than the daemon has.",
+		Rationale:   "When the sum of limits (and the actual usage of unlimited containers) exceeds MemTotal or the budget, the kernel must OOM-kill something once they all get busy.",
+		Bad:         "limits summing to 12 GiB on an 8 GiB Docker VM",
+		Good:        "limits summing to less than the VM's memory",
+		Alternative: "Lower limits, stop services you don't need, or give the VM more memory.",
+		Tags:        []string{"reliability", "live", "memory"}, Precision: "high",
+	},
+	{
+		ID: "DG408", Name: "live-daemon-unhealthy", Severity: SeverityError, Frontend: "live",
+		Summary:     "The daemon is unreachable, slow, or failing API calls.",
+		Rationale:   "A daemon that fails pings or API calls is already in the state dockguard exists to prevent; checks that depend on it are incomplete.",
+		Bad:         "ping takes seconds; requests time out",
+		Good:        "ping in milliseconds, no API errors",
+		Alternative: "Restart Docker, then find the cause with the static checks (force removals, parallel calls, missing limits).",
+		Tags:        []string{"reliability", "live"}, Precision: "high",
+	},
+}
+
+var byID = func() map[string]*Rule {
+	m := make(map[string]*Rule, len(Catalogue))
+	for _, r := range Catalogue {
+		m[r.ID] = r
+		m[r.Name] = r
+	}
+	return m
+}()
+
+// Lookup finds a rule by ID ("DG101", case-insensitive) or by name
+// ("force-remove-container").
+func Lookup(idOrName string) (*Rule, bool) {
+	r, ok := byID[idOrName]
+	if !ok {
+		r, ok = byID[strings.ToUpper(idOrName)]
+	}
+	return r, ok
+}
+
+// MustLookup is Lookup for rule IDs that are compiled into dockguard.
+// It panics on an unknown ID, which is a programming error, never an input error.
+func MustLookup(id string) *Rule {
+	r, ok := Lookup(id)
+	if !ok {
+		panic(fmt.Sprintf("rules: unknown rule %q", id))
+	}
+	return r
+}
+
+// Suggest returns the known rule IDs or names closest to s, for
+// "did you mean" messages.
+func Suggest(s string) []string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for k := range byID {
+		d := editDistance(strings.ToLower(s), strings.ToLower(k))
+		if d <= 2 {
+			cs = append(cs, cand{k, d})
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].d != cs[j].d {
+			return cs[i].d < cs[j].d
+		}
+		return cs[i].name < cs[j].name
+	})
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Explain renders the rule's full documentation as Markdown. The same text is
+// written to docs/rules/ID.md and printed by `dockguard explain`.
+func (r *Rule) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s %s\n\n", r.ID, r.Name)
+	fmt.Fprintf(&b, "Default severity: **%s**. Checked by: %s.\n\n", r.Severity, r.Frontend)
+	fmt.Fprintf(&b, "%s\n\n", r.Summary)
+	fmt.Fprintf(&b, "## Why\n\n%s\n\n", r.Rationale)
+	fmt.Fprintf(&b, "## Bad\n\n```\n%s\n```\n\n", r.Bad)
+	fmt.Fprintf(&b, "## Good\n\n```\n%s\n```\n\n", r.Good)
+	fmt.Fprintf(&b, "## Instead\n\n%s\n", r.Alternative)
+	return b.String()
+}
