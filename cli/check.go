@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/docker/go-units"
+
+	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/report"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// checkFlags are the flags of `dockguard check`; `report` reuses them.
+type checkFlags struct {
+	format        string
+	failOn        string
+	enable        listFlag
+	disable       listFlag
+	only          listFlag
+	jobs          int
+	noColor       bool
+	version       bool
+	stdinFilename string
+	maxFileSize   string
+	binaries      listFlag
+	parallelLimit int
+	composeFiles  repeatFlag
+	profiles      listFlag
+	memoryBudget  string
+}
+
+func (c *checkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.format, "format", "text", "output format: text or json")
+	fs.StringVar(&c.failOn, "fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
+	fs.Var(&c.enable, "enable", "only report these rules (IDs or names, comma-separated)")
+	fs.Var(&c.disable, "disable", "do not report these rules (IDs or names, comma-separated)")
+	fs.Var(&c.only, "only", "check only these file kinds: shell, makefile, github-workflow, github-action, gitlab-ci, circleci, package-json, go, compose")
+	fs.IntVar(&c.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
+	fs.BoolVar(&c.noColor, "no-color", false, "never colour the text output")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.StringVar(&c.stdinFilename, "stdin-filename", "", "file name to report for `-` (stdin); its name decides how it is read")
+	fs.StringVar(&c.maxFileSize, "max-file-size", "4MiB", "skip files larger than this, with a note")
+	fs.Var(&c.binaries, "binaries", "container CLIs to recognise (default docker,podman,nerdctl)")
+	fs.IntVar(&c.parallelLimit, "parallel-limit", 3, "largest number of concurrent docker commands accepted (DG106)")
+	fs.Var(&c.composeFiles, "compose-file", "load this explicit compose file set, like docker compose -f (repeatable)")
+	fs.Var(&c.profiles, "profile", "compose profiles to budget together (DG203; repeatable)")
+	fs.StringVar(&c.memoryBudget, "memory-budget", "8GiB", "memory budget for compose services that start together (DG203)")
+}
+
+// usageError is a bad flag value: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// options turns the flags into engine options.
+func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) {
+	maxSize, err := units.RAMInBytes(c.maxFileSize)
+	if err != nil || maxSize <= 0 {
+		return nil, &usageError{fmt.Sprintf("--max-file-size %q: want a size such as 4MiB", c.maxFileSize)}
+	}
+	budget, err := units.RAMInBytes(c.memoryBudget)
+	if err != nil || budget <= 0 {
+		return nil, &usageError{fmt.Sprintf("--memory-budget %q: want a size such as 8GiB", c.memoryBudget)}
+	}
+	if c.jobs < 0 {
+		return nil, &usageError{"--jobs must be positive"}
+	}
+	if c.parallelLimit < 1 {
+		return nil, &usageError{"--parallel-limit must be at least 1"}
+	}
+	enabled, err := ruleSelection(c.enable, c.disable)
+	if err != nil {
+		return nil, err
+	}
+	only := map[engine.Kind]bool{}
+	for _, k := range c.only {
+		kind, ok := kindByName(k)
+		if !ok {
+			return nil, &usageError{fmt.Sprintf("--only %q: unknown file kind", k)}
+		}
+		only[kind] = true
+	}
+	o := &engine.Options{
+		Paths:         paths,
+		Stdin:         env.Stdin,
+		StdinFilename: c.stdinFilename,
+		Jobs:          c.jobs,
+		MaxFileSize:   maxSize,
+		Shell:         shell.Config{Binaries: c.binaries, ParallelLimit: c.parallelLimit},
+		Only:          only,
+		Enabled:       enabled,
+	}
+	wireFrontEnds(o, &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget})
+	return o, nil
+}
+
+// frontEndOptions carry the flags that only some front ends read.
+type frontEndOptions struct {
+	composeFiles []string
+	profiles     []string
+	memoryBudget int64
+}
+
+// wireFrontEnds connects the front ends to the engine.
+func wireFrontEnds(o *engine.Options, _ *frontEndOptions) {
+	o.ShellFamily = map[engine.Kind]engine.FileFunc{
+		engine.KindScript: shell.CheckScript,
+	}
+}
+
+func kindByName(name string) (engine.Kind, bool) {
+	for k := engine.KindScript; k <= engine.KindCompose; k++ {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return engine.KindNone, false
+}
+
+// ruleSelection builds the Enabled predicate from --enable/--disable.
+func ruleSelection(enable, disable []string) (func(string) bool, error) {
+	resolve := func(flagName string, names []string) (map[string]bool, error) {
+		set := map[string]bool{}
+		for _, n := range names {
+			r, ok := rules.Lookup(n)
+			if !ok {
+				msg := fmt.Sprintf("--%s: unknown rule %q", flagName, n)
+				if s := rules.Suggest(n); len(s) > 0 {
+					msg += fmt.Sprintf(" (did you mean %s?)", s[0])
+				}
+				return nil, &usageError{msg}
+			}
+			set[r.ID] = true
+		}
+		return set, nil
+	}
+	en, err := resolve("enable", enable)
+	if err != nil {
+		return nil, err
+	}
+	dis, err := resolve("disable", disable)
+	if err != nil {
+		return nil, err
+	}
+	if len(en) == 0 && len(dis) == 0 {
+		return nil, nil
+	}
+	return func(id string) bool {
+		if dis[id] {
+			return false
+		}
+		return len(en) == 0 || en[id]
+	}, nil
+}
+
+func runCheck(env *Env, args []string) int {
+	fs := newFlagSet("check", env.Stderr)
+	var c checkFlags
+	c.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: dockguard check [flags] [PATH...]   (PATH - reads stdin)")
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if c.version {
+		return runVersion(env, nil)
+	}
+	failOn, err := rules.ParseSeverity(c.failOn)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard check: --fail-on: %v\n", err)
+		return ExitUsage
+	}
+	if c.format != "text" && c.format != "json" {
+		fmt.Fprintf(env.Stderr, "dockguard check: unknown --format %q (want text or json)\n", c.format)
+		return ExitUsage
+	}
+	opts, err := c.options(env, paths)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		return ExitUsage
+	}
+	res := engine.Run(context.Background(), opts)
+	run := &report.Run{
+		Tool:         report.Tool{Name: "dockguard", Version: Version()},
+		Findings:     res.Findings,
+		Notes:        res.Notes,
+		Errors:       res.Errors,
+		FilesScanned: res.FilesScanned,
+		Suppressed:   res.Suppressed,
+	}
+	if err := render(env, c.format, run, c.noColor); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard check: write output: %v\n", err)
+		return ExitErrors
+	}
+	return exitCode(run, failOn)
+}
+
+func render(env *Env, format string, run *report.Run, noColor bool) error {
+	switch format {
+	case "json":
+		return report.JSON(env.Stdout, run)
+	default:
+		color := !noColor && env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
+		if err := report.Text(env.Stdout, run, report.TextOptions{Color: color}); err != nil {
+			return err
+		}
+		for _, e := range run.Errors {
+			fmt.Fprintf(env.Stderr, "dockguard: %s\n", joinLoc(e.File, e.Message))
+		}
+		for _, n := range run.Notes {
+			fmt.Fprintf(env.Stderr, "note: %s\n", joinLoc(n.File, n.Message))
+		}
+		fmt.Fprintln(env.Stderr, report.SummaryLine(run))
+		return nil
+	}
+}
+
+func joinLoc(file, msg string) string {
+	if file == "" {
+		return msg
+	}
+	return file + ": " + msg
+}
+
+// exitCode applies the exit-code contract: 3 when an input could not be
+// checked, else 1 when a finding is at or above failOn, else 0.
+func exitCode(run *report.Run, failOn rules.Severity) int {
+	if len(run.Errors) > 0 {
+		return ExitErrors
+	}
+	if failOn == rules.SeverityNone {
+		return ExitOK
+	}
+	for _, f := range run.Findings {
+		if f.Severity >= failOn {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

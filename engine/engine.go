@@ -1,0 +1,655 @@
+// Package engine runs dockguard's static checks: it walks the given paths in
+// parallel, decides which front end reads each file, skips files that cannot
+// produce a finding, and merges every front end's findings into one sorted
+// result.
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// DefaultMaxFileSize is the size above which files are skipped with a note.
+const DefaultMaxFileSize = 4 << 20
+
+// BatchFunc checks files of one kind that must be read together (Go
+// packages, compose projects). The paths are display paths (see DisplayPath).
+type BatchFunc func(ctx context.Context, files []string) rules.Result
+
+// SourceFunc checks one file whose contents are already in memory (stdin).
+type SourceFunc func(ctx context.Context, file string, src []byte) rules.Result
+
+// FileFunc checks one shell-family file.
+type FileFunc func(file string, src []byte, cfg *shell.Config) []rules.Finding
+
+// Options configure a run.
+type Options struct {
+	// Paths are files or directories; empty means ".". "-" reads Stdin.
+	Paths []string
+	// Stdin and StdinFilename serve the "-" path; the kind comes from the name.
+	Stdin         io.Reader
+	StdinFilename string
+	// Jobs is the number of parallel workers (default GOMAXPROCS).
+	Jobs int
+	// MaxFileSize skips larger files with a note (default DefaultMaxFileSize).
+	MaxFileSize int64
+	// Shell configures the shell front end; its Binaries also drive the
+	// byte prefilter.
+	Shell shell.Config
+	// ShellFamily maps shell-family kinds to their checker.
+	ShellFamily map[Kind]FileFunc
+	// Go and Compose check the collected files of their kind; nil disables
+	// that front end. GoSource and ComposeSource serve stdin.
+	Go, Compose             BatchFunc
+	GoSource, ComposeSource SourceFunc
+	// Only restricts the run to these kinds when non-empty.
+	Only map[Kind]bool
+	// Exclude drops files whose display path matches (see Options.Excluded).
+	Excluded func(displayPath string) bool
+	// Enabled reports whether a rule's findings are kept; nil keeps all.
+	Enabled func(ruleID string) bool
+	// Filter post-processes every file's findings with access to the file's
+	// source (suppression directives); nil keeps them as they are. It returns
+	// the findings to keep and how many were suppressed.
+	Filter func(file string, src []byte, fs []rules.Finding) ([]rules.Finding, int)
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	rules.Result
+	FilesScanned int
+	Suppressed   int
+}
+
+// Run checks opts.Paths. It returns an error only for problems with the run
+// as a whole; problems with single inputs are in Result.Errors.
+func Run(ctx context.Context, opts *Options) *Result {
+	r := &runner{opts: opts, res: &Result{}}
+	r.run(ctx)
+	r.finish()
+	return r.res
+}
+
+type runner struct {
+	opts *Options
+	cwd  string
+
+	mu      sync.Mutex
+	res     *Result
+	goFiles []string
+	compose []string
+}
+
+type fileJob struct {
+	abs, display string
+	kind         Kind
+	needHead     bool
+	explicit     bool
+}
+
+func (r *runner) jobs() int {
+	if r.opts.Jobs > 0 {
+		return r.opts.Jobs
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (r *runner) run(ctx context.Context) {
+	r.cwd, _ = os.Getwd()
+	if abs, err := filepath.EvalSymlinks(r.cwd); err == nil {
+		r.cwd = abs
+	}
+	paths := r.opts.Paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	files := make(chan fileJob, 256)
+	var workers sync.WaitGroup
+	for range r.jobs() {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for j := range files {
+				r.scanFile(ctx, j)
+			}
+		}()
+	}
+	for _, p := range paths {
+		if p == "-" {
+			r.scanStdin(ctx)
+			continue
+		}
+		r.walkRoot(p, files)
+	}
+	close(files)
+	workers.Wait()
+
+	if len(r.goFiles) > 0 && r.opts.Go != nil {
+		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles))
+	}
+	if len(r.compose) > 0 && r.opts.Compose != nil {
+		r.merge(safeBatch(ctx, "compose projects", r.opts.Compose, r.compose))
+	}
+}
+
+// DisplayPath turns an absolute path into the path findings report: relative
+// to cwd when the file lies under it, otherwise absolute.
+func DisplayPath(cwd, abs string) string {
+	if cwd != "" {
+		if abs == cwd {
+			return "."
+		}
+		prefix := cwd
+		if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+			prefix += string(filepath.Separator)
+		}
+		if strings.HasPrefix(abs, prefix) {
+			return filepath.ToSlash(abs[len(prefix):])
+		}
+	}
+	return abs
+}
+
+func (r *runner) walkRoot(p string, files chan<- fileJob) {
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		r.addError(p, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		r.addError(p, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return
+	}
+	if !st.IsDir() {
+		kind, needHead := ClassifyName(abs)
+		files <- fileJob{abs: abs, display: DisplayPath(r.cwd, abs), kind: kind, needHead: needHead, explicit: true}
+		return
+	}
+	w := &walker{r: r, root: abs, files: files, sem: make(chan struct{}, r.jobs())}
+	w.wg.Add(1)
+	w.walk(abs, rootIgnorer(abs))
+	w.wg.Wait()
+}
+
+type walker struct {
+	r     *runner
+	root  string
+	files chan<- fileJob
+	sem   chan struct{}
+	wg    sync.WaitGroup
+}
+
+// walk lists dir and queues its files; subdirectories are walked on another
+// goroutine when a slot is free, otherwise inline, so the walk is parallel
+// without unbounded goroutines.
+func (w *walker) walk(dir string, ig *ignorer) {
+	defer w.wg.Done()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		w.r.addError(DisplayPath(w.r.cwd, dir), fmt.Sprintf("cannot read directory: %v", unwrapPathError(err)))
+		if len(entries) == 0 {
+			return
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(dir, name)
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			w.symlink(path, ig)
+			continue
+		}
+		if typ.IsDir() {
+			if skipDirs[name] || ig.ignored(path, true) {
+				continue
+			}
+			sub := ig.descend(path)
+			if w.excluded(path) {
+				continue
+			}
+			w.wg.Add(1)
+			select {
+			case w.sem <- struct{}{}:
+				go func() {
+					defer func() { <-w.sem }()
+					w.walk(path, sub)
+				}()
+			default:
+				w.walk(path, sub)
+			}
+			continue
+		}
+		if !typ.IsRegular() {
+			continue
+		}
+		w.queue(path, path, ig)
+	}
+}
+
+func (w *walker) excluded(path string) bool {
+	return w.r.opts.Excluded != nil && w.r.opts.Excluded(DisplayPath(w.r.cwd, path))
+}
+
+// queue sends a file to the workers when its name can hold something we check.
+func (w *walker) queue(path, target string, ig *ignorer) {
+	kind, needHead := ClassifyName(path)
+	if kind == KindNone && !needHead {
+		return
+	}
+	if !w.r.kindWanted(kind, needHead) || ig.ignored(path, false) || w.excluded(path) {
+		return
+	}
+	w.files <- fileJob{abs: target, display: DisplayPath(w.r.cwd, path), kind: kind, needHead: needHead}
+}
+
+// symlink follows a link to a file inside the root; links to directories
+// and links leaving the root are not followed.
+func (w *walker) symlink(path string, ig *ignorer) {
+	if ig.ignored(path, false) {
+		return
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		kind, needHead := ClassifyName(path)
+		if kind != KindNone || needHead {
+			w.r.addNote(DisplayPath(w.r.cwd, path), fmt.Sprintf("skipped: broken symbolic link: %v", unwrapPathError(err)))
+		}
+		return
+	}
+	if target != w.root && !strings.HasPrefix(target, w.root+string(filepath.Separator)) {
+		return
+	}
+	st, err := os.Stat(target)
+	if err != nil || !st.Mode().IsRegular() {
+		return
+	}
+	w.queue(path, target, ig)
+}
+
+func (r *runner) kindWanted(k Kind, needHead bool) bool {
+	if len(r.opts.Only) == 0 {
+		return true
+	}
+	if needHead {
+		return r.opts.Only[KindScript]
+	}
+	return r.opts.Only[k]
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (r *runner) maxSize() int64 {
+	if r.opts.MaxFileSize > 0 {
+		return r.opts.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+func (r *runner) scanFile(ctx context.Context, j fileJob) {
+	if j.needHead {
+		kind, ok := r.sniff(j)
+		if !ok {
+			return
+		}
+		j.kind = kind
+	}
+	if j.kind == KindNone {
+		if j.explicit {
+			r.addNote(j.display, "skipped: not a kind of file dockguard checks")
+		}
+		return
+	}
+	src, ok := r.read(j)
+	if !ok {
+		return
+	}
+	r.scanSource(ctx, j.display, j.kind, src)
+}
+
+// sniff reads the first line of an extension-less file for a shebang.
+func (r *runner) sniff(j fileJob) (Kind, bool) {
+	f, err := os.Open(j.abs)
+	if err != nil {
+		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return KindNone, false
+	}
+	defer f.Close()
+	var head [256]byte
+	n, _ := io.ReadFull(f, head[:])
+	if ShebangIsShell(head[:n]) {
+		return KindScript, true
+	}
+	if j.explicit {
+		r.addNote(j.display, "skipped: not a kind of file dockguard checks")
+	}
+	return KindNone, false
+}
+
+// read loads a file, skipping oversized and binary files with a note.
+func (r *runner) read(j fileJob) ([]byte, bool) {
+	f, err := os.Open(j.abs)
+	if err != nil {
+		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return nil, false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return nil, false
+	}
+	if limit := r.maxSize(); st.Size() > limit {
+		r.addNote(j.display, fmt.Sprintf("skipped: %s is over the %s limit", humanSize(st.Size()), humanSize(limit)))
+		return nil, false
+	}
+	src := make([]byte, 0, st.Size()+1)
+	buf := bytes.NewBuffer(src)
+	if _, err := buf.ReadFrom(io.LimitReader(f, r.maxSize()+1)); err != nil {
+		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		return nil, false
+	}
+	src = buf.Bytes()
+	if int64(len(src)) > r.maxSize() {
+		r.addNote(j.display, fmt.Sprintf("skipped: over the %s limit", humanSize(r.maxSize())))
+		return nil, false
+	}
+	return src, true
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.4g GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.4g MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.4g KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// isBinary reports a NUL byte in the first 8 KiB, as git and grep decide.
+func isBinary(src []byte) bool {
+	head := src
+	if len(head) > 8<<10 {
+		head = head[:8<<10]
+	}
+	return bytes.IndexByte(head, 0) >= 0
+}
+
+// mentions is the byte prefilter: a shell-family or Go file that names no
+// configured binary and carries no dockguard directive cannot produce a
+// finding, so it is not parsed.
+func (r *runner) mentions(src []byte, extra ...string) bool {
+	if bytes.Contains(src, []byte("dockguard:")) {
+		return true
+	}
+	for _, b := range r.binaries() {
+		if bytes.Contains(src, []byte(b)) {
+			return true
+		}
+	}
+	for _, s := range extra {
+		if bytes.Contains(src, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) binaries() []string {
+	if len(r.opts.Shell.Binaries) > 0 {
+		return r.opts.Shell.Binaries
+	}
+	return []string{"docker", "podman", "nerdctl"}
+}
+
+// goPrefilter lists what else makes a Go file worth type-checking.
+var goPrefilter = []string{"os/exec", "moby/moby"}
+
+func (r *runner) scanSource(ctx context.Context, display string, kind Kind, src []byte) {
+	r.mu.Lock()
+	r.res.FilesScanned++
+	r.mu.Unlock()
+	if isBinary(src) {
+		r.addNote(display, "skipped: binary file")
+		return
+	}
+	switch {
+	case kind == KindGo:
+		if r.mentions(src, goPrefilter...) {
+			r.mu.Lock()
+			r.goFiles = append(r.goFiles, display)
+			r.mu.Unlock()
+		}
+	case kind == KindCompose:
+		r.mu.Lock()
+		r.compose = append(r.compose, display)
+		r.mu.Unlock()
+	case kind.IsShellFamily():
+		if !r.mentions(src) {
+			return
+		}
+		check := r.opts.ShellFamily[kind]
+		if check == nil {
+			return
+		}
+		fs, err := safeFile(check, display, src, &r.opts.Shell)
+		if err != nil {
+			r.addError(display, err.Error())
+			return
+		}
+		r.mergeFile(display, src, fs)
+	}
+}
+
+func (r *runner) scanStdin(ctx context.Context) {
+	name := r.opts.StdinFilename
+	if name == "" {
+		name = "<stdin>"
+	}
+	if r.opts.Stdin == nil {
+		r.addError(name, "no standard input")
+		return
+	}
+	src, err := io.ReadAll(io.LimitReader(r.opts.Stdin, r.maxSize()+1))
+	if err != nil {
+		r.addError(name, fmt.Sprintf("cannot read standard input: %v", err))
+		return
+	}
+	if int64(len(src)) > r.maxSize() {
+		r.addNote(name, fmt.Sprintf("skipped: over the %s limit", humanSize(r.maxSize())))
+		return
+	}
+	kind, needHead := ClassifyName(name)
+	if r.opts.StdinFilename == "" || (kind == KindNone && needHead) {
+		// Editors without a file name get shell, as ShellCheck assumes.
+		kind = KindScript
+	}
+	switch kind {
+	case KindGo:
+		if r.opts.GoSource != nil {
+			r.mu.Lock()
+			r.res.FilesScanned++
+			r.mu.Unlock()
+			r.merge(safeSource(ctx, r.opts.GoSource, name, src))
+		}
+	case KindCompose:
+		if r.opts.ComposeSource != nil {
+			r.mu.Lock()
+			r.res.FilesScanned++
+			r.mu.Unlock()
+			r.merge(safeSource(ctx, r.opts.ComposeSource, name, src))
+		}
+	default:
+		r.scanSource(ctx, name, kind, src)
+	}
+}
+
+func safeFile(check FileFunc, file string, src []byte, cfg *shell.Config) (fs []rules.Finding, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error while checking (please report): %v", p)
+		}
+	}()
+	return check(file, src, cfg), nil
+}
+
+func safeBatch(ctx context.Context, what string, f BatchFunc, files []string) (res rules.Result) {
+	sort.Strings(files)
+	defer func() {
+		if p := recover(); p != nil {
+			res = rules.Result{Errors: []rules.Note{{Message: fmt.Sprintf("internal error while checking %s (please report): %v", what, p)}}}
+		}
+	}()
+	return f(ctx, files)
+}
+
+func safeSource(ctx context.Context, f SourceFunc, file string, src []byte) (res rules.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = rules.Result{Errors: []rules.Note{{File: file, Message: fmt.Sprintf("internal error while checking (please report): %v", p)}}}
+		}
+	}()
+	return f(ctx, file, src)
+}
+
+func (r *runner) addError(file, msg string) {
+	r.mu.Lock()
+	r.res.Errors = append(r.res.Errors, rules.Note{File: file, Message: msg})
+	r.mu.Unlock()
+}
+
+func (r *runner) addNote(file, msg string) {
+	r.mu.Lock()
+	r.res.Notes = append(r.res.Notes, rules.Note{File: file, Message: msg})
+	r.mu.Unlock()
+}
+
+// mergeFile adds one file's findings after rule selection and the
+// per-file filter (suppressions).
+func (r *runner) mergeFile(file string, src []byte, fs []rules.Finding) {
+	fs = r.enabled(fs)
+	suppressed := 0
+	if r.opts.Filter != nil {
+		fs, suppressed = r.opts.Filter(file, src, fs)
+	}
+	r.mu.Lock()
+	r.res.Findings = append(r.res.Findings, fs...)
+	r.res.Suppressed += suppressed
+	r.mu.Unlock()
+}
+
+func (r *runner) merge(res rules.Result) {
+	if r.opts.Filter != nil {
+		// Batch front ends report across files; filter each file's share
+		// with that file's source.
+		byFile := map[string][]rules.Finding{}
+		var order []string
+		for _, f := range r.enabled(res.Findings) {
+			if _, ok := byFile[f.File]; !ok {
+				order = append(order, f.File)
+			}
+			byFile[f.File] = append(byFile[f.File], f)
+		}
+		res.Findings = nil
+		for _, file := range order {
+			src, _ := os.ReadFile(file)
+			kept, n := r.opts.Filter(file, src, byFile[file])
+			res.Findings = append(res.Findings, kept...)
+			r.mu.Lock()
+			r.res.Suppressed += n
+			r.mu.Unlock()
+		}
+	} else {
+		res.Findings = r.enabled(res.Findings)
+	}
+	r.mu.Lock()
+	r.res.Merge(res)
+	r.mu.Unlock()
+}
+
+func (r *runner) enabled(fs []rules.Finding) []rules.Finding {
+	if r.opts.Enabled == nil {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if r.opts.Enabled(f.Rule) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// finish sorts everything and drops exact duplicates, so output is
+// deterministic whatever the worker interleaving.
+func (r *runner) finish() {
+	fs := r.res.Findings
+	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := out[len(out)-1]
+			if p.Rule == f.Rule && p.File == f.File && p.Start == f.Start && p.End == f.End && p.Line == f.Line && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	r.res.Findings = out
+	sortNotes(r.res.Notes)
+	sortNotes(r.res.Errors)
+}
+
+// Less orders findings by file, line, column, rule, then end position.
+func Less(a, b *rules.Finding) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	if a.EndLine != b.EndLine {
+		return a.EndLine < b.EndLine
+	}
+	return a.EndColumn < b.EndColumn
+}
+
+func sortNotes(ns []rules.Note) {
+	sort.SliceStable(ns, func(i, j int) bool {
+		if ns[i].File != ns[j].File {
+			return ns[i].File < ns[j].File
+		}
+		return ns[i].Message < ns[j].Message
+	})
+}

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+)
+
+// Kind says which front end reads a file.
+type Kind int
+
+// File kinds, by front end.
+const (
+	KindNone Kind = iota
+	KindScript
+	KindMakefile
+	KindGitHubWorkflow
+	KindGitHubAction
+	KindGitLabCI
+	KindCircleCI
+	KindPackageJSON
+	KindGo
+	KindCompose
+)
+
+var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose"}
+
+// String names the kind as --only and notes spell it.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// IsShellFamily reports whether the kind is shell code or carries shell code
+// (Makefile recipes, CI steps, package.json scripts).
+func (k Kind) IsShellFamily() bool { return k >= KindScript && k <= KindPackageJSON }
+
+// ClassifyName decides a file's kind from its path alone. It returns KindNone
+// with needHead=true when only the first line (a shebang) can tell.
+func ClassifyName(path string) (k Kind, needHead bool) {
+	base := filepath.Base(path)
+	lower := strings.ToLower(base)
+	ext := filepath.Ext(lower)
+	switch ext {
+	case ".sh", ".bash", ".bats", ".ksh", ".zsh":
+		return KindScript, false
+	case ".go":
+		return KindGo, false
+	case ".mk":
+		return KindMakefile, false
+	case ".yml", ".yaml":
+		dir := filepath.ToSlash(filepath.Dir(path))
+		switch {
+		case strings.HasSuffix(dir, ".github/workflows") || dir == ".github/workflows":
+			return KindGitHubWorkflow, false
+		case lower == "action.yml" || lower == "action.yaml":
+			return KindGitHubAction, false
+		case lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml":
+			return KindGitLabCI, false
+		case (lower == "config.yml" || lower == "config.yaml") && (strings.HasSuffix(dir, "/.circleci") || dir == ".circleci"):
+			return KindCircleCI, false
+		case strings.Contains(lower, "compose"):
+			return KindCompose, false
+		}
+		return KindNone, false
+	case ".json":
+		if lower == "package.json" {
+			return KindPackageJSON, false
+		}
+		return KindNone, false
+	}
+	switch base {
+	case "Makefile", "makefile", "GNUmakefile":
+		return KindMakefile, false
+	}
+	if ext == "" || strings.HasPrefix(lower, ".") && strings.Count(lower, ".") == 1 {
+		return KindNone, true
+	}
+	return KindNone, false
+}
+
+var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "ksh": true, "mksh": true, "zsh": true, "ash": true, "bats": true}
+
+// ShebangIsShell reports whether src starts with a shebang that runs a shell,
+// resolving `#!/usr/bin/env [-S] NAME` (so `env python3` is not shell).
+func ShebangIsShell(src []byte) bool {
+	if !bytes.HasPrefix(src, []byte("#!")) {
+		return false
+	}
+	line := src[2:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	fields := strings.Fields(string(line))
+	if len(fields) == 0 {
+		return false
+	}
+	prog := filepath.Base(fields[0])
+	if prog == "env" {
+		rest := fields[1:]
+		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+			rest = rest[1:]
+		}
+		for len(rest) > 0 && strings.Contains(rest[0], "=") {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			return false
+		}
+		prog = filepath.Base(rest[0])
+	}
+	return shells[prog]
+}
