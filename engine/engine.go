@@ -331,7 +331,7 @@ func (r *runner) scanFile(ctx context.Context, j fileJob) {
 
 // sniff reads the first line of an extension-less file for a shebang.
 func (r *runner) sniff(j fileJob) (Kind, bool) {
-	f, err := os.Open(j.abs)
+	f, err := openFile(j.abs)
 	if err != nil {
 		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
 		return KindNone, false
@@ -350,7 +350,7 @@ func (r *runner) sniff(j fileJob) (Kind, bool) {
 
 // read loads a file, skipping oversized and binary files with a note.
 func (r *runner) read(j fileJob) ([]byte, bool) {
-	f, err := os.Open(j.abs)
+	f, err := openFile(j.abs)
 	if err != nil {
 		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
 		return nil, false
@@ -653,3 +653,7 @@ func sortNotes(ns []rules.Note) {
 		return ns[i].Message < ns[j].Message
 	})
 }
+
+// openFile is os.Open; tests replace it to inject read failures that a
+// root-run test cannot otherwise produce.
+var openFile = os.Open

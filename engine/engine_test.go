@@ -1,0 +1,332 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// fakeShell reports one DG101 finding per line containing "docker rm -f",
+// so engine behaviour is tested independently of the real shell front end.
+func fakeShell(file string, src []byte, _ *shell.Config) []rules.Finding {
+	var out []rules.Finding
+	off := 0
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		if i := bytes.Index(line, []byte("docker rm -f")); i >= 0 {
+			if bytes.Contains(line, []byte("PANIC")) {
+				panic("boom")
+			}
+			out = append(out, rules.New(rules.MustLookup("DG101"), file, src, off+i, off+i+12, "force"))
+		}
+		off += len(line)
+	}
+	return out
+}
+
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func chdir(t *testing.T, dir string) {
+	t.Helper()
+	t.Chdir(dir)
+}
+
+func run(t *testing.T, opts *Options) *Result {
+	t.Helper()
+	if opts.ShellFamily == nil {
+		opts.ShellFamily = map[Kind]FileFunc{KindScript: fakeShell, KindMakefile: fakeShell}
+	}
+	return Run(context.Background(), opts)
+}
+
+func files(fs []rules.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.File)
+	}
+	return out
+}
+
+func TestWalkSkipsIgnoredAndVendored(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		".git/hooks/pre-commit.sh":    "docker rm -f a\n",
+		"vendor/x/a.sh":               "docker rm -f a\n",
+		"node_modules/y/b.sh":         "docker rm -f a\n",
+		".gitignore":                  "build/\n*.gen.sh\n",
+		"build/c.sh":                  "docker rm -f a\n",
+		"scripts/d.gen.sh":            "docker rm -f a\n",
+		"scripts/e.sh":                "docker rm -f a\n",
+		"sub/.gitignore":              "skip.sh\n!keep.gen.sh\n",
+		"sub/skip.sh":                 "docker rm -f a\n",
+		"sub/keep.gen.sh":             "docker rm -f a\n",
+		"sub/deeper/skip.sh":          "docker rm -f a\n",
+		"tools/run":                   "#!/usr/bin/env bash\ndocker rm -f a\n",
+		"tools/py":                    "#!/usr/bin/env python3\n# docker rm -f a\n",
+		"README.md":                   "docker rm -f a\n",
+		"Makefile":                    "clean:\n\tdocker rm -f a\n",
+		"scripts/no-docker-here.sh":   "echo hi\n",
+		"scripts/deep/er/nested.bash": "docker rm -f a\n",
+	})
+	chdir(t, root)
+	res := run(t, &Options{})
+	got := strings.Join(files(res.Findings), " ")
+	want := "Makefile scripts/deep/er/nested.bash scripts/e.sh sub/keep.gen.sh tools/run"
+	if got != want {
+		t.Errorf("files with findings:\n got %s\nwant %s", got, want)
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("unexpected errors: %v", res.Errors)
+	}
+}
+
+func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
+	root := t.TempDir()
+	big := strings.Repeat("echo padding line\n", 10<<20/18+1) + "docker rm -f a\n"
+	write(t, root, map[string]string{
+		"bin.sh":     "docker rm -f a\x00\x01\x02",
+		"big.sh":     big,
+		"latin1.sh":  "echo \xe9\xe8\xff\ndocker rm -f a\n",
+		"panic.sh":   "docker rm -f PANIC\n",
+		"secret.sh":  "docker rm -f a\n",
+		"ok/good.sh": "docker rm -f a\n",
+	})
+	if err := os.Symlink("loop2", filepath.Join(root, "loop1.sh")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("loop1.sh", filepath.Join(root, "loop2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(root, filepath.Join(root, "ok", "dirloop")); err != nil {
+		t.Fatal(err)
+	}
+	outside := t.TempDir()
+	write(t, outside, map[string]string{"out.sh": "docker rm -f a\n"})
+	if err := os.Symlink(filepath.Join(outside, "out.sh"), filepath.Join(root, "out.sh")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("ok/good.sh", filepath.Join(root, "alias.sh")); err != nil {
+		t.Fatal(err)
+	}
+	chdir(t, root)
+	old := openFile
+	openFile = func(name string) (*os.File, error) {
+		if filepath.Base(name) == "secret.sh" {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+		}
+		return old(name)
+	}
+	defer func() { openFile = old }()
+
+	res := run(t, &Options{})
+	if got, want := strings.Join(files(res.Findings), " "), "alias.sh latin1.sh ok/good.sh"; got != want {
+		t.Errorf("findings in %q, want %q", got, want)
+	}
+	msgs := map[string]string{}
+	for _, n := range res.Notes {
+		msgs[n.File] = "note: " + n.Message
+	}
+	for _, e := range res.Errors {
+		msgs[e.File] = "error: " + e.Message
+	}
+	for file, want := range map[string]string{
+		"bin.sh":    "note: skipped: binary file",
+		"big.sh":    "note: skipped: 10 MiB is over the 4 MiB limit",
+		"loop1.sh":  "note: skipped: broken symbolic link",
+		"panic.sh":  "error: internal error while checking (please report): boom",
+		"secret.sh": "error: cannot read: permission denied",
+	} {
+		if !strings.HasPrefix(msgs[file], want) {
+			t.Errorf("%s: got %q, want prefix %q", file, msgs[file], want)
+		}
+	}
+}
+
+func TestPrefilterSkipsFilesWithoutBinaries(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"a.sh": "docker rm -f a\n",
+		"b.sh": "podman ps\n",
+		"c.sh": "echo nothing\n",
+		"d.sh": "# dockguard:ignore-file DG101 -- x\n",
+	})
+	chdir(t, root)
+	var seen []string
+	spy := func(file string, src []byte, cfg *shell.Config) []rules.Finding {
+		seen = append(seen, file)
+		return nil
+	}
+	run(t, &Options{Jobs: 1, ShellFamily: map[Kind]FileFunc{KindScript: spy}})
+	if got := strings.Join(sortedCopy(seen), " "); got != "a.sh b.sh d.sh" {
+		t.Errorf("parsed %q, want a.sh b.sh d.sh", got)
+	}
+	seen = nil
+	run(t, &Options{Jobs: 1, Shell: shell.Config{Binaries: []string{"nerdctl"}}, ShellFamily: map[Kind]FileFunc{KindScript: spy}})
+	if got := strings.Join(sortedCopy(seen), " "); got != "d.sh" {
+		t.Errorf("with binaries=nerdctl parsed %q, want d.sh", got)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestBatchFrontEndsGetTheirFiles(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"main.go":                        "package main\nimport \"os/exec\"\n",
+		"util.go":                        "package main\n",
+		"sdk.go":                         "package main\nimport _ \"github.com/moby/moby/client\"\n",
+		"compose.yaml":                   "services: {}\n",
+		"deploy/docker-compose.prod.yml": "services: {}\n",
+		"k8s/deployment.yaml":            "kind: Deployment\n",
+	})
+	chdir(t, root)
+	var gotGo, gotCompose []string
+	res := run(t, &Options{
+		Go: func(_ context.Context, fs []string) rules.Result {
+			gotGo = fs
+			return rules.Result{Errors: []rules.Note{{File: "x.go", Message: "could not type-check"}}}
+		},
+		Compose: func(_ context.Context, fs []string) rules.Result {
+			gotCompose = fs
+			return rules.Result{Findings: []rules.Finding{{Rule: "DG201", File: "compose.yaml", Line: 1}}}
+		},
+	})
+	if strings.Join(gotGo, " ") != "main.go sdk.go" {
+		t.Errorf("Go files %v", gotGo)
+	}
+	if strings.Join(gotCompose, " ") != "compose.yaml deploy/docker-compose.prod.yml" {
+		t.Errorf("compose files %v", gotCompose)
+	}
+	if len(res.Findings) != 1 || len(res.Errors) != 1 || res.FilesScanned != 5 {
+		t.Errorf("result %+v", res)
+	}
+}
+
+func TestExplicitFilesAndMissingPaths(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"x/run.sh": "docker rm -f a\n", "notes.txt": "docker rm -f a\n"})
+	chdir(t, filepath.Join(root, "x"))
+	res := run(t, &Options{Paths: []string{"run.sh", "../notes.txt", "missing.sh"}})
+	if len(res.Findings) != 1 || res.Findings[0].File != "run.sh" {
+		t.Errorf("findings %+v", res.Findings)
+	}
+	if len(res.Errors) != 1 || res.Errors[0].File != "missing.sh" || !strings.Contains(res.Errors[0].Message, "no such file") {
+		t.Errorf("errors %+v", res.Errors)
+	}
+	if len(res.Notes) != 1 || res.Notes[0].File != filepath.Join(root, "notes.txt") {
+		t.Errorf("notes %+v (outside cwd must be absolute)", res.Notes)
+	}
+}
+
+func TestStdin(t *testing.T) {
+	res := run(t, &Options{Paths: []string{"-"}, Stdin: strings.NewReader("docker rm -f a\n"), StdinFilename: "scripts/x.sh"})
+	if len(res.Findings) != 1 || res.Findings[0].File != "scripts/x.sh" || res.Findings[0].Line != 1 {
+		t.Errorf("findings %+v", res.Findings)
+	}
+	var got string
+	res = run(t, &Options{Paths: []string{"-"}, Stdin: strings.NewReader("services: {}\n"), StdinFilename: "compose.yaml",
+		ComposeSource: func(_ context.Context, file string, src []byte) rules.Result {
+			got = file + ":" + string(src)
+			return rules.Result{}
+		}})
+	if got != "compose.yaml:services: {}\n" || res.FilesScanned != 1 {
+		t.Errorf("compose stdin got %q", got)
+	}
+}
+
+func TestOutputIsSortedAndDeterministic(t *testing.T) {
+	root := t.TempDir()
+	m := map[string]string{}
+	for _, n := range []string{"b", "a", "c/z", "c/a", "d"} {
+		m[n+".sh"] = "docker rm -f x\necho\ndocker rm -f y; docker rm -f z\n"
+	}
+	write(t, root, m)
+	chdir(t, root)
+	first := run(t, &Options{Jobs: 4})
+	for range 5 {
+		again := run(t, &Options{Jobs: 4})
+		if len(again.Findings) != len(first.Findings) {
+			t.Fatal("nondeterministic count")
+		}
+		for i := range again.Findings {
+			if !reflect.DeepEqual(again.Findings[i], first.Findings[i]) {
+				t.Fatalf("nondeterministic order at %d", i)
+			}
+		}
+	}
+	for i := 1; i < len(first.Findings); i++ {
+		if Less(&first.Findings[i], &first.Findings[i-1]) {
+			t.Fatalf("not sorted at %d", i)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for path, want := range map[string]Kind{
+		"a.sh": KindScript, "x/a.bash": KindScript, "t.bats": KindScript, "Makefile": KindMakefile,
+		"GNUmakefile": KindMakefile, "build/rules.mk": KindMakefile, ".github/workflows/ci.yml": KindGitHubWorkflow,
+		"sub/.github/workflows/ci.yaml": KindGitHubWorkflow, "action.yml": KindGitHubAction, ".github/actions/x/action.yaml": KindGitHubAction,
+		".gitlab-ci.yml": KindGitLabCI, ".circleci/config.yml": KindCircleCI, "web/package.json": KindPackageJSON,
+		"main.go": KindGo, "compose.yaml": KindCompose, "docker-compose.override.yml": KindCompose, "x/docker-compose.test.yaml": KindCompose,
+		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
+	} {
+		if got, _ := ClassifyName(path); got != want {
+			t.Errorf("ClassifyName(%q) = %v, want %v", path, got, want)
+		}
+	}
+	if _, need := ClassifyName("bin/deploy"); !need {
+		t.Error("extension-less files need their shebang read")
+	}
+}
+
+func TestShebang(t *testing.T) {
+	for src, want := range map[string]bool{
+		"#!/bin/sh\n": true, "#!/bin/bash -e\n": true, "#!/usr/bin/env bash\n": true, "#!/usr/bin/env -S bash -eu\n": true,
+		"#!/usr/bin/env python3\n": false, "#!/usr/bin/zsh": true, "#! /bin/dash\n": true, "echo\n": false, "": false,
+		"#!/usr/bin/env\n": false, "#!/usr/bin/env FOO=1 sh\n": true, "#!/usr/bin/perl\n": false,
+	} {
+		if got := ShebangIsShell([]byte(src)); got != want {
+			t.Errorf("ShebangIsShell(%q) = %v", src, got)
+		}
+	}
+}
+
+func TestDisplayPath(t *testing.T) {
+	if got := DisplayPath("/a/b", "/a/b/c/d.sh"); got != "c/d.sh" {
+		t.Error(got)
+	}
+	if got := DisplayPath("/a/b", "/a/bc/d.sh"); got != "/a/bc/d.sh" {
+		t.Error(got)
+	}
+	if got := DisplayPath("/", "/x.sh"); got != "x.sh" {
+		t.Error(got)
+	}
+}
