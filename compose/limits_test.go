@@ -1,0 +1,75 @@
+package compose
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestDeclaredLimits(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"compose.yaml": `services:
+  db:
+    image: postgres:16
+    mem_limit: 512m
+  cache:
+    image: redis:7
+    deploy:
+      resources:
+        limits:
+          memory: ${CACHE_MEM:-256m}
+  web:
+    image: nginx
+  debug:
+    image: busybox
+    profiles: [debug]
+    mem_limit: 1g
+`,
+		"compose.override.yaml": `services:
+  web:
+    deploy:
+      resources:
+        limits:
+          memory: 300m
+`,
+		".env": "CACHE_MEM=128m\n",
+	})
+	got, err := DeclaredLimits(context.Background(), dir, []string{
+		filepath.Join(dir, "compose.yaml"), "compose.override.yaml"}, "myproj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"db": 512 << 20, "cache": 128 << 20, "web": 300 << 20, "debug": 1 << 30}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %d, want %d", k, got[k], v)
+		}
+	}
+
+	// A project compose refuses is an error, not a guess.
+	writeFiles(t, dir, map[string]string{"bad.yaml": "services:\n  a:\n    image: x\n    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 2g}}}\n"})
+	if _, err := DeclaredLimits(context.Background(), dir, []string{"bad.yaml"}, ""); err == nil {
+		t.Error("conflicting limits: want an error")
+	}
+	if _, err := DeclaredLimits(context.Background(), dir, nil, ""); err == nil {
+		t.Error("no files: want an error")
+	}
+}

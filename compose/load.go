@@ -1,0 +1,200 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+)
+
+// quietOnce silences compose-go's logrus warnings ("variable is not set",
+// "version is obsolete"): dockguard reports what matters as findings and
+// notes, and stray log lines would corrupt --format json on stderr readers.
+var quietOnce sync.Once
+
+func quietCompose() {
+	quietOnce.Do(func() { logrus.StandardLogger().SetOutput(io.Discard) })
+}
+
+// scanScopedVars are variables that choose files and profiles. Set in the
+// shell running dockguard they would apply to every folder of the scanned
+// tree, which is never what they mean; a folder's own .env still sets them.
+var scanScopedVars = []string{"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PATH_SEPARATOR"}
+
+// projectEnv computes the interpolation environment of a project whose
+// working directory is dir, as `docker compose` does: the OS environment,
+// then the folder's .env (OS variables win). With forScan, the file- and
+// profile-selecting variables of the OS environment are dropped.
+func projectEnv(dir string, forScan bool) (types.Mapping, error) {
+	fns := []cli.ProjectOptionsFn{cli.WithWorkingDirectory(dir), cli.WithOsEnv}
+	if forScan {
+		fns = append(fns, func(o *cli.ProjectOptions) error {
+			for _, k := range scanScopedVars {
+				delete(o.Environment, k)
+			}
+			return nil
+		})
+	}
+	// Order matters: WithEnvFiles finds .env, WithDotEnv reads it.
+	fns = append(fns, cli.WithEnvFiles(), cli.WithDotEnv)
+	o, err := cli.NewProjectOptions(nil, fns...)
+	if err != nil {
+		// The .env file is unreadable or malformed: fall back to the OS
+		// environment so the project is still checked.
+		env := types.NewMapping(os.Environ())
+		if forScan {
+			for _, k := range scanScopedVars {
+				delete(env, k)
+			}
+		}
+		return env, fmt.Errorf("read %s: %w", filepath.Join(dir, ".env"), err)
+	}
+	return o.Environment, nil
+}
+
+// loadMode selects how forgiving a compose-go load is.
+type loadMode int
+
+const (
+	strictLoad  loadMode = iota // exactly what `docker compose` accepts
+	lenientLoad                 // no schema validation or consistency checks
+)
+
+// defaultProjectName mirrors compose: the working directory's base name,
+// normalised. A `name:` in the files or COMPOSE_PROJECT_NAME overrides it.
+func defaultProjectName(dir string) string {
+	n := loader.NormalizeProjectName(filepath.Base(dir))
+	if n == "" {
+		n = "default"
+	}
+	return n
+}
+
+// loadProject runs compose-go over configs (given in override order, with
+// their contents when known) with every profile enabled, so that every
+// service is checked. missing collects variables interpolated without a
+// value.
+func loadProject(ctx context.Context, dir string, configs []types.ConfigFile, env types.Mapping, name string, mode loadMode, missing func(string)) (p *types.Project, err error) {
+	quietCompose()
+	defer func() {
+		// compose-go is a third-party parser fed with untrusted input.
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("compose loader failed: %v", r)
+		}
+	}()
+	if env == nil {
+		env = types.Mapping{}
+	}
+	explicit := false
+	if v := env["COMPOSE_PROJECT_NAME"]; v != "" && loader.NormalizeProjectName(v) == v {
+		name, explicit = v, true
+	}
+	details := types.ConfigDetails{WorkingDir: dir, ConfigFiles: configs, Environment: env}
+	opts := []func(*loader.Options){
+		func(o *loader.Options) {
+			o.SetProjectName(name, explicit)
+			o.Profiles = []string{"*"}
+			if mode == lenientLoad {
+				o.SkipValidation = true
+				o.SkipConsistencyCheck = true
+			}
+			if missing != nil && o.Interpolate != nil {
+				ip := *o.Interpolate
+				lookup := ip.LookupValue
+				ip.LookupValue = func(key string) (string, bool) {
+					v, ok := lookup(key)
+					if !ok {
+						missing(key)
+					}
+					return v, ok
+				}
+				o.Interpolate = &ip
+			}
+		},
+	}
+	return loader.LoadWithContext(ctx, details, opts...)
+}
+
+// effectiveLimit is the memory limit compose applies to s: a non-zero
+// deploy.resources.limits.memory wins over mem_limit.
+func effectiveLimit(s types.ServiceConfig) (limit int64, fromDeploy bool) {
+	if s.Deploy != nil && s.Deploy.Resources.Limits != nil && s.Deploy.Resources.Limits.MemoryBytes > 0 {
+		return int64(s.Deploy.Resources.Limits.MemoryBytes), true
+	}
+	if s.MemLimit > 0 {
+		return int64(s.MemLimit), false
+	}
+	return 0, false
+}
+
+// effectiveReservation mirrors effectiveLimit for reservations.
+func effectiveReservation(s types.ServiceConfig) (res int64, fromDeploy bool) {
+	if s.Deploy != nil && s.Deploy.Resources.Reservations != nil && s.Deploy.Resources.Reservations.MemoryBytes > 0 {
+		return int64(s.Deploy.Resources.Reservations.MemoryBytes), true
+	}
+	if s.MemReservation > 0 {
+		return int64(s.MemReservation), false
+	}
+	return 0, false
+}
+
+// DeclaredLimits loads the compose project made of configFiles (absolute, or
+// relative to workingDir; in override order, as the
+// com.docker.compose.project.config_files label lists them) and returns the
+// memory limit in bytes that compose would apply to each service now, every
+// profile included; 0 means no limit. workingDir is the project directory
+// (com.docker.compose.project.working_dir) whose .env is read; projectName
+// may be empty. The OS environment is used for interpolation, as
+// `docker compose up` run now would.
+func DeclaredLimits(ctx context.Context, workingDir string, configFiles []string, projectName string) (map[string]int64, error) {
+	if len(configFiles) == 0 {
+		return nil, fmt.Errorf("declared limits: no compose file given")
+	}
+	dir := workingDir
+	if dir == "" {
+		dir = filepath.Dir(configFiles[0])
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("declared limits: %w", err)
+	}
+	env, err := projectEnv(dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("declared limits: %w", err)
+	}
+	configs := make([]types.ConfigFile, 0, len(configFiles))
+	for _, f := range configFiles {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(dir, f)
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("declared limits: %w", err)
+		}
+		configs = append(configs, types.ConfigFile{Filename: f, Content: src})
+	}
+	name := strings.TrimSpace(projectName)
+	if name == "" || loader.NormalizeProjectName(name) != name {
+		name = defaultProjectName(dir)
+	}
+	p, err := loadProject(ctx, dir, configs, env, name, strictLoad, nil)
+	if err != nil {
+		return nil, fmt.Errorf("declared limits: load %s: %w", strings.Join(configFiles, ", "), err)
+	}
+	out := make(map[string]int64, len(p.Services))
+	for n, s := range p.Services {
+		out[n], _ = effectiveLimit(s)
+	}
+	for n, s := range p.DisabledServices {
+		out[n], _ = effectiveLimit(s)
+	}
+	return out, nil
+}

@@ -1,0 +1,247 @@
+package compose
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// yfile is one compose source file re-read with yaml.v3, because compose-go
+// drops every position. It is the node index findings are placed with.
+type yfile struct {
+	abs     string // absolute path, the identity of the file
+	display string // path reported in findings
+	src     []byte
+	root    *yaml.Node // the mapping at the top of the first document; nil when absent
+	// services maps a service name to its key and value nodes in this file.
+	services map[string]svcNodes
+	// servicesKey is the `services:` key node, nil when the file has none.
+	servicesKey *yaml.Node
+	parseErr    error // a YAML syntax error
+	errLine     int   // line of parseErr, 0 when unknown
+	readErr     error // the file could not be read
+}
+
+type svcNodes struct {
+	key, value *yaml.Node
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+// parseYAML builds the node index of src. It never panics: yaml.v3 has had
+// panics on hostile input, so they become parse errors.
+func parseYAML(abs, display string, src []byte) (f *yfile) {
+	f = &yfile{abs: abs, display: display, src: src, services: map[string]svcNodes{}}
+	defer func() {
+		if r := recover(); r != nil {
+			f.root, f.servicesKey = nil, nil
+			f.services = map[string]svcNodes{}
+			f.parseErr = fmt.Errorf("yaml parser failed: %v", r)
+		}
+	}()
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return f
+		}
+		f.parseErr = err
+		if m := yamlLineRE.FindAllStringSubmatch(err.Error(), -1); len(m) > 0 {
+			// yaml.v3 names the context line first and the failing line last.
+			f.errLine, _ = strconv.Atoi(m[len(m)-1][1])
+		}
+		return f
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return f
+	}
+	root := resolveAlias(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return f
+	}
+	f.root = root
+	k, v := mapGet(root, "services")
+	if k == nil {
+		return f
+	}
+	f.servicesKey = k
+	if v = resolveAlias(v); v.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			kn := v.Content[i]
+			if kn.Kind == yaml.ScalarNode {
+				f.services[kn.Value] = svcNodes{key: kn, value: resolveAlias(v.Content[i+1])}
+			}
+		}
+	}
+	return f
+}
+
+// resolveAlias follows YAML aliases (*name) to the anchored node.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapGet returns the key and value nodes of key in mapping m, honouring
+// `<<` merge keys (a later explicit key wins over merged ones, as YAML says).
+func mapGet(m *yaml.Node, key string) (k, v *yaml.Node) {
+	return mapGetDepth(m, key, 0)
+}
+
+func mapGetDepth(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	m = resolveAlias(m)
+	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kn := m.Content[i]
+		if kn.Kind != yaml.ScalarNode {
+			continue
+		}
+		if kn.Value == key && kn.Tag != "!!merge" {
+			k, v = kn, m.Content[i+1]
+		}
+		if kn.Tag == "!!merge" || (kn.Value == "<<" && kn.Style == 0) {
+			merges = append(merges, m.Content[i+1])
+		}
+	}
+	if k != nil {
+		return k, v
+	}
+	for _, mv := range merges {
+		mv = resolveAlias(mv)
+		if mv.Kind == yaml.SequenceNode {
+			for _, e := range mv.Content {
+				if k, v = mapGetDepth(e, key, depth+1); k != nil {
+					return k, v
+				}
+			}
+			continue
+		}
+		if k, v = mapGetDepth(mv, key, depth+1); k != nil {
+			return k, v
+		}
+	}
+	return nil, nil
+}
+
+// mapKeys lists the keys of mapping m, merged ones included.
+func mapKeys(m *yaml.Node) []string {
+	m = resolveAlias(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []string
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kn := m.Content[i]
+		if kn.Tag == "!!merge" || (kn.Value == "<<" && kn.Style == 0) {
+			mv := resolveAlias(m.Content[i+1])
+			if mv.Kind == yaml.SequenceNode {
+				for _, e := range mv.Content {
+					out = append(out, mapKeys(e)...)
+				}
+			} else {
+				out = append(out, mapKeys(mv)...)
+			}
+			continue
+		}
+		out = append(out, kn.Value)
+	}
+	return out
+}
+
+// path follows dotted keys below n. It returns the last key node and its value.
+func path(n *yaml.Node, keys ...string) (k, v *yaml.Node) {
+	v = n
+	for _, key := range keys {
+		k, v = mapGet(v, key)
+		if k == nil {
+			return nil, nil
+		}
+	}
+	return k, resolveAlias(v)
+}
+
+// isReset reports whether n is tagged !reset (an override removing a value).
+func isReset(n *yaml.Node) bool { return n != nil && n.Tag == "!reset" }
+
+// scalar returns the scalar value of n and whether n is a non-null scalar.
+func scalar(n *yaml.Node) (string, bool) {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" || isReset(n) {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// nodeRange returns the byte range of node n in f's source: a scalar's
+// value, or the first line of a collection.
+func (f *yfile) nodeRange(n *yaml.Node) (start, end int) {
+	if n == nil || n.Line == 0 {
+		return 0, 0
+	}
+	col := rules.RuneColumnToByte(f.src, n.Line, n.Column)
+	start = rules.Offset(f.src, n.Line, col)
+	lineEnd := bytes.IndexByte(f.src[start:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(f.src) - start
+	}
+	lineEnd += start
+	end = lineEnd
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		// A plain or quoted scalar on one line: span its text (quotes included).
+		w := len(n.Value)
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			w += 2
+		}
+		if start+w <= lineEnd && !strings.Contains(n.Value, "\n") {
+			end = start + w
+		}
+	}
+	// Never include trailing spaces or a comment in the span.
+	for end > start && (f.src[end-1] == ' ' || f.src[end-1] == '\r' || f.src[end-1] == '\t') {
+		end--
+	}
+	return start, end
+}
+
+// keyRange spans a key node, e.g. a service name.
+func (f *yfile) keyRange(n *yaml.Node) (start, end int) { return f.nodeRange(n) }
+
+// finding builds a finding of rule id at node n of f.
+func (f *yfile) finding(id string, n *yaml.Node, key, msg string) rules.Finding {
+	s, e := f.nodeRange(n)
+	fd := rules.New(rules.MustLookup(id), f.display, f.src, s, e, msg)
+	fd.Key = key
+	return fd
+}
+
+// lineFinding builds a finding of rule id spanning the given 1-based line.
+func (f *yfile) lineFinding(id string, line int, key, msg string) rules.Finding {
+	if line < 1 {
+		line = 1
+	}
+	s := rules.Offset(f.src, line, 1)
+	e := bytes.IndexByte(f.src[s:], '\n')
+	if e < 0 {
+		e = len(f.src) - s
+	}
+	e += s
+	for e > s && f.src[e-1] == '\r' {
+		e--
+	}
+	fd := rules.New(rules.MustLookup(id), f.display, f.src, s, e, msg)
+	fd.Key = key
+	return fd
+}
