@@ -1,0 +1,76 @@
+// Package dockercli models the command lines of docker, podman, nerdctl and
+// docker-compose. It turns an argv into an Invocation (binary, global flags,
+// canonical subcommand path, flags and arguments) and judges it: force
+// removals, kills, destructive prunes. The shell and Go front ends both ask
+// it, so the command grammar and the judgement live in one place.
+package dockercli
+
+import "strings"
+
+// Word is one element of an argv as a front end sees it.
+//
+// A word whose value cannot be known statically ("$@", $UNSET, a function
+// parameter in Go) has Known false. An unknown word is not empty and is not a
+// flag: it never causes a finding by itself.
+type Word struct {
+	// Value is the word after quote removal; meaningful only when Known.
+	Value string
+	// Known reports whether Value is the word's real value.
+	Known bool
+	// Start and End are byte offsets of the word in the caller's source
+	// (End exclusive), or -1 when the word has no source position.
+	Start, End int
+	// FromListing marks a word whose value comes from a container listing,
+	// such as $(docker ps -aq) or a loop variable iterating over one.
+	FromListing bool
+	// Text is the word as written in the source, used in messages and keys
+	// for unknown words. Optional.
+	Text string
+}
+
+// Lit returns a known word without a source position.
+func Lit(s string) Word { return Word{Value: s, Known: true, Start: -1, End: -1} }
+
+// Unknown returns a word whose value is unknown; text is how it is written
+// (for messages), for example "$@".
+func Unknown(text string) Word { return Word{Text: text, Start: -1, End: -1} }
+
+// Lits returns known words without source positions.
+func Lits(ss ...string) []Word {
+	ws := make([]Word, len(ss))
+	for i, s := range ss {
+		ws[i] = Lit(s)
+	}
+	return ws
+}
+
+// Display is the word as it should appear in a message or key: its value
+// when known, otherwise its source text (or "…" when there is none).
+func (w Word) Display() string {
+	if w.Known {
+		return w.Value
+	}
+	if w.Text != "" {
+		return w.Text
+	}
+	return "…"
+}
+
+// Is reports whether the word is known and equal to s.
+func (w Word) Is(s string) bool { return w.Known && w.Value == s }
+
+// DefaultBinaries are the container CLIs recognised when a front end is not
+// configured otherwise. docker-compose is always recognised.
+var DefaultBinaries = []string{"docker", "podman", "nerdctl"}
+
+// BaseName returns the command name of an argv[0]: the last path element
+// (slash or backslash separated) without a Windows ".exe" suffix.
+func BaseName(s string) string {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 4 && strings.EqualFold(s[len(s)-4:], ".exe") {
+		s = s[:len(s)-4]
+	}
+	return s
+}
