@@ -1,0 +1,475 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docker/go-units"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify/dockerapi"
+	"github.com/dockguard/dockguard/verify/guard"
+)
+
+// Compose labels set by docker compose on the containers it creates.
+const (
+	LabelProject     = "com.docker.compose.project"
+	LabelService     = "com.docker.compose.service"
+	LabelConfigFiles = "com.docker.compose.project.config_files"
+	LabelWorkingDir  = "com.docker.compose.project.working_dir"
+	LabelOneoff      = "com.docker.compose.oneoff"
+)
+
+// LimitsFunc returns the memory limit compose would now apply to each
+// service of a project (0 = none). compose.DeclaredLimits implements it.
+type LimitsFunc func(ctx context.Context, workingDir string, configFiles []string, projectName string) (map[string]int64, error)
+
+// Progress receives progress messages. The CLI prints them on stderr when
+// stderr is a terminal.
+type Progress interface {
+	// Step reports done of total for a phase; total 0 means a single step.
+	Step(phase string, done, total int)
+	// Say prints a one-off explanation (why a phase is slow).
+	Say(msg string)
+}
+
+// Options tune Run. Zero values mean the defaults.
+type Options struct {
+	// Endpoint names the daemon in findings (their File).
+	Endpoint string
+	// Labels restricts the containers to those carrying these labels
+	// ("key" or "key=value").
+	Labels []string
+	// StaleAfter is the DG404 threshold (default 1 h).
+	StaleAfter time.Duration
+	// BuildCacheThreshold is the DG406 threshold in bytes (default 5 GiB).
+	BuildCacheThreshold int64
+	// MemoryBudget replaces the daemon's MemTotal for DG407 when > 0.
+	MemoryBudget int64
+	// RestartThreshold is the DG403 restart count (default 3).
+	RestartThreshold int
+	// SlowPing is the DG408 ping threshold (default 1 s).
+	SlowPing time.Duration
+	// Usage samples every running container's memory, not only the
+	// unlimited ones.
+	Usage bool
+	// NoDiskUsage skips /system/df (DG406 and sizes are then unknown).
+	NoDiskUsage bool
+	// Workers is the number of concurrent per-container calls (default 3;
+	// the guard transport caps what reaches the daemon anyway).
+	Workers int
+	// ComposeLimits loads declared limits for DG402; nil skips DG402.
+	ComposeLimits LimitsFunc
+	// Progress, when set, receives progress.
+	Progress Progress
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Enabled filters rules; nil enables all.
+	Enabled func(id string) bool
+}
+
+func (o *Options) defaults() {
+	if o.StaleAfter <= 0 {
+		o.StaleAfter = time.Hour
+	}
+	if o.BuildCacheThreshold <= 0 {
+		o.BuildCacheThreshold = 5 << 30
+	}
+	if o.RestartThreshold <= 0 {
+		o.RestartThreshold = 3
+	}
+	if o.SlowPing <= 0 {
+		o.SlowPing = time.Second
+	}
+	if o.Workers <= 0 {
+		o.Workers = 3
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Endpoint == "" {
+		o.Endpoint = "docker"
+	}
+	if o.Progress == nil {
+		o.Progress = nopProgress{}
+	}
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Step(string, int, int) {}
+func (nopProgress) Say(string)            {}
+
+// Facts is what the live pass saw; the report renders it.
+type Facts struct {
+	Endpoint    string           `json:"endpoint"`
+	Daemon      *dockerapi.Info  `json:"daemon,omitempty"`
+	PingMS      float64          `json:"pingMs"`
+	Reached     bool             `json:"reached"`
+	Complete    bool             `json:"complete"`
+	Checked     time.Time        `json:"checkedAt"`
+	Elapsed     time.Duration    `json:"-"`
+	Containers  []ContainerFacts `json:"containers"`
+	Memory      MemoryFacts      `json:"memory"`
+	Reclaimable ReclaimFacts     `json:"reclaimable"`
+	// Calls counts the API requests by endpoint class; Budget is the most
+	// the budget allows for what was found.
+	Calls  map[string]int `json:"apiCalls"`
+	Budget int            `json:"apiCallBudget"`
+	// Transport carries the guard's counters when the daemon is a real
+	// client (retries, peak in flight).
+	Transport *guard.Stats `json:"transport,omitempty"`
+}
+
+// ContainerFacts is one inspected container.
+type ContainerFacts struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Image        string    `json:"image"`
+	State        string    `json:"state"`
+	Limit        int64     `json:"memoryLimit"`
+	Reservation  int64     `json:"memoryReservation"`
+	Usage        int64     `json:"memoryUsage"` // -1 when not sampled
+	RestartCount int       `json:"restartCount"`
+	OOMKilled    bool      `json:"oomKilled"`
+	Project      string    `json:"composeProject,omitempty"`
+	Service      string    `json:"composeService,omitempty"`
+	FinishedAt   time.Time `json:"finishedAt,omitzero"`
+	Size         int64     `json:"size"` // writable layer, -1 unknown
+}
+
+// Running reports whether the container holds memory.
+func (c ContainerFacts) Running() bool {
+	return c.State == "running" || c.State == "restarting" || c.State == "paused"
+}
+
+// MemoryFacts is the memory budget against the daemon's capacity.
+type MemoryFacts struct {
+	Capacity       int64  `json:"capacity"`
+	CapacitySource string `json:"capacitySource"`
+	// Limits sums the limits of running limited containers.
+	Limits       int64 `json:"limits"`
+	LimitedCount int   `json:"limitedCount"`
+	// UnlimitedUsage sums the sampled usage of running unlimited ones.
+	UnlimitedUsage int64 `json:"unlimitedUsage"`
+	UnlimitedCount int   `json:"unlimitedCount"`
+	// UnsampledCount counts unlimited containers whose usage is unknown.
+	UnsampledCount int   `json:"unsampledCount"`
+	Committed      int64 `json:"committed"`
+}
+
+// ReclaimFacts lists what could be cleaned up.
+type ReclaimFacts struct {
+	Exited          []ContainerFacts     `json:"exitedContainers"`
+	StaleExited     int                  `json:"staleExited"`
+	ExitedSize      int64                `json:"exitedSize"` // -1 unknown
+	DanglingVolumes []dockerapi.Volume   `json:"danglingVolumes"`
+	VolumesSize     int64                `json:"danglingVolumesSize"` // -1 unknown
+	BuildCache      *dockerapi.DiskUsage `json:"buildCache,omitempty"`
+}
+
+// guarded is implemented by dockerapi.Client; Run uses it for counters and
+// the breaker state.
+type guarded interface {
+	Guard() *guard.Transport
+}
+
+type run struct {
+	ctx   context.Context
+	d     dockerapi.Daemon
+	o     Options
+	facts *Facts
+	res   rules.Result
+
+	mu        sync.Mutex
+	apiErrors []string
+	calls     map[string]int
+	// composeLabels keeps each inspected container's labels for DG402.
+	composeLabels map[string]map[string]string
+	// listed is the number of containers the list returned.
+	listed int
+}
+
+// Run performs the live pass against d and returns what it saw and the
+// findings. It never returns early without a result: an unreachable or
+// failing daemon is reported as DG408, and Result.Errors says which checks
+// could not be made.
+func Run(ctx context.Context, d dockerapi.Daemon, o Options) (*Facts, rules.Result) {
+	o.defaults()
+	start := o.Now()
+	r := &run{ctx: ctx, d: d, o: o, calls: map[string]int{},
+		facts: &Facts{Endpoint: o.Endpoint, Checked: start.UTC(), Containers: []ContainerFacts{}}}
+	r.facts.Reclaimable.DanglingVolumes = []dockerapi.Volume{}
+	r.facts.Reclaimable.Exited = []ContainerFacts{}
+	r.do()
+	r.facts.Elapsed = o.Now().Sub(start)
+	r.facts.Calls = r.calls
+	if g, ok := d.(guarded); ok {
+		s := g.Guard().Stats()
+		r.facts.Transport = &s
+	}
+	r.finish()
+	return r.facts, r.res
+}
+
+func (r *run) count(class string) {
+	r.mu.Lock()
+	r.calls[class]++
+	r.mu.Unlock()
+}
+
+func (r *run) apiError(what string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.apiErrors = append(r.apiErrors, fmt.Sprintf("%s: %v", what, err))
+}
+
+// broken reports whether the daemon can no longer be asked anything.
+func (r *run) broken() bool {
+	if r.ctx.Err() != nil {
+		return true
+	}
+	if g, ok := r.d.(guarded); ok && g.Guard().BreakerOpen() {
+		return true
+	}
+	return false
+}
+
+func (r *run) enabled(id string) bool { return r.o.Enabled == nil || r.o.Enabled(id) }
+
+func (r *run) add(id, file, key, msg string) {
+	if !r.enabled(id) {
+		return
+	}
+	rule := rules.MustLookup(id)
+	r.res.Findings = append(r.res.Findings, rules.Finding{
+		Rule: rule.ID, Name: rule.Name, Severity: rule.Severity,
+		File: file, Message: msg, Key: key,
+	})
+}
+
+func (r *run) note(msg string) {
+	r.res.Notes = append(r.res.Notes, rules.Note{File: r.o.Endpoint, Message: msg})
+}
+
+func (r *run) do() {
+	p := r.o.Progress
+	p.Step("ping", 0, 0)
+	r.count("ping")
+	ping, err := r.d.Ping(r.ctx)
+	r.facts.PingMS = float64(ping.Duration.Microseconds()) / 1000
+	if err != nil {
+		r.add("DG408", r.o.Endpoint, "ping", fmt.Sprintf("the daemon did not answer a ping: %v", err))
+		r.res.Errors = append(r.res.Errors, rules.Note{File: r.o.Endpoint, Message: "daemon unreachable; no live check was made"})
+		return
+	}
+	r.facts.Reached = true
+	if ping.Duration > r.o.SlowPing {
+		r.add("DG408", r.o.Endpoint, "slow-ping", fmt.Sprintf("the daemon took %s to answer a ping (threshold %s); it is overloaded or stuck", ping.Duration.Round(time.Millisecond), r.o.SlowPing))
+	}
+
+	r.count("info")
+	info, err := r.d.Info(r.ctx)
+	if err != nil {
+		r.apiError("info", err)
+	} else {
+		if info.APIVersion == "" {
+			info.APIVersion = ping.APIVersion
+		}
+		r.facts.Daemon = &info
+	}
+
+	containers := r.inspectAll()
+	r.sampleUsage(containers)
+	r.facts.Containers = containers
+
+	if !r.broken() {
+		r.count("volumes/list")
+		vols, err := r.d.DanglingVolumes(r.ctx)
+		if err != nil {
+			r.apiError("list dangling volumes", err)
+		} else {
+			sort.Slice(vols, func(i, j int) bool { return vols[i].Name < vols[j].Name })
+			r.facts.Reclaimable.DanglingVolumes = vols
+		}
+	}
+	if r.o.NoDiskUsage {
+		r.note("disk usage not read (--no-disk-usage): build cache (DG406) and sizes are unknown")
+	} else if !r.broken() {
+		if ping.APIVersion != "" && versionLess(ping.APIVersion, "1.42") {
+			r.note(fmt.Sprintf("the daemon speaks API %s (< 1.42): it ignores the type filter of /system/df and scans images, containers, volumes and build cache in full; use --no-disk-usage on busy daemons", ping.APIVersion))
+			p.Say("reading disk usage: this daemon (API < 1.42) scans everything for /system/df, which can take a while")
+		}
+		p.Step("disk usage", 0, 0)
+		r.count("system/df")
+		du, err := r.d.DiskUsage(r.ctx)
+		if err != nil {
+			r.apiError("disk usage", err)
+		} else {
+			r.facts.Reclaimable.BuildCache = &du
+			for i := range r.facts.Containers {
+				if s, ok := du.ContainerSizes[r.facts.Containers[i].ID]; ok {
+					r.facts.Containers[i].Size = s
+				}
+			}
+			for i := range r.facts.Reclaimable.DanglingVolumes {
+				v := &r.facts.Reclaimable.DanglingVolumes[i]
+				if s, ok := du.VolumeSizes[v.Name]; ok && v.Size < 0 {
+					v.Size = s
+				}
+			}
+		}
+	}
+	r.facts.Complete = !r.broken() && len(r.apiErrors) == 0
+}
+
+// inspectAll lists the containers and inspects each, with at most
+// Options.Workers calls at a time.
+func (r *run) inspectAll() []ContainerFacts {
+	if r.broken() {
+		return []ContainerFacts{}
+	}
+	r.o.Progress.Step("listing containers", 0, 0)
+	r.count("containers/list")
+	list, err := r.d.Containers(r.ctx, r.o.Labels)
+	if err != nil {
+		r.apiError("list containers", err)
+		return []ContainerFacts{}
+	}
+	r.listed = len(list)
+	out := make([]ContainerFacts, len(list))
+	keep := make([]bool, len(list))
+	var done int
+	var mu sync.Mutex
+	r.parallel(len(list), func(i int) {
+		s := list[i]
+		r.count("containers/inspect")
+		c, err := r.d.Inspect(r.ctx, s.ID)
+		mu.Lock()
+		done++
+		r.o.Progress.Step("inspecting containers", done, len(list))
+		mu.Unlock()
+		if err != nil {
+			if errors.Is(err, dockerapi.ErrNotFound) {
+				return // removed since the list; nothing to check
+			}
+			r.apiError("inspect "+nameOr(s.Name, s.ID), err)
+			return
+		}
+		out[i] = ContainerFacts{
+			ID: c.ID, Name: nameOr(c.Name, s.Name), Image: c.Image, State: c.State,
+			Limit: c.Memory, Reservation: c.MemoryReservation, Usage: -1,
+			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled,
+			Project: c.Labels[LabelProject], Service: c.Labels[LabelService],
+			FinishedAt: c.FinishedAt, Size: -1,
+		}
+		keep[i] = true
+		r.mu.Lock()
+		if r.composeLabels == nil {
+			r.composeLabels = map[string]map[string]string{}
+		}
+		r.composeLabels[c.ID] = c.Labels
+		r.mu.Unlock()
+	})
+	res := make([]ContainerFacts, 0, len(list))
+	for i, k := range keep {
+		if k {
+			res = append(res, out[i])
+		}
+	}
+	sort.Slice(res, func(i, j int) bool { return res[i].Name < res[j].Name })
+	return res
+}
+
+// sampleUsage takes one-shot stats where usage is needed.
+func (r *run) sampleUsage(cs []ContainerFacts) {
+	var idx []int
+	for i, c := range cs {
+		if c.Running() && c.State != "paused" && (r.o.Usage || c.Limit == 0) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 || r.broken() {
+		return
+	}
+	if len(idx) > 5 {
+		r.o.Progress.Say(fmt.Sprintf("sampling memory of %d containers: a one-shot stats call takes up to ~1 s once the daemon's stats collector is running, and only %d run at a time to spare the daemon", len(idx), r.o.Workers))
+	}
+	var done int
+	var mu sync.Mutex
+	r.parallel(len(idx), func(k int) {
+		c := &cs[idx[k]]
+		r.count("containers/stats")
+		u, err := r.d.MemoryUsage(r.ctx, c.ID)
+		mu.Lock()
+		done++
+		r.o.Progress.Step("sampling memory usage", done, len(idx))
+		mu.Unlock()
+		if err != nil {
+			if !errors.Is(err, dockerapi.ErrNotFound) {
+				r.apiError("stats "+c.Name, err)
+			}
+			return
+		}
+		c.Usage = u.Usage
+	})
+}
+
+// parallel runs f(0..n-1) on Workers goroutines and stops handing out work
+// once the daemon is broken.
+func (r *run) parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(r.o.Workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if r.broken() {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func nameOr(name, alt string) string {
+	if name != "" {
+		return name
+	}
+	if len(alt) > 12 {
+		return alt[:12]
+	}
+	return alt
+}
+
+// versionLess compares "1.41"-style API versions.
+func versionLess(a, b string) bool {
+	var am, an, bm, bn int
+	fmt.Sscanf(a, "%d.%d", &am, &an)
+	fmt.Sscanf(b, "%d.%d", &bm, &bn)
+	if am != bm {
+		return am < bm
+	}
+	return an < bn
+}
+
+func size(n int64) string { return units.BytesSize(float64(n)) }
+
+func names(cs []string, max int) string {
+	if len(cs) <= max {
+		return strings.Join(cs, ", ")
+	}
+	return strings.Join(cs[:max], ", ") + fmt.Sprintf(" and %d more", len(cs)-max)
+}
