@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-15000}
 mb=${2:-150}
-out=bench/out
+out=bench/_out
 tree=$out/tree
 mkdir -p "$out"
 command -v rg >/dev/null || { echo "ripgrep is needed: apt-get install ripgrep" >&2; exit 2; }
@@ -17,7 +17,7 @@ if [ ! -f "$tree/.complete-$files-$mb" ]; then
   go run ./bench/gentree -out "$tree" -files "$files" -mb "$mb"
   touch "$tree/.complete-$files-$mb"
 fi
-echo "tree: $(find "$tree" -type f | wc -l) files, $(du -sm "$tree" | cut -f1) MB; $(nproc) CPUs"
+echo "tree: $(find "$tree" -type f | wc -l) files, $(find "$tree" -type f -printf "%s\n" | awk '{s+=$1} END {printf "%d", s/1e6}') MB; $(nproc) CPUs"
 
 # Warm the page cache for both tools alike.
 cat $(find "$tree" -type f) >/dev/null 2>&1 || true
@@ -25,14 +25,16 @@ cat $(find "$tree" -type f) >/dev/null 2>&1 || true
 best() { # best wall time of 5 runs, in seconds
   local best=999999 t
   for _ in 1 2 3 4 5; do
-    t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$out/time.txt" -f %e "$@" >/dev/null 2>&1 || true
+    t=$(tail -1 "$out/time.txt")
     best=$(awk -v a="$best" -v b="$t" 'BEGIN{print (b<a)?b:a}')
   done
   echo "$best"
 }
 rg_t=$(best rg -l docker "$tree")
 dg_t=$(best "$out/dockguard" check --fail-on none "$tree")
-rss=$( { /usr/bin/time -v "$out/dockguard" check --fail-on none "$tree" >/dev/null 2>/dev/null; } 2>&1 | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
+/usr/bin/time -o "$out/time.txt" -v "$out/dockguard" check --fail-on none "$tree" >/dev/null 2>&1 || true
+rss=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$out/time.txt")
 findings=$("$out/dockguard" check --fail-on none --format json "$tree" | grep -c '"rule"' || true)
 printf 'rg -l docker:     %ss\n' "$rg_t"
 printf 'dockguard check:  %ss (%s findings)\n' "$dg_t" "$findings"

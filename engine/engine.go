@@ -32,7 +32,8 @@ type BatchFunc func(ctx context.Context, files []string) rules.Result
 // SourceFunc checks one file whose contents are already in memory (stdin).
 type SourceFunc func(ctx context.Context, file string, src []byte) rules.Result
 
-// FileFunc checks one shell-family file.
+// FileFunc checks one shell-family file. It must not keep src after it
+// returns: the engine reuses the buffer.
 type FileFunc func(file string, src []byte, cfg *shell.Config) []rules.Finding
 
 // Options configure a run.
@@ -122,8 +123,9 @@ func (r *runner) run(ctx context.Context) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
+			var buf []byte
 			for j := range files {
-				r.scanFile(ctx, j)
+				r.scanFile(ctx, j, &buf)
 			}
 		}()
 	}
@@ -308,7 +310,7 @@ func (r *runner) maxSize() int64 {
 	return DefaultMaxFileSize
 }
 
-func (r *runner) scanFile(ctx context.Context, j fileJob) {
+func (r *runner) scanFile(ctx context.Context, j fileJob, buf *[]byte) {
 	if j.needHead {
 		kind, ok := r.sniff(j)
 		if !ok {
@@ -322,7 +324,7 @@ func (r *runner) scanFile(ctx context.Context, j fileJob) {
 		}
 		return
 	}
-	src, ok := r.read(j)
+	src, ok := r.read(j, buf)
 	if !ok {
 		return
 	}
@@ -348,36 +350,27 @@ func (r *runner) sniff(j fileJob) (Kind, bool) {
 	return KindNone, false
 }
 
-// read loads a file, skipping oversized and binary files with a note.
-func (r *runner) read(j fileJob) ([]byte, bool) {
-	f, err := openFile(j.abs)
+// read loads a file into the worker's buffer, skipping oversized files with
+// a note. The returned slice is only valid until the worker's next read.
+func (r *runner) read(j fileJob, buf *[]byte) ([]byte, bool) {
+	src, size, err := readFileHook(j.abs, r.maxSize(), *buf)
 	if err != nil {
 		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
 		return nil, false
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+	if src == nil && size > r.maxSize() {
+		r.addNote(j.display, fmt.Sprintf("skipped: %s is over the %s limit", humanSize(size), humanSize(r.maxSize())))
 		return nil, false
 	}
-	if limit := r.maxSize(); st.Size() > limit {
-		r.addNote(j.display, fmt.Sprintf("skipped: %s is over the %s limit", humanSize(st.Size()), humanSize(limit)))
-		return nil, false
-	}
-	src := make([]byte, 0, st.Size()+1)
-	buf := bytes.NewBuffer(src)
-	if _, err := buf.ReadFrom(io.LimitReader(f, r.maxSize()+1)); err != nil {
-		r.addError(j.display, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
-		return nil, false
-	}
-	src = buf.Bytes()
-	if int64(len(src)) > r.maxSize() {
-		r.addNote(j.display, fmt.Sprintf("skipped: over the %s limit", humanSize(r.maxSize())))
-		return nil, false
+	if cap(src) > cap(*buf) && cap(src) <= maxReusedBuffer {
+		*buf = src[:0]
 	}
 	return src, true
 }
+
+// maxReusedBuffer bounds the buffer a worker keeps between files, so one
+// large file does not pin its memory for the rest of the run.
+const maxReusedBuffer = 1 << 20
 
 func humanSize(n int64) string {
 	switch {
@@ -654,6 +647,9 @@ func sortNotes(ns []rules.Note) {
 	})
 }
 
-// openFile is os.Open; tests replace it to inject read failures that a
-// root-run test cannot otherwise produce.
-var openFile = os.Open
+// openFile and readFileHook are os.Open and readFile; tests replace them to
+// inject read failures that a root-run test cannot otherwise produce.
+var (
+	openFile     = os.Open
+	readFileHook = readFile
+)

@@ -98,6 +98,25 @@ func TestWalkSkipsIgnoredAndVendored(t *testing.T) {
 	}
 }
 
+func TestIgnoredRootGivenExplicitlyIsChecked(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		".git/HEAD":           "ref: refs/heads/main\n",
+		".gitignore":          "/out/\n",
+		"out/tree/a.sh":       "docker rm -f a\n",
+		"out/tree/.gitignore": "b.sh\n",
+		"out/tree/b.sh":       "docker rm -f a\n",
+	})
+	chdir(t, root)
+	if res := run(t, &Options{}); len(res.Findings) != 0 {
+		t.Errorf("ignored directory walked from the repository root: %+v", res.Findings)
+	}
+	res := run(t, &Options{Paths: []string{"out/tree"}})
+	if got := strings.Join(files(res.Findings), " "); got != "out/tree/a.sh" {
+		t.Errorf("explicit ignored root: findings in %q, want out/tree/a.sh", got)
+	}
+}
+
 func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
 	root := t.TempDir()
 	big := strings.Repeat("echo padding line\n", 10<<20/18+1) + "docker rm -f a\n"
@@ -127,14 +146,14 @@ func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	chdir(t, root)
-	old := openFile
-	openFile = func(name string) (*os.File, error) {
+	old := readFileHook
+	readFileHook = func(name string, limit int64, buf []byte) ([]byte, int64, error) {
 		if filepath.Base(name) == "secret.sh" {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+			return nil, 0, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
 		}
-		return old(name)
+		return old(name, limit, buf)
 	}
-	defer func() { openFile = old }()
+	defer func() { readFileHook = old }()
 
 	res := run(t, &Options{})
 	if got, want := strings.Join(files(res.Findings), " "), "alias.sh latin1.sh ok/good.sh"; got != want {

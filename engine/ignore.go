@@ -50,6 +50,13 @@ func rootIgnorer(dir string) *ignorer {
 	cur := base
 	for _, part := range strings.Split(rel, string(filepath.Separator)) {
 		cur = filepath.Join(cur, part)
+		if ig.ignored(cur, true) {
+			// An explicitly given root is checked even when the enclosing
+			// repository ignores it, as rg and git grep --no-index do; only
+			// its own .gitignore files apply then.
+			fresh := &ignorer{base: dir}
+			return fresh.descend(dir)
+		}
 		ig = ig.descend(cur)
 	}
 	return ig
