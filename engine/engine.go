@@ -328,7 +328,7 @@ func (r *runner) scanFile(ctx context.Context, j fileJob, buf *[]byte) {
 	if !ok {
 		return
 	}
-	r.scanSource(ctx, j.display, j.kind, src)
+	r.scanSource(j.display, j.kind, src)
 }
 
 // sniff reads the first line of an extension-less file for a shebang.
@@ -423,7 +423,7 @@ func (r *runner) binaries() []string {
 // goPrefilter lists what else makes a Go file worth type-checking.
 var goPrefilter = []string{"os/exec", "moby/moby"}
 
-func (r *runner) scanSource(ctx context.Context, display string, kind Kind, src []byte) {
+func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	r.mu.Lock()
 	r.res.FilesScanned++
 	r.mu.Unlock()
@@ -498,7 +498,7 @@ func (r *runner) scanStdin(ctx context.Context) {
 			r.merge(safeSource(ctx, r.opts.ComposeSource, name, src))
 		}
 	default:
-		r.scanSource(ctx, name, kind, src)
+		r.scanSource(name, kind, src)
 	}
 }
 

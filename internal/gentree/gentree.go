@@ -11,7 +11,6 @@ import (
 	"strings"
 )
 
-
 const goBody = `
 // Handler%[2]d_%[1]d serves one synthetic endpoint; the text only pads the tree.
 func Handler%[2]d_%[1]d(w http.ResponseWriter, r *http.Request) {
