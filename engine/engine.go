@@ -125,7 +125,7 @@ func (r *runner) run(ctx context.Context) {
 			defer workers.Done()
 			var buf []byte
 			for j := range files {
-				r.scanFile(ctx, j, &buf)
+				r.scanFile(j, &buf)
 			}
 		}()
 	}
@@ -310,7 +310,7 @@ func (r *runner) maxSize() int64 {
 	return DefaultMaxFileSize
 }
 
-func (r *runner) scanFile(ctx context.Context, j fileJob, buf *[]byte) {
+func (r *runner) scanFile(j fileJob, buf *[]byte) {
 	if j.needHead {
 		kind, ok := r.sniff(j)
 		if !ok {
