@@ -92,6 +92,12 @@ type runner struct {
 	res     *Result
 	goFiles []string
 	compose []string
+	// directives are the Go and compose files holding an ignore directive:
+	// they go through Filter even without findings, so that unused
+	// directives are reported. stdinName/stdinSrc serve Filter for "-".
+	directives map[string]bool
+	stdinName  string
+	stdinSrc   []byte
 }
 
 type fileJob struct {
@@ -140,10 +146,10 @@ func (r *runner) run(ctx context.Context) {
 	workers.Wait()
 
 	if len(r.goFiles) > 0 && r.opts.Go != nil {
-		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles))
+		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles), r.goFiles)
 	}
 	if len(r.compose) > 0 && r.opts.Compose != nil {
-		r.merge(safeBatch(ctx, "compose projects", r.opts.Compose, r.compose))
+		r.merge(safeBatch(ctx, "compose projects", r.opts.Compose, r.compose), r.compose)
 	}
 }
 
@@ -436,11 +442,13 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 		if r.mentions(src, goPrefilter...) {
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)
+			r.noteDirective(display, src)
 			r.mu.Unlock()
 		}
 	case kind == KindCompose:
 		r.mu.Lock()
 		r.compose = append(r.compose, display)
+		r.noteDirective(display, src)
 		r.mu.Unlock()
 	case kind.IsShellFamily():
 		if !r.mentions(src) {
@@ -488,14 +496,16 @@ func (r *runner) scanStdin(ctx context.Context) {
 			r.mu.Lock()
 			r.res.FilesScanned++
 			r.mu.Unlock()
-			r.merge(safeSource(ctx, r.opts.GoSource, name, src))
+			r.setStdin(name, src)
+			r.merge(safeSource(ctx, r.opts.GoSource, name, src), []string{name})
 		}
 	case KindCompose:
 		if r.opts.ComposeSource != nil {
 			r.mu.Lock()
 			r.res.FilesScanned++
 			r.mu.Unlock()
-			r.merge(safeSource(ctx, r.opts.ComposeSource, name, src))
+			r.setStdin(name, src)
+			r.merge(safeSource(ctx, r.opts.ComposeSource, name, src), []string{name})
 		}
 	default:
 		r.scanSource(name, kind, src)
@@ -556,7 +566,44 @@ func (r *runner) mergeFile(file string, src []byte, fs []rules.Finding) {
 	r.mu.Unlock()
 }
 
-func (r *runner) merge(res rules.Result) {
+// noteDirective remembers a batch-kind file that holds an ignore
+// directive. r.mu must be held.
+func (r *runner) noteDirective(display string, src []byte) {
+	if r.opts.Filter == nil || !hasDirective(src) {
+		return
+	}
+	if r.directives == nil {
+		r.directives = map[string]bool{}
+	}
+	r.directives[display] = true
+}
+
+// hasDirective is the byte prefilter for ignore directives, including
+// golangci-lint's //nolint:dockguard spelling.
+func hasDirective(src []byte) bool {
+	return bytes.Contains(src, []byte("dockguard:")) ||
+		bytes.Contains(src, []byte("nolint:")) && bytes.Contains(src, []byte("dockguard"))
+}
+
+func (r *runner) setStdin(name string, src []byte) {
+	r.mu.Lock()
+	r.stdinName, r.stdinSrc = name, src
+	r.noteDirective(name, src)
+	r.mu.Unlock()
+}
+
+// source returns a batch-checked file's contents for Filter.
+func (r *runner) source(file string) []byte {
+	if r.stdinSrc != nil && file == r.stdinName {
+		return r.stdinSrc
+	}
+	src, _ := os.ReadFile(file)
+	return src
+}
+
+// merge adds a batch front end's result; files are the inputs it was given,
+// so that those holding a directive are filtered even without findings.
+func (r *runner) merge(res rules.Result, files []string) {
 	if r.opts.Filter != nil {
 		// Batch front ends report across files; filter each file's share
 		// with that file's source.
@@ -569,9 +616,13 @@ func (r *runner) merge(res rules.Result) {
 			byFile[f.File] = append(byFile[f.File], f)
 		}
 		res.Findings = nil
+		for _, file := range files {
+			if _, ok := byFile[file]; !ok && r.directives[file] {
+				order = append(order, file)
+			}
+		}
 		for _, file := range order {
-			src, _ := os.ReadFile(file)
-			kept, n := r.opts.Filter(file, src, byFile[file])
+			kept, n := r.opts.Filter(file, r.source(file), byFile[file])
 			res.Findings = append(res.Findings, kept...)
 			r.mu.Lock()
 			r.res.Suppressed += n

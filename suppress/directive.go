@@ -1,0 +1,493 @@
+// Package suppress reads dockguard's inline ignore directives and applies
+// them to a file's findings.
+//
+// Shell scripts, Makefiles, YAML and package.json scripts use
+//
+//	# dockguard:ignore DG101 -- reason
+//	# dockguard:ignore-file DG101,DG104 -- reason
+//
+// Go files use //dockguard:ignore DG301 -- reason, and //nolint:dockguard //
+// reason is honoured as golangci-lint users expect. A directive that shares a
+// line with code covers that line; a directive alone on its line covers the
+// next command (the next code line, its backslash continuations and any lines
+// up to the closing bracket it opens, or the block scalar it introduces in
+// YAML). A directive without a reason, or naming an unknown rule, is a DG003
+// finding and suppresses nothing; a directive that matches no finding is DG002.
+package suppress
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// Marker is the text every dockguard directive contains. Files without it
+// (and, for Go, without "nolint:") cannot hold a directive.
+const Marker = "dockguard:"
+
+// Style is how comments are written in a file.
+type Style int
+
+// Comment styles.
+const (
+	// StyleHash is shell, Makefile and YAML: `#` starts a comment at the
+	// beginning of a word, outside quotes.
+	StyleHash Style = iota
+	// StyleJSON is package.json: there are no JSON comments, but a script
+	// value is shell code and may end with a `# ...` comment inside the
+	// string, so quotes are not tracked.
+	StyleJSON
+	// StyleGo is Go: `//` line comments outside string literals.
+	StyleGo
+)
+
+// StyleFor returns the comment style of a file from its name.
+func StyleFor(file string) Style {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".go":
+		return StyleGo
+	case ".json":
+		return StyleJSON
+	}
+	return StyleHash
+}
+
+// Directive is one parsed ignore directive.
+type Directive struct {
+	// Text is the directive as written, from "dockguard:" or "nolint:" to
+	// the end of the comment, trimmed.
+	Text string
+	// Line is the 1-based line of the comment; Start and End are the byte
+	// offsets of Text in the file.
+	Line       int
+	Start, End int
+	// FileWide is set for ignore-file: it covers every line.
+	FileWide bool
+	// NoLint is set for //nolint:dockguard, which covers every rule.
+	NoLint bool
+	// Rules are the rule IDs the directive names (none for NoLint).
+	Rules []string
+	// Reason is the text after "--" (or after "//" for nolint).
+	Reason string
+	// From and To are the first and last line covered (inclusive). Both
+	// are 0 when a directive alone on the last line covers nothing.
+	From, To int
+	// Problem says why the directive is malformed; empty when well formed.
+	Problem string
+}
+
+// Covers reports whether the directive applies to a finding of rule on line.
+func (d *Directive) Covers(rule string, line int) bool {
+	if d.Problem != "" {
+		return false
+	}
+	if !d.NoLint && !containsString(d.Rules, rule) {
+		return false
+	}
+	return d.FileWide || (line >= d.From && line <= d.To && d.From > 0)
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse returns the directives in src, a file named file (its extension picks
+// the comment style). It never fails: malformed directives carry a Problem.
+func Parse(file string, src []byte) []Directive {
+	style := StyleFor(file)
+	if !bytes.Contains(src, []byte(Marker)) && (style != StyleGo || !bytes.Contains(src, []byte("nolint:"))) {
+		return nil
+	}
+	lines := splitLines(src)
+	var ds []Directive
+	for i, ln := range lines {
+		text := src[ln.start:ln.end]
+		cpos := commentStart(text, style)
+		if cpos < 0 {
+			continue
+		}
+		alone := len(bytes.TrimSpace(text[:cpos])) == 0
+		for _, d := range parseComment(text, cpos, style) {
+			d.Line = i + 1
+			d.Start += ln.start
+			d.End += ln.start
+			switch {
+			case d.FileWide:
+				d.From, d.To = 1, len(lines)
+			case alone:
+				d.From, d.To = nextCommand(src, lines, i+1, style)
+			default:
+				d.From, d.To = i+1, i+1
+			}
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+type lineSpan struct{ start, end int } // end excludes the newline (and a CR before it)
+
+func splitLines(src []byte) []lineSpan {
+	var out []lineSpan
+	for off := 0; off <= len(src); {
+		i := bytes.IndexByte(src[off:], '\n')
+		end := len(src)
+		next := len(src) + 1
+		if i >= 0 {
+			end = off + i
+			next = end + 1
+		}
+		e := end
+		if e > off && src[e-1] == '\r' {
+			e--
+		}
+		if i < 0 && off == len(src) && len(out) > 0 {
+			break // no empty line after a final newline
+		}
+		out = append(out, lineSpan{off, e})
+		off = next
+	}
+	return out
+}
+
+// commentStart returns the offset in line where a comment begins, or -1.
+// Quotes are tracked within the line only, which is enough to keep
+// `echo "# dockguard:ignore"` from counting as a directive.
+func commentStart(line []byte, style Style) int {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if quote != 0 {
+			switch {
+			case c == '\\' && quote != '\'' && quote != '`':
+				i++
+			case c == quote:
+				quote = 0
+			}
+			continue
+		}
+		switch style {
+		case StyleGo:
+			switch {
+			case c == '"' || c == '`' || c == '\'':
+				quote = c
+			case c == '/' && i+1 < len(line) && line[i+1] == '/':
+				return i
+			}
+		case StyleJSON:
+			if c == '#' && (i == 0 || isSpace(line[i-1]) || line[i-1] == '"') {
+				return i
+			}
+		default:
+			switch {
+			case c == '\\':
+				i++
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#' && (i == 0 || isSpace(line[i-1]) || line[i-1] == ';'):
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' }
+
+// parseComment finds the directives in the comment that starts at cpos of
+// line. Offsets in the result are relative to line. A comment may chain
+// several tools' directives (`# shellcheck disable=SC2086 # dockguard:...`),
+// so every comment marker inside it is a candidate.
+func parseComment(line []byte, cpos int, style Style) []Directive {
+	var out []Directive
+	comment := string(line[cpos:])
+	for _, at := range candidateStarts(comment, style) {
+		body := comment[at:]
+		switch {
+		case strings.HasPrefix(body, Marker):
+			d, ok := parseDockguard(body, style)
+			if !ok {
+				continue
+			}
+			d.Start = cpos + at
+			d.End = cpos + at + len(d.Text)
+			out = append(out, d)
+			return out // the rest of the comment is this directive's reason
+		case style == StyleGo && strings.HasPrefix(body, "nolint:"):
+			d, ok := parseNoLint(body)
+			if !ok {
+				continue
+			}
+			d.Start = cpos + at
+			d.End = cpos + at + len(d.Text)
+			out = append(out, d)
+			return out
+		}
+	}
+	return out
+}
+
+// candidateStarts lists offsets in comment just after a comment marker and
+// any spaces, where a directive may begin.
+func candidateStarts(comment string, style Style) []int {
+	marker := "#"
+	if style == StyleGo {
+		marker = "//"
+	}
+	var out []int
+	for i := 0; ; {
+		j := strings.Index(comment[i:], marker)
+		if j < 0 {
+			return out
+		}
+		k := i + j + len(marker)
+		for k < len(comment) && (isSpace(comment[k]) || style != StyleGo && comment[k] == '#') {
+			k++
+		}
+		out = append(out, k)
+		i = k
+	}
+}
+
+// parseDockguard parses body, which starts with "dockguard:". ok is false
+// when the text is prose that merely mentions dockguard ("dockguard: see
+// docs"), not a directive.
+func parseDockguard(body string, style Style) (d Directive, ok bool) {
+	rest := body[len(Marker):]
+	verbEnd := strings.IndexFunc(rest, func(r rune) bool { return r == ' ' || r == '\t' })
+	if verbEnd < 0 {
+		verbEnd = len(rest)
+	}
+	verb := rest[:verbEnd]
+	if verb == "" || !isLetter(verb[0]) {
+		return d, false
+	}
+	d.Text = strings.TrimRight(body, " \t")
+	if style == StyleJSON {
+		// The comment ends where the JSON string does.
+		if i := strings.IndexByte(d.Text, '"'); i >= 0 {
+			d.Text = strings.TrimRight(d.Text[:i], " \t")
+		}
+	}
+	switch verb {
+	case "ignore":
+	case "ignore-file":
+		d.FileWide = true
+	default:
+		d.Problem = fmt.Sprintf("unknown directive %q", Marker+verb)
+		if s := closest(verb, []string{"ignore", "ignore-file"}); s != "" {
+			d.Problem += fmt.Sprintf(" (did you mean %s%s?)", Marker, s)
+		}
+		return d, true
+	}
+	args := d.Text[len(Marker)+len(verb):]
+	ruleText, reason, hasSep := strings.Cut(args, "--")
+	d.Reason = strings.TrimSpace(reason)
+	d.Rules, d.Problem = parseRules(ruleText)
+	switch {
+	case d.Problem != "":
+	case len(d.Rules) == 0:
+		d.Problem = fmt.Sprintf("%s names no rule; write %s%s DG101 -- reason", Marker+verb, Marker, verb)
+	case !hasSep || d.Reason == "":
+		d.Problem = fmt.Sprintf("%s has no reason; add ` -- why this is safe` after the rule IDs", Marker+verb)
+	}
+	return d, true
+}
+
+// parseNoLint parses body, which starts with "nolint:". Only lists that
+// name dockguard are ours; a reason follows as `// reason`.
+func parseNoLint(body string) (d Directive, ok bool) {
+	text := strings.TrimRight(body, " \t")
+	list, reason, hasReason := strings.Cut(text[len("nolint:"):], "//")
+	listEnd := strings.IndexAny(list, " \t")
+	if listEnd >= 0 {
+		list = list[:listEnd]
+	}
+	found := false
+	for _, name := range strings.Split(list, ",") {
+		if strings.TrimSpace(name) == "dockguard" {
+			found = true
+		}
+	}
+	if !found {
+		return d, false
+	}
+	d.Text = text
+	d.NoLint = true
+	d.Reason = strings.TrimSpace(reason)
+	if !hasReason || d.Reason == "" {
+		d.Problem = "nolint:dockguard has no reason; add ` // why this is safe`"
+	}
+	return d, true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// parseRules reads a comma- or space-separated rule list; names are
+// accepted and normalised to IDs.
+func parseRules(s string) (ids []string, problem string) {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	for _, f := range fields {
+		r, ok := rules.Lookup(f)
+		if !ok {
+			problem = fmt.Sprintf("unknown rule %q", f)
+			if sug := rules.Suggest(f); len(sug) > 0 {
+				problem += fmt.Sprintf(" (did you mean %s?)", sug[0])
+			}
+			return nil, problem
+		}
+		if !containsString(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, ""
+}
+
+func closest(s string, options []string) string {
+	best, bestD := "", 3
+	for _, o := range options {
+		if d := distance(s, o); d < bestD {
+			best, bestD = o, d
+		}
+	}
+	return best
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// maxCommandLines bounds how far a directive alone on its line reaches.
+const maxCommandLines = 200
+
+// nextCommand returns the lines (1-based, inclusive) of the command that
+// follows line index from: the next line that is neither blank nor only a
+// comment, extended over backslash continuations, unclosed brackets and,
+// in YAML, the block scalar the line introduces.
+func nextCommand(src []byte, lines []lineSpan, from int, style Style) (first, last int) {
+	i := from
+	for ; i < len(lines); i++ {
+		t := bytes.TrimSpace(src[lines[i].start:lines[i].end])
+		if len(t) == 0 {
+			continue
+		}
+		if cp := commentStart(src[lines[i].start:lines[i].end], style); cp >= 0 && len(bytes.TrimSpace(src[lines[i].start:lines[i].start+cp])) == 0 {
+			continue
+		}
+		break
+	}
+	if i >= len(lines) {
+		return 0, 0
+	}
+	first = i
+	depth := 0
+	for j := i; j < len(lines) && j < i+maxCommandLines; j++ {
+		text := src[lines[j].start:lines[j].end]
+		code := text
+		if cp := commentStart(text, style); cp >= 0 {
+			code = text[:cp]
+		}
+		depth += bracketDelta(code)
+		trimmed := bytes.TrimRight(code, " \t")
+		cont := bytes.HasSuffix(trimmed, []byte{'\\'}) && style != StyleGo
+		if j == first && style == StyleHash && opensBlockScalar(trimmed) {
+			return first + 1, blockEnd(src, lines, j) + 1
+		}
+		if depth <= 0 && !cont {
+			return first + 1, j + 1
+		}
+	}
+	return first + 1, min(len(lines), i+maxCommandLines)
+}
+
+// bracketDelta counts opening minus closing brackets outside quotes.
+func bracketDelta(code []byte) int {
+	n := 0
+	var quote byte
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if quote != 0 {
+			if c == '\\' && quote != '\'' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case '\\':
+			i++
+		case '"', '\'', '`':
+			quote = c
+		case '(', '[', '{':
+			n++
+		case ')', ']', '}':
+			n--
+		}
+	}
+	return n
+}
+
+// opensBlockScalar reports a YAML line ending in a block scalar header
+// (`run: |`, `script: >-`, `- |2`).
+func opensBlockScalar(line []byte) bool {
+	i := len(line) - 1
+	for i >= 0 && (line[i] >= '0' && line[i] <= '9' || line[i] == '-' || line[i] == '+') {
+		i--
+	}
+	if i < 0 || (line[i] != '|' && line[i] != '>') {
+		return false
+	}
+	return i == 0 || isSpace(line[i-1])
+}
+
+// blockEnd returns the index of the last line of the block scalar whose
+// header is on line index h: the following lines indented deeper than h
+// (blank lines included when more block lines follow).
+func blockEnd(src []byte, lines []lineSpan, h int) int {
+	indent := indentOf(src[lines[h].start:lines[h].end])
+	last := h
+	for j := h + 1; j < len(lines); j++ {
+		text := src[lines[j].start:lines[j].end]
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		if indentOf(text) <= indent {
+			break
+		}
+		last = j
+	}
+	return last
+}
+
+func indentOf(line []byte) int {
+	n := 0
+	for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
+	}
+	return n
+}
