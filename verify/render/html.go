@@ -1,0 +1,78 @@
+package render
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"size":     Size,
+	"limit":    Limit,
+	"signed":   signedSize,
+	"loc":      Location,
+	"finished": finished,
+	"yesno":    yesNo,
+	"sev":      func(s rules.Severity) string { return s.String() },
+	"usage": func(c verify.ContainerFacts) string {
+		if c.Usage < 0 {
+			return "not sampled"
+		}
+		return Size(c.Usage)
+	},
+	"ms":       func(f float64) string { return fmt.Sprintf("%.1f ms", f) },
+	"total":    total,
+	"headroom": func(m verify.MemoryFacts) int64 { return m.Capacity - m.Committed },
+	"notloc":   joinLoc,
+}).Parse(htmlSource))
+
+type htmlView struct {
+	*Document
+	Generated   string
+	StatusClass string
+	StatusText  string
+	StaticCount Counts
+	LiveCount   Counts
+	TotalCount  Counts
+	Checks      []Check
+	StaticRules []RuleGroup
+	LiveRules   []RuleGroup
+	AllRules    []RuleGroup
+	Running     []verify.ContainerFacts
+	NotesList   []rules.Note
+	ErrorsList  []rules.Note
+}
+
+// HTML writes the report as one self-contained HTML file: inline CSS, no
+// scripts, no external assets, so it can be mailed or archived as is.
+func HTML(w io.Writer, d *Document) error {
+	v := htmlView{
+		Document:    d,
+		Generated:   d.Generated.UTC().Format(time.RFC3339),
+		StatusClass: string(d.Status()),
+		StatusText:  statusText[d.Status()],
+		LiveCount:   count(d.LiveResult.Findings),
+		TotalCount:  count(d.Findings()),
+		Checks:      d.Checklist(),
+		LiveRules:   ByRule(d.LiveResult.Findings),
+		AllRules:    ByRule(d.Findings()),
+		NotesList:   d.Notes(),
+		ErrorsList:  d.Errors(),
+	}
+	if d.Static != nil {
+		v.StaticCount = count(d.Static.Result.Findings)
+		v.StaticRules = ByRule(d.Static.Result.Findings)
+	}
+	if d.Live != nil {
+		v.Running = running(d.Live)
+	}
+	return htmlTemplate.Execute(w, v)
+}

@@ -1,0 +1,241 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+var statusText = map[Status]string{
+	StatusPass:       "PASS: nothing to act on",
+	StatusAttention:  "ATTENTION: warnings to review",
+	StatusFail:       "FAIL: errors to fix",
+	StatusIncomplete: "INCOMPLETE: some inputs could not be checked",
+}
+
+// Markdown writes the report as GitHub-flavoured Markdown.
+func Markdown(w io.Writer, d *Document) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# dockguard verification report\n\n")
+	fmt.Fprintf(&b, "Generated %s by %s %s", d.Generated.UTC().Format(time.RFC3339), d.Tool.Name, d.Tool.Version)
+	if d.Live != nil {
+		fmt.Fprintf(&b, " against `%s`", d.Live.Endpoint)
+	}
+	b.WriteString(".\n\n")
+
+	// Executive summary.
+	b.WriteString("## Summary\n\n")
+	fmt.Fprintf(&b, "**%s**\n\n", statusText[d.Status()])
+	b.WriteString("| | Errors | Warnings | Info |\n|---|---:|---:|---:|\n")
+	if d.Static != nil {
+		c := count(d.Static.Result.Findings)
+		fmt.Fprintf(&b, "| Static (%d files) | %d | %d | %d |\n", d.Static.FilesScanned, c.Error, c.Warning, c.Info)
+	}
+	if d.Live != nil {
+		c := count(d.LiveResult.Findings)
+		fmt.Fprintf(&b, "| Live daemon | %d | %d | %d |\n", c.Error, c.Warning, c.Info)
+	}
+	c := count(d.Findings())
+	fmt.Fprintf(&b, "| **Total** | **%d** | **%d** | **%d** |\n\n", c.Error, c.Warning, c.Info)
+	for _, ck := range d.Checklist() {
+		mark := "[x]"
+		if !ck.OK || !ck.Known {
+			mark = "[ ]"
+		}
+		fmt.Fprintf(&b, "- %s %s: %s\n", mark, ck.Title, mdEscape(ck.Detail))
+	}
+	if d.Live != nil {
+		b.WriteString("\n")
+	}
+
+	// Static findings.
+	b.WriteString("## Static findings\n\n")
+	switch {
+	case d.Static == nil:
+		b.WriteString("Not run.\n\n")
+	case len(d.Static.Result.Findings) == 0:
+		fmt.Fprintf(&b, "None in %d files checked.\n\n", d.Static.FilesScanned)
+	default:
+		for _, g := range ByRule(d.Static.Result.Findings) {
+			fmt.Fprintf(&b, "### %s %s (%s, %d)\n\n", g.Rule.ID, g.Rule.Name, g.Rule.Severity, len(g.Findings))
+			for _, f := range g.Findings {
+				fmt.Fprintf(&b, "- `%s`: %s\n", Location(f), mdEscape(f.Message))
+			}
+			b.WriteString("\n")
+		}
+	}
+
+	if l := d.Live; l != nil {
+		// Live findings.
+		b.WriteString("## Live findings\n\n")
+		if len(d.LiveResult.Findings) == 0 {
+			b.WriteString("None.\n\n")
+		}
+		for _, g := range ByRule(d.LiveResult.Findings) {
+			fmt.Fprintf(&b, "### %s %s (%s, %d)\n\n", g.Rule.ID, g.Rule.Name, g.Rule.Severity, len(g.Findings))
+			for _, f := range g.Findings {
+				fmt.Fprintf(&b, "- `%s`: %s\n", Location(f), mdEscape(f.Message))
+			}
+			b.WriteString("\n")
+		}
+
+		// Running containers.
+		b.WriteString("## Running containers\n\n")
+		rs := running(l)
+		if len(rs) == 0 {
+			b.WriteString("None.\n\n")
+		} else {
+			b.WriteString("| Container | Image | Limit | Reservation | Usage | Restarts | OOM-killed |\n|---|---|---:|---:|---:|---:|---|\n")
+			for _, c := range rs {
+				usage := "not sampled"
+				if c.Usage >= 0 {
+					usage = Size(c.Usage)
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", cell(c.Name), cell(c.Image), Limit(c.Limit), Limit(c.Reservation), usage, c.RestartCount, yesNo(c.OOMKilled))
+			}
+			b.WriteString("\n")
+		}
+
+		// Memory.
+		m := l.Memory
+		b.WriteString("## Memory budget\n\n")
+		b.WriteString("| | |\n|---|---:|\n")
+		fmt.Fprintf(&b, "| Limits of %d limited containers | %s |\n", m.LimitedCount, Size(m.Limits))
+		fmt.Fprintf(&b, "| Usage of %d unlimited containers | %s |\n", m.UnlimitedCount, Size(m.UnlimitedUsage))
+		fmt.Fprintf(&b, "| Committed | %s |\n", Size(m.Committed))
+		if m.Capacity > 0 {
+			fmt.Fprintf(&b, "| Capacity (%s) | %s |\n", m.CapacitySource, Size(m.Capacity))
+			fmt.Fprintf(&b, "| Headroom | %s |\n", signedSize(m.Capacity-m.Committed))
+		} else {
+			b.WriteString("| Capacity | unknown |\n")
+		}
+		b.WriteString("\n")
+		if m.UnsampledCount > 0 {
+			fmt.Fprintf(&b, "%d unlimited containers were not sampled; their usage is not counted.\n\n", m.UnsampledCount)
+		}
+
+		// Reclaimable.
+		r := l.Reclaimable
+		b.WriteString("## Reclaimable resources\n\n")
+		fmt.Fprintf(&b, "| Resource | Count | Size |\n|---|---:|---:|\n")
+		fmt.Fprintf(&b, "| Exited containers (%d stale) | %d | %s |\n", r.StaleExited, len(r.Exited), Size(r.ExitedSize))
+		fmt.Fprintf(&b, "| Dangling volumes | %d | %s |\n", len(r.DanglingVolumes), Size(r.VolumesSize))
+		if r.BuildCache != nil {
+			fmt.Fprintf(&b, "| Build cache (reclaimable of %s) | %d | %s |\n", Size(r.BuildCache.BuildCacheTotal), r.BuildCache.BuildCacheRecords, Size(r.BuildCache.BuildCacheReclaimable))
+		} else {
+			b.WriteString("| Build cache | | not measured |\n")
+		}
+		b.WriteString("\n")
+		if len(r.Exited) > 0 {
+			b.WriteString("| Exited container | Image | Finished | Size |\n|---|---|---|---:|\n")
+			for _, c := range r.Exited {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(c.Name), cell(c.Image), finished(c.FinishedAt), Size(c.Size))
+			}
+			b.WriteString("\n")
+		}
+		if len(r.DanglingVolumes) > 0 {
+			b.WriteString("| Dangling volume | Driver | Size |\n|---|---|---:|\n")
+			for _, v := range r.DanglingVolumes {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(v.Name), cell(v.Driver), Size(v.Size))
+			}
+			b.WriteString("\n")
+		}
+
+		// Daemon.
+		b.WriteString("## Daemon\n\n")
+		b.WriteString("| | |\n|---|---|\n")
+		fmt.Fprintf(&b, "| Endpoint | `%s` |\n", l.Endpoint)
+		if i := l.Daemon; i != nil {
+			fmt.Fprintf(&b, "| Version | %s |\n", cell(i.ServerVersion))
+			fmt.Fprintf(&b, "| API | %s |\n", cell(i.APIVersion))
+			fmt.Fprintf(&b, "| OS | %s (%s, %s) |\n", cell(i.OperatingSystem), cell(i.OSType), cell(i.Architecture))
+			fmt.Fprintf(&b, "| Docker Desktop | %s |\n", yesNo(i.DockerDesktop))
+			fmt.Fprintf(&b, "| CPUs | %d |\n", i.NCPU)
+			fmt.Fprintf(&b, "| Memory | %s |\n", Size(i.MemTotal))
+		} else {
+			b.WriteString("| Daemon | unknown (not reached) |\n")
+		}
+		fmt.Fprintf(&b, "| Ping | %.1f ms |\n", l.PingMS)
+		fmt.Fprintf(&b, "| API calls | %d (budget %d) |\n", total(l.Calls), l.Budget)
+		b.WriteString("\n")
+	}
+
+	// Recommendations.
+	b.WriteString("## Recommendations\n\n")
+	groups := ByRule(d.Findings())
+	if len(groups) == 0 {
+		b.WriteString("Nothing to do.\n\n")
+	}
+	for _, g := range groups {
+		fmt.Fprintf(&b, "- **%s %s** (%d): %s %s See [%s](%s).\n", g.Rule.ID, g.Rule.Name, len(g.Findings),
+			mdEscape(g.Rule.Summary), mdEscape(g.Rule.Alternative), g.Rule.ID, g.Rule.HelpURI())
+	}
+	if len(groups) > 0 {
+		b.WriteString("\n")
+	}
+
+	if ns, es := d.Notes(), d.Errors(); len(ns)+len(es) > 0 {
+		b.WriteString("## Notes\n\n")
+		for _, e := range es {
+			fmt.Fprintf(&b, "- **not checked**: %s\n", mdEscape(joinLoc(e)))
+		}
+		for _, n := range ns {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(joinLoc(n)))
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func joinLoc(n rules.Note) string {
+	if n.File == "" {
+		return n.Message
+	}
+	return n.File + ": " + n.Message
+}
+
+func signedSize(n int64) string {
+	if n < 0 {
+		return "-" + Size(-n)
+	}
+	return Size(n)
+}
+
+func finished(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// cell escapes a value for a Markdown table cell.
+func cell(s string) string {
+	s = oneLine(s)
+	if s == "" {
+		return "-"
+	}
+	return mdEscape(s)
+}
+
+var mdReplacer = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+
+func mdEscape(s string) string { return mdReplacer.Replace(oneLine(s)) }

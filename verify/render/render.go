@@ -1,0 +1,290 @@
+// Package render writes the verification report that `dockguard report`
+// produces: the static findings of `dockguard check` together with the live
+// facts and findings of `dockguard verify`, as Markdown, self-contained HTML
+// or JSON. Each renderer is a pure function of a Document, pinned by golden
+// tests.
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/docker/go-units"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
+)
+
+// Tool identifies dockguard in the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Static is the result of `dockguard check` over the report's paths.
+type Static struct {
+	Paths        []string     `json:"paths"`
+	FilesScanned int          `json:"filesScanned"`
+	Suppressed   int          `json:"suppressed"`
+	Result       rules.Result `json:"-"`
+}
+
+// Document is everything a report shows. Static or Live may be nil when that
+// half was not run.
+type Document struct {
+	Tool      Tool
+	Generated time.Time
+	Static    *Static
+	Live      *verify.Facts
+	// LiveResult holds the live findings, notes and errors.
+	LiveResult rules.Result
+}
+
+// Status is the overall verdict.
+type Status string
+
+// Verdicts, worst last.
+const (
+	StatusPass       Status = "pass"
+	StatusAttention  Status = "attention"
+	StatusFail       Status = "fail"
+	StatusIncomplete Status = "incomplete"
+)
+
+// Findings returns the static and live findings together.
+func (d *Document) Findings() []rules.Finding {
+	var out []rules.Finding
+	if d.Static != nil {
+		out = append(out, d.Static.Result.Findings...)
+	}
+	return append(out, d.LiveResult.Findings...)
+}
+
+// Errors returns the inputs that could not be checked.
+func (d *Document) Errors() []rules.Note {
+	var out []rules.Note
+	if d.Static != nil {
+		out = append(out, d.Static.Result.Errors...)
+	}
+	return append(out, d.LiveResult.Errors...)
+}
+
+// Notes returns the notes of both halves.
+func (d *Document) Notes() []rules.Note {
+	var out []rules.Note
+	if d.Static != nil {
+		out = append(out, d.Static.Result.Notes...)
+	}
+	return append(out, d.LiveResult.Notes...)
+}
+
+// Status computes the verdict: fail on any error finding, attention on
+// warnings, incomplete when something could not be checked, else pass.
+func (d *Document) Status() Status {
+	worst := rules.SeverityNone
+	for _, f := range d.Findings() {
+		worst = max(worst, f.Severity)
+	}
+	switch {
+	case worst == rules.SeverityError:
+		return StatusFail
+	case len(d.Errors()) > 0:
+		return StatusIncomplete
+	case worst == rules.SeverityWarning:
+		return StatusAttention
+	}
+	return StatusPass
+}
+
+// Counts are findings per severity.
+type Counts struct {
+	Error   int `json:"error"`
+	Warning int `json:"warning"`
+	Info    int `json:"info"`
+}
+
+func count(fs []rules.Finding) Counts {
+	var c Counts
+	for _, f := range fs {
+		switch f.Severity {
+		case rules.SeverityError:
+			c.Error++
+		case rules.SeverityWarning:
+			c.Warning++
+		case rules.SeverityInfo:
+			c.Info++
+		}
+	}
+	return c
+}
+
+// Check is one line of the executive checklist, in the words of a
+// hand-written incident verification report.
+type Check struct {
+	OK     bool   `json:"ok"`
+	Known  bool   `json:"known"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+func has(fs []rules.Finding, id string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == id {
+			n++
+		}
+	}
+	return n
+}
+
+// Checklist summarises the live pass as the questions an operator asks
+// after an incident.
+func (d *Document) Checklist() []Check {
+	l := d.Live
+	if l == nil {
+		return nil
+	}
+	fs := d.LiveResult.Findings
+	var out []Check
+	stable := Check{Title: "Daemon stable", Known: true, OK: l.Reached && has(fs, "DG408") == 0}
+	switch {
+	case !l.Reached:
+		stable.Detail = "the daemon did not answer"
+	case stable.OK:
+		stable.Detail = fmt.Sprintf("ping %.1f ms, no API errors", l.PingMS)
+	default:
+		stable.Detail = "see DG408"
+	}
+	out = append(out, stable)
+	if !l.Reached {
+		return out
+	}
+	running, unlimited := 0, 0
+	for _, c := range l.Containers {
+		if c.Running() {
+			running++
+			if c.Limit == 0 {
+				unlimited++
+			}
+		}
+	}
+	drift := has(fs, "DG402")
+	lim := Check{Title: "Limits applied", Known: true, OK: unlimited == 0 && drift == 0}
+	lim.Detail = fmt.Sprintf("%d of %d running containers have a memory limit", running-unlimited, running)
+	if drift > 0 {
+		lim.Detail += fmt.Sprintf("; %d differ from their compose file", drift)
+	}
+	out = append(out, lim)
+	oom := has(fs, "DG403")
+	out = append(out, Check{Title: "No OOM kills or restart loops", Known: true, OK: oom == 0,
+		Detail: fmt.Sprintf("%d %s", oom, plural(oom, "container affected", "containers affected"))})
+	m := l.Memory
+	mem := Check{Title: "Memory within capacity", Known: m.Capacity > 0, OK: has(fs, "DG407") == 0}
+	if m.Capacity > 0 {
+		mem.Detail = fmt.Sprintf("%s committed of %s (%s)", Size(m.Committed), Size(m.Capacity), m.CapacitySource)
+	} else {
+		mem.Detail = "capacity unknown"
+	}
+	out = append(out, mem)
+	r := l.Reclaimable
+	out = append(out, Check{Title: "Stale containers and unused volumes cleaned up", Known: true,
+		OK: r.StaleExited == 0 && len(r.DanglingVolumes) == 0,
+		Detail: fmt.Sprintf("%d stale exited %s, %d dangling %s", r.StaleExited, plural(r.StaleExited, "container", "containers"),
+			len(r.DanglingVolumes), plural(len(r.DanglingVolumes), "volume", "volumes"))})
+	bc := Check{Title: "Build cache under control", Known: r.BuildCache != nil, OK: has(fs, "DG406") == 0}
+	if r.BuildCache != nil {
+		bc.Detail = Size(r.BuildCache.BuildCacheReclaimable) + " reclaimable"
+	} else {
+		bc.Detail = "not measured"
+	}
+	out = append(out, bc)
+	return out
+}
+
+// RuleGroup is the findings of one rule.
+type RuleGroup struct {
+	Rule     *rules.Rule
+	Findings []rules.Finding
+}
+
+// ByRule groups findings by rule ID, in ID order, each sorted by location.
+func ByRule(fs []rules.Finding) []RuleGroup {
+	m := map[string][]rules.Finding{}
+	for _, f := range fs {
+		m[f.Rule] = append(m[f.Rule], f)
+	}
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]RuleGroup, 0, len(ids))
+	for _, id := range ids {
+		g := m[id]
+		sort.SliceStable(g, func(i, j int) bool {
+			if g[i].File != g[j].File {
+				return g[i].File < g[j].File
+			}
+			if g[i].Line != g[j].Line {
+				return g[i].Line < g[j].Line
+			}
+			return g[i].Column < g[j].Column
+		})
+		r, ok := rules.Lookup(id)
+		if !ok {
+			r = &rules.Rule{ID: id, Name: g[0].Name, Severity: g[0].Severity}
+		}
+		out = append(out, RuleGroup{Rule: r, Findings: g})
+	}
+	return out
+}
+
+// Location is file:line:col, or the file alone for findings without a
+// position.
+func Location(f rules.Finding) string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	}
+	return f.File
+}
+
+// Size formats bytes in binary units ("1.5GiB"); negative is unknown.
+func Size(n int64) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return units.BytesSize(float64(n))
+}
+
+// Limit formats a memory limit; 0 is "none".
+func Limit(n int64) string {
+	if n == 0 {
+		return "none"
+	}
+	return Size(n)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// running returns the running containers.
+func running(l *verify.Facts) []verify.ContainerFacts {
+	var out []verify.ContainerFacts
+	for _, c := range l.Containers {
+		if c.Running() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// oneLine flattens a message for a table cell.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
