@@ -1,0 +1,43 @@
+// Package forceremove defines an Analyzer that reports force removals of
+// containers and images from Go code.
+//
+// # Analyzer forceremove
+//
+// forceremove: report force removal of containers (DG101) and images (DG102),
+// podman volume force removal (DG103), and force removal of every container
+// from a listing (DG105)
+//
+// A force removal kills a running container with SIGKILL and removes it in
+// the same API request. Bursts of these requests hang or crash Docker
+// Desktop's engine, and the container gets no chance to shut down.
+//
+// The analyzer finds:
+//
+//   - os/exec.Command and CommandContext running docker, podman or nerdctl
+//     (the program may be a constant or come from exec.LookPath) whose
+//     command line, judged by the docker command-line model, force-removes:
+//     exec.Command("docker", "rm", "-f", id). The argv may be made of
+//     constants, a []string literal or append calls in the same function,
+//     or strings.Fields of a constant. Wrappers such as sudo and timeout are
+//     seen through, and `sh -c` / `bash -c` scripts are checked by the shell
+//     front end.
+//   - Docker SDK calls, matched by type rather than by name:
+//     github.com/moby/moby/client (ContainerRemoveOptions,
+//     ImageRemoveOptions), github.com/docker/docker/client
+//     (container.RemoveOptions, image.RemoveOptions and the legacy
+//     types.ContainerRemoveOptions / types.ImageRemoveOptions) and
+//     github.com/fsouza/go-dockerclient (RemoveContainer with
+//     RemoveContainerOptions, RemoveImageExtended with RemoveImageOptions)
+//     with Force set to true in a composite literal, by a later
+//     `opts.Force = true` in the same function, or in a package-level
+//     variable.
+//
+// A removal whose target comes from a container listing (a loop over
+// ContainerList or over the output of `docker ps`) is reported as DG105
+// instead of DG101.
+//
+// Not reported: Force set from a value that is not a constant; volume
+// removal with force on Docker (VolumeRemove(ctx, id, true) only ignores a
+// missing volume); methods named ContainerRemove on the program's own
+// types; `docker compose rm -f`, which only skips a prompt.
+package forceremove

@@ -1,0 +1,133 @@
+package forceremove
+
+import (
+	"fmt"
+	"go/ast"
+
+	"github.com/dockguard/dockguard/analyzers/internal/diag"
+	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report force removal of containers and images
+
+forceremove reports force removals from Go code: os/exec running docker,
+podman or nerdctl with rm -f / rmi -f (judged by the docker command-line
+model, sh -c scripts through the shell front end), and Docker SDK calls
+(moby/moby/client, docker/docker/client, fsouza/go-dockerclient) whose
+remove options have Force set to true. Rules: DG101 (container), DG102
+(image), DG103 (podman volume), DG105 (every container from a listing).`
+
+// Analyzer reports force removals with the default configuration.
+var Analyzer = New(dockerexec.Analyzer)
+
+// New returns the analyzer using exec as its exec-site helper (see
+// analyzers.New for a configured set).
+func New(exec *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "forceremove",
+		Doc:              Doc,
+		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG101.md",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			run(pass, pass.ResultOf[exec].(*dockerexec.Result))
+			return nil, nil
+		},
+	}
+}
+
+// check describes one SDK removal method.
+type check struct {
+	rule string
+	opts []sdk.Type
+	arg  int    // index of the options argument, for calls without types
+	id   string // field holding the target in the options (fsouza), or ""
+	what string
+}
+
+var checks = map[string]check{
+	"ContainerRemove":     {rule: "DG101", opts: sdk.ContainerRemoveOptions, arg: 2, what: "container"},
+	"RemoveContainer":     {rule: "DG101", opts: sdk.ContainerRemoveOptions, arg: 0, id: "ID", what: "container"},
+	"ImageRemove":         {rule: "DG102", opts: sdk.ImageRemoveOptions, arg: 2, what: "image"},
+	"RemoveImageExtended": {rule: "DG102", opts: sdk.ImageRemoveOptions, arg: 1, what: "image"},
+}
+
+func run(pass *analysis.Pass, res *dockerexec.Result) {
+	diag.ReportExec(pass, res, "DG101", "DG102", "DG103", "DG105", "DG001")
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	p := resolve.New(pass, insp)
+	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		c, ok := sdk.IsClientCall(p, call)
+		if !ok {
+			continue
+		}
+		ck, ok := checks[c.Name]
+		if !ok {
+			continue
+		}
+		opt := sdk.OptionsArg(p, c, call, ck.opts, ck.arg)
+		if opt == nil {
+			continue
+		}
+		body := resolve.EnclosingFunc(cur)
+		var force *resolve.Value
+		for _, v := range p.Field(body, opt, call.Pos(), "Force") {
+			if v.IsTrue() {
+				force = &v
+				break
+			}
+		}
+		if force == nil {
+			continue
+		}
+		var related []analysis.RelatedInformation
+		if force.At.IsValid() && (force.At < call.Pos() || force.At >= call.End()) {
+			related = append(related, analysis.RelatedInformation{Pos: force.At, Message: "Force is set to true here"})
+		}
+		mass := false
+		if ck.rule == "DG101" {
+			targets := call.Args
+			if ck.id != "" {
+				for _, v := range p.Field(body, opt, call.Pos(), ck.id) {
+					if v.Expr != nil {
+						targets = append(targets, v.Expr)
+					}
+				}
+			}
+			for _, t := range targets {
+				if t != opt && sdk.FromListing(p, cur, t) {
+					mass = true
+				}
+			}
+		}
+		switch {
+		case mass:
+			diag.Report(pass, "DG105", call.Pos(), call.End(), fmt.Sprintf(
+				"%s with Force: true on every container from a listing SIGKILLs and removes them all at once, the removal storm that hangs the engine; "+
+					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
+		case ck.rule == "DG101":
+			diag.Report(pass, "DG101", call.Pos(), call.End(), fmt.Sprintf(
+				"%s with Force: true kills the container with SIGKILL and removes it in one request; stop it with a timeout first (%s), then remove it without Force",
+				c.Name, stopName(c)), related...)
+		default:
+			diag.Report(pass, "DG102", call.Pos(), call.End(), fmt.Sprintf(
+				"%s with Force: true removes the image even while containers use it; remove those containers gracefully first, then the image without Force",
+				c.Name), related...)
+		}
+	}
+}
+
+func stopName(c resolve.Callee) string {
+	if c.Pkg == sdk.Fsouza || c.Name == "RemoveContainer" {
+		return "StopContainer"
+	}
+	return "ContainerStop"
+}
+

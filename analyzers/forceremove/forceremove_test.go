@@ -1,0 +1,19 @@
+package forceremove_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/dockguard/dockguard/analyzers/forceremove"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestForceRemove(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, forceremove.Analyzer,
+		"forceremove/mobyv2", "forceremove/dockerv28", "forceremove/fsouza",
+		"forceremove/execs", "forceremove/traps")
+}

@@ -1,0 +1,35 @@
+// Package diag reports dockguard findings as analysis diagnostics: the
+// category is the rule ID, the URL the rule's documentation, and the message
+// ends with the rule ID in parentheses so that go vet and golangci-lint
+// output names the rule.
+package diag
+
+import (
+	"go/token"
+	"strings"
+
+	"github.com/dockguard/dockguard/rules"
+	"golang.org/x/tools/go/analysis"
+)
+
+// Report reports a finding of rule on [pos, end).
+func Report(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, related ...analysis.RelatedInformation) {
+	r := rules.MustLookup(rule)
+	pass.Report(analysis.Diagnostic{
+		Pos:      pos,
+		End:      end,
+		Category: r.ID,
+		Message:  msg + " (" + r.ID + ")",
+		URL:      r.HelpURI(),
+		Related:  related,
+	})
+}
+
+// TrimRule removes the " (DGnnn)" suffix Report adds, for front ends that
+// print the rule ID themselves.
+func TrimRule(msg, rule string) string {
+	return strings.TrimSuffix(msg, " ("+rule+")")
+}
+
+// URL is the analyzer documentation URL for a rule.
+func URL(rule string) string { return rules.MustLookup(rule).HelpURI() }

@@ -1,0 +1,308 @@
+// Package dockerexec is a helper analyzer shared by dockguard's rule
+// analyzers: it finds every os/exec.Command and CommandContext call, resolves
+// its argv, and judges it once, either through the docker-CLI model (package
+// dockercli) or, for `sh -c` strings and wrappers such as sudo, through the
+// shell front end (package shell). The rule analyzers report the findings of
+// their own rules from its result.
+package dockerexec
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
+	"github.com/dockguard/dockguard/dockercli"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Config tunes the judgement.
+type Config struct {
+	// Binaries are the container CLIs to recognise (nil: docker, podman,
+	// nerdctl; docker-compose is always recognised).
+	Binaries []string
+	// ParallelLimit is the largest concurrency DG106 accepts in shell code
+	// (0: the shell front end's default).
+	ParallelLimit int
+}
+
+// Finding is one judged problem at an exec site.
+type Finding struct {
+	Rule     string
+	Pos, End token.Pos
+	Message  string
+}
+
+// Site is one os/exec.Command or CommandContext call.
+type Site struct {
+	Call   *ast.CallExpr
+	Cursor inspector.Cursor
+	// Context reports exec.CommandContext.
+	Context bool
+	// Program is the base name of the program, when known.
+	Program string
+	// Docker reports that the command runs a container CLI, directly, through
+	// a wrapper such as sudo, or inside a shell string.
+	Docker bool
+	// Invocation is the parsed command line when the program itself is a
+	// container CLI.
+	Invocation *dockercli.Invocation
+	// Findings are the problems found in the command line.
+	Findings []Finding
+}
+
+// Result lists the exec sites of a package in source order.
+type Result struct {
+	Sites []*Site
+}
+
+// Analyzer is the helper with the default configuration.
+var Analyzer = New(Config{})
+
+// New returns a helper analyzer with the given configuration.
+func New(cfg Config) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "dockerexec",
+		Doc:              "find os/exec calls that run container CLIs and judge their command lines (helper for dockguard's analyzers)",
+		URL:              "https://github.com/dockguard/dockguard/tree/main/analyzers",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer},
+		ResultType:       reflect.TypeFor[*Result](),
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, cfg)
+		},
+	}
+}
+
+func run(pass *analysis.Pass, cfg Config) (*Result, error) {
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	p := resolve.New(pass, insp)
+	res := &Result{}
+	srcs := map[string][]byte{}
+	binaries := cfg.Binaries
+	if len(binaries) == 0 {
+		binaries = dockercli.DefaultBinaries
+	}
+	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		c, ok := p.CalleeOf(call)
+		if !ok || c.Method || c.Pkg != "os/exec" || (c.Name != "Command" && c.Name != "CommandContext") {
+			continue
+		}
+		args := call.Args
+		site := &Site{Call: call, Cursor: cur, Context: c.Name == "CommandContext"}
+		if site.Context {
+			if len(args) == 0 {
+				continue
+			}
+			args = args[1:]
+		}
+		if len(args) == 0 {
+			continue
+		}
+		body := resolve.EnclosingFunc(cur)
+		words := p.Args(body, args, call.Ellipsis.IsValid(), call.Pos())
+		if !words[0].Known && len(args) > 0 {
+			if prog, found := lookPath(p, body, args[0], call.Pos()); found {
+				words[0].Value, words[0].Known = prog, true
+			}
+		}
+		if words[0].Known {
+			site.Program = dockercli.BaseName(words[0].Value)
+		}
+		tf := pass.Fset.File(call.Pos())
+		if tf == nil {
+			continue
+		}
+		argv := make([]dockercli.Word, len(words))
+		for i, w := range words {
+			argv[i] = dockercli.Word{Value: w.Value, Known: w.Known, Text: w.Text, Start: off(tf, w.Pos), End: off(tf, w.End)}
+			if !w.Known && w.Expr != nil && sdk.FromListing(p, cur, w.Expr) {
+				argv[i].FromListing = true
+			}
+		}
+		u := dockercli.Unwrap(argv)
+		inner := u.Feed(false, "")
+		if code, _, isShell := dockercli.ShellCode(inner); isShell {
+			if !code.Known {
+				res.Sites = append(res.Sites, site)
+				continue
+			}
+			src, err := source(pass, srcs, tf.Name())
+			if err != nil {
+				res.Sites = append(res.Sites, site)
+				continue
+			}
+			script := []byte(code.Value)
+			site.Docker = mentions(script, binaries)
+			m := func(int) int { return code.Start }
+			for _, w := range words {
+				if off(tf, w.Pos) == code.Start && w.Known && w.Value == code.Value {
+					m = literalMap(tf, w, len(script))
+					break
+				}
+			}
+			for _, f := range safeCheck(tf.Name(), src, script, m, cfg, binaries) {
+				fd := Finding{Rule: f.Rule, Pos: tf.Pos(f.Start), End: tf.Pos(f.End), Message: f.Message}
+				if f.End <= f.Start { // no byte-exact position inside the string
+					fd.Pos, fd.End = call.Pos(), call.End()
+				}
+				site.Findings = append(site.Findings, fd)
+			}
+		} else if inv, isDocker := dockercli.Parse(inner, binaries); isDocker {
+			site.Docker, site.Invocation = true, inv
+			for _, v := range inv.Verdicts() {
+				site.Findings = append(site.Findings, Finding{Rule: v.Rule, Pos: call.Pos(), End: call.End(), Message: v.Message})
+			}
+		}
+		res.Sites = append(res.Sites, site)
+	}
+	return res, nil
+}
+
+func off(tf *token.File, pos token.Pos) int {
+	if !pos.IsValid() || int(pos) < tf.Base() || int(pos) > tf.Base()+tf.Size() {
+		return -1
+	}
+	return tf.Offset(pos)
+}
+
+// lookPath resolves a program held in a variable set by
+// exec.LookPath("docker").
+func lookPath(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos) (string, bool) {
+	id, isIdent := ast.Unparen(e).(*ast.Ident)
+	if !isIdent {
+		return "", false
+	}
+	v, isVar := p.ObjectOf(id).(*types.Var)
+	if !isVar {
+		return "", false
+	}
+	srcs := p.AssignedFrom(body, v, at)
+	if len(srcs) == 0 {
+		return "", false
+	}
+	call, isCall := ast.Unparen(srcs[len(srcs)-1]).(*ast.CallExpr)
+	if !isCall || len(call.Args) != 1 {
+		return "", false
+	}
+	if c, ok := p.CalleeOf(call); !ok || !c.Is("os/exec", "LookPath") {
+		return "", false
+	}
+	return p.StringConst(call.Args[0])
+}
+
+
+// literalMap maps offsets in a shell script to the file: byte for byte when
+// the script is exactly one string literal, otherwise to the start of the
+// expression it came from.
+func literalMap(tf *token.File, w resolve.Word, n int) shell.OffsetMap {
+	start := off(tf, w.Pos)
+	if w.Lit == nil || start < 0 {
+		return func(int) int { return start }
+	}
+	table := literalOffsets(w.Lit.Value)
+	if len(table) != n {
+		return func(int) int { return start }
+	}
+	return func(i int) int {
+		switch {
+		case i < 0:
+			return start
+		case i < len(table):
+			return start + table[i]
+		default:
+			return start + len(w.Lit.Value) - 1 // the closing quote
+		}
+	}
+}
+
+// literalOffsets returns, for each byte of the string a Go literal denotes,
+// the offset of the source byte it came from within the literal.
+func literalOffsets(lit string) []int {
+	if len(lit) < 2 {
+		return nil
+	}
+	if lit[0] == '`' {
+		var t []int
+		for i := 1; i < len(lit)-1; i++ {
+			if lit[i] == '\r' {
+				continue // raw strings drop carriage returns
+			}
+			t = append(t, i)
+		}
+		return t
+	}
+	if lit[0] != '"' {
+		return nil
+	}
+	var t []int
+	body := lit[1 : len(lit)-1]
+	pos := 1
+	for len(body) > 0 {
+		r, multibyte, tail, err := strconv.UnquoteChar(body, '"')
+		if err != nil {
+			return nil
+		}
+		consumed := len(body) - len(tail)
+		n := 1
+		if multibyte {
+			n = utf8.RuneLen(r)
+		}
+		for k := 0; k < n; k++ {
+			o := pos + k
+			if o >= pos+consumed {
+				o = pos + consumed - 1
+			}
+			t = append(t, o)
+		}
+		pos += consumed
+		body = tail
+	}
+	return t
+}
+
+
+
+func mentions(code []byte, binaries []string) bool {
+	s := string(code)
+	for _, b := range append([]string{"docker-compose"}, binaries...) {
+		if strings.Contains(s, b) {
+			return true
+		}
+	}
+	return false
+}
+
+func source(pass *analysis.Pass, cache map[string][]byte, name string) ([]byte, error) {
+	if src, ok := cache[name]; ok {
+		return src, nil
+	}
+	src, err := pass.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	cache[name] = src
+	return src, nil
+}
+
+// safeCheck runs the shell front end, which must never take the analysis
+// down with it.
+func safeCheck(file string, src, code []byte, m shell.OffsetMap, cfg Config, binaries []string) (fs []rules.Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			fs = nil
+		}
+	}()
+	return shell.Check(file, src, code, m, &shell.Config{Binaries: binaries, ParallelLimit: cfg.ParallelLimit})
+}

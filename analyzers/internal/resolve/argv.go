@@ -1,0 +1,196 @@
+package resolve
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// Word is one element of an argv built in Go code.
+type Word struct {
+	Value string
+	Known bool
+	// Pos and End delimit the expression the word came from.
+	Pos, End token.Pos
+	// Text is the expression as written, for unknown words.
+	Text string
+	// Expr is the expression the word came from.
+	Expr ast.Expr
+	// Lit is the string literal the word is exactly, when it is one; shell
+	// code inside it can then be positioned byte for byte.
+	Lit *ast.BasicLit
+}
+
+// Args resolves the arguments of a variadic string call such as
+// exec.Command(name, args...) into words. ellipsis reports a trailing
+// `slice...` argument, whose elements are resolved through SliceWords.
+func (p *Pkg) Args(body *ast.BlockStmt, args []ast.Expr, ellipsis bool, at token.Pos) []Word {
+	var ws []Word
+	for i, a := range args {
+		if ellipsis && i == len(args)-1 {
+			ws = append(ws, p.SliceWords(body, a, at)...)
+			continue
+		}
+		ws = append(ws, p.word(a))
+	}
+	return ws
+}
+
+func (p *Pkg) word(e ast.Expr) Word {
+	w := Word{Pos: e.Pos(), End: e.End(), Expr: e}
+	if s, ok := p.StringConst(e); ok {
+		w.Value, w.Known = s, true
+		if lit, isLit := ast.Unparen(e).(*ast.BasicLit); isLit {
+			w.Lit = lit
+		}
+		return w
+	}
+	w.Text = exprText(e)
+	return w
+}
+
+// SliceWords resolves a []string expression into words: a slice literal,
+// strings.Fields or strings.Split of a constant, append chains, and local
+// variables built from those before at (appends are taken in source order,
+// whatever the control flow). What cannot be resolved becomes one unknown
+// word.
+func (p *Pkg) SliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos) []Word {
+	return p.sliceWords(body, e, at, 0)
+}
+
+func (p *Pkg) sliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int) []Word {
+	unknown := []Word{{Pos: e.Pos(), End: e.End(), Text: exprText(e), Expr: e}}
+	if depth > maxDepth {
+		return unknown
+	}
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.CompositeLit:
+		var ws []Word
+		for _, elt := range x.Elts {
+			if kv, isKV := elt.(*ast.KeyValueExpr); isKV {
+				elt = kv.Value // [...]string{0: "a"}: order by key is not worth it
+			}
+			ws = append(ws, p.word(elt))
+		}
+		return ws
+	case *ast.CallExpr:
+		if id, isIdent := ast.Unparen(x.Fun).(*ast.Ident); isIdent && id.Name == "append" && len(x.Args) > 0 {
+			if _, isBuiltin := p.Info.Uses[id].(*types.Builtin); isBuiltin || p.Info.Uses[id] == nil {
+				ws := p.sliceWords(body, x.Args[0], at, depth+1)
+				rest := x.Args[1:]
+				if x.Ellipsis.IsValid() && len(rest) == 1 {
+					return append(ws, p.sliceWords(body, rest[0], at, depth+1)...)
+				}
+				for _, a := range rest {
+					ws = append(ws, p.word(a))
+				}
+				return ws
+			}
+		}
+		c, ok := p.CalleeOf(x)
+		if !ok || c.Pkg != "strings" || c.Method {
+			return unknown
+		}
+		var parts []string
+		switch {
+		case c.Name == "Fields" && len(x.Args) == 1:
+			s, known := p.StringConst(x.Args[0])
+			if !known {
+				return unknown
+			}
+			parts = strings.Fields(s)
+		case c.Name == "Split" && len(x.Args) == 2:
+			s, known := p.StringConst(x.Args[0])
+			sep, sepKnown := p.StringConst(x.Args[1])
+			if !known || !sepKnown {
+				return unknown
+			}
+			parts = strings.Split(s, sep)
+		default:
+			return unknown
+		}
+		ws := make([]Word, len(parts))
+		for i, s := range parts {
+			ws[i] = Word{Value: s, Known: true, Pos: x.Pos(), End: x.End()}
+		}
+		return ws
+	case *ast.Ident:
+		if p.IsNil(x) {
+			return nil
+		}
+		v, isVar := p.ObjectOf(x).(*types.Var)
+		if !isVar || body == nil {
+			return unknown
+		}
+		var ws []Word
+		found := false
+		p.eachAssign(body, v, at, func(rhs ast.Expr, pos token.Pos) {
+			found = true
+			if rhs == nil {
+				ws = nil
+				return
+			}
+			if appendsTo(rhs, x.Name) {
+				// args = append(args, ...): extend what we have.
+				call := ast.Unparen(rhs).(*ast.CallExpr)
+				rest := call.Args[1:]
+				if call.Ellipsis.IsValid() && len(rest) == 1 {
+					ws = append(ws, p.sliceWords(body, rest[0], pos, depth+1)...)
+					return
+				}
+				for _, a := range rest {
+					ws = append(ws, p.word(a))
+				}
+				return
+			}
+			if _, isIdent := ast.Unparen(rhs).(*ast.Ident); isIdent && ast.Unparen(rhs).(*ast.Ident).Name == x.Name {
+				ws = unknown // x, err := f(): eachAssign passes the lhs itself
+				return
+			}
+			ws = p.sliceWords(body, rhs, pos, depth+1)
+		})
+		if !found {
+			return unknown
+		}
+		return ws
+	}
+	return unknown
+}
+
+// appendsTo reports whether e is append(name, ...).
+func appendsTo(e ast.Expr, name string) bool {
+	call, isCall := ast.Unparen(e).(*ast.CallExpr)
+	if !isCall || len(call.Args) == 0 {
+		return false
+	}
+	fn, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
+	if !isIdent || fn.Name != "append" {
+		return false
+	}
+	first, isIdent := ast.Unparen(call.Args[0]).(*ast.Ident)
+	return isIdent && first.Name == name
+}
+
+// exprText renders a short form of e for messages.
+func exprText(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return exprText(x.X) + "." + x.Sel.Name
+	case *ast.IndexExpr:
+		return exprText(x.X) + "[…]"
+	case *ast.CallExpr:
+		return exprText(x.Fun) + "(…)"
+	case *ast.StarExpr:
+		return "*" + exprText(x.X)
+	case *ast.BasicLit:
+		return x.Value
+	}
+	return "…"
+}
+
+// ExprText renders a short form of e for messages and keys.
+func ExprText(e ast.Expr) string { return exprText(e) }

@@ -1,0 +1,44 @@
+// Package container is a stub of github.com/docker/docker/api/types/container (v28).
+package container
+
+type Config struct {
+	Image string
+	Cmd   []string
+}
+
+type Resources struct {
+	Memory            int64
+	MemoryReservation int64
+	NanoCPUs          int64
+}
+
+type HostConfig struct {
+	Binds      []string
+	AutoRemove bool
+	Resources
+}
+
+type RemoveOptions struct {
+	RemoveVolumes bool
+	RemoveLinks   bool
+	Force         bool
+}
+
+type StopOptions struct {
+	Signal  string
+	Timeout *int
+}
+
+type ListOptions struct{ All bool }
+
+type StartOptions struct{}
+
+type Summary struct {
+	ID    string
+	Names []string
+}
+
+type CreateResponse struct {
+	ID       string
+	Warnings []string
+}
