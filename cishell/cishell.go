@@ -1,0 +1,208 @@
+// Package cishell finds shell code inside CI configuration and package
+// manifests (GitHub Actions workflows and composite actions, GitLab CI,
+// CircleCI, package.json scripts) and checks it with the shell front end,
+// reporting findings at their real line and column in the host file.
+//
+// YAML is read with gopkg.in/yaml.v3 nodes. A YAML syntax error is a DG001
+// finding; a document whose structure is not what the CI system expects
+// (a mapping where a script should be, say) is skipped silently, because
+// the CI system's own validation reports that far better.
+package cishell
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// CheckGitHubWorkflow checks the run: steps of a GitHub Actions workflow
+// (.github/workflows/*.yml). Steps whose shell is not a POSIX shell (pwsh,
+// powershell, cmd, python, ...), given on the step or through defaults.run.shell
+// at workflow or job level, are skipped; so are steps without a shell on a job
+// whose runs-on names only Windows runners, where the default is pwsh.
+func CheckGitHubWorkflow(file string, src []byte, cfg *shell.Config) []rules.Finding {
+	c, docs := newChecker(file, src, cfg)
+	for _, d := range docs {
+		root := docRoot(d)
+		wfShell := str(get(get(get(root, "defaults"), "run"), "shell"))
+		for _, job := range pairs(get(root, "jobs")) {
+			j := resolve(job.value)
+			jobShell := str(get(get(get(j, "defaults"), "run"), "shell"))
+			if jobShell == "" {
+				jobShell = wfShell
+			}
+			if jobShell == "" && windowsOnly(get(j, "runs-on")) {
+				jobShell = "pwsh"
+			}
+			c.githubSteps(get(j, "steps"), jobShell)
+		}
+	}
+	return c.out
+}
+
+// CheckGitHubAction checks the run: steps of a composite action
+// (action.yml / action.yaml: runs.steps[].run).
+func CheckGitHubAction(file string, src []byte, cfg *shell.Config) []rules.Finding {
+	c, docs := newChecker(file, src, cfg)
+	for _, d := range docs {
+		runs := get(docRoot(d), "runs")
+		if u := str(get(runs, "using")); u != "" && !strings.EqualFold(u, "composite") {
+			continue
+		}
+		c.githubSteps(get(runs, "steps"), "")
+	}
+	return c.out
+}
+
+func (c *checker) githubSteps(steps *yaml.Node, defaultShell string) {
+	for _, st := range items(steps) {
+		run := get(st, "run")
+		if run == nil {
+			continue
+		}
+		sh := str(get(st, "shell"))
+		if sh == "" {
+			sh = defaultShell
+		}
+		if !isPOSIXShell(sh) {
+			continue
+		}
+		c.script(run, githubTemplate)
+	}
+}
+
+// windowsOnly reports whether a runs-on value names Windows runners and
+// nothing that could be another OS. Expressions are unknown: not Windows.
+func windowsOnly(n *yaml.Node) bool {
+	n = resolve(n)
+	if n == nil {
+		return false
+	}
+	var labels []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		labels = []string{n.Value}
+	case yaml.SequenceNode:
+		for _, it := range n.Content {
+			labels = append(labels, str(it))
+		}
+	case yaml.MappingNode:
+		for _, it := range items(get(n, "labels")) {
+			labels = append(labels, str(it))
+		}
+		if l := get(n, "labels"); l != nil && l.Kind == yaml.ScalarNode {
+			labels = append(labels, l.Value)
+		}
+	}
+	for _, l := range labels {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(l)), "windows") {
+			return true
+		}
+	}
+	return false
+}
+
+// gitlabReserved are top-level .gitlab-ci.yml keys that are not jobs.
+var gitlabReserved = map[string]bool{
+	"stages": true, "variables": true, "include": true, "workflow": true,
+	"image": true, "services": true, "cache": true, "spec": true,
+	"default": true, "types": true,
+}
+
+// gitlabScriptKeys are the job keywords that hold shell code.
+var gitlabScriptKeys = []string{"before_script", "script", "after_script"}
+
+// CheckGitLabCI checks .gitlab-ci.yml: script, before_script and after_script
+// of every job (hidden .template jobs included), of default:, the deprecated
+// top-level before_script/after_script, and hooks:pre_get_sources_script.
+// Each item of a script list is checked on its own, as GitLab runs them as
+// separate command lines. "!reference" items are checked where they point.
+func CheckGitLabCI(file string, src []byte, cfg *shell.Config) []rules.Finding {
+	c, docs := newChecker(file, src, cfg)
+	for _, d := range docs {
+		root := docRoot(d)
+		for _, p := range pairs(root) {
+			switch {
+			case p.key == "before_script" || p.key == "after_script":
+				c.scriptList(p.value, gitlabTemplate, 0)
+			case p.key == "default" || !gitlabReserved[p.key]:
+				c.gitlabJob(p.value)
+			}
+		}
+	}
+	return c.out
+}
+
+func (c *checker) gitlabJob(job *yaml.Node) {
+	job = resolve(job)
+	if job == nil || job.Kind != yaml.MappingNode {
+		return
+	}
+	for _, k := range gitlabScriptKeys {
+		c.scriptList(get(job, k), gitlabTemplate, 0)
+	}
+	c.scriptList(get(get(job, "hooks"), "pre_get_sources_script"), gitlabTemplate, 0)
+}
+
+// CheckCircleCI checks the run: steps of a CircleCI config
+// (.circleci/config.yml) in jobs, reusable commands and inline orbs,
+// including steps nested in when:/unless:. A run is a string or a mapping
+// with command:; a shell: on the step or job that is not a POSIX shell
+// (powershell.exe, cmd.exe) skips it. Pipeline parameters (<< parameters.x >>)
+// are read as unknown words.
+func CheckCircleCI(file string, src []byte, cfg *shell.Config) []rules.Finding {
+	c, docs := newChecker(file, src, cfg)
+	for _, d := range docs {
+		c.circleConfig(docRoot(d), 0)
+	}
+	return c.out
+}
+
+func (c *checker) circleConfig(root *yaml.Node, depth int) {
+	if depth > 4 {
+		return
+	}
+	for _, sect := range []string{"jobs", "commands"} {
+		for _, p := range pairs(get(root, sect)) {
+			j := resolve(p.value)
+			c.circleSteps(get(j, "steps"), str(get(j, "shell")), 0)
+		}
+	}
+	for _, orb := range pairs(get(root, "orbs")) {
+		if o := resolve(orb.value); o != nil && o.Kind == yaml.MappingNode {
+			c.circleConfig(o, depth+1)
+		}
+	}
+}
+
+func (c *checker) circleSteps(steps *yaml.Node, jobShell string, depth int) {
+	if depth > 16 {
+		return
+	}
+	for _, st := range items(steps) {
+		for _, p := range pairs(st) {
+			v := resolve(p.value)
+			switch p.key {
+			case "run":
+				if v != nil && v.Kind == yaml.ScalarNode {
+					if isPOSIXShell(jobShell) {
+						c.script(v, circleTemplate)
+					}
+					continue
+				}
+				sh := str(get(v, "shell"))
+				if sh == "" {
+					sh = jobShell
+				}
+				if isPOSIXShell(sh) {
+					c.script(get(v, "command"), circleTemplate)
+				}
+			case "when", "unless":
+				c.circleSteps(get(v, "steps"), jobShell, depth+1)
+			}
+		}
+	}
+}

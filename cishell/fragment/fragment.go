@@ -1,0 +1,302 @@
+// Package fragment builds shell code out of pieces of a host file (a Makefile
+// recipe, a YAML scalar, a JSON string) and maps every byte of that code back
+// to the host file, so that the shell front end can report findings at their
+// real line and column.
+//
+// A fragment is a sequence of segments. An exact segment is code that sits
+// verbatim in the file; a replaced segment is code that stands for a span of
+// the file with other text (an expanded Make variable, a JSON escape, a
+// placeholder for a CI expression); a collapsed segment is code whose
+// positions are unknown beyond "somewhere in this value" (folded YAML).
+package fragment
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+type kind uint8
+
+const (
+	exact kind = iota
+	replaced
+	collapsed
+)
+
+type segment struct {
+	code    int // start in Code
+	codeLen int
+	file    int // start in the host file
+	fileLen int
+	kind    kind
+}
+
+// Fragment is shell code extracted from a host file, with its position map.
+type Fragment struct {
+	// Code is the shell code to parse.
+	Code []byte
+	segs []segment
+	// fixText adapts a fix's replacement text to the host syntax (escaping,
+	// indentation); it reports false when the text cannot be represented.
+	fixText func(newText string) (string, bool)
+}
+
+// Builder assembles a Fragment piece by piece, in code order.
+type Builder struct {
+	f Fragment
+}
+
+// Len is the length of the code built so far.
+func (b *Builder) Len() int { return len(b.f.Code) }
+
+// Bytes is the code built so far; callers may rewrite bytes in place as long
+// as they keep the length (see Mask).
+func (b *Builder) Bytes() []byte { return b.f.Code }
+
+func (b *Builder) add(text []byte, fileStart, fileLen int, k kind) {
+	if len(text) == 0 && k == exact {
+		return
+	}
+	if n := len(b.f.segs); n > 0 && k == exact {
+		// Merge adjacent exact pieces so maps stay short.
+		last := &b.f.segs[n-1]
+		if last.kind == exact && last.code+last.codeLen == len(b.f.Code) && last.file+last.fileLen == fileStart {
+			last.codeLen += len(text)
+			last.fileLen += len(text)
+			b.f.Code = append(b.f.Code, text...)
+			return
+		}
+	}
+	b.f.segs = append(b.f.segs, segment{code: len(b.f.Code), codeLen: len(text), file: fileStart, fileLen: fileLen, kind: k})
+	b.f.Code = append(b.f.Code, text...)
+}
+
+// Copy appends text that sits verbatim at fileOff in the host file.
+func (b *Builder) Copy(text []byte, fileOff int) { b.add(text, fileOff, len(text), exact) }
+
+// Replace appends text that stands for the host span [fileStart, fileEnd):
+// an expansion, an escape sequence or a placeholder. A finding that starts or
+// ends inside the text is widened to the whole span.
+func (b *Builder) Replace(text []byte, fileStart, fileEnd int) {
+	if fileEnd < fileStart {
+		fileEnd = fileStart
+	}
+	b.add(text, fileStart, fileEnd-fileStart, replaced)
+}
+
+// Collapse appends text whose exact origin is unknown: every offset in it maps
+// to fileStart, and a finding there is shown as [fileStart, showEnd).
+func (b *Builder) Collapse(text []byte, fileStart, showEnd int) {
+	if showEnd < fileStart {
+		showEnd = fileStart
+	}
+	b.add(text, fileStart, showEnd-fileStart, collapsed)
+}
+
+// Mask overwrites code[start:end) in place with a same-width placeholder and
+// marks that span as replaced, so fixes never edit it. Used for CI template
+// expressions (${{ }}, << >>) found after the code was assembled.
+func (b *Builder) Mask(start, end int) {
+	if start < 0 || end > len(b.f.Code) || start >= end {
+		return
+	}
+	copy(b.f.Code[start:end], Placeholder(end-start))
+	var out []segment
+	for _, s := range b.f.segs {
+		se := s.code + s.codeLen
+		if s.kind != exact || se <= start || s.code >= end {
+			out = append(out, s)
+			continue
+		}
+		lo, hi := max(s.code, start), min(se, end)
+		if lo > s.code {
+			out = append(out, segment{code: s.code, codeLen: lo - s.code, file: s.file, fileLen: lo - s.code, kind: exact})
+		}
+		out = append(out, segment{code: lo, codeLen: hi - lo, file: s.file + lo - s.code, fileLen: hi - lo, kind: replaced})
+		if hi < se {
+			out = append(out, segment{code: hi, codeLen: se - hi, file: s.file + hi - s.code, fileLen: se - hi, kind: exact})
+		}
+	}
+	b.f.segs = out
+}
+
+// FixText sets how fix replacement text is adapted to the host syntax.
+// Without it, fixes are kept verbatim.
+func (b *Builder) FixText(fn func(newText string) (string, bool)) { b.f.fixText = fn }
+
+// Fragment returns the finished fragment. The builder must not be used after.
+func (b *Builder) Fragment() *Fragment {
+	f := b.f
+	return &f
+}
+
+// Placeholder returns a word of exactly width bytes that the shell reads as
+// an unset variable ("$____"), so the walker treats it as unknown rather than
+// as a literal, a flag or nothing.
+func Placeholder(width int) []byte {
+	if width <= 0 {
+		return nil
+	}
+	p := bytes.Repeat([]byte{'_'}, width)
+	if width >= 2 {
+		p[0] = '$'
+	}
+	return p
+}
+
+// Map returns the host-file offset of code offset off. It is monotonic, and
+// offsets at or past the end of the code map to the end of the last segment.
+func (f *Fragment) Map(off int) int {
+	if len(f.segs) == 0 {
+		return 0
+	}
+	if off <= 0 {
+		return f.segs[0].file
+	}
+	i := sort.Search(len(f.segs), func(i int) bool { return f.segs[i].code > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	s := f.segs[i]
+	k := off - s.code
+	if k >= s.codeLen {
+		// Past the end of the code (or of an empty segment).
+		if s.kind == collapsed {
+			return s.file
+		}
+		return s.file + s.fileLen
+	}
+	switch s.kind {
+	case exact:
+		return s.file + k
+	case replaced:
+		return s.file + min(k, max(s.fileLen-1, 0))
+	}
+	return s.file
+}
+
+// Check runs the shell front end on the fragment and returns its findings
+// positioned in fileSrc. Fragments that cannot contain a finding (no
+// configured container CLI and no dockguard directive) are not parsed.
+func (f *Fragment) Check(file string, fileSrc []byte, cfg *shell.Config) []rules.Finding {
+	if !Relevant(f.Code, cfg) {
+		return nil
+	}
+	fs := shell.Check(file, fileSrc, f.Code, f.Map, cfg)
+	for i := range fs {
+		f.fixup(&fs[i], fileSrc)
+	}
+	return fs
+}
+
+// Relevant reports whether code mentions a configured binary or a
+// dockguard directive: the cheap prefilter that spares parsing.
+func Relevant(code []byte, cfg *shell.Config) bool {
+	if bytes.Contains(code, []byte("dockguard")) {
+		return true
+	}
+	bins := []string{"docker", "podman", "nerdctl"}
+	if cfg != nil && len(cfg.Binaries) > 0 {
+		// docker-compose is always recognised, and contains "docker".
+		bins = append([]string{"docker"}, cfg.Binaries...)
+	}
+	for _, b := range bins {
+		if b != "" && bytes.Contains(code, []byte(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// fixup widens findings that start or end inside a replaced span to the
+// whole span, gives collapsed findings a visible range, and drops fixes that
+// would edit text that is not verbatim in the file.
+func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
+	start, end := fd.Start, fd.End
+	for _, s := range f.segs {
+		fe := s.file + s.fileLen
+		switch s.kind {
+		case replaced:
+			if start > s.file && start < fe {
+				start = s.file
+			}
+			if end > s.file && end < fe {
+				end = fe
+			}
+		case collapsed:
+			if start == s.file && end <= s.file {
+				end = fe
+			}
+		}
+	}
+	if end < start {
+		end = start
+	}
+	if start != fd.Start || end != fd.End {
+		fd.SetRange(src, start, end)
+	}
+	if len(fd.Fixes) == 0 {
+		return
+	}
+	fixes := make([]rules.Edit, 0, len(fd.Fixes))
+	for _, e := range fd.Fixes {
+		if !f.editable(e.Start, e.End) {
+			fd.Fixes = nil // the edits form one fix: all or none
+			return
+		}
+		if f.fixText != nil {
+			t, ok := f.fixText(e.NewText)
+			if !ok {
+				fd.Fixes = nil
+				return
+			}
+			e.NewText = t
+		}
+		fixes = append(fixes, e)
+	}
+	fd.Fixes = fixes
+}
+
+// editable reports whether [start, end) lies inside one exact segment.
+func (f *Fragment) editable(start, end int) bool {
+	for _, s := range f.segs {
+		if s.kind == exact && s.file <= start && end <= s.file+s.fileLen && start <= end {
+			return true
+		}
+	}
+	return false
+}
+
+// Verify checks the fragment against its host file: every exact segment
+// must be verbatim in src (a copied line break may sit on "\r" or "\n"),
+// every segment must lie inside src, and the map must be monotonic. Tests
+// and fuzz targets use it to prove extraction keeps its promises.
+func (f *Fragment) Verify(src []byte) error {
+	prev := 0
+	for _, s := range f.segs {
+		if s.file < 0 || s.file+s.fileLen > len(src) || s.code+s.codeLen > len(f.Code) {
+			return fmt.Errorf("segment code %d+%d file %d+%d outside the code (%d) or the file (%d)", s.code, s.codeLen, s.file, s.fileLen, len(f.Code), len(src))
+		}
+		if s.kind == exact {
+			code := f.Code[s.code : s.code+s.codeLen]
+			host := src[s.file : s.file+s.fileLen]
+			for i := range code {
+				if code[i] != host[i] && !(code[i] == '\n' && host[i] == '\r') {
+					return fmt.Errorf("exact segment at code %d: code %q, file %q", s.code, code, host)
+				}
+			}
+		}
+	}
+	for off := 0; off <= len(f.Code); off++ {
+		m := f.Map(off)
+		if m < prev || m < 0 || m > len(src) {
+			return fmt.Errorf("map(%d) = %d after %d (file length %d)", off, m, prev, len(src))
+		}
+		prev = m
+	}
+	return nil
+}

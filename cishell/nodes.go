@@ -1,0 +1,180 @@
+package cishell
+
+import (
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// maxAliasHops bounds alias chains; yaml.v3 rejects cycles, but a walker must
+// not trust that for termination.
+const maxAliasHops = 32
+
+// resolve follows aliases to the node they name. It returns nil for nil.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasHops; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil
+	}
+	return n
+}
+
+// docRoot returns the top-level node of a document.
+func docRoot(d *yaml.Node) *yaml.Node {
+	d = resolve(d)
+	if d != nil && d.Kind == yaml.DocumentNode && len(d.Content) > 0 {
+		return resolve(d.Content[0])
+	}
+	return d
+}
+
+// pair is one key/value entry of a mapping, after merge keys are applied.
+type pair struct {
+	key   string
+	value *yaml.Node
+}
+
+// pairs lists a mapping's entries in file order, with entries merged in by
+// "<<: *anchor" (or a list of anchors) placed where the merge key is. Later
+// explicit keys override merged ones, as in YAML 1.1 merge semantics; here
+// both are returned and callers that look up one key take the last explicit
+// one via get.
+func pairs(n *yaml.Node) []pair {
+	return appendPairs(nil, resolve(n), 0)
+}
+
+func appendPairs(out []pair, n *yaml.Node, depth int) []pair {
+	if n == nil || n.Kind != yaml.MappingNode || depth > maxAliasHops {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode {
+			continue
+		}
+		if k.Value == "<<" && k.Tag == "!!merge" {
+			rv := resolve(v)
+			if rv != nil && rv.Kind == yaml.SequenceNode {
+				for _, m := range rv.Content {
+					out = appendPairs(out, resolve(m), depth+1)
+				}
+			} else {
+				out = appendPairs(out, rv, depth+1)
+			}
+			continue
+		}
+		out = append(out, pair{k.Value, v})
+	}
+	return out
+}
+
+// get returns the value of key in mapping n: the explicit entry if there is
+// one, else the first merged one. It returns nil when n is not a mapping.
+func get(n *yaml.Node, key string) *yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := resolve(n.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key && k.Tag != "!!merge" {
+			return resolve(n.Content[i+1])
+		}
+	}
+	for _, p := range pairs(n) {
+		if p.key == key {
+			return resolve(p.value)
+		}
+	}
+	return nil
+}
+
+// str returns the value of a scalar node, or "" for anything else.
+func str(n *yaml.Node) string {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+// items returns the elements of a sequence node, or nil.
+func items(n *yaml.Node) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+// isPOSIXShell reports whether a CI "shell:" value runs the script with a
+// POSIX shell: unset, bash, sh, dash or ash, possibly as a path and with
+// arguments ("bash -e {0}", "/bin/bash -eo pipefail", "bash.exe"). A value
+// that is itself a template expression is unknown and assumed to be a shell.
+func isPOSIXShell(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.Contains(v, "${{") || strings.Contains(v, "<<") {
+		return true
+	}
+	first := strings.Fields(v)[0]
+	first = path.Base(strings.ReplaceAll(first, `\`, "/"))
+	first = strings.TrimSuffix(strings.ToLower(first), ".exe")
+	switch first {
+	case "sh", "bash", "dash", "ash":
+		return true
+	}
+	return false
+}
+
+// checker runs the shell front end on the scalars of one YAML file. Each
+// scalar node is checked at most once, however many aliases reach it.
+type checker struct {
+	src  *source
+	cfg  *shell.Config
+	seen map[*yaml.Node]bool
+	out  []rules.Finding
+}
+
+func newChecker(file string, src []byte, cfg *shell.Config) (*checker, []*yaml.Node) {
+	c := &checker{src: newSource(file, src), cfg: cfg, seen: map[*yaml.Node]bool{}}
+	docs, errs := c.src.decode()
+	c.out = errs
+	return c, docs
+}
+
+// script checks one scalar of shell code.
+func (c *checker) script(n *yaml.Node, t template) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" || c.seen[n] {
+		return
+	}
+	c.seen[n] = true
+	if strings.TrimSpace(n.Value) == "" {
+		return
+	}
+	f := c.src.scalarFragment(n, t)
+	c.out = append(c.out, f.Check(c.src.file, c.src.src, c.cfg)...)
+}
+
+// scriptList checks a GitLab-style script: a string, or a list of strings
+// and nested lists (anchors of lists are flattened by GitLab). "!reference"
+// tags name other jobs' scripts, which are checked where they are defined.
+func (c *checker) scriptList(n *yaml.Node, t template, depth int) {
+	n = resolve(n)
+	if n == nil || depth > 10 || strings.HasPrefix(n.Tag, "!reference") {
+		return
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		c.script(n, t)
+	case yaml.SequenceNode:
+		for _, it := range n.Content {
+			c.scriptList(it, t, depth+1)
+		}
+	}
+}

@@ -1,0 +1,376 @@
+package makefile
+
+import (
+	"strings"
+
+	"github.com/dockguard/dockguard/cishell/fragment"
+)
+
+type lineKind uint8
+
+const (
+	lineOther lineKind = iota
+	lineAssign
+	lineRule
+)
+
+// classify finds what a logical make line is: an assignment (at is where
+// the operator starts, opEnd where it ends) or a rule (at is the colon,
+// opEnd just past it, or past "::"). Text inside $(...) and ${...} and after
+// a comment is ignored.
+func classify(t string) (kind lineKind, at, opEnd int) {
+	depth := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == '$' && i+1 < len(t) {
+			switch t[i+1] {
+			case '(', '{':
+				depth++
+				i++
+			default:
+				i++ // $$ or $X
+			}
+			continue
+		}
+		if depth > 0 {
+			switch c {
+			case '(', '{':
+				depth++
+			case ')', '}':
+				depth--
+			}
+			continue
+		}
+		switch c {
+		case '#':
+			if i > 0 && t[i-1] == '\\' {
+				continue
+			}
+			return lineOther, 0, 0
+		case '=':
+			if i > 0 && strings.IndexByte("?+!", t[i-1]) >= 0 {
+				return lineAssign, i - 1, i + 1
+			}
+			return lineAssign, i, i + 1
+		case ':':
+			for _, op := range []string{":::=", "::=", ":="} {
+				if strings.HasPrefix(t[i:], op) {
+					return lineAssign, i, i + len(op)
+				}
+			}
+			if strings.HasPrefix(t[i:], "::") {
+				return lineRule, i, i + 2
+			}
+			return lineRule, i, i + 1
+		}
+	}
+	return lineOther, 0, 0
+}
+
+// ruleRest scans a rule line after its colon: semi is the offset of the ';'
+// that starts an inline recipe (or -1), and targetVar reports a
+// target-specific variable assignment ("target: VAR = value"), which has
+// no recipe.
+func ruleRest(t string, from int) (semi int, targetVar bool) {
+	depth := 0
+	for i := from; i < len(t); i++ {
+		c := t[i]
+		if c == '$' && i+1 < len(t) {
+			if t[i+1] == '(' || t[i+1] == '{' {
+				depth++
+			}
+			i++
+			continue
+		}
+		if depth > 0 {
+			switch c {
+			case '(', '{':
+				depth++
+			case ')', '}':
+				depth--
+			}
+			continue
+		}
+		switch c {
+		case ';':
+			return i, false
+		case '#':
+			if i == 0 || t[i-1] != '\\' {
+				return -1, false
+			}
+		case '=':
+			return -1, true
+		}
+	}
+	return -1, false
+}
+
+// stripComment removes a make comment (an unescaped #) from a value.
+func stripComment(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '#' && (i == 0 || v[i-1] != '\\') {
+			return v[:i]
+		}
+	}
+	return v
+}
+
+// assign applies "name op value" to the variable table, with the flavour
+// rules of GNU make.
+func (p *parser) assign(name, op, value string) {
+	name = strings.TrimSpace(name)
+	for _, mod := range []string{"override ", "export ", "private "} {
+		for strings.HasPrefix(name, mod) {
+			name = strings.TrimSpace(name[len(mod):])
+		}
+	}
+	name = p.expandName(name)
+	if name == "" || strings.ContainsAny(name, " \t") {
+		return
+	}
+	value = strings.Trim(stripComment(value), " \t")
+	if name == ".RECIPEPREFIX" {
+		v := p.expandString(value, nil, nil)
+		p.prefix = '\t'
+		if v != "" {
+			p.prefix = v[0]
+		}
+	}
+	old := p.vars[name]
+	switch op {
+	case "=":
+		p.vars[name] = &variable{value: value}
+	case ":=", "::=":
+		p.vars[name] = &variable{value: p.expandString(value, nil, nil), simple: true}
+	case ":::=":
+		v := p.expandString(value, nil, nil)
+		p.vars[name] = &variable{value: strings.ReplaceAll(v, "$", "$$")}
+	case "?=":
+		if old == nil {
+			p.vars[name] = &variable{value: value}
+		}
+	case "+=":
+		switch {
+		case old == nil:
+			p.vars[name] = &variable{value: value}
+		case old.unknown:
+		case old.simple:
+			old.value = joinSpace(old.value, p.expandString(value, nil, nil))
+		default:
+			old.value = joinSpace(old.value, value)
+		}
+	case "!=":
+		p.vars[name] = &variable{unknown: true}
+	}
+}
+
+func joinSpace(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + " " + b
+}
+
+// expandName expands references in a computed variable name.
+func (p *parser) expandName(name string) string {
+	if strings.IndexByte(name, '$') < 0 {
+		return name
+	}
+	return strings.TrimSpace(p.expandString(name, nil, nil))
+}
+
+// Limits that keep expansion linear in the input: a chain deeper than
+// maxDepth or a value longer than maxExpansion is unknown.
+const (
+	maxDepth     = 32
+	maxExpansion = 1 << 16
+)
+
+// refAt scans the reference starting with the '$' at s[i]. It returns the
+// end of the reference, its body (the name or function call) and whether
+// it is the $$ escape. An unterminated $( runs to the end of s.
+func refAt(s string, i int) (end int, body string, dollar bool) {
+	if i+1 >= len(s) {
+		return i + 1, "", false
+	}
+	switch open := s[i+1]; open {
+	case '$':
+		return i + 2, "", true
+	case '(', '{':
+		closeC := byte(')')
+		if open == '{' {
+			closeC = '}'
+		}
+		depth := 1
+		for j := i + 2; j < len(s); j++ {
+			switch s[j] {
+			case open:
+				depth++
+			case closeC:
+				depth--
+				if depth == 0 {
+					return j + 1, s[i+2 : j], false
+				}
+			}
+		}
+		return len(s), s[i+2:], false
+	default:
+		return i + 2, s[i+1 : i+2], false
+	}
+}
+
+// lookup expands the reference body: ok is false when its value cannot be
+// known (undefined, a function call, an automatic variable, a cycle).
+// undefined reports a plain name the file never defines.
+func (p *parser) lookup(body string, visiting []*variable) (text string, v *variable, ok, undefined bool) {
+	if len(visiting) > maxDepth {
+		return "", nil, false, false
+	}
+	if strings.ContainsAny(body, " \t,:=") {
+		return "", nil, false, false // function call or substitution reference
+	}
+	name := body
+	if strings.IndexByte(name, '$') >= 0 {
+		name = strings.TrimSpace(p.expandString(name, nil, visiting))
+	}
+	v = p.vars[name]
+	if v == nil {
+		auto := len(name) <= 2 && strings.ContainsAny(name[:min(1, len(name))], "@<^?*%+|")
+		return "", nil, false, !auto && name != "MAKE"
+	}
+	if v.unknown {
+		return "", v, false, false
+	}
+	for _, w := range visiting {
+		if w == v {
+			return "", v, false, false // a recursive variable that references itself
+		}
+	}
+	if v.simple {
+		return v.value, v, true, false
+	}
+	t := p.expandString(v.value, v, visiting)
+	if len(t) > maxExpansion {
+		return "", v, false, false
+	}
+	return t, v, true, false
+}
+
+// expandString expands every reference in s. Unknown references become
+// placeholder words; an undefined variable right before a container CLI
+// ("$(SUDO) docker ...") is read as an empty command prefix.
+func (p *parser) expandString(s string, self *variable, visiting []*variable) string {
+	if strings.IndexByte(s, '$') < 0 {
+		return s
+	}
+	if self != nil {
+		visiting = append(visiting, self)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '$' {
+			sb.WriteByte(s[i])
+			i++
+			continue
+		}
+		end, body, dollar := refAt(s, i)
+		switch t, _, ok, undef := p.lookup(body, visiting); {
+		case dollar:
+			sb.WriteByte('$')
+		case end == i+1:
+			sb.WriteByte('$')
+		case ok:
+			sb.WriteString(t)
+		case undef && p.beforeBinary(s, end):
+		default:
+			sb.Write(fragment.Placeholder(end - i))
+		}
+		if sb.Len() > maxExpansion {
+			return string(fragment.Placeholder(len(s)))
+		}
+		i = end
+	}
+	return sb.String()
+}
+
+// beforeBinary reports whether s continues at i with blanks and then a
+// container CLI as a whole word.
+func (p *parser) beforeBinary(s string, i int) bool {
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	k := j
+	for k < len(s) && strings.IndexByte(" \t;|&)\n", s[k]) < 0 {
+		k++
+	}
+	return p.bins[s[j:k]]
+}
+
+// build expands a recipe into a fragment: verbatim text maps exactly, $$
+// maps to its two bytes, and each expanded reference maps to its span.
+func (p *parser) build(r recipe) *fragment.Fragment {
+	var b fragment.Builder
+	for _, pc := range r {
+		if pc.newline {
+			b.Copy([]byte("\n"), pc.start)
+			continue
+		}
+		line := string(p.src[pc.start:pc.end])
+		run := 0
+		for i := 0; i < len(line); {
+			if line[i] != '$' {
+				i++
+				continue
+			}
+			if i > run {
+				b.Copy([]byte(line[run:i]), pc.start+run)
+			}
+			end, body, dollar := refAt(line, i)
+			fs, fe := pc.start+i, pc.start+end
+			t, v, ok, undef := p.lookup(body, nil)
+			switch {
+			case dollar:
+				b.Replace([]byte("$"), fs, fe)
+			case end == i+1:
+				b.Copy([]byte("$"), fs)
+			case ok:
+				if v != nil && v.define {
+					t = stripPrefixes(t)
+				}
+				b.Replace([]byte(t), fs, fe)
+			case undef && p.beforeBinary(line, end):
+				b.Replace(nil, fs, fe)
+			default:
+				b.Replace(fragment.Placeholder(end-i), fs, fe)
+			}
+			i, run = end, end
+		}
+		if run < len(line) {
+			b.Copy([]byte(line[run:]), pc.start+run)
+		}
+	}
+	b.FixText(func(t string) (string, bool) {
+		if strings.ContainsAny(t, "\n\r") {
+			return "", false
+		}
+		return strings.ReplaceAll(t, "$", "$$"), true
+	})
+	return b.Fragment()
+}
+
+// stripPrefixes removes the recipe prefixes (@ - + and blanks) from each
+// line of a canned recipe, as make does when it runs one.
+func stripPrefixes(t string) string {
+	lines := strings.Split(t, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, " \t@-+")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,351 @@
+// Package makefile finds the shell code in a Makefile's recipes and checks it
+// with the shell front end, reporting findings at their real line and column.
+//
+// It reads Makefile syntax the way GNU make does where it matters for that:
+// recipe lines (tab-prefixed, or after "target: ;"), the @ - + prefixes,
+// backslash continuations, $$ escapes, .ONESHELL, .RECIPEPREFIX, define
+// blocks (which are not recipes) and variables assigned in the same file with
+// =, :=, ::=, :::=, ?=, += and != (expanded recursively, with cycle
+// protection). It does not evaluate conditionals or run $(shell ...): both
+// branches of an ifeq are read in order, and anything it cannot know is a
+// placeholder word that the shell front end treats as unknown.
+package makefile
+
+import (
+	"bytes"
+	"path"
+	"strings"
+
+	"github.com/dockguard/dockguard/cishell/fragment"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// Check checks the recipes of a Makefile (Makefile, GNUmakefile, *.mk).
+// Findings have File set to file and positions in src. Each recipe line is
+// checked as the separate shell invocation make runs it as (one per rule
+// under .ONESHELL). A recipe SHELL that is not a POSIX shell skips the file.
+func Check(file string, src []byte, cfg *shell.Config) []rules.Finding {
+	var out []rules.Finding
+	for _, f := range extract(src, cfg) {
+		out = append(out, f.Check(file, src, cfg)...)
+	}
+	return out
+}
+
+// physLine is one physical line: content is src[start:end], without the
+// line break ("\n" or "\r\n"), which starts at end.
+type physLine struct{ start, end int }
+
+func splitLines(src []byte) []physLine {
+	var ls []physLine
+	for start := 0; start < len(src); {
+		i := bytes.IndexByte(src[start:], '\n')
+		next, end := len(src), len(src)
+		if i >= 0 {
+			end = start + i
+			next = end + 1
+		}
+		if end > start && src[end-1] == '\r' {
+			end--
+		}
+		ls = append(ls, physLine{start, end})
+		start = next
+	}
+	return ls
+}
+
+// piece is a span of recipe text to copy verbatim, or (newline) the line
+// break of a backslash continuation, which the shell must see.
+type piece struct {
+	start, end int
+	newline    bool
+}
+
+// recipe is one shell invocation: a logical recipe line, or a whole recipe
+// under .ONESHELL.
+type recipe []piece
+
+// variable is a Make variable as the file defines it.
+type variable struct {
+	value   string
+	simple  bool // := value, already expanded
+	unknown bool // != (shell output), or otherwise not knowable
+	define  bool // multi-line value from define ... endef
+}
+
+type parser struct {
+	src      []byte
+	lines    []physLine
+	vars     map[string]*variable
+	prefix   byte
+	oneshell bool
+	bins     map[string]bool
+	recipes  []recipe
+}
+
+// extract returns one fragment per shell invocation in the Makefile.
+func extract(src []byte, cfg *shell.Config) []*fragment.Fragment {
+	p := &parser{src: src, lines: splitLines(src), vars: map[string]*variable{}, prefix: '\t', bins: binaries(cfg)}
+	p.oneshell = p.hasOneshell()
+	p.parse()
+	if sh, ok := p.vars["SHELL"]; ok && !sh.unknown {
+		if !posixShell(p.expandString(sh.value, sh, nil)) {
+			return nil
+		}
+	}
+	frags := make([]*fragment.Fragment, 0, len(p.recipes))
+	for _, r := range p.recipes {
+		frags = append(frags, p.build(r))
+	}
+	return frags
+}
+
+func binaries(cfg *shell.Config) map[string]bool {
+	m := map[string]bool{"docker": true, "docker-compose": true, "podman": true, "nerdctl": true}
+	if cfg != nil && len(cfg.Binaries) > 0 {
+		m = map[string]bool{"docker-compose": true}
+		for _, b := range cfg.Binaries {
+			m[b] = true
+		}
+	}
+	return m
+}
+
+// posixShell reports whether a SHELL value is a POSIX shell; recipes for
+// anything else (python, pwsh) are not shell code.
+func posixShell(v string) bool {
+	f := strings.Fields(v)
+	if len(f) == 0 || strings.HasPrefix(f[0], "$") {
+		return true
+	}
+	switch strings.TrimSuffix(path.Base(f[0]), ".exe") {
+	case "sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "busybox":
+		return true
+	}
+	return false
+}
+
+// hasOneshell reports whether the special target .ONESHELL appears anywhere;
+// GNU make applies it to the whole makefile.
+func (p *parser) hasOneshell() bool {
+	for _, l := range p.lines {
+		t := bytes.TrimLeft(p.src[l.start:l.end], " ")
+		if bytes.HasPrefix(t, []byte(".ONESHELL")) {
+			rest := bytes.TrimLeft(t[len(".ONESHELL"):], " \t")
+			if len(rest) > 0 && rest[0] == ':' && !bytes.HasPrefix(rest, []byte(":=")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parse reads the makefile line by line: it collects variables and recipes.
+func (p *parser) parse() {
+	inRule := false
+	var cur recipe // the rule's recipe so far, under .ONESHELL
+	endRule := func() {
+		if p.oneshell && len(cur) > 0 {
+			p.recipes = append(p.recipes, cur)
+		}
+		cur = nil
+		inRule = false
+	}
+	addRecipe := func(r recipe) {
+		if len(r) == 0 {
+			return
+		}
+		if !p.oneshell {
+			p.recipes = append(p.recipes, r)
+			return
+		}
+		if len(cur) > 0 {
+			prev := cur[len(cur)-1]
+			cur = append(cur, piece{start: prev.end, end: prev.end, newline: true})
+		}
+		cur = append(cur, r...)
+	}
+	for i := 0; i < len(p.lines); {
+		l := p.lines[i]
+		if inRule && l.end > l.start && p.src[l.start] == p.prefix {
+			r, next := p.recipeLine(i, l.start+1)
+			addRecipe(r)
+			i = next
+			continue
+		}
+		text, offs, next := p.makeLine(i)
+		i = next
+		trimmed := strings.TrimLeft(text, " \t")
+		if trimmed == "" || trimmed[0] == '#' {
+			continue // blank lines and comments do not end a recipe
+		}
+		word := firstWord(trimmed)
+		switch word {
+		case "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif":
+			continue // conditionals are read through, both branches
+		case "define":
+			endRule()
+			i = p.define(strings.TrimSpace(trimmed[len(word):]), i)
+			continue
+		case "override", "export", "private", "unexport":
+			rest := strings.TrimLeft(trimmed[len(word):], " \t")
+			if firstWord(rest) == "define" {
+				endRule()
+				i = p.define(strings.TrimSpace(rest[len("define"):]), i)
+				continue
+			}
+		case "undefine":
+			endRule()
+			delete(p.vars, strings.TrimSpace(trimmed[len(word):]))
+			continue
+		case "include", "-include", "sinclude", "vpath":
+			endRule()
+			continue
+		}
+		endRule()
+		kind, at, opEnd := classify(text)
+		switch kind {
+		case lineAssign:
+			p.assign(text[:at], text[at:opEnd], text[opEnd:])
+		case lineRule:
+			semi, targetVar := ruleRest(text, opEnd)
+			if targetVar {
+				continue
+			}
+			inRule = true
+			if semi >= 0 {
+				// The inline recipe starts after ';' on its physical line.
+				off := offs[semi] + 1
+				li := lineOf(p.lines, off, i)
+				r, _ := p.recipeLine(li, off)
+				addRecipe(r)
+			}
+		}
+	}
+	endRule()
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// lineOf returns the index of the physical line holding off, searching
+// backwards from before line index next.
+func lineOf(ls []physLine, off, next int) int {
+	for j := min(next, len(ls)) - 1; j >= 0; j-- {
+		if ls[j].start <= off {
+			return j
+		}
+	}
+	return 0
+}
+
+// makeLine joins a logical (non-recipe) line starting at physical line i:
+// each backslash-newline and the whitespace after it become one space. It
+// returns the text, the file offset of each byte of it, and the next line.
+func (p *parser) makeLine(i int) (string, []int, int) {
+	var sb []byte
+	var offs []int
+	for {
+		l := p.lines[i]
+		content := p.src[l.start:l.end]
+		cont := oddBackslashes(content) && i+1 < len(p.lines)
+		n := len(content)
+		if cont {
+			n--
+		}
+		sb = append(sb, content[:n]...)
+		for k := 0; k < n; k++ {
+			offs = append(offs, l.start+k)
+		}
+		i++
+		if !cont {
+			return string(sb), offs, i
+		}
+		// Trailing whitespace before the backslash folds into the space too.
+		for len(sb) > 0 && (sb[len(sb)-1] == ' ' || sb[len(sb)-1] == '\t') {
+			sb, offs = sb[:len(sb)-1], offs[:len(offs)-1]
+		}
+		sb = append(sb, ' ')
+		offs = append(offs, l.end-1)
+		nl := p.lines[i]
+		j := nl.start
+		for j < nl.end && (p.src[j] == ' ' || p.src[j] == '\t') {
+			j++
+		}
+		p.lines[i] = physLine{j, nl.end} // the join eats the indentation
+	}
+}
+
+func oddBackslashes(b []byte) bool {
+	n := 0
+	for i := len(b) - 1; i >= 0 && b[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+// recipeLine collects the logical recipe line that starts at file offset off
+// on physical line i: the @ - + prefixes are stripped, backslash-newlines are
+// kept for the shell, and one recipe prefix is removed from each
+// continuation line, as GNU make does. It returns the next line index.
+func (p *parser) recipeLine(i, off int) (recipe, int) {
+	var r recipe
+	l := p.lines[i]
+	for off < l.end && strings.IndexByte(" \t@-+", p.src[off]) >= 0 {
+		off++
+	}
+	for {
+		l = p.lines[i]
+		off = min(max(off, l.start), l.end)
+		r = append(r, piece{start: off, end: l.end})
+		if !oddBackslashes(p.src[l.start:l.end]) || i+1 >= len(p.lines) {
+			return r, i + 1
+		}
+		r = append(r, piece{start: l.end, end: l.end, newline: true})
+		i++
+		off = p.lines[i].start
+		if off < p.lines[i].end && p.src[off] == p.prefix {
+			off++
+		}
+	}
+}
+
+// define reads a define block whose header (after "define") is header and
+// whose body starts at physical line i; it returns the line after endef.
+func (p *parser) define(header string, i int) int {
+	name, op := header, "="
+	for _, o := range []string{":::=", "::=", ":=", "?=", "+=", "!=", "="} {
+		if strings.HasSuffix(header, o) {
+			name, op = strings.TrimSpace(strings.TrimSuffix(header, o)), o
+			break
+		}
+	}
+	depth := 0
+	var body []string
+	for ; i < len(p.lines); i++ {
+		l := p.lines[i]
+		t := string(p.src[l.start:l.end])
+		w := firstWord(strings.TrimLeft(t, " \t"))
+		if w == "define" {
+			depth++
+		}
+		if w == "endef" {
+			if depth == 0 {
+				i++
+				break
+			}
+			depth--
+		}
+		body = append(body, t)
+	}
+	p.assign(name, op, strings.Join(body, "\n"))
+	if v := p.vars[p.expandName(name)]; v != nil {
+		v.define = true
+	}
+	return i
+}
