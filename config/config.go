@@ -1,0 +1,221 @@
+// Package config loads .dockguard.yaml, dockguard's per-repository
+// configuration: rule severities, excluded paths, limits for the static and
+// live checks, and the baseline file.
+//
+// Every problem is reported with the file, line and column it comes from,
+// and an unknown key or value comes with a "did you mean" suggestion.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// FileNames are the names searched for, in order of preference.
+var FileNames = []string{".dockguard.yaml", ".dockguard.yml"}
+
+// Defaults of the settings this package owns. Live thresholds have no
+// default here: zero means the live checker's own default.
+const (
+	DefaultParallelLimit = 3
+	DefaultMemoryBudget  = 8 << 30
+)
+
+// DefaultBinaries are the container CLIs recognised when none are configured.
+var DefaultBinaries = []string{"docker", "podman", "nerdctl"}
+
+// KnownBinaries are the values `binaries` accepts.
+var KnownBinaries = []string{"docker", "podman", "nerdctl", "docker-compose"}
+
+// RuleSetting is one entry of `rules:`.
+type RuleSetting struct {
+	// Off disables the rule.
+	Off bool
+	// Severity replaces the rule's default severity when not SeverityNone.
+	Severity rules.Severity
+}
+
+// Compose holds compose-related settings.
+type Compose struct {
+	// Profiles are the compose profiles budgeted together (DG203).
+	Profiles []string
+}
+
+// Live holds the thresholds of the live daemon checks. A zero field means
+// "not configured": the live checker applies its own default.
+type Live struct {
+	// StaleAfter is how long an exited container may stay before DG404.
+	StaleAfter time.Duration
+	// BuildCacheThreshold is the reclaimable build cache, in bytes, above
+	// which DG406 reports.
+	BuildCacheThreshold int64
+	// Rate is the sustained request rate to the daemon, in requests per second.
+	Rate float64
+	// InFlight caps the requests the daemon processes at once.
+	InFlight int
+}
+
+// Config is a loaded configuration. A zero or unset field means the
+// default; Set records which top-level keys the file gave, so that
+// command-line flags can override exactly those.
+type Config struct {
+	// Path is the file the configuration came from; empty for defaults.
+	Path string
+	// Dir is the directory relative paths (exclude globs, baseline) are
+	// resolved against: the configuration file's directory.
+	Dir string
+	// Rules maps rule IDs to their setting.
+	Rules map[string]RuleSetting
+	// Exclude are doublestar globs relative to Dir. A pattern without a
+	// slash matches a file or directory name at any depth, as in .gitignore.
+	Exclude []string
+	// MemoryBudget is the DG203 budget in bytes (0: DefaultMemoryBudget).
+	MemoryBudget int64
+	// ParallelLimit is the DG106 limit (0: DefaultParallelLimit).
+	ParallelLimit int
+	// Binaries are the container CLIs to recognise (nil: DefaultBinaries).
+	Binaries []string
+	// FailOn is the lowest severity that fails a run; nil means the
+	// command's default.
+	FailOn *rules.Severity
+	// Baseline is the baseline file, relative to Dir; empty for none.
+	Baseline string
+	// Compose and Live are their sections.
+	Compose Compose
+	Live    Live
+}
+
+// Default returns the configuration used when there is no file.
+func Default() *Config { return &Config{Rules: map[string]RuleSetting{}} }
+
+// Error is one problem in a configuration file.
+type Error struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return e.Msg
+}
+
+// Errors are all the problems found in one file; Error joins them by line.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Load reads and validates the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Find looks for a configuration file in dir and its parents, stopping at
+// the repository root (the first directory holding .git) or the file
+// system root. It returns "" when there is none.
+func Find(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("find configuration from %s: %w", dir, err)
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	for d := abs; ; {
+		for _, name := range FileNames {
+			p := filepath.Join(d, name)
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p, nil
+			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return "", fmt.Errorf("find configuration: %w", err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return "", nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil
+		}
+		d = parent
+	}
+}
+
+// EffectiveParallelLimit returns the DG106 limit with its default applied.
+func (c *Config) EffectiveParallelLimit() int {
+	if c.ParallelLimit > 0 {
+		return c.ParallelLimit
+	}
+	return DefaultParallelLimit
+}
+
+// EffectiveMemoryBudget returns the DG203 budget with its default applied.
+func (c *Config) EffectiveMemoryBudget() int64 {
+	if c.MemoryBudget > 0 {
+		return c.MemoryBudget
+	}
+	return DefaultMemoryBudget
+}
+
+// EffectiveBinaries returns the recognised CLIs with the default applied.
+func (c *Config) EffectiveBinaries() []string {
+	if len(c.Binaries) > 0 {
+		return c.Binaries
+	}
+	return DefaultBinaries
+}
+
+// RuleOn reports whether the configuration leaves rule id enabled.
+func (c *Config) RuleOn(id string) bool { return !c.Rules[id].Off }
+
+// Severity returns the severity a finding of rule id gets: the configured
+// one, or def.
+func (c *Config) Severity(id string, def rules.Severity) rules.Severity {
+	if s := c.Rules[id]; !s.Off && s.Severity != rules.SeverityNone {
+		return s.Severity
+	}
+	return def
+}
+
+// ApplySeverities rewrites the severity of findings whose rule has a
+// configured severity.
+func (c *Config) ApplySeverities(fs []rules.Finding) {
+	if len(c.Rules) == 0 {
+		return
+	}
+	for i := range fs {
+		fs[i].Severity = c.Severity(fs[i].Rule, fs[i].Severity)
+	}
+}
+
+// ruleIDs returns the configured rule IDs in order.
+func (c *Config) ruleIDs() []string {
+	ids := make([]string, 0, len(c.Rules))
+	for id := range c.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}

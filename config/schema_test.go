@@ -1,0 +1,122 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+)
+
+const schemaPath = "../schema/dockguard.schema.json"
+
+func compileSchema(t *testing.T) (*jsonschema.Schema, map[string]any) {
+	t.Helper()
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("dockguard.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("dockguard.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	return sch, raw
+}
+
+// yamlInstance converts YAML into the JSON value an editor's schema
+// validator would check.
+func yamlInstance(t *testing.T, src string) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal([]byte(src), &v); err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// TestSchemaAgreesWithLoader checks that the editor schema and the loader
+// accept and reject the same files.
+func TestSchemaAgreesWithLoader(t *testing.T) {
+	sch, _ := compileSchema(t)
+	for _, src := range []string{
+		full,
+		"",
+		"rules: {DG101: off, kill-container: info}\nexclude: vendor/**\nbinaries: docker\n",
+		"memory-budget: 1073741824\nlive: {stale-after: 1h30m, rate: 1}\n",
+	} {
+		if _, err := Parse("c.yaml", []byte(src)); err != nil {
+			t.Fatalf("loader rejects %q: %v", src, err)
+		}
+		if err := sch.Validate(yamlInstance(t, src)); err != nil {
+			t.Errorf("schema rejects %q: %v", src, err)
+		}
+	}
+	for _, src := range []string{
+		"exlude: [a]\n",
+		"rules: {DG101: warnning}\n",
+		"rules: {DG101: {sevrity: off}}\n",
+		"parallel-limit: 0\n",
+		"binaries: [podmn]\n",
+		"live: {stale_after: 1h}\n",
+		"live: {stale-after: soon}\n",
+		"live: {rate: 0}\n",
+		"memory-budget: lots\n",
+		"fail-on: fatal\n",
+		"compose: {profile: [a]}\n",
+	} {
+		if _, err := Parse("c.yaml", []byte(src)); err == nil {
+			t.Errorf("loader accepts %q", src)
+		}
+		if err := sch.Validate(yamlInstance(t, src)); err == nil {
+			t.Errorf("schema accepts %q", src)
+		}
+	}
+}
+
+// TestSchemaKeys checks that the schema names exactly the loader's keys.
+func TestSchemaKeys(t *testing.T) {
+	_, raw := compileSchema(t)
+	keys := func(m any) string {
+		var ks []string
+		for k := range m.(map[string]any)["properties"].(map[string]any) {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, " ")
+	}
+	sorted := func(ks []string) string {
+		c := append([]string(nil), ks...)
+		sort.Strings(c)
+		return strings.Join(c, " ")
+	}
+	props := raw["properties"].(map[string]any)
+	for section, schemaNode := range map[string]any{"": raw, "compose": props["compose"], "live": props["live"]} {
+		if got, want := keys(schemaNode), sorted(Keys[section]); got != want {
+			t.Errorf("schema section %q has keys %q, loader has %q", section, got, want)
+		}
+	}
+}
