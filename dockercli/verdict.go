@@ -234,8 +234,12 @@ func (inv *Invocation) composePrefix() string {
 func (inv *Invocation) massMessage(base, flag string) string {
 	src := "a container listing"
 	for _, a := range inv.Args {
-		if a.FromListing && a.Text != "" {
-			src = "`" + a.Text + "`"
+		if a.FromListing && (a.Source != "" || a.Text != "") {
+			src = a.Source
+			if src == "" {
+				src = a.Text
+			}
+			src = "`" + src + "`"
 			break
 		}
 	}

@@ -26,6 +26,9 @@ type Word struct {
 	// Text is the word as written in the source, used in messages and keys
 	// for unknown words. Optional.
 	Text string
+	// Source is, for a FromListing word, the listing it came from (for
+	// example "docker ps -aq"), for messages. Optional.
+	Source string
 }
 
 // Lit returns a known word without a source position.

@@ -342,7 +342,10 @@ func (u *Unwrapped) Feed(listing bool, text string) []Word {
 		if in.FromListing {
 			listing = true
 			if text == "" {
-				text = in.Text
+				text = in.Source
+				if text == "" {
+					text = in.Text
+				}
 			}
 		}
 	}
@@ -353,17 +356,14 @@ func (u *Unwrapped) Feed(listing bool, text string) []Word {
 	replaced := false
 	for _, w := range u.Argv {
 		if u.Replace != "" && w.Known && strings.Contains(w.Value, u.Replace) {
-			out = append(out, Word{Start: w.Start, End: w.End, FromListing: listing, Text: w.Value})
+			out = append(out, Word{Start: w.Start, End: w.End, FromListing: listing, Text: w.Value, Source: text})
 			replaced = true
 			continue
 		}
 		out = append(out, w)
 	}
 	if !replaced {
-		if text == "" {
-			text = "…"
-		}
-		out = append(out, Word{Start: -1, End: -1, FromListing: listing, Text: text})
+		out = append(out, Word{Start: -1, End: -1, FromListing: listing, Text: "…", Source: text})
 	}
 	return out
 }

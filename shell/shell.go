@@ -1,17 +1,52 @@
 // Package shell is dockguard's shell front end: it parses shell code with
 // mvdan.cc/sh/v3/syntax, resolves the words it can, and hands every docker
 // command line to package dockercli for judgement.
+//
+// Commands are found wherever they run: in pipelines, lists, subshells,
+// groups, functions, if and loop bodies, command and process substitutions,
+// assignments, behind wrappers (sudo, env, timeout, xargs, GNU parallel...)
+// and inside strings and here-documents that are shell code (sh -c, bash -c,
+// eval, trap, bash <<EOF). Words assigned a constant earlier in the same
+// code are resolved; every other expansion is unknown and never causes a
+// finding by itself.
 package shell
 
-import "github.com/dockguard/dockguard/rules"
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
 
-// Config tunes the shell front end.
+	"github.com/dockguard/dockguard/dockercli"
+	"github.com/dockguard/dockguard/rules"
+)
+
+// DefaultParallelLimit is the largest concurrency DG106 accepts when the
+// configuration does not say otherwise.
+const DefaultParallelLimit = 3
+
+// Config tunes the shell front end. The zero value and nil are valid and
+// mean the defaults.
 type Config struct {
 	// Binaries are the container CLIs to recognise (default docker, podman,
 	// nerdctl; docker-compose is always recognised).
 	Binaries []string
 	// ParallelLimit is the largest concurrency DG106 accepts (default 3).
 	ParallelLimit int
+}
+
+func (c *Config) binaries() []string {
+	if c == nil || len(c.Binaries) == 0 {
+		return dockercli.DefaultBinaries
+	}
+	return c.Binaries
+}
+
+func (c *Config) limit() int {
+	if c == nil || c.ParallelLimit <= 0 {
+		return DefaultParallelLimit
+	}
+	return c.ParallelLimit
 }
 
 // OffsetMap maps a byte offset in an extracted code fragment to the byte
@@ -26,8 +61,69 @@ func CheckScript(file string, src []byte, cfg *Config) []rules.Finding {
 
 // Check parses code, a shell fragment extracted from file (whose full
 // contents are fileSrc), and returns findings positioned in fileSrc through m.
-// A nil m means code is fileSrc itself. A parse error is a DG001 finding.
-func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) []rules.Finding {
-	// Placeholder until the shell walker lands.
-	return nil
+// A nil m means code is fileSrc itself. A parse error is a DG001 finding at
+// the parser's position; the code around it is still checked as far as it
+// can be parsed.
+//
+// Check never panics on input: a panic inside the parser is recovered and
+// reported as DG001.
+func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []rules.Finding) {
+	if !mayMention(code, cfg.binaries()) {
+		return nil
+	}
+	c := &checker{
+		file:    file,
+		fileSrc: fileSrc,
+		m:       m,
+		cfg:     cfg,
+		bins:    cfg.binaries(),
+		limit:   cfg.limit(),
+		lang:    langFor(file, code),
+		seen:    map[findingKey]bool{},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = append(c.findings, c.newFinding("DG001", &unit{src: code}, 0, 0,
+				fmt.Sprintf("internal error while checking this file: %v", r), "parse-error"))
+		}
+	}()
+	c.checkCode(&unit{src: code, vars: newVars()}, true)
+	return c.findings
+}
+
+// mayMention is the cheap prefilter: code that names none of the binaries
+// cannot produce a finding.
+func mayMention(code []byte, bins []string) bool {
+	for _, b := range bins {
+		if bytes.Contains(code, []byte(b)) {
+			return true
+		}
+	}
+	return bytes.Contains(code, []byte("docker-compose"))
+}
+
+// langFor picks the parser dialect: bash (a superset of POSIX sh for our
+// purposes) unless the file name or shebang says zsh, mksh or bats.
+func langFor(file string, code []byte) langVariant {
+	if strings.HasSuffix(file, ".bats") {
+		return langBats
+	}
+	if bytes.HasPrefix(code, []byte("#!")) {
+		line := code
+		if i := bytes.IndexByte(code, '\n'); i >= 0 {
+			line = code[:i]
+		}
+		fields := strings.Fields(string(line[2:]))
+		for _, f := range fields {
+			switch filepath.Base(f) {
+			case "zsh":
+				return langZsh
+			case "mksh":
+				return langMksh
+			case "bats":
+				return langBats
+			}
+		}
+	}
+	return langBash
 }

@@ -1,0 +1,160 @@
+package shell
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+type langVariant int
+
+const (
+	langBash langVariant = iota
+	langZsh
+	langMksh
+	langBats
+)
+
+func (l langVariant) syntax() syntax.LangVariant {
+	switch l {
+	case langZsh:
+		return syntax.LangZsh
+	case langMksh:
+		return syntax.LangMirBSDKorn
+	case langBats:
+		return syntax.LangBats
+	}
+	return syntax.LangBash
+}
+
+// maxDepth bounds how deeply code inside strings inside code is followed
+// (sh -c "bash -c '...'"), and maxChunks how many pieces a broken file is
+// cut into while recovering from parse errors.
+const (
+	maxDepth  = 12
+	maxChunks = 64
+)
+
+// unit is one piece of shell code being checked: the top-level code, a
+// chunk of it parsed separately after a syntax error, or a string that is
+// code (sh -c '...', eval, trap, a here-document fed to a shell).
+type unit struct {
+	src    []byte
+	parent *unit
+	// Mapping of src offsets to parent offsets: either a constant shift
+	// (base), or per-byte start and end offsets (offS, offE) for code
+	// rebuilt from quoted strings.
+	base       int
+	offS, offE []int
+	vars       *vars
+	depth      int
+}
+
+// toParent maps the range [s, e) of u.src into u.parent's coordinates.
+func (u *unit) toParent(s, e int) (int, int) {
+	if u.offS == nil {
+		return s + u.base, e + u.base
+	}
+	n := len(u.offS)
+	if n == 0 {
+		return u.base, u.base
+	}
+	ps := u.offE[n-1]
+	if s < n {
+		ps = u.offS[max(s, 0)]
+	}
+	pe := ps
+	if e > 0 {
+		pe = u.offE[min(e, n)-1]
+	}
+	if pe < ps {
+		pe = ps
+	}
+	return ps, pe
+}
+
+// parse parses src with the checker's dialect, recovering from a panic in
+// the parser as an error.
+func (c *checker) parse(src []byte, opts ...syntax.ParserOption) (f *syntax.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("shell parser panicked: %v", r)
+		}
+	}()
+	opts = append([]syntax.ParserOption{syntax.KeepComments(false), syntax.Variant(c.lang.syntax())}, opts...)
+	return syntax.NewParser(opts...).Parse(bytes.NewReader(src), "")
+}
+
+// errPos returns the byte offset and text of a parse error.
+func errPos(err error) (int, string) {
+	var pe syntax.ParseError
+	if errors.As(err, &pe) {
+		return int(pe.Pos.Offset()), pe.Text
+	}
+	var le syntax.LangError
+	if errors.As(err, &le) {
+		return int(le.Pos.Offset()), le.Error()
+	}
+	return 0, err.Error()
+}
+
+// checkCode parses and walks u. On a syntax error it reports DG001 (when
+// report is set) and then checks what it can: first with the parser's own
+// error recovery, else the lines before the error and, separately, the
+// lines after it.
+func (c *checker) checkCode(u *unit, report bool) {
+	if u.depth > maxDepth {
+		return
+	}
+	f, err := c.parse(u.src)
+	if err == nil {
+		c.walkFile(u, f)
+		return
+	}
+	off, text := errPos(err)
+	off = min(max(off, 0), len(u.src))
+	if report {
+		where := "this file"
+		if u.parent != nil && u.offS != nil {
+			where = "this string of shell code"
+		}
+		c.report("DG001", u, off, off, fmt.Sprintf("cannot parse %s: %s; dockguard checked the rest as far as it could", where, text), "parse-error: "+text)
+	}
+	if f, err := c.parse(u.src, syntax.RecoverErrors(8)); err == nil {
+		c.walkFile(u, f)
+		return
+	}
+	c.chunks++
+	if c.chunks > maxChunks {
+		return
+	}
+	// The lines before the error. An error found late may stem from a
+	// construct opened earlier, so cut back until the prefix parses.
+	cut := lineStart(u.src, off)
+	for try := 0; try < 6 && cut > 0; try++ {
+		f, err := c.parse(u.src[:cut])
+		if err == nil {
+			c.walkFile(u, f)
+			break
+		}
+		o, _ := errPos(err)
+		next := lineStart(u.src, min(max(o, 0), cut))
+		if next >= cut {
+			next = lineStart(u.src, cut-1)
+		}
+		cut = next
+	}
+	// The lines after the error, as a unit of their own.
+	if nl := bytes.IndexByte(u.src[off:], '\n'); nl >= 0 {
+		rest := off + nl + 1
+		if rest < len(u.src) {
+			c.checkCode(&unit{src: u.src[rest:], parent: u, base: rest, vars: u.vars, depth: u.depth}, false)
+		}
+	}
+}
+
+func lineStart(src []byte, off int) int {
+	return bytes.LastIndexByte(src[:off], '\n') + 1
+}

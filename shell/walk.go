@@ -1,0 +1,574 @@
+package shell
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dockguard/dockguard/dockercli"
+	"github.com/dockguard/dockguard/rules"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+type findingKey struct {
+	rule       string
+	start, end int
+}
+
+// checker holds the state of one Check call.
+type checker struct {
+	file     string
+	fileSrc  []byte
+	m        OffsetMap
+	cfg      *Config
+	bins     []string
+	limit    int
+	lang     langVariant
+	findings []rules.Finding
+	seen     map[findingKey]bool
+	chunks   int
+	// listingCache remembers whether a command substitution lists
+	// containers, so nested substitutions are not re-examined.
+	listingCache map[*syntax.CmdSubst]string
+}
+
+// ctx is what a command inherits from where it stands.
+type ctx struct {
+	// stdinListing is set when the command's standard input is a
+	// container listing (docker ps -q | here); stdinText describes it.
+	stdinListing bool
+	stdinText    string
+	// inLoop is set inside a for/while/until body; loopWaits when that
+	// body also calls wait, which bounds background jobs.
+	inLoop    bool
+	loopWaits bool
+}
+
+// fileRange maps [s, e) in u to the file.
+func (c *checker) fileRange(u *unit, s, e int) (int, int) {
+	for ; u.parent != nil; u = u.parent {
+		s, e = u.toParent(s, e)
+	}
+	if c.m == nil {
+		return s, e
+	}
+	fs := c.m(s)
+	fe := fs
+	if e > s {
+		fe = c.m(e-1) + 1
+	}
+	return fs, max(fe, fs)
+}
+
+func (c *checker) newFinding(rule string, u *unit, s, e int, msg, key string) rules.Finding {
+	fs, fe := c.fileRange(u, s, e)
+	f := rules.New(rules.MustLookup(rule), c.file, c.fileSrc, fs, fe, msg)
+	f.Key = key
+	return f
+}
+
+func (c *checker) report(rule string, u *unit, s, e int, msg, key string) {
+	f := c.newFinding(rule, u, s, e, msg, key)
+	k := findingKey{rule, f.Start, f.End}
+	if c.seen[k] {
+		return
+	}
+	c.seen[k] = true
+	c.findings = append(c.findings, f)
+}
+
+func (c *checker) walkFile(u *unit, f *syntax.File) {
+	if f == nil {
+		return
+	}
+	c.stmts(u, f.Stmts, ctx{})
+}
+
+func (c *checker) stmts(u *unit, list []*syntax.Stmt, x ctx) {
+	for _, s := range list {
+		c.stmt(u, s, x)
+	}
+}
+
+func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
+	if s == nil {
+		return
+	}
+	for _, r := range s.Redirs {
+		if r.Word != nil {
+			c.words(u, r.Word, x)
+		}
+		if r.Hdoc != nil {
+			// Expansions in an unquoted here-document run in this shell,
+			// whatever reads the document.
+			c.words(u, r.Hdoc, x)
+		}
+		if r.Op == syntax.RdrIn && r.Word != nil && len(r.Word.Parts) == 1 {
+			// while read c; do ...; done < <(docker ps -q)
+			if ps, ok := r.Word.Parts[0].(*syntax.ProcSubst); ok {
+				if text, ok := c.listingIn(u, ps.Stmts); ok {
+					x.stdinListing, x.stdinText = true, text
+				}
+			}
+		}
+	}
+	if s.Background && x.inLoop && !x.loopWaits {
+		if inv, ok := c.firstDocker(u, s); ok {
+			st, en := off(u, s.Pos()), off(u, s.End())
+			c.report("DG106", u, st, en, fmt.Sprintf(
+				"`%s &` inside a loop starts a docker command per iteration, all at once and unbounded; run them in sequence, or bound the concurrency to %d (xargs -P %d)",
+				inv.Key(), c.limit, c.limit), "background in loop: "+inv.Key())
+		}
+	}
+	switch cmd := s.Cmd.(type) {
+	case *syntax.CallExpr:
+		c.call(u, s, cmd, x)
+	case *syntax.IfClause:
+		for cl := cmd; cl != nil; cl = cl.Else {
+			c.stmts(u, cl.Cond, x)
+			c.stmts(u, cl.Then, x)
+		}
+	case *syntax.WhileClause:
+		c.stmts(u, cmd.Cond, x)
+		c.stmts(u, cmd.Do, loopCtx(x, cmd.Do))
+	case *syntax.ForClause:
+		switch l := cmd.Loop.(type) {
+		case *syntax.WordIter:
+			c.forItems(u, l, x)
+		case *syntax.CStyleLoop:
+			c.words(u, l, x)
+		}
+		c.stmts(u, cmd.Do, loopCtx(x, cmd.Do))
+	case *syntax.CaseClause:
+		c.words(u, cmd.Word, x)
+		for _, it := range cmd.Items {
+			c.stmts(u, it.Stmts, x)
+		}
+	case *syntax.Block:
+		c.stmts(u, cmd.Stmts, x)
+	case *syntax.Subshell:
+		c.stmts(u, cmd.Stmts, x)
+	case *syntax.BinaryCmd:
+		c.stmt(u, cmd.X, x)
+		y := x
+		if cmd.Op == syntax.Pipe || cmd.Op == syntax.PipeAll {
+			text, ok := c.listingIn(u, []*syntax.Stmt{cmd.X})
+			y.stdinListing, y.stdinText = ok, text
+		}
+		c.stmt(u, cmd.Y, y)
+	case *syntax.FuncDecl:
+		c.stmt(u, cmd.Body, ctx{})
+	case *syntax.DeclClause:
+		for _, a := range cmd.Args {
+			c.words(u, a, x)
+			c.assign(u, a, cmd.Variant.Value)
+		}
+	case *syntax.TimeClause:
+		c.stmt(u, cmd.Stmt, x)
+	case *syntax.CoprocClause:
+		c.stmt(u, cmd.Stmt, x)
+	case *syntax.TestDecl:
+		c.stmt(u, cmd.Body, x)
+	case nil:
+	default:
+		c.words(u, cmd, x)
+	}
+}
+
+// loopCtx is the context of a loop body.
+func loopCtx(x ctx, body []*syntax.Stmt) ctx {
+	return ctx{inLoop: true, loopWaits: callsWait(body)}
+}
+
+// callsWait reports whether a loop body calls wait, the usual way to
+// bound the jobs it starts in the background.
+func callsWait(body []*syntax.Stmt) bool {
+	found := false
+	for _, s := range body {
+		syntax.Walk(s, func(n syntax.Node) bool {
+			if ce, ok := n.(*syntax.CallExpr); ok && len(ce.Args) > 0 && ce.Args[0].Lit() == "wait" {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// words walks the command and process substitutions inside n: they run
+// wherever they appear.
+func (c *checker) words(u *unit, n syntax.Node, x ctx) {
+	if n == nil {
+		return
+	}
+	syntax.Walk(n, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CmdSubst:
+			c.stmts(u, n.Stmts, ctx{inLoop: x.inLoop, loopWaits: x.loopWaits})
+			return false
+		case *syntax.ProcSubst:
+			c.stmts(u, n.Stmts, ctx{inLoop: x.inLoop, loopWaits: x.loopWaits})
+			return false
+		}
+		return true
+	})
+}
+
+// forItems records the loop variable: a listing when the items come from
+// one (for c in $(docker ps -q)), otherwise forgotten.
+func (c *checker) forItems(u *unit, l *syntax.WordIter, x ctx) {
+	name := l.Name.Value
+	u.vars.forget(name)
+	for _, it := range l.Items {
+		c.words(u, it, x)
+		for _, w := range c.resolve(u, it) {
+			if w.FromListing {
+				u.vars.listing[name] = listingSource(w)
+			}
+		}
+	}
+}
+
+func listingSource(w dockercli.Word) string {
+	if w.Source != "" {
+		return w.Source
+	}
+	return w.Text
+}
+
+// assign records a variable assignment.
+func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
+	if a.Name == nil {
+		return
+	}
+	name := a.Name.Value
+	if a.Naked {
+		if decl == "local" || decl == "declare" || decl == "typeset" {
+			u.vars.forget(name)
+		}
+		return
+	}
+	if a.Append || a.Array != nil || a.Index != nil || a.Value == nil {
+		u.vars.forget(name)
+		if a.Value == nil && a.Array == nil && !a.Append {
+			u.vars.consts[name] = ""
+		}
+		return
+	}
+	ws := c.resolve(u, a.Value)
+	u.vars.forget(name)
+	if len(ws) == 1 && ws[0].Known {
+		u.vars.consts[name] = ws[0].Value
+		return
+	}
+	for _, w := range ws {
+		if w.FromListing {
+			u.vars.listing[name] = listingSource(w)
+		}
+	}
+}
+
+func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
+	for _, a := range ce.Assigns {
+		c.words(u, a, x)
+	}
+	if len(ce.Args) == 0 {
+		for _, a := range ce.Assigns {
+			c.assign(u, a, "")
+		}
+		return
+	}
+	for _, w := range ce.Args {
+		c.words(u, w, x)
+	}
+	var argv []dockercli.Word
+	byStart := make(map[int]*syntax.Word, len(ce.Args))
+	for _, w := range ce.Args {
+		rw := c.resolve(u, w)
+		if len(rw) == 1 {
+			byStart[rw[0].Start] = w
+		}
+		argv = append(argv, rw...)
+	}
+	if len(argv) == 0 || !argv[0].Known {
+		return
+	}
+	switch dockercli.BaseName(argv[0].Value) {
+	case "echo", "printf", ":", "true", "false", "test", "[", "print":
+		return // their arguments are data
+	case "eval":
+		c.evalCode(u, ce.Args[1:])
+		return
+	case "trap":
+		c.trapCode(u, ce.Args[1:], argv[1:])
+		return
+	case "read", "mapfile", "readarray":
+		c.readVars(u, argv, x)
+		return
+	case "unset":
+		for _, w := range argv[1:] {
+			if w.Known {
+				u.vars.forget(w.Value)
+			}
+		}
+		return
+	}
+	uw := dockercli.Unwrap(argv)
+	if len(uw.Argv) == 0 {
+		return
+	}
+	fed := uw.Feed(x.stdinListing, x.stdinText)
+	callStart, callEnd := off(u, ce.Pos()), off(u, ce.End())
+	if code, stdin, ok := dockercli.ShellCode(fed); ok {
+		var inner *unit
+		if !stdin {
+			inner = c.wordCode(u, code, byStart)
+		} else {
+			inner = c.stdinCode(u, s)
+		}
+		if inner != nil {
+			if uw.Runner != "" && mayMention(inner.src, c.bins) {
+				c.parallel(u, uw, argv, callStart, callEnd)
+			}
+			c.checkCode(inner, true)
+		}
+		return
+	}
+	inv, ok := dockercli.Parse(fed, c.bins)
+	if !ok {
+		return
+	}
+	if uw.Runner != "" {
+		c.parallel(u, uw, argv, callStart, callEnd)
+	}
+	start := callStart
+	if w := inv.Argv[0]; w.Start >= 0 {
+		start = w.Start
+	}
+	for _, vd := range inv.Verdicts() {
+		c.report(vd.Rule, u, start, callEnd, vd.Message, inv.Key())
+	}
+}
+
+// parallel reports DG106 for a runner that starts docker commands with
+// more concurrency than the limit.
+func (c *checker) parallel(u *unit, uw dockercli.Unwrapped, argv []dockercli.Word, s, e int) {
+	if uw.Jobs == dockercli.JobsUnknown || (uw.Jobs >= 1 && uw.Jobs <= c.limit) {
+		return
+	}
+	var msg string
+	switch {
+	case uw.Runner == "parallel" && uw.JobsWord.Is("parallel"):
+		msg = fmt.Sprintf("GNU parallel runs one docker command per CPU core at once by default; bound it to %d: parallel -j %d", c.limit, c.limit)
+	case uw.Jobs == dockercli.JobsUnbounded:
+		msg = fmt.Sprintf("`%s %s` runs docker commands with no bound on concurrency, and bursts of parallel API calls hang the engine; bound it to %d or fewer", uw.Runner, jobsFlag(uw), c.limit)
+	default:
+		msg = fmt.Sprintf("`%s %s` runs up to %d docker commands at once, above the limit of %d that keeps the engine responsive; use %d or fewer", uw.Runner, jobsFlag(uw), uw.Jobs, c.limit, c.limit)
+	}
+	parts := make([]string, len(argv))
+	for i, w := range argv {
+		parts[i] = w.Display()
+	}
+	c.report("DG106", u, s, e, msg, strings.Join(parts, " "))
+}
+
+func jobsFlag(uw dockercli.Unwrapped) string {
+	flag := "-P"
+	if uw.Runner == "parallel" {
+		flag = "-j"
+	}
+	return flag + " " + uw.JobsWord.Display()
+}
+
+// wordCode returns the unit for the code word of sh -c CODE.
+func (c *checker) wordCode(u *unit, code dockercli.Word, byStart map[int]*syntax.Word) *unit {
+	if w, ok := byStart[code.Start]; ok && code.Start >= 0 {
+		return c.codeUnit(u, []*syntax.Word{w}, modeBare, false)
+	}
+	if code.Known {
+		// A word split out of a constant: map the whole code to the word.
+		return wholeUnit(u, code.Value, code.Start, code.End)
+	}
+	return nil
+}
+
+func wholeUnit(u *unit, code string, s, e int) *unit {
+	n := len(code)
+	offS, offE := make([]int, n), make([]int, n)
+	for i := range n {
+		offS[i], offE[i] = s, e
+	}
+	return &unit{src: []byte(code), parent: u, offS: offS, offE: offE, vars: newVars(), depth: u.depth + 1}
+}
+
+// stdinCode returns the here-document or here-string a shell reads as
+// its program (bash <<EOF, sh -s <<'EOF', bash <<< "...").
+func (c *checker) stdinCode(u *unit, s *syntax.Stmt) *unit {
+	for _, r := range s.Redirs {
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			if r.Hdoc == nil {
+				continue
+			}
+			m := modeHdoc
+			if hdocQuoted(r.Word) {
+				m = modeRaw
+			}
+			return c.codeUnit(u, []*syntax.Word{r.Hdoc}, m, false)
+		case syntax.WordHdoc:
+			if r.Word != nil {
+				return c.codeUnit(u, []*syntax.Word{r.Word}, modeBare, false)
+			}
+		}
+	}
+	return nil
+}
+
+// hdocQuoted reports whether a here-document delimiter is quoted, which
+// makes the body literal.
+func hdocQuoted(w *syntax.Word) bool {
+	if w == nil {
+		return false
+	}
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			return true
+		case *syntax.Lit:
+			if strings.Contains(p.Value, `\`) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// evalCode checks the arguments of eval as code run in this shell.
+func (c *checker) evalCode(u *unit, args []*syntax.Word) {
+	if len(args) == 0 {
+		return
+	}
+	c.checkCode(c.codeUnit(u, args, modeBare, true), true)
+}
+
+// trapCode checks the action of trap ACTION SIGNAL...
+func (c *checker) trapCode(u *unit, args []*syntax.Word, argv []dockercli.Word) {
+	i := 0
+	for i < len(argv) && argv[i].Known && strings.HasPrefix(argv[i].Value, "-") && argv[i].Value != "-" {
+		if argv[i].Value == "--" {
+			i++
+			break
+		}
+		if argv[i].Value == "-p" || argv[i].Value == "-l" || argv[i].Value == "-P" {
+			return
+		}
+		i++
+	}
+	if len(argv)-i < 2 || len(argv) != len(args) || argv[i].Is("-") {
+		return
+	}
+	c.checkCode(c.codeUnit(u, args[i:i+1], modeBare, true), true)
+}
+
+// readVars marks the variables read from a container listing.
+func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
+	name := dockercli.BaseName(argv[0].Value)
+	var names []string
+	for i := 1; i < len(argv); i++ {
+		w := argv[i]
+		if !w.Known {
+			continue
+		}
+		if strings.HasPrefix(w.Value, "-") {
+			// Options with a value: read -p -d -n -N -t -u -a; mapfile -d -n -O -s -u -C -c.
+			opt := w.Value[len(w.Value)-1:]
+			if len(w.Value) == 2 && strings.Contains("pdnNtuaOsCc", opt) {
+				if opt == "a" && i+1 < len(argv) && argv[i+1].Known {
+					names = append(names, argv[i+1].Value)
+				}
+				i++
+			}
+			continue
+		}
+		names = append(names, w.Value)
+	}
+	if len(names) == 0 {
+		names = []string{"REPLY"}
+		if name != "read" {
+			names = []string{"MAPFILE"}
+		}
+	}
+	for _, n := range names {
+		u.vars.forget(n)
+		if x.stdinListing {
+			u.vars.listing[n] = x.stdinText
+		}
+	}
+}
+
+// firstDocker returns the first container-CLI command run by s.
+func (c *checker) firstDocker(u *unit, s *syntax.Stmt) (*dockercli.Invocation, bool) {
+	var found *dockercli.Invocation
+	syntax.Walk(s, func(n syntax.Node) bool {
+		if found != nil {
+			return false
+		}
+		if ce, ok := n.(*syntax.CallExpr); ok {
+			if inv, ok := c.invocation(u, ce); ok {
+				found = inv
+				return false
+			}
+		}
+		return true
+	})
+	return found, found != nil
+}
+
+// invocation resolves a call to a container-CLI invocation, if it is one.
+func (c *checker) invocation(u *unit, ce *syntax.CallExpr) (*dockercli.Invocation, bool) {
+	if len(ce.Args) == 0 {
+		return nil, false
+	}
+	var argv []dockercli.Word
+	for _, w := range ce.Args {
+		argv = append(argv, c.resolve(u, w)...)
+	}
+	uw := dockercli.Unwrap(argv)
+	return dockercli.Parse(uw.Argv, c.bins)
+}
+
+// listingIn reports whether stmts list containers (docker ps -q, possibly
+// filtered through grep or awk), with the listing command's text.
+func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
+	text, ok := "", false
+	for _, s := range stmts {
+		syntax.Walk(s, func(n syntax.Node) bool {
+			if ok {
+				return false
+			}
+			switch n := n.(type) {
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				return false // a listing nested in an argument is not our output
+			case *syntax.CallExpr:
+				if inv, isInv := c.invocation(u, n); isInv && inv.IsContainerListing() {
+					text, ok = strings.TrimSpace(nodeText(u, n)), true
+				}
+				return false
+			}
+			return true
+		})
+	}
+	return text, ok
+}
+
+// listingSubst reports whether a command substitution lists containers.
+func (c *checker) listingSubst(u *unit, cs *syntax.CmdSubst) (bool, string) {
+	if c.listingCache == nil {
+		c.listingCache = map[*syntax.CmdSubst]string{}
+	}
+	if text, ok := c.listingCache[cs]; ok {
+		return text != "", text
+	}
+	text, _ := c.listingIn(u, cs.Stmts)
+	c.listingCache[cs] = text
+	return text != "", text
+}

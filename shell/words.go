@@ -1,0 +1,374 @@
+package shell
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dockguard/dockguard/dockercli"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// vars tracks what is known about shell variables, in source order.
+type vars struct {
+	// consts holds variables assigned a constant value.
+	consts map[string]string
+	// listing holds variables whose value comes from a container listing
+	// (ids=$(docker ps -q), for c in $(docker ps -q), ... | while read c),
+	// with the listing's source text.
+	listing map[string]string
+}
+
+func newVars() *vars {
+	return &vars{consts: map[string]string{}, listing: map[string]string{}}
+}
+
+func (v *vars) forget(name string) {
+	delete(v.consts, name)
+	delete(v.listing, name)
+}
+
+// off returns the offset of p in u.src, clamped.
+func off(u *unit, p syntax.Pos) int {
+	if !p.IsValid() {
+		return 0
+	}
+	return min(int(p.Offset()), len(u.src))
+}
+
+func nodeText(u *unit, n syntax.Node) string {
+	s, e := off(u, n.Pos()), off(u, n.End())
+	if e < s {
+		return ""
+	}
+	return string(u.src[s:e])
+}
+
+// resolve expands a syntax word into argv words. A lone unquoted expansion
+// of a constant is split into fields as the shell would; anything that
+// depends on an unknown value becomes one unknown word.
+func (c *checker) resolve(u *unit, w *syntax.Word) []dockercli.Word {
+	s, e := off(u, w.Pos()), off(u, w.End())
+	text := ""
+	if e >= s {
+		text = string(u.src[s:e])
+	}
+	if len(w.Parts) == 1 {
+		if pe, ok := w.Parts[0].(*syntax.ParamExp); ok {
+			if val, known := c.param(u, pe); known {
+				var out []dockercli.Word
+				for _, f := range strings.Fields(val) {
+					out = append(out, dockercli.Word{Value: f, Known: true, Start: s, End: e, Text: text})
+				}
+				return out
+			}
+		}
+	}
+	var st wordState
+	for _, p := range w.Parts {
+		c.part(u, p, &st, false)
+	}
+	if !st.unknown {
+		return []dockercli.Word{{Value: st.b.String(), Known: true, Start: s, End: e, Text: text}}
+	}
+	return []dockercli.Word{{Start: s, End: e, FromListing: st.listing, Text: text, Source: st.source}}
+}
+
+// literal returns the value of w when it is fully known.
+func (c *checker) literal(u *unit, w *syntax.Word) (string, bool) {
+	var st wordState
+	for _, p := range w.Parts {
+		c.part(u, p, &st, false)
+	}
+	return st.b.String(), !st.unknown
+}
+
+type wordState struct {
+	b       strings.Builder
+	unknown bool
+	listing bool
+	source  string
+}
+
+func (c *checker) part(u *unit, p syntax.WordPart, st *wordState, quoted bool) {
+	switch p := p.(type) {
+	case *syntax.Lit:
+		raw := u.src[off(u, p.Pos()):max(off(u, p.End()), off(u, p.Pos()))]
+		if quoted {
+			st.b.WriteString(unescapeDq(string(raw)))
+		} else {
+			st.b.WriteString(unescapeBare(string(raw)))
+		}
+	case *syntax.SglQuoted:
+		if p.Dollar {
+			st.b.WriteString(ansiC(p.Value))
+		} else {
+			st.b.WriteString(p.Value)
+		}
+	case *syntax.DblQuoted:
+		for _, q := range p.Parts {
+			c.part(u, q, st, true)
+		}
+	case *syntax.ParamExp:
+		if val, ok := c.param(u, p); ok {
+			st.b.WriteString(val)
+			return
+		}
+		st.unknown = true
+		if p.Param != nil {
+			if src, ok := u.vars.listing[p.Param.Value]; ok {
+				st.listing, st.source = true, src
+			}
+		}
+	case *syntax.CmdSubst:
+		st.unknown = true
+		if ok, src := c.listingSubst(u, p); ok {
+			st.listing, st.source = true, src
+		}
+	default:
+		st.unknown = true
+	}
+}
+
+// param resolves a parameter expansion to a constant when it can:
+// $X and ${X} of a constant, and ${X:-default} / ${X-default} of an
+// unknown X with a literal default (DOCKER=${DOCKER:-docker}).
+func (c *checker) param(u *unit, p *syntax.ParamExp) (string, bool) {
+	if p.Param == nil || p.Excl || p.Length || p.Width || p.IsSet || p.Index != nil ||
+		p.Slice != nil || p.Repl != nil || p.Names != 0 || p.NestedParam != nil ||
+		len(p.Modifiers) > 0 || p.Flags != nil {
+		return "", false
+	}
+	name := p.Param.Value
+	val, known := u.vars.consts[name]
+	if p.Exp == nil {
+		return val, known
+	}
+	switch p.Exp.Op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull:
+		if known && (val != "" || p.Exp.Op == syntax.DefaultUnset) {
+			return val, true
+		}
+		if _, isListing := u.vars.listing[name]; isListing {
+			return "", false
+		}
+		if p.Exp.Word == nil {
+			return "", true
+		}
+		return c.literal(u, p.Exp.Word)
+	}
+	return "", false
+}
+
+// unescapeBare removes backslash quoting from unquoted text.
+func unescapeBare(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			if s[i] == '\n' {
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// unescapeDq removes the backslashes that are special inside double quotes.
+func unescapeDq(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("$`\"\\\n", s[i+1]) >= 0 {
+			i++
+			if s[i] == '\n' {
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// ansiC decodes the common escapes of a $'...' string.
+func ansiC(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\', '\'', '"', '?':
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// codeBuilder rebuilds shell code from the parts of words, remembering for
+// every output byte where it came from, so findings inside the rebuilt code
+// map back to the file.
+type codeBuilder struct {
+	c          *checker
+	u          *unit
+	b          []byte
+	offS, offE []int
+	vars       *vars
+	n          int
+}
+
+func (cb *codeBuilder) add(s string, srcStart, srcEnd int) {
+	for i := 0; i < len(s); i++ {
+		cb.b = append(cb.b, s[i])
+		cb.offS = append(cb.offS, srcStart)
+		cb.offE = append(cb.offE, srcEnd)
+	}
+}
+
+// addRaw appends raw source text starting at offset at, one byte per
+// source byte.
+func (cb *codeBuilder) addRaw(s string, at int) {
+	for i := 0; i < len(s); i++ {
+		cb.b = append(cb.b, s[i])
+		cb.offS = append(cb.offS, at+i)
+		cb.offE = append(cb.offE, at+i+1)
+	}
+}
+
+// addUnescaped appends raw source text with backslash escapes removed.
+// special lists the characters a backslash escapes (all when empty).
+func (cb *codeBuilder) addUnescaped(raw string, at int, special string) {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\\' && i+1 < len(raw) && (special == "" || strings.IndexByte(special, raw[i+1]) >= 0) {
+			if raw[i+1] == '\n' {
+				i++
+				continue
+			}
+			cb.b = append(cb.b, raw[i+1])
+			cb.offS = append(cb.offS, at+i)
+			cb.offE = append(cb.offE, at+i+2)
+			i++
+			continue
+		}
+		cb.b = append(cb.b, raw[i])
+		cb.offS = append(cb.offS, at+i)
+		cb.offE = append(cb.offE, at+i+1)
+	}
+}
+
+// placeholder stands for an expansion whose value is unknown: the inner
+// code sees an unknown variable, which remembers whether it is a listing.
+func (cb *codeBuilder) placeholder(listing string, s, e int) {
+	cb.n++
+	name := "__dockguard_" + strconv.Itoa(cb.n)
+	if listing != "" {
+		cb.vars.listing[name] = listing
+	}
+	cb.add("${"+name+"}", s, e)
+}
+
+// mode says how backslashes in literal text are read.
+type mode int
+
+const (
+	modeBare mode = iota // unquoted word
+	modeDq               // inside double quotes
+	modeHdoc             // unquoted here-document body
+	modeRaw              // quoted here-document body: no expansions
+)
+
+func (cb *codeBuilder) part(p syntax.WordPart, m mode) {
+	u := cb.u
+	switch p := p.(type) {
+	case *syntax.Lit:
+		s, e := off(u, p.Pos()), off(u, p.End())
+		if e < s {
+			return
+		}
+		raw := string(u.src[s:e])
+		switch m {
+		case modeBare:
+			cb.addUnescaped(raw, s, "")
+		case modeDq:
+			cb.addUnescaped(raw, s, "$`\"\\\n")
+		case modeHdoc:
+			cb.addUnescaped(raw, s, "$`\\\n")
+		default:
+			cb.addRaw(raw, s)
+		}
+	case *syntax.SglQuoted:
+		s := off(u, p.Pos()) + 1
+		if p.Dollar {
+			cb.add(ansiC(p.Value), s, off(u, p.End()))
+			return
+		}
+		cb.addRaw(p.Value, s)
+	case *syntax.DblQuoted:
+		for _, q := range p.Parts {
+			cb.part(q, modeDq)
+		}
+	case *syntax.ParamExp:
+		s, e := off(u, p.Pos()), off(u, p.End())
+		if val, ok := cb.c.param(u, p); ok {
+			cb.add(val, s, e)
+			return
+		}
+		listing := ""
+		if p.Param != nil {
+			listing = u.vars.listing[p.Param.Value]
+		}
+		cb.placeholder(listing, s, e)
+	case *syntax.CmdSubst:
+		s, e := off(u, p.Pos()), off(u, p.End())
+		listing := ""
+		if ok, text := cb.c.listingSubst(u, p); ok {
+			listing = text
+		}
+		cb.placeholder(listing, s, e)
+	default:
+		cb.placeholder("", off(u, p.Pos()), off(u, p.End()))
+	}
+}
+
+// codeUnit builds a unit from words that are shell code (joined by spaces
+// as eval does). shared says whether the code runs in the same shell (eval,
+// trap) and so sees the same variables.
+func (c *checker) codeUnit(u *unit, words []*syntax.Word, m mode, shared bool) *unit {
+	cb := &codeBuilder{c: c, u: u, vars: newVars()}
+	if shared {
+		cb.vars = u.vars
+	}
+	for i, w := range words {
+		if i > 0 {
+			at := off(u, w.Pos())
+			cb.add(" ", at, at)
+		}
+		for _, p := range w.Parts {
+			cb.part(p, m)
+		}
+	}
+	return cb.unit()
+}
+
+func (cb *codeBuilder) unit() *unit {
+	return &unit{src: cb.b, parent: cb.u, offS: cb.offS, offE: cb.offE, vars: cb.vars, depth: cb.u.depth + 1}
+}
