@@ -171,7 +171,7 @@ func Markdown(w io.Writer, d *Document) error {
 	}
 	for _, g := range groups {
 		fmt.Fprintf(&b, "- **%s %s** (%d): %s %s See [%s](%s).\n", g.Rule.ID, g.Rule.Name, len(g.Findings),
-			mdEscape(g.Rule.Summary), mdEscape(g.Rule.Alternative), g.Rule.ID, g.Rule.HelpURI())
+			oneLine(g.Rule.Summary), oneLine(g.Rule.Alternative), g.Rule.ID, g.Rule.HelpURI())
 	}
 	if len(groups) > 0 {
 		b.WriteString("\n")
@@ -236,6 +236,8 @@ func cell(s string) string {
 	return mdEscape(s)
 }
 
-var mdReplacer = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+// mdReplacer neutralises what daemon-provided text (names, errors) could
+// turn into markup. Intra-word underscores are harmless in GitHub Markdown.
+var mdReplacer = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "[", `\[`, "]", `\]`)
 
 func mdEscape(s string) string { return mdReplacer.Replace(oneLine(s)) }

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/report"
+	"github.com/dockguard/dockguard/rules"
+	vrender "github.com/dockguard/dockguard/verify/render"
+)
+
+// runReport is `dockguard report [PATH...]`: check PATH, verify the daemon,
+// and write one verification report.
+func runReport(env *Env, args []string) int {
+	fs := newFlagSet("report", env.Stderr)
+	var c checkFlags
+	c.register(fs)
+	// report shares check's flags but writes documents, not finding lines.
+	if f := fs.Lookup("format"); f != nil {
+		f.Usage = "report format: markdown, html or json"
+		f.DefValue = "markdown"
+		c.format = "markdown"
+	}
+	var v verifyFlags
+	v.register(fs, false)
+	output := fs.String("output", "", "write the report to this file instead of stdout")
+	fs.StringVar(output, "o", "", "shorthand for --output")
+	noLive := fs.Bool("no-live", false, "do not contact the daemon (static findings only)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: dockguard report [flags] [PATH...]")
+		fmt.Fprintln(env.Stderr, "Runs check on PATH (default .) and verify on the daemon, and writes one verification report.")
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if c.version {
+		return runVersion(env, nil)
+	}
+	failOn, err := rules.ParseSeverity(c.failOn)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: --fail-on: %v\n", err)
+		return ExitUsage
+	}
+	var write func(*bytes.Buffer, *vrender.Document) error
+	switch c.format {
+	case "markdown", "md":
+		write = func(b *bytes.Buffer, d *vrender.Document) error { return vrender.Markdown(b, d) }
+	case "html":
+		write = func(b *bytes.Buffer, d *vrender.Document) error { return vrender.HTML(b, d) }
+	case "json":
+		write = func(b *bytes.Buffer, d *vrender.Document) error { return vrender.JSON(b, d) }
+	default:
+		fmt.Fprintf(env.Stderr, "dockguard report: unknown --format %q (want markdown, html or json)\n", c.format)
+		return ExitUsage
+	}
+	// The compose budget flag doubles as the live budget when given.
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "memory-budget" {
+			v.memoryBudget = c.memoryBudget
+		}
+	})
+	opts, err := c.options(env, paths)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+		return ExitUsage
+	}
+	doc := &vrender.Document{
+		Tool:      vrender.Tool{Name: "dockguard", Version: Version()},
+		Generated: time.Now(),
+	}
+	var live *liveSetup
+	if !*noLive {
+		live, err = v.setup(env, opts.Enabled)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+			return ExitUsage
+		}
+	}
+	ctx := context.Background()
+	res := engine.Run(ctx, opts)
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	doc.Static = &vrender.Static{Paths: paths, FilesScanned: res.FilesScanned, Suppressed: res.Suppressed,
+		Result: rules.Result{Findings: res.Findings, Notes: res.Notes, Errors: res.Errors}}
+	if live != nil {
+		doc.Live, doc.LiveResult = live.run(ctx)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, doc); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: render: %v\n", err)
+		return ExitErrors
+	}
+	if *output != "" {
+		if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+			return ExitErrors
+		}
+	} else if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: write output: %v\n", err)
+		return ExitErrors
+	}
+	all := &report.Run{Findings: doc.Findings(), Errors: doc.Errors()}
+	fmt.Fprintf(env.Stderr, "report: %s; %d static and %d live findings\n", doc.Status(), len(res.Findings), len(doc.LiveResult.Findings))
+	return exitCode(all, failOn)
+}

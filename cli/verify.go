@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/docker/go-units"
+
+	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/report"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
+	"github.com/dockguard/dockguard/verify/dockerapi"
+	"github.com/dockguard/dockguard/verify/endpoint"
+	"github.com/dockguard/dockguard/verify/guard"
+	vrender "github.com/dockguard/dockguard/verify/render"
+)
+
+// verifyFlags are the flags of `dockguard verify`; `report` reuses them.
+type verifyFlags struct {
+	host, context, config string
+	labels                repeatFlag
+	staleAfter            time.Duration
+	buildCache            string
+	memoryBudget          string
+	restarts              int
+	slowPing              time.Duration
+	usage, noDiskUsage    bool
+	maxInFlight           int
+	rate                  float64
+	burst                 int
+	timeout, dfTimeout    time.Duration
+	tries                 int
+	breaker               int
+	progress              string
+}
+
+func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
+	fs.StringVar(&v.host, "H", "", "daemon socket to connect to (like docker -H)")
+	fs.StringVar(&v.host, "host", "", "daemon socket to connect to (like docker --host)")
+	fs.StringVar(&v.context, "context", "", "docker context to use (like docker --context)")
+	fs.StringVar(&v.config, "config", "", "docker config folder (default $DOCKER_CONFIG or ~/.docker)")
+	fs.Var(&v.labels, "label", "only check containers with this label, key or key=value (repeatable)")
+	fs.DurationVar(&v.staleAfter, "stale-after", time.Hour, "DG404: exited containers older than this are stale")
+	fs.StringVar(&v.buildCache, "build-cache-threshold", "5GiB", "DG406: reclaimable build cache above this is reported")
+	if withBudget {
+		fs.StringVar(&v.memoryBudget, "memory-budget", "", "DG407: memory the running containers may commit (default: the daemon's MemTotal)")
+	}
+	fs.IntVar(&v.restarts, "restart-threshold", 3, "DG403: restart count that counts as a restart loop")
+	fs.DurationVar(&v.slowPing, "slow-ping", time.Second, "DG408: a ping slower than this is reported")
+	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container (one stats call each; slow on busy daemons)")
+	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
+	d := guard.Defaults()
+	fs.IntVar(&v.maxInFlight, "max-in-flight", d.MaxInFlight, "most API requests in flight at once")
+	fs.Float64Var(&v.rate, "rate", d.Rate, "API requests per second")
+	fs.IntVar(&v.burst, "burst", d.Burst, "API requests allowed back to back")
+	fs.DurationVar(&v.timeout, "timeout", d.Timeout, "deadline of each API request")
+	fs.DurationVar(&v.dfTimeout, "disk-usage-timeout", 60*time.Second, "deadline of the /system/df request")
+	fs.IntVar(&v.tries, "tries", d.Tries, "attempts per request on transient errors (never on 4xx)")
+	fs.IntVar(&v.breaker, "breaker", d.BreakerThreshold, "consecutive transport failures that stop all calls (DG408)")
+	fs.StringVar(&v.progress, "progress", "auto", "progress on stderr: auto (on a terminal), always or never")
+}
+
+// liveSetup is what a verify run needs.
+type liveSetup struct {
+	ep     endpoint.Endpoint
+	client *dockerapi.Client
+	opts   verify.Options
+}
+
+func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, error) {
+	if v.maxInFlight < 1 || v.burst < 1 || v.rate <= 0 || v.tries < 1 || v.breaker < 1 {
+		return nil, &usageError{"--max-in-flight, --rate, --burst, --tries and --breaker must be positive"}
+	}
+	if v.timeout <= 0 || v.dfTimeout <= 0 || v.staleAfter <= 0 || v.slowPing <= 0 {
+		return nil, &usageError{"--timeout, --disk-usage-timeout, --stale-after and --slow-ping must be positive"}
+	}
+	bc, err := units.RAMInBytes(v.buildCache)
+	if err != nil || bc < 0 {
+		return nil, &usageError{fmt.Sprintf("--build-cache-threshold %q: want a size such as 5GiB", v.buildCache)}
+	}
+	var budget int64
+	if v.memoryBudget != "" {
+		budget, err = units.RAMInBytes(v.memoryBudget)
+		if err != nil || budget <= 0 {
+			return nil, &usageError{fmt.Sprintf("--memory-budget %q: want a size such as 8GiB", v.memoryBudget)}
+		}
+	}
+	if v.progress != "auto" && v.progress != "always" && v.progress != "never" {
+		return nil, &usageError{fmt.Sprintf("--progress %q: want auto, always or never", v.progress)}
+	}
+	ep, err := endpoint.Resolve(endpoint.Options{Host: v.host, Context: v.context, ConfigDir: v.config, Getenv: env.Getenv})
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	c, err := dockerapi.New(ep, dockerapi.Config{
+		Guard: guard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
+			Tries: v.tries, BreakerThreshold: v.breaker},
+		DiskUsageTimeout: v.dfTimeout,
+	})
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	o := verify.Options{
+		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
+		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Usage: v.usage,
+		NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
+		Enabled: enabled,
+	}
+	if v.progress == "always" || (v.progress == "auto" && isTerminal(env.Stderr)) {
+		o.Progress = &ttyProgress{w: env.Stderr}
+	}
+	return &liveSetup{ep: ep, client: c, opts: o}, nil
+}
+
+func (s *liveSetup) run(ctx context.Context) (*verify.Facts, rules.Result) {
+	defer s.client.Close()
+	facts, res := verify.Run(ctx, s.client, s.opts)
+	if p, ok := s.opts.Progress.(*ttyProgress); ok {
+		p.done()
+	}
+	return facts, res
+}
+
+func runVerify(env *Env, args []string) int {
+	fs := newFlagSet("verify", env.Stderr)
+	var v verifyFlags
+	v.register(fs, true)
+	format := fs.String("format", "text", "output format: text or json")
+	failOn := fs.String("fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
+	var enable, disable listFlag
+	fs.Var(&enable, "enable", "only report these rules (IDs or names, comma-separated)")
+	fs.Var(&disable, "disable", "do not report these rules (IDs or names, comma-separated)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: dockguard verify [flags]")
+		fmt.Fprintln(env.Stderr, "Checks the live daemon, read-only, within a fixed API-call budget (rules DG401-DG408).")
+		fs.PrintDefaults()
+	}
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(env.Stderr, "dockguard verify: unexpected argument %q\n", rest[0])
+		return ExitUsage
+	}
+	sev, err := rules.ParseSeverity(*failOn)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: --fail-on: %v\n", err)
+		return ExitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(env.Stderr, "dockguard verify: unknown --format %q (want text or json)\n", *format)
+		return ExitUsage
+	}
+	enabled, err := ruleSelection(enable, disable)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
+		return ExitUsage
+	}
+	s, err := v.setup(env, enabled)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
+		return ExitUsage
+	}
+	facts, res := s.run(context.Background())
+	tool := vrender.Tool{Name: "dockguard", Version: Version()}
+	if *format == "json" {
+		if err := vrender.VerifyJSON(env.Stdout, tool, facts, res); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard verify: write output: %v\n", err)
+			return ExitErrors
+		}
+	} else {
+		run := &report.Run{Tool: report.Tool(tool), Findings: res.Findings}
+		color := env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
+		if err := report.Text(env.Stdout, run, report.TextOptions{Color: color}); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard verify: write output: %v\n", err)
+			return ExitErrors
+		}
+		for _, e := range res.Errors {
+			fmt.Fprintf(env.Stderr, "dockguard: %s\n", joinLoc(e.File, e.Message))
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(env.Stderr, "note: %s\n", joinLoc(n.File, n.Message))
+		}
+		fmt.Fprintln(env.Stderr, verifySummary(facts, res))
+	}
+	return exitCode(&report.Run{Findings: res.Findings, Errors: res.Errors}, sev)
+}
+
+// verifySummary is the one-line summary of a live pass on stderr.
+func verifySummary(f *verify.Facts, res rules.Result) string {
+	n := len(res.Findings)
+	word := "findings"
+	if n == 1 {
+		word = "finding"
+	}
+	if !f.Reached {
+		return fmt.Sprintf("%d %s; daemon %s not reached", n, word, f.Endpoint)
+	}
+	calls := 0
+	for _, c := range f.Calls {
+		calls += c
+	}
+	return fmt.Sprintf("%d %s on %s: %d containers inspected, %d API calls (budget %d) in %s",
+		n, word, f.Endpoint, len(f.Containers), calls, f.Budget, f.Elapsed.Round(time.Millisecond))
+}
+
+// ttyProgress rewrites one status line on a terminal.
+type ttyProgress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	last  time.Time
+	dirty bool
+}
+
+func (p *ttyProgress) Step(phase string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// At most ten redraws a second, but always the last step.
+	if total > 0 && done < total && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	if total > 0 {
+		fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d", phase, done, total)
+	} else {
+		fmt.Fprintf(p.w, "\r\x1b[K%s…", phase)
+	}
+	p.dirty = true
+}
+
+func (p *ttyProgress) Say(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dirty {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.dirty = false
+	}
+	fmt.Fprintf(p.w, "%s\n", msg)
+}
+
+func (p *ttyProgress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dirty {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.dirty = false
+	}
+}
