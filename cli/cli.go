@@ -33,6 +33,8 @@ var commands = map[string]command{
 	"rules":   {"list the rules", runRules},
 	"explain": {"print a rule's documentation", runExplain},
 	"version": {"print the version", runVersion},
+	"verify":  {"check the live Docker daemon, read-only (DG401-DG408)", runVerify},
+	"report":  {"check PATH and the daemon, write a verification report", runReport},
 }
 
 // Env is a command's view of the process: its streams and environment.
