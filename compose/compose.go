@@ -1,11 +1,5 @@
 package compose
 
-import (
-	"context"
-
-	"github.com/dockguard/dockguard/rules"
-)
-
 // DefaultMemoryBudget is the DG203 budget when Options.MemoryBudget is 0.
 const DefaultMemoryBudget int64 = 8 << 30
 
@@ -24,13 +18,3 @@ type Options struct {
 	MemoryBudget int64
 }
 
-// Check discovers and checks the compose projects that files belong to.
-func Check(ctx context.Context, files []string, opts Options) rules.Result {
-	return rules.Result{}
-}
-
-// CheckSource checks src, read from standard input, as if it were the compose
-// file named file (its folder supplies .env, overrides and relative paths).
-func CheckSource(ctx context.Context, file string, src []byte, opts Options) rules.Result {
-	return rules.Result{}
-}

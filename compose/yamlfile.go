@@ -55,9 +55,9 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 		}
 		f.parseErr = err
 		if m := yamlLineRE.FindAllStringSubmatch(err.Error(), -1); len(m) > 0 {
-			// yaml.v3 names the context line first and the failing line last.
 			f.errLine, _ = strconv.Atoi(m[len(m)-1][1])
 		}
+		f.errLine = syntaxErrorLine(src, f.errLine)
 		return f
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -82,6 +82,53 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 		}
 	}
 	return f
+}
+
+// syntaxErrorLine narrows a YAML syntax error down to a line. yaml.v3 often
+// names the line where the enclosing block starts, not the faulty line, so
+// this finds the first line at which a prefix of the document stops
+// parsing (binary search from the line yaml.v3 gave, O(log n) parses).
+func syntaxErrorLine(src []byte, from int) int {
+	lineStarts := []int{0}
+	for i, b := range src {
+		if b == '\n' && i+1 < len(src) {
+			lineStarts = append(lineStarts, i+1)
+		}
+	}
+	n := len(lineStarts)
+	prefixFails := func(k int) bool { // the first k lines
+		end := len(src)
+		if k < n {
+			end = lineStarts[k]
+		}
+		var doc yaml.Node
+		err := func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return yaml.NewDecoder(bytes.NewReader(src[:end])).Decode(&doc)
+		}()
+		return err != nil && !errors.Is(err, io.EOF)
+	}
+	lo := from
+	if lo < 1 || lo > n || prefixFails(lo-1) {
+		lo = 1
+	}
+	hi := n
+	if !prefixFails(hi) {
+		return from
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if prefixFails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 // resolveAlias follows YAML aliases (*name) to the anchored node.

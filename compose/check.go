@@ -1,0 +1,351 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// Check discovers the compose projects that files belong to and checks them.
+//
+// files are compose candidates (names matching *compose*.y{a,}ml, as the
+// walker finds them, or any file named on the command line), given as the
+// paths findings should report. Files are grouped by folder and each folder
+// is seen as Compose sees it: the default file (compose.yaml >
+// compose.yml > docker-compose.yml > docker-compose.yaml) plus its
+// override, or COMPOSE_FILE from the folder's .env; other compose files
+// that have images or builds are projects of their own, and those without
+// (fragments) are overrides of the default project. A project is checked
+// when it contains one of files, so a single file on the command line loads
+// its whole project. Files that are not compose (Kubernetes manifests, CI
+// workflows) produce nothing.
+func Check(ctx context.Context, files []string, opts Options) rules.Result {
+	cwd, _ := os.Getwd()
+	c := newFileCache(cwd)
+	return run(ctx, c, files, opts)
+}
+
+// CheckSource checks src, read from standard input, as if it were the
+// compose file named file: the file's folder supplies .env, the other files
+// of its project and the targets of relative paths.
+func CheckSource(ctx context.Context, file string, src []byte, opts Options) rules.Result {
+	cwd, _ := os.Getwd()
+	c := newFileCache(cwd)
+	c.stdinAbs = c.absPath(file)
+	c.stdinSrc = src
+	if c.stdinSrc == nil {
+		c.stdinSrc = []byte{}
+	}
+	return run(ctx, c, []string{file}, opts)
+}
+
+func run(ctx context.Context, c *fileCache, files []string, opts Options) rules.Result {
+	var res rules.Result
+	byDir := map[string][]string{}
+	var dirs []string
+	for _, f := range files {
+		abs := c.absPath(f)
+		if _, ok := c.given[abs]; !ok {
+			c.given[abs] = f
+		}
+		d := filepath.Dir(abs)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], abs)
+	}
+	explicit := map[string]bool{}
+	var projects []*project
+	if len(opts.ComposeFiles) > 0 {
+		var cfgs []string
+		for _, f := range opts.ComposeFiles {
+			abs := c.absPath(f)
+			if _, ok := c.given[abs]; !ok {
+				c.given[abs] = f
+			}
+			explicit[abs] = true
+			cfgs = append(cfgs, abs)
+		}
+		dir := filepath.Dir(cfgs[0])
+		env, err := projectEnv(dir, true)
+		if err != nil {
+			res.Notes = append(res.Notes, rules.Note{File: c.displayPath(filepath.Join(dir, ".env")),
+				Message: "could not read .env, interpolating with the OS environment only: " + err.Error()})
+		}
+		projects = append(projects, newProject(c, dir, cfgs, env, "explicit"))
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		if ctx.Err() != nil {
+			break
+		}
+		fp := discoverFolder(c, d, byDir[d], explicit)
+		res.Notes = append(res.Notes, fp.notes...)
+		projects = append(projects, fp.projects...)
+	}
+
+	// Load projects in parallel: compose-go's load dominates the run time.
+	results := make([]rules.Result, len(projects))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range projects {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer func() {
+				if r := recover(); r != nil {
+					results[i].Errors = append(results[i].Errors, rules.Note{File: projectLabel(p),
+						Message: fmt.Sprintf("internal error checking compose project: %v", r)})
+				}
+			}()
+			if ctx.Err() != nil {
+				return
+			}
+			results[i] = checkProject(ctx, c, p, opts)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		res.Errors = append(res.Errors, rules.Note{Message: "compose check interrupted: " + err.Error()})
+	}
+	seenF := map[string]bool{}
+	seenN := map[string]bool{}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			k := fmt.Sprintf("%s|%s|%d|%d|%s", f.Rule, f.File, f.Start, f.End, f.Message)
+			if !seenF[k] {
+				seenF[k] = true
+				res.Findings = append(res.Findings, f)
+			}
+		}
+		for _, n := range r.Notes {
+			if k := n.File + "|" + n.Message; !seenN[k] {
+				seenN[k] = true
+				res.Notes = append(res.Notes, n)
+			}
+		}
+		for _, n := range r.Errors {
+			if k := "E" + n.File + "|" + n.Message; !seenN[k] {
+				seenN[k] = true
+				res.Errors = append(res.Errors, n)
+			}
+		}
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.Rule < b.Rule
+	})
+	return res
+}
+
+func projectLabel(p *project) string {
+	if len(p.configs) > 0 {
+		return p.configs[0].display
+	}
+	return p.dir
+}
+
+// checkProject loads one project and applies the rules.
+func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) rules.Result {
+	var res rules.Result
+	broken := false
+	for _, f := range p.allFiles(c) {
+		switch {
+		case f.readErr != nil:
+			if isConfig(p, f) {
+				res.Errors = append(res.Errors, rules.Note{File: f.display, Message: "read compose file: " + f.readErr.Error()})
+				broken = true
+			}
+			// A missing include or extends target is reported by compose-go as DG004.
+		case f.parseErr != nil:
+			res.Findings = append(res.Findings, f.lineFinding("DG001", f.errLine, "yaml",
+				"YAML syntax error: "+cleanYAMLError(f.parseErr)))
+			broken = true
+		}
+	}
+	for _, f := range p.configs {
+		if f.readErr != nil {
+			return res
+		}
+	}
+
+	var svcs []*service
+	if !broken {
+		var missing sync.Map
+		configs := make([]types.ConfigFile, len(p.configs))
+		for i, f := range p.configs {
+			configs[i] = types.ConfigFile{Filename: f.abs, Content: f.src}
+		}
+		pr, err := loadProject(ctx, p.dir, configs, p.env, p.name, strictLoad, func(k string) { missing.Store(k, true) })
+		if err != nil {
+			res.Findings = append(res.Findings, loadErrorFinding(c, p, err, &missing))
+			pr, err = loadProject(ctx, p.dir, configs, p.env, p.name, lenientLoad, nil)
+		}
+		if err == nil {
+			svcs = fromProject(pr, p, c)
+		}
+	}
+	if svcs == nil {
+		svcs = fromRaw(p, c)
+	}
+	res.Findings = append(res.Findings, checkServices(svcs)...)
+	res.Findings = append(res.Findings, checkBudget(p, svcs, opts)...)
+	res.Notes = append(res.Notes, limitVarNotes(svcs)...)
+	return res
+}
+
+func isConfig(p *project, f *yfile) bool {
+	for _, x := range p.configs {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+var yamlPrefixRE = regexp.MustCompile(`^yaml: (line \d+: )?`)
+
+func cleanYAMLError(err error) string {
+	return yamlPrefixRE.ReplaceAllString(err.Error(), "")
+}
+
+var (
+	bracketPathRE = regexp.MustCompile(`services\[([^\]]+)\]((?:\.[A-Za-z0-9_-]+)*)`)
+	dottedPathRE  = regexp.MustCompile(`\bservices\.([A-Za-z0-9._\-\[\]]+)`)
+	quotedSvcRE   = regexp.MustCompile(`service "([^"]+)"`)
+	validatingRE  = regexp.MustCompile(`validating ([^:]+):`)
+	topPropsRE    = regexp.MustCompile(`(\S*) additional propert(?:y|ies) '([^']+)'`)
+	spacesRE      = regexp.MustCompile(`\s*\n\s*`)
+)
+
+// loadErrorFinding turns compose-go's refusal into DG004 at the offending
+// line, found from the key path the message names.
+func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) rules.Finding {
+	msg := err.Error()
+	// compose-go names files by absolute path; report them as findings do.
+	for _, f := range p.allFiles(c) {
+		msg = strings.ReplaceAll(msg, f.abs, f.display)
+	}
+	msg = strings.TrimSpace(spacesRE.ReplaceAllString(msg, " "))
+	msg = strings.ReplaceAll(msg, ":  ", ": ")
+
+	var svc string
+	var keys []string
+	if m := topPropsRE.FindStringSubmatch(msg); m != nil && (m[1] == "services" || strings.HasPrefix(m[1], "services.")) {
+		// An unknown attribute (or a service name the schema refuses):
+		// point at the key itself.
+		if m[1] == "services" {
+			svc = m[2]
+		} else {
+			svc, keys = splitServicePath(p, strings.TrimPrefix(m[1], "services."))
+			keys = append(keys, m[2])
+		}
+	} else if m := bracketPathRE.FindStringSubmatch(msg); m != nil {
+		svc = m[1]
+		if m[2] != "" {
+			keys = strings.Split(strings.TrimPrefix(m[2], "."), ".")
+		}
+	} else if m := dottedPathRE.FindStringSubmatch(msg); m != nil {
+		svc, keys = splitServicePath(p, strings.TrimRight(m[1], ".:"))
+	} else if m := quotedSvcRE.FindStringSubmatch(msg); m != nil {
+		svc = m[1]
+	}
+	// The limit conflicts are about specific attributes; point at them.
+	switch {
+	case strings.Contains(msg, "'mem_limit' and 'deploy.resources.limits.memory'"):
+		keys = pathMemLimit
+		if svc != "" && !strings.Contains(msg, "hint:") {
+			if _, _, v, ok := lookup(p.chain(c, svc), pathDeployLimit...); !ok || v == nil {
+				msg += " (hint: deploy.resources.limits without a memory entry counts as memory 0, which differs from mem_limit)"
+			}
+		}
+	case strings.Contains(msg, "'mem_reservation' and 'deploy.resources.reservations.memory'"):
+		keys = pathMemRes
+	}
+	var names []string
+	missing.Range(func(k, _ any) bool { names = append(names, k.(string)); return true })
+	if len(names) > 0 && strings.Contains(msg, "invalid size: ''") {
+		sort.Strings(names)
+		msg += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(names, ", "))
+	}
+	full := "Compose refuses this project: " + msg
+	key := "load"
+	if svc != "" {
+		key = "load:" + serviceKey(svc)
+		ch := p.chain(c, svc)
+		// The deepest part of the key path that exists in the files.
+		for n := len(keys); n > 0; n-- {
+			if d, k, v, ok := lookup(ch, keys[:n]...); ok {
+				if n == len(keys) && topPropsRE.MatchString(msg) {
+					v = k // an unknown attribute: its key is the culprit
+				}
+				return d.f.finding("DG004", v, key+":"+strings.Join(keys, "."), full)
+			}
+		}
+		if d, ok := home(ch); ok {
+			return d.f.finding("DG004", d.key, key, full)
+		}
+	}
+	target := p.configs[0]
+	if m := validatingRE.FindStringSubmatch(msg); m != nil {
+		for _, f := range p.allFiles(c) {
+			if f.display == m[1] {
+				target = f
+			}
+		}
+	}
+	if m := topPropsRE.FindStringSubmatch(msg); m != nil && target.root != nil {
+		if kn, _ := mapGet(target.root, m[2]); kn != nil {
+			return target.finding("DG004", kn, key+":"+m[2], full)
+		}
+	}
+	if target.servicesKey != nil {
+		return target.finding("DG004", target.servicesKey, key, full)
+	}
+	return target.lineFinding("DG004", 1, key, full)
+}
+
+// splitServicePath splits "api.deploy.resources" into the service name and
+// the key path, knowing that service names may contain dots.
+func splitServicePath(p *project, s string) (string, []string) {
+	names := p.serviceNames()
+	best := ""
+	for _, n := range names {
+		if (s == n || strings.HasPrefix(s, n+".")) && len(n) > len(best) {
+			best = n
+		}
+	}
+	if best == "" {
+		parts := strings.SplitN(s, ".", 2)
+		best = parts[0]
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(s, best), ".")
+	var keys []string
+	for _, k := range strings.Split(rest, ".") {
+		if i := strings.IndexByte(k, '['); i >= 0 {
+			k = k[:i]
+		}
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return best, keys
+}

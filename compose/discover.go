@@ -1,0 +1,337 @@
+package compose
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+	"gopkg.in/yaml.v3"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// IsCandidate reports whether a file name is one the compose front end reads:
+// *compose*.yml or *compose*.yaml, in any folder.
+func IsCandidate(name string) bool {
+	base := strings.ToLower(filepath.Base(name))
+	ext := filepath.Ext(base)
+	if ext != ".yml" && ext != ".yaml" {
+		return false
+	}
+	return strings.Contains(strings.TrimSuffix(base, ext), "compose")
+}
+
+func isDefaultName(base string) bool  { return indexOf(cli.DefaultFileNames, base) >= 0 }
+func isOverrideName(base string) bool { return indexOf(cli.DefaultOverrideFileNames, base) >= 0 }
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// serviceKeys are attributes only Compose services have; a `services:`
+// mapping without any of them belongs to another tool.
+var serviceKeys = map[string]bool{
+	"image": true, "build": true, "extends": true, "command": true, "entrypoint": true,
+	"environment": true, "env_file": true, "ports": true, "volumes": true, "deploy": true,
+	"mem_limit": true, "mem_reservation": true, "memswap_limit": true, "depends_on": true,
+	"restart": true, "container_name": true, "networks": true, "healthcheck": true,
+	"profiles": true, "expose": true, "working_dir": true, "user": true, "scale": true,
+	"oom_kill_disable": true, "cpus": true, "ulimits": true, "logging": true, "secrets": true,
+	"configs": true, "tmpfs": true, "network_mode": true, "cap_add": true, "init": true,
+	"stop_grace_period": true, "platform": true, "pull_policy": true, "tty": true,
+}
+
+// looksLikeCompose is the content sniff: Kubernetes manifests, CI workflows
+// and other tools' `services:` never count. A file with a syntax error is
+// treated as compose when its name says so, so the error is reported.
+func looksLikeCompose(f *yfile) bool {
+	if f.parseErr != nil {
+		return true
+	}
+	if f.root == nil {
+		return false
+	}
+	has := func(k string) bool { kn, _ := mapGet(f.root, k); return kn != nil }
+	if has("apiVersion") && has("kind") {
+		return false // Kubernetes
+	}
+	if has("jobs") || has("steps") || has("stages") || has("pipeline") || has("pipelines") {
+		return false // CI systems
+	}
+	if f.servicesKey == nil {
+		return has("include")
+	}
+	_, sv := mapGet(f.root, "services")
+	sv = resolveAlias(sv)
+	if sv.Kind == yaml.ScalarNode && sv.Tag == "!!null" {
+		return has("include")
+	}
+	if sv.Kind != yaml.MappingNode {
+		return false
+	}
+	if len(f.services) == 0 {
+		return true // `services: {}` is valid compose
+	}
+	known := false
+	for _, s := range f.services {
+		switch s.value.Kind {
+		case yaml.MappingNode:
+			for _, k := range mapKeys(s.value) {
+				if serviceKeys[k] {
+					known = true
+				}
+			}
+		case yaml.ScalarNode:
+			if s.value.Tag != "!!null" && !isReset(s.value) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return known
+}
+
+// selfContained reports whether some service of f has image, build or
+// extends: such a file is a project of its own rather than an override.
+func selfContained(f *yfile) bool {
+	for _, s := range f.services {
+		for _, k := range []string{"image", "build", "extends", "provider"} {
+			if kn, _ := mapGet(s.value, k); kn != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// folderPlan is the discovery outcome for one folder.
+type folderPlan struct {
+	dir      string
+	projects []*project
+	notes    []rules.Note
+	// dg004 holds findings about the folder itself (a broken .env).
+	findings []rules.Finding
+}
+
+// discoverFolder finds the compose projects of folder dir, as Compose would
+// see them from inside it. given lists the absolute paths the caller asked
+// about in this folder; only projects that contain one of them are kept.
+func discoverFolder(c *fileCache, dir string, given []string, explicit map[string]bool) folderPlan {
+	fp := folderPlan{dir: dir}
+	var names []string
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if !e.IsDir() && IsCandidate(e.Name()) {
+				names = append(names, e.Name())
+			}
+		}
+	} else {
+		for _, g := range given {
+			names = append(names, filepath.Base(g))
+		}
+	}
+	for _, g := range given {
+		if indexOf(names, filepath.Base(g)) < 0 {
+			names = append(names, filepath.Base(g))
+		}
+	}
+	sort.Strings(names)
+	present := map[string]bool{}
+	for _, n := range names {
+		present[n] = true
+	}
+
+	env, envErr := projectEnv(dir, true)
+	rel := func(base string) string { return c.displayPath(filepath.Join(dir, base)) }
+
+	// The default project: COMPOSE_FILE from the folder's .env, else the
+	// first default name plus the first override name.
+	var defaults, overrides []string
+	for _, n := range cli.DefaultFileNames {
+		if present[n] {
+			defaults = append(defaults, n)
+		}
+	}
+	for _, n := range cli.DefaultOverrideFileNames {
+		if present[n] {
+			overrides = append(overrides, n)
+		}
+	}
+	var base []string // absolute config paths of the default project
+	origin := ""
+	if cf, ok := env["COMPOSE_FILE"]; ok && strings.TrimSpace(cf) != "" {
+		sep := env["COMPOSE_PATH_SEPARATOR"]
+		if sep == "" {
+			sep = string(os.PathListSeparator)
+		}
+		for _, e := range strings.Split(cf, sep) {
+			if e = strings.TrimSpace(e); e == "" {
+				continue
+			}
+			if !filepath.IsAbs(e) {
+				e = filepath.Join(dir, e)
+			}
+			base = append(base, filepath.Clean(e))
+		}
+		origin = "COMPOSE_FILE in .env"
+	} else if len(defaults) > 0 && looksLikeCompose(c.get(filepath.Join(dir, defaults[0]))) {
+		base = append(base, filepath.Join(dir, defaults[0]))
+		if len(defaults) > 1 {
+			var others []string
+			for _, d := range defaults[1:] {
+				others = append(others, rel(d))
+			}
+			fp.notes = append(fp.notes, rules.Note{File: rel(defaults[0]),
+				Message: fmt.Sprintf("several default compose files in one folder: Compose uses %s and ignores %s", defaults[0], strings.Join(others, ", "))})
+		}
+		if len(overrides) > 0 {
+			base = append(base, filepath.Join(dir, overrides[0]))
+			if len(overrides) > 1 {
+				fp.notes = append(fp.notes, rules.Note{File: rel(overrides[0]),
+					Message: fmt.Sprintf("several override files in one folder: Compose uses %s and ignores the others", overrides[0])})
+			}
+		}
+		origin = "default"
+	}
+	inBase := map[string]bool{}
+	for _, b := range base {
+		inBase[b] = true
+	}
+
+	// Files another file of the folder includes or extends are parts of
+	// that file's project, not projects of their own.
+	referenced := map[string]bool{}
+	for _, n := range names {
+		for _, r := range fileRefs(c.get(filepath.Join(dir, n))) {
+			referenced[r] = true
+		}
+	}
+
+	var own [][]string
+	var fragments []string
+	for _, n := range names {
+		abs := filepath.Join(dir, n)
+		if inBase[abs] {
+			continue
+		}
+		if origin != "" && (isDefaultName(n) || isOverrideName(n)) {
+			continue // a default name Compose ignores here; noted below
+		}
+		f := c.get(abs)
+		if f.readErr != nil || !looksLikeCompose(f) {
+			continue
+		}
+		switch {
+		case f.parseErr != nil:
+			own = append(own, []string{abs}) // reported as DG001 on its own
+		case referenced[abs]:
+			// loaded through the file that includes or extends it
+		case selfContained(f) && !referenced[abs]:
+			own = append(own, []string{abs})
+		case !selfContained(f) && len(base) > 0:
+			fragments = append(fragments, abs)
+		case !selfContained(f):
+			if isGiven(given, abs) {
+				fp.notes = append(fp.notes, rules.Note{File: c.displayPath(abs),
+					Message: "not checked: its services have no image or build, so it is an override, and its folder has no base compose file"})
+			}
+		}
+	}
+
+	var projects []*project
+	if len(base) > 0 {
+		cfgs := append(append([]string{}, base...), fragments...)
+		projects = append(projects, newProject(c, dir, cfgs, env, origin))
+	}
+	for _, o := range own {
+		projects = append(projects, newProject(c, dir, o, env, "own"))
+	}
+	// A given default-named file that Compose does not read here (another
+	// default wins, or COMPOSE_FILE chooses the files) gets a note; under
+	// COMPOSE_FILE it stands for the folder's project.
+	var ignored []string
+	for _, g := range given {
+		b := filepath.Base(g)
+		if explicit[g] || inBase[g] || origin == "" || !(isDefaultName(b) || isOverrideName(b)) {
+			continue
+		}
+		ignored = append(ignored, g)
+		why := "another default file takes precedence"
+		if origin != "default" {
+			why = "COMPOSE_FILE in the folder's .env selects " + env["COMPOSE_FILE"]
+		}
+		fp.notes = append(fp.notes, rules.Note{File: c.displayPath(g),
+			Message: "not checked: Compose does not read this file in this folder (" + why + ")"})
+	}
+	for i, p := range projects {
+		if conflictsExplicit(p, explicit) {
+			continue
+		}
+		if projectContains(c, p, given) || (i == 0 && len(base) > 0 && origin != "default" && len(ignored) > 0) {
+			fp.projects = append(fp.projects, p)
+		}
+	}
+	if envErr != nil && len(fp.projects) > 0 {
+		fp.notes = append(fp.notes, rules.Note{File: c.displayPath(filepath.Join(dir, ".env")),
+			Message: "could not read .env, interpolating with the OS environment only: " + envErr.Error()})
+	}
+	return fp
+}
+
+func isGiven(given []string, abs string) bool { return indexOf(given, abs) >= 0 }
+
+func conflictsExplicit(p *project, explicit map[string]bool) bool {
+	for _, f := range p.configs {
+		if explicit[f.abs] {
+			return true
+		}
+	}
+	return false
+}
+
+func projectContains(c *fileCache, p *project, given []string) bool {
+	for _, f := range p.allFiles(c) {
+		if isGiven(given, f.abs) {
+			return true
+		}
+	}
+	return false
+}
+
+// newProject assembles a project from absolute config paths.
+func newProject(c *fileCache, dir string, configs []string, env types.Mapping, origin string) *project {
+	p := &project{dir: dir, env: env, origin: origin, name: defaultProjectName(dir)}
+	for _, cf := range configs {
+		p.configs = append(p.configs, c.get(cf))
+	}
+	seen := map[string]bool{}
+	var addIncludes func(f *yfile, depth int)
+	addIncludes = func(f *yfile, depth int) {
+		if depth > 16 {
+			return
+		}
+		for _, r := range includeRefs(f) {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			inc := c.get(r)
+			addIncludes(inc, depth+1)
+			p.included = append(p.included, inc)
+		}
+	}
+	for _, f := range p.configs {
+		addIncludes(f, 0)
+	}
+	return p
+}
