@@ -24,37 +24,36 @@ import (
 // at workflow or job level, are skipped; so are steps without a shell on a job
 // whose runs-on names only Windows runners, where the default is pwsh.
 func CheckGitHubWorkflow(file string, src []byte, cfg *shell.Config) []rules.Finding {
-	c, docs := newChecker(file, src, cfg)
-	for _, d := range docs {
-		root := docRoot(d)
-		wfShell := str(get(get(get(root, "defaults"), "run"), "shell"))
-		for _, job := range pairs(get(root, "jobs")) {
-			j := resolve(job.value)
-			jobShell := str(get(get(get(j, "defaults"), "run"), "shell"))
-			if jobShell == "" {
-				jobShell = wfShell
-			}
-			if jobShell == "" && windowsOnly(get(j, "runs-on")) {
-				jobShell = "pwsh"
-			}
-			c.githubSteps(get(j, "steps"), jobShell)
+	return checkYAML(file, src, cfg, githubWorkflow)
+}
+
+func githubWorkflow(c *checker, root *yaml.Node) {
+	wfShell := str(get(get(get(root, "defaults"), "run"), "shell"))
+	for _, job := range pairs(get(root, "jobs")) {
+		j := resolve(job.value)
+		jobShell := str(get(get(get(j, "defaults"), "run"), "shell"))
+		if jobShell == "" {
+			jobShell = wfShell
 		}
+		if jobShell == "" && windowsOnly(get(j, "runs-on")) {
+			jobShell = "pwsh"
+		}
+		c.githubSteps(get(j, "steps"), jobShell)
 	}
-	return c.out
 }
 
 // CheckGitHubAction checks the run: steps of a composite action
 // (action.yml / action.yaml: runs.steps[].run).
 func CheckGitHubAction(file string, src []byte, cfg *shell.Config) []rules.Finding {
-	c, docs := newChecker(file, src, cfg)
-	for _, d := range docs {
-		runs := get(docRoot(d), "runs")
-		if u := str(get(runs, "using")); u != "" && !strings.EqualFold(u, "composite") {
-			continue
-		}
-		c.githubSteps(get(runs, "steps"), "")
+	return checkYAML(file, src, cfg, githubAction)
+}
+
+func githubAction(c *checker, root *yaml.Node) {
+	runs := get(root, "runs")
+	if u := str(get(runs, "using")); u != "" && !strings.EqualFold(u, "composite") {
+		return
 	}
-	return c.out
+	c.githubSteps(get(runs, "steps"), "")
 }
 
 func (c *checker) githubSteps(steps *yaml.Node, defaultShell string) {
@@ -121,19 +120,18 @@ var gitlabScriptKeys = []string{"before_script", "script", "after_script"}
 // Each item of a script list is checked on its own, as GitLab runs them as
 // separate command lines. "!reference" items are checked where they point.
 func CheckGitLabCI(file string, src []byte, cfg *shell.Config) []rules.Finding {
-	c, docs := newChecker(file, src, cfg)
-	for _, d := range docs {
-		root := docRoot(d)
-		for _, p := range pairs(root) {
-			switch {
-			case p.key == "before_script" || p.key == "after_script":
-				c.scriptList(p.value, gitlabTemplate, 0)
-			case p.key == "default" || !gitlabReserved[p.key]:
-				c.gitlabJob(p.value)
-			}
+	return checkYAML(file, src, cfg, gitlabCI)
+}
+
+func gitlabCI(c *checker, root *yaml.Node) {
+	for _, p := range pairs(root) {
+		switch {
+		case p.key == "before_script" || p.key == "after_script":
+			c.scriptList(p.value, gitlabTemplate, 0)
+		case p.key == "default" || !gitlabReserved[p.key]:
+			c.gitlabJob(p.value)
 		}
 	}
-	return c.out
 }
 
 func (c *checker) gitlabJob(job *yaml.Node) {
@@ -154,11 +152,7 @@ func (c *checker) gitlabJob(job *yaml.Node) {
 // (powershell.exe, cmd.exe) skips it. Pipeline parameters (<< parameters.x >>)
 // are read as unknown words.
 func CheckCircleCI(file string, src []byte, cfg *shell.Config) []rules.Finding {
-	c, docs := newChecker(file, src, cfg)
-	for _, d := range docs {
-		c.circleConfig(docRoot(d), 0)
-	}
-	return c.out
+	return checkYAML(file, src, cfg, func(c *checker, root *yaml.Node) { c.circleConfig(root, 0) })
 }
 
 func (c *checker) circleConfig(root *yaml.Node, depth int) {

@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dockguard/dockguard/cishell/fragment"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 )
@@ -134,17 +135,32 @@ func isPOSIXShell(v string) bool {
 // checker runs the shell front end on the scalars of one YAML file. Each
 // scalar node is checked at most once, however many aliases reach it.
 type checker struct {
-	src  *source
-	cfg  *shell.Config
-	seen map[*yaml.Node]bool
-	out  []rules.Finding
+	src   *source
+	seen  map[*yaml.Node]bool
+	frags []*fragment.Fragment
 }
 
-func newChecker(file string, src []byte, cfg *shell.Config) (*checker, []*yaml.Node) {
-	c := &checker{src: newSource(file, src), cfg: cfg, seen: map[*yaml.Node]bool{}}
+// walker finds the shell scripts of one kind of CI file in a YAML document.
+type walker func(c *checker, root *yaml.Node)
+
+// collect decodes src and returns the shell fragments walk finds in every
+// document, plus DG001 findings for YAML syntax errors.
+func collect(file string, src []byte, walk walker) ([]*fragment.Fragment, []rules.Finding) {
+	c := &checker{src: newSource(file, src), seen: map[*yaml.Node]bool{}}
 	docs, errs := c.src.decode()
-	c.out = errs
-	return c, docs
+	for _, d := range docs {
+		walk(c, docRoot(d))
+	}
+	return c.frags, errs
+}
+
+// checkYAML is collect followed by the shell front end on each fragment.
+func checkYAML(file string, src []byte, cfg *shell.Config, walk walker) []rules.Finding {
+	frags, out := collect(file, src, walk)
+	for _, f := range frags {
+		out = append(out, f.Check(file, src, cfg)...)
+	}
+	return out
 }
 
 // script checks one scalar of shell code.
@@ -157,8 +173,7 @@ func (c *checker) script(n *yaml.Node, t template) {
 	if strings.TrimSpace(n.Value) == "" {
 		return
 	}
-	f := c.src.scalarFragment(n, t)
-	c.out = append(c.out, f.Check(c.src.file, c.src.src, c.cfg)...)
+	c.frags = append(c.frags, c.src.scalarFragment(n, t))
 }
 
 // scriptList checks a GitLab-style script: a string, or a list of strings

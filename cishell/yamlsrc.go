@@ -111,11 +111,13 @@ func (s *source) parseError(err error) rules.Finding {
 				start++
 			}
 		}
-	} else if !utf8.Valid(s.src) {
+	} else {
+		// Encoding errors carry no line: point at the first byte YAML
+		// refuses, an invalid UTF-8 sequence or a control character.
 		for i := 0; i < len(s.src); {
 			r, size := utf8.DecodeRune(s.src[i:])
-			if r == utf8.RuneError && size <= 1 {
-				start, end = i, i+1
+			if r == utf8.RuneError && size <= 1 || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+				start, end = i, i+size
 				break
 			}
 			i += size
@@ -312,7 +314,7 @@ var circleParamRE = regexp.MustCompile(`<<\s*(?:parameters|pipeline|matrix)\.[A-
 
 // githubExprEnd returns the offset just past the "}}" that closes an
 // expression whose body starts at i. String literals in expressions are
-// single-quoted with '' as the escape, and may contain "}}". An unclosed
+// single-quoted, with a doubled quote as the escape, and may contain "}}". An unclosed
 // expression runs to the end of its line.
 func githubExprEnd(code []byte, i int) int {
 	inStr := false
