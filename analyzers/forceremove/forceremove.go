@@ -130,4 +130,3 @@ func stopName(c resolve.Callee) string {
 	}
 	return "ContainerStop"
 }
-

@@ -202,7 +202,6 @@ func lookPath(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos) (st
 	return p.StringConst(call.Args[0])
 }
 
-
 // literalMap maps offsets in a shell script to the file: byte for byte when
 // the script is exactly one string literal, otherwise to the start of the
 // expression it came from.
@@ -271,8 +270,6 @@ func literalOffsets(lit string) []int {
 	}
 	return t
 }
-
-
 
 func mentions(code []byte, binaries []string) bool {
 	s := string(code)

@@ -386,6 +386,12 @@ func (p *Pkg) pointsAt(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int)
 	return []Value{{State: Unknown}}
 }
 
+// Scalar returns the possible values of a constant or of a local variable
+// assigned constants before at.
+func (p *Pkg) Scalar(body *ast.BlockStmt, e ast.Expr, at token.Pos) []Value {
+	return p.scalar(body, e, at, 0)
+}
+
 // scalar returns the possible values of a scalar variable or constant.
 func (p *Pkg) scalar(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int) []Value {
 	if c := p.Const(e); c != nil {

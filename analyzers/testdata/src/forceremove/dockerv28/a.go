@@ -3,7 +3,6 @@ package dockerv28
 import (
 	"context"
 
-	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
@@ -29,16 +28,4 @@ func storm(ctx context.Context, cli client.APIClient) {
 	for i := range cs {
 		cli.ContainerRemove(ctx, cs[i].ID, container.RemoveOptions{Force: true}) // want `\(DG105\)`
 	}
-}
-
-// legacyRemover mirrors the pre-v25 client signature, whose options lived in
-// package types.
-type legacyRemover interface {
-	ContainerRemove(ctx context.Context, id string, o types.ContainerRemoveOptions) error
-	ImageRemove(ctx context.Context, id string, o types.ImageRemoveOptions) error
-}
-
-func legacy(ctx context.Context, cli legacyRemover, id string) {
-	cli.ContainerRemove(ctx, id, types.ContainerRemoveOptions{Force: true}) // want `\(DG101\)`
-	cli.ImageRemove(ctx, id, types.ImageRemoveOptions{Force: true})         // want `\(DG102\)`
 }
