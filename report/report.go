@@ -33,6 +33,9 @@ type Run struct {
 	// optional.
 	Root   string
 	Source func(file string) []byte
+	// Dir is the directory relative finding paths are relative to (the
+	// working directory); empty means Root.
+	Dir string
 }
 
 // Suppressed is a finding that a directive or the baseline hides.

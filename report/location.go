@@ -1,0 +1,125 @@
+package report
+
+import (
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// repoURI returns the URI of file for formats that want repository-relative
+// locations. rel is true when the URI is relative to r.Root; otherwise it is
+// an absolute file: URI, or file itself when it already is a URI (a daemon
+// endpoint such as unix:///var/run/docker.sock).
+func (r *Run) repoURI(file string) (uri string, rel bool) {
+	if strings.Contains(file, "://") {
+		return file, false
+	}
+	abs := filepath.FromSlash(file)
+	if !filepath.IsAbs(abs) {
+		base := r.Dir
+		if base == "" {
+			base = r.Root
+		}
+		if base == "" {
+			return escapePath(filepath.ToSlash(file)), true
+		}
+		abs = filepath.Join(base, abs)
+	}
+	if r.Root != "" {
+		if p, err := filepath.Rel(r.Root, abs); err == nil && p != ".." && !strings.HasPrefix(p, ".."+string(filepath.Separator)) {
+			return escapePath(filepath.ToSlash(p)), true
+		}
+	}
+	return fileURI(abs), false
+}
+
+// fileURI turns an absolute path into a file: URI.
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows drive letters
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// escapePath percent-encodes a relative slash path as a URI reference.
+func escapePath(p string) string {
+	u := (&url.URL{Path: p}).EscapedPath()
+	if i := strings.IndexByte(u, '/'); strings.Contains(u[:max(i, 0)], ":") || (i < 0 && strings.Contains(u, ":")) {
+		u = "./" + u // a colon in the first segment would read as a scheme
+	}
+	return u
+}
+
+// source returns file's contents, or nil when unknown.
+func (r *Run) source(file string) []byte {
+	if r.Source == nil || file == "" {
+		return nil
+	}
+	return r.Source(file)
+}
+
+// utf16Columns converts a finding's byte columns into UTF-16 code units.
+// Without the source they are returned unchanged, which is exact for ASCII.
+func utf16Columns(src []byte, f *rules.Finding) (start, end int) {
+	if src == nil {
+		return f.Column, f.EndColumn
+	}
+	return rules.UTF16Column(src, f.Line, f.Column), rules.UTF16Column(src, f.EndLine, f.EndColumn)
+}
+
+// lineText returns the text of the 1-based line of src, without the newline.
+func lineText(src []byte, line int) string {
+	start := rules.Offset(src, line, 1)
+	end := start
+	for end < len(src) && src[end] != '\n' {
+		end++
+	}
+	return strings.TrimSuffix(string(src[start:end]), "\r")
+}
+
+// allResults merges the shown and the suppressed findings in output order.
+func (r *Run) allResults() []Suppressed {
+	out := make([]Suppressed, 0, len(r.Findings)+len(r.SuppressedFindings))
+	for _, f := range r.Findings {
+		out = append(out, Suppressed{Finding: f})
+	}
+	out = append(out, r.SuppressedFindings...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i].Finding, &out[j].Finding
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Rule < b.Rule
+	})
+	return out
+}
+
+// ruleName returns a finding's rule name, from the catalogue when the
+// finding lacks it.
+func ruleName(f *rules.Finding) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	if r, ok := rules.Lookup(f.Rule); ok {
+		return r.Name
+	}
+	return ""
+}
+
+// helpURI returns the rule's documentation page, or "".
+func helpURI(id string) string {
+	if r, ok := rules.Lookup(id); ok {
+		return r.HelpURI()
+	}
+	return ""
+}
