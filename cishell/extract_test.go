@@ -338,3 +338,63 @@ func TestYAMLErrorPositions(t *testing.T) {
 		}
 	}
 }
+
+func TestPackageJSONExtract(t *testing.T) {
+	src := []byte("{\n  \"name\": \"app\",\n  \"config\": {\"scripts\": {\"x\": \"docker kill nested\"}},\n  \"scripts\": {\n    \"clean\": \"docker rm -f \\\"web\\\" && echo \\u00e9 \\ud83d\\ude00 done\",\n    \"n\": 3,\n    \"tab\":\"docker\\trm -f x\"\n  }\n}\n")
+	spans, err := findScripts(src)
+	if err != nil {
+		t.Fatalf("findScripts: %v", err)
+	}
+	var frags []*fragment.Fragment
+	for _, s := range spans {
+		f := jsonStringFragment(src, s[0], s[1])
+		if err := f.Verify(src); err != nil {
+			t.Errorf("Verify: %v", err)
+		}
+		frags = append(frags, f)
+	}
+	if len(frags) != 2 {
+		t.Fatalf("got %d scripts, want 2", len(frags))
+	}
+	if got, want := string(frags[0].Code), "docker rm -f \"web\" && echo é 😀 done"; got != want {
+		t.Errorf("code = %q, want %q", got, want)
+	}
+	for needle, want := range map[string]string{"docker": "5:15", "\"web": "5:28", "web": "5:30", "&&": "5:36", "é": "5:44", "😀": "5:51", "done": "5:64"} {
+		if got := at(frags[0], src, needle); got != want {
+			t.Errorf("%q at %s, want %s", needle, got, want)
+		}
+	}
+	if got := at(frags[1], src, "rm"); got != "7:20" {
+		t.Errorf("rm at %s, want 7:20", got)
+	}
+}
+
+func TestPackageJSONErrors(t *testing.T) {
+	for _, tt := range []struct {
+		src     string
+		scripts int
+		off     int // -1: no error
+	}{
+		{`{"scripts": {"a": "docker kill x"}}`, 1, -1},
+		{"\ufeff{\"scripts\": {}}", 0, -1},
+		{`{"scripts": {"a": "docker kill x", "b": "unterminated}}`, 1, 40},
+		{`{"scripts": {"a": "x"}} trailing`, 1, 24},
+		{`{"scripts": {"a": "bad \q escape"}}`, 0, 23},
+		{`[1, 2,]`, 0, 6},
+		{`{"a": 01}`, 0, 7},
+		{"{\"a\": \"ctl\x01\"}", 0, 10},
+		{``, 0, 0},
+		{`{"scripts": [`, 0, 13},
+	} {
+		spans, err := findScripts([]byte(tt.src))
+		if len(spans) != tt.scripts {
+			t.Errorf("%q: %d scripts, want %d", tt.src, len(spans), tt.scripts)
+		}
+		switch {
+		case tt.off < 0 && err != nil:
+			t.Errorf("%q: unexpected error %v", tt.src, err)
+		case tt.off >= 0 && (err == nil || err.off != tt.off):
+			t.Errorf("%q: error %v, want one at offset %d", tt.src, err, tt.off)
+		}
+	}
+}

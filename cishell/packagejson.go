@@ -205,6 +205,7 @@ func (p *jsonScanner) object(depth int, r role) *jsonError {
 
 // str scans a string token starting at its opening quote.
 func (p *jsonScanner) str() *jsonError {
+	open := p.i
 	p.i++
 	for p.i < len(p.src) {
 		c := p.src[p.i]
@@ -214,8 +215,7 @@ func (p *jsonScanner) str() *jsonError {
 			return nil
 		case c == '\\':
 			if p.i+1 >= len(p.src) {
-				p.i++
-				return p.errorf("unterminated string")
+				return &jsonError{off: open, msg: "unterminated string"}
 			}
 			switch p.src[p.i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -228,13 +228,15 @@ func (p *jsonScanner) str() *jsonError {
 			default:
 				return p.errorf("invalid escape %s", strconv.Quote(string(p.src[p.i:p.i+2])))
 			}
+		case c == '\n':
+			return &jsonError{off: open, msg: "unterminated string"}
 		case c < 0x20:
 			return p.errorf("control character %U in string", rune(c))
 		default:
 			p.i++
 		}
 	}
-	return p.errorf("unterminated string")
+	return &jsonError{off: open, msg: "unterminated string"}
 }
 
 func (p *jsonScanner) number() *jsonError {

@@ -348,7 +348,7 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 			case undef && p.beforeBinary(line, end):
 				b.Replace(nil, fs, fe)
 			default:
-				b.Replace(fragment.Placeholder(end-i), fs, fe)
+				b.Unknown(fs, fe)
 			}
 			i, run = end, end
 		}

@@ -13,6 +13,7 @@ package fragment
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sort"
 
 	"github.com/dockguard/dockguard/rules"
@@ -33,6 +34,7 @@ type segment struct {
 	file    int // start in the host file
 	fileLen int
 	kind    kind
+	ph      bool // a placeholder word for the unknown text at the file span
 }
 
 // Fragment is shell code extracted from a host file, with its position map.
@@ -88,6 +90,14 @@ func (b *Builder) Replace(text []byte, fileStart, fileEnd int) {
 	b.add(text, fileStart, fileEnd-fileStart, replaced)
 }
 
+// Unknown appends a placeholder word (see Placeholder) for the host span
+// [fileStart, fileEnd), whose value cannot be known. Messages and keys
+// show the original text in its place.
+func (b *Builder) Unknown(fileStart, fileEnd int) {
+	b.Replace(Placeholder(fileEnd-fileStart), fileStart, fileEnd)
+	b.f.segs[len(b.f.segs)-1].ph = true
+}
+
 // Collapse appends text whose exact origin is unknown: every offset in it maps
 // to fileStart, and a finding there is shown as [fileStart, showEnd).
 func (b *Builder) Collapse(text []byte, fileStart, showEnd int) {
@@ -116,7 +126,7 @@ func (b *Builder) Mask(start, end int) {
 		if lo > s.code {
 			out = append(out, segment{code: s.code, codeLen: lo - s.code, file: s.file, fileLen: lo - s.code, kind: exact})
 		}
-		out = append(out, segment{code: lo, codeLen: hi - lo, file: s.file + lo - s.code, fileLen: hi - lo, kind: replaced})
+		out = append(out, segment{code: lo, codeLen: hi - lo, file: s.file + lo - s.code, fileLen: hi - lo, kind: replaced, ph: true})
 		if hi < se {
 			out = append(out, segment{code: hi, codeLen: se - hi, file: s.file + hi - s.code, fileLen: se - hi, kind: exact})
 		}
@@ -239,6 +249,7 @@ func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
 	if start != fd.Start || end != fd.End {
 		fd.SetRange(src, start, end)
 	}
+	f.restorePlaceholders(fd, src)
 	if len(fd.Fixes) == 0 {
 		return
 	}
@@ -259,6 +270,55 @@ func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
 		fixes = append(fixes, e)
 	}
 	fd.Fixes = fixes
+}
+
+// restorePlaceholders puts the original text (${{ inputs.name }},
+// $(NAME)) back where the finding's message and key quote a placeholder.
+// Two different originals behind placeholders of the same width cannot be
+// told apart in the message; those stay as they are.
+func (f *Fragment) restorePlaceholders(fd *rules.Finding, src []byte) {
+	orig := map[string]string{}
+	for _, s := range f.segs {
+		if !s.ph || s.file+s.fileLen <= fd.Start || s.file >= fd.End {
+			continue
+		}
+		ph := string(f.Code[s.code : s.code+s.codeLen])
+		o := string(src[s.file : s.file+s.fileLen])
+		if prev, dup := orig[ph]; dup && prev != o {
+			orig[ph] = ""
+			continue
+		}
+		orig[ph] = o
+	}
+	for ph, o := range orig {
+		if o == "" || strings.ContainsAny(o, "\n\r") {
+			continue
+		}
+		fd.Message = replaceWord(fd.Message, ph, o)
+		fd.Key = replaceWord(fd.Key, ph, o)
+	}
+}
+
+// replaceWord replaces ph in s where it is not followed by more of the same
+// placeholder characters (so "$__" does not match inside "$____").
+func replaceWord(s, ph, with string) string {
+	var sb strings.Builder
+	for {
+		i := strings.Index(s, ph)
+		if i < 0 {
+			sb.WriteString(s)
+			return sb.String()
+		}
+		j := i + len(ph)
+		if j < len(s) && s[j] == '_' || i > 0 && (s[i-1] == '_' || s[i-1] == '$') {
+			sb.WriteString(s[:j])
+			s = s[j:]
+			continue
+		}
+		sb.WriteString(s[:i])
+		sb.WriteString(with)
+		s = s[j:]
+	}
 }
 
 // editable reports whether [start, end) lies inside one exact segment.
