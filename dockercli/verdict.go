@@ -243,14 +243,16 @@ func (inv *Invocation) massMessage(base, flag string) string {
 			break
 		}
 	}
-	if !inv.FromListing() {
-		src = "--all"
-	}
 	what := "SIGKILLs and removes"
 	if base == RuleKill {
 		what = "SIGKILLs"
 	}
-	return fmt.Sprintf(
-		"%s on every container from %s %s them all at once, the removal storm that hangs the engine; filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
-		inv.quoteT(flag, false), src, what, inv.Binary, inv.Binary, inv.Binary)
+	alt := fmt.Sprintf("filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
+		inv.Binary, inv.Binary, inv.Binary)
+	if !inv.FromListing() {
+		return fmt.Sprintf("%s %s every container at once, the removal storm that hangs the engine; %s",
+			inv.quoteT(flag, false), what, alt)
+	}
+	return fmt.Sprintf("%s on every container from %s %s them all at once, the removal storm that hangs the engine; %s",
+		inv.quoteT(flag, false), src, what, alt)
 }

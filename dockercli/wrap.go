@@ -396,7 +396,7 @@ func ShellCode(argv []Word) (code Word, stdin, ok bool) {
 	for ; i < len(argv); i++ {
 		a := argv[i]
 		if !a.Known {
-			return Word{}, false, false
+			break // an operand: the code, or a script
 		}
 		s := a.Value
 		if s == "--" || s == "-" {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dockguard/dockguard/dockercli"
 	"github.com/dockguard/dockguard/rules"
@@ -87,8 +88,29 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 				fmt.Sprintf("internal error while checking this file: %v", r), "parse-error"))
 		}
 	}()
-	c.checkCode(&unit{src: code, vars: newVars()}, true)
+	c.checkCode(&unit{src: validUTF8(code), vars: newVars()}, true)
 	return c.findings
+}
+
+// validUTF8 returns code with every byte of an invalid UTF-8 sequence
+// replaced by '?', so offsets stay the same: shells run such scripts, but
+// the parser refuses them.
+func validUTF8(code []byte) []byte {
+	if utf8.Valid(code) {
+		return code
+	}
+	out := make([]byte, 0, len(code))
+	for i := 0; i < len(code); {
+		r, n := utf8.DecodeRune(code[i:])
+		if r == utf8.RuneError && n <= 1 {
+			out = append(out, '?')
+			i++
+			continue
+		}
+		out = append(out, code[i:i+n]...)
+		i += n
+	}
+	return out
 }
 
 // mayMention is the cheap prefilter: code that names none of the binaries

@@ -479,9 +479,14 @@ func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
 			continue
 		}
 		if strings.HasPrefix(w.Value, "-") {
-			// Options with a value: read -p -d -n -N -t -u -a; mapfile -d -n -O -s -u -C -c.
+			// Options with a value: read -p -d -n -N -t -u -a;
+			// mapfile -d -n -O -s -u -C -c.
+			valueOpts := "pdnNtua"
+			if name != "read" {
+				valueOpts = "dnOsuCc"
+			}
 			opt := w.Value[len(w.Value)-1:]
-			if len(w.Value) == 2 && strings.Contains("pdnNtuaOsCc", opt) {
+			if len(w.Value) == 2 && strings.Contains(valueOpts, opt) {
 				if opt == "a" && i+1 < len(argv) && argv[i+1].Known {
 					names = append(names, argv[i+1].Value)
 				}

@@ -1,0 +1,232 @@
+package shell
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the .golden files in testdata")
+
+// render prints findings one per line as line:col-endLine:endCol: RULE message.
+func render(fs []rules.Finding) string {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Start != fs[j].Start {
+			return fs[i].Start < fs[j].Start
+		}
+		return fs[i].Rule < fs[j].Rule
+	})
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%d:%d-%d:%d: %s %s\n", f.Line, f.Column, f.EndLine, f.EndColumn, f.Rule, f.Message)
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.sh"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := CheckScript(path, src, nil)
+			for _, f := range fs {
+				if f.File != path {
+					t.Errorf("finding file %q, want %q", f.File, path)
+				}
+				if f.Key == "" {
+					t.Errorf("%d:%d %s has no Key", f.Line, f.Column, f.Rule)
+				}
+				if f.Start < 0 || f.End < f.Start || f.End > len(src) {
+					t.Errorf("bad range %d-%d", f.Start, f.End)
+				}
+			}
+			got := render(fs)
+			golden := path + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./shell -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestSpanStartsAtDockerWord pins where a finding starts and ends: from the
+// docker word to the end of the call, wrappers excluded.
+func TestSpanStartsAtDockerWord(t *testing.T) {
+	src := []byte("x=1\nsudo -u root docker rm -f web db  # cleanup\n")
+	fs := CheckScript("s.sh", src, nil)
+	if len(fs) != 1 {
+		t.Fatalf("got %d findings: %s", len(fs), render(fs))
+	}
+	f := fs[0]
+	if got := string(src[f.Start:f.End]); got != "docker rm -f web db" {
+		t.Errorf("span %q", got)
+	}
+	if f.Line != 2 || f.Column != 14 || f.EndLine != 2 || f.EndColumn != 33 {
+		t.Errorf("position %d:%d-%d:%d", f.Line, f.Column, f.EndLine, f.EndColumn)
+	}
+	if f.Key != "docker rm -f web db" || f.Rule != "DG101" || f.Name != "force-remove-container" || f.Severity != rules.SeverityError {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+// TestCodeStringPositions checks that findings inside sh -c strings and
+// here-documents point at the real bytes in the file.
+func TestCodeStringPositions(t *testing.T) {
+	tests := []struct {
+		src, want string
+	}{
+		{"sh -c 'docker rm -f web'\n", "docker rm -f web"},
+		{"sh -c \"echo; docker kill \\\"web\\\"\"\n", "docker kill \\\"web\\\""},
+		{"bash <<EOF\n  docker rm -f web\nEOF\n", "docker rm -f web"},
+		{"sudo bash <<-'EOF'\n\tdocker kill web\n\tEOF\n", "docker kill web"},
+		{"eval \"docker rm -f $x\"\n", "docker rm -f $x"},
+	}
+	for _, tt := range tests {
+		fs := CheckScript("s.sh", []byte(tt.src), nil)
+		if len(fs) != 1 {
+			t.Errorf("%q: got %s", tt.src, render(fs))
+			continue
+		}
+		if got := tt.src[fs[0].Start:fs[0].End]; got != tt.want {
+			t.Errorf("%q: span %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestCheckWithOffsetMap checks a fragment extracted from a bigger file,
+// as the Makefile and CI-YAML front ends do.
+func TestCheckWithOffsetMap(t *testing.T) {
+	file := []byte("jobs:\n  run: |\n    echo hi\n    docker rm -f web\n")
+	// The fragment is the block scalar's content with the indentation removed.
+	code := []byte("echo hi\ndocker rm -f web\n")
+	lineStarts := []int{bytes.Index(file, []byte("echo")), bytes.Index(file, []byte("docker"))}
+	m := func(off int) int {
+		if off < 8 {
+			return lineStarts[0] + off
+		}
+		return lineStarts[1] + off - 8
+	}
+	fs := Check("ci.yml", file, code, m, nil)
+	if len(fs) != 1 {
+		t.Fatalf("got %s", render(fs))
+	}
+	f := fs[0]
+	if f.File != "ci.yml" || f.Line != 4 || f.Column != 5 || f.EndColumn != 21 {
+		t.Errorf("position %s:%d:%d-%d", f.File, f.Line, f.Column, f.EndColumn)
+	}
+	if got := string(file[f.Start:f.End]); got != "docker rm -f web" {
+		t.Errorf("span %q", got)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	src := []byte("podman rm -f a\ndocker rm -f b\nfinch rm -f c\ndocker ps -q | xargs -P 5 docker stop\n")
+	fs := CheckScript("s.sh", src, &Config{Binaries: []string{"finch", "docker"}, ParallelLimit: 8})
+	got := render(fs)
+	if strings.Contains(got, "1:") || !strings.Contains(got, "2:1-2:15: DG101") || !strings.Contains(got, "3:1-3:14: DG101") || strings.Contains(got, "DG106") {
+		t.Errorf("config not honoured:\n%s", got)
+	}
+	fs = CheckScript("s.sh", src, &Config{})
+	if !strings.Contains(render(fs), "DG106") {
+		t.Errorf("default limit 3 should flag -P 5:\n%s", render(fs))
+	}
+}
+
+func TestSyntaxErrorStillChecksTheRest(t *testing.T) {
+	src := []byte("docker rm -f a\nif then fi (\ndocker kill b\n")
+	fs := CheckScript("bad.sh", src, nil)
+	got := render(fs)
+	for _, want := range []string{"DG001", "1:1-1:15: DG101", "3:1-3:14: DG104"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s in\n%s", want, got)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	inputs := map[string][]byte{
+		"binary":       {0, 1, 2, 'd', 'o', 'c', 'k', 'e', 'r', 0xff, 0xfe, '\n', 0},
+		"invalid utf":  []byte("docker rm -f \xff\xfe\xfd\necho \xc3\x28\ndocker kill x\n"),
+		"unterminated": []byte("docker rm -f 'web\n"),
+		"deep nesting": []byte(strings.Repeat("sh -c \"", 40) + "docker rm -f x" + strings.Repeat("\"", 40) + "\n"),
+		"empty":        nil,
+		"only docker":  []byte("docker"),
+		"lone dollar":  []byte("docker rm -f $\n"),
+	}
+	for name, src := range inputs {
+		fs := CheckScript(name, src, nil)
+		for _, f := range fs {
+			if f.Start < 0 || f.End > len(src) || f.End < f.Start {
+				t.Errorf("%s: bad range %+v", name, f)
+			}
+		}
+	}
+	fs := CheckScript("u.sh", inputs["invalid utf"], nil)
+	if got := render(fs); !strings.Contains(got, "DG101") || !strings.Contains(got, "DG104") {
+		t.Errorf("invalid UTF-8 script lost findings:\n%s", got)
+	}
+}
+
+func TestHugeInput(t *testing.T) {
+	var b bytes.Buffer
+	for b.Len() < 10<<20 {
+		b.WriteString("echo building step; make -j4 all >/dev/null 2>&1 || exit 1\n")
+	}
+	b.WriteString("docker rm -f last\n")
+	fs := CheckScript("huge.sh", b.Bytes(), nil)
+	if len(fs) != 1 || fs[0].Rule != "DG101" {
+		t.Errorf("huge input: %s", render(fs))
+	}
+}
+
+func TestPrefilter(t *testing.T) {
+	if fs := CheckScript("x.sh", []byte("if then (\nrm -rf /\n"), nil); len(fs) != 0 {
+		t.Errorf("a file without docker must not be parsed: %s", render(fs))
+	}
+}
+
+func FuzzCheck(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.sh"))
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("docker rm -f $(docker ps -aq)\n"))
+	f.Add([]byte("sh -c \"docker kill '$x'\" && eval 'docker rm -f a' <<EOF\nEOF\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fs := CheckScript("f.sh", src, nil)
+		for _, fd := range fs {
+			if fd.Start < 0 || fd.End < fd.Start || fd.End > len(src) {
+				t.Fatalf("bad range %d-%d for %d bytes", fd.Start, fd.End, len(src))
+			}
+		}
+		// Through an offset map that shifts everything by a prefix.
+		prefix := []byte("# header\n")
+		file := append(append([]byte{}, prefix...), src...)
+		Check("g.sh", file, src, func(o int) int { return o + len(prefix) }, nil)
+	})
+}
