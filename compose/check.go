@@ -179,6 +179,10 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 			res.Findings = append(res.Findings, f.lineFinding("DG001", f.errLine, "yaml",
 				"YAML syntax error: "+cleanYAMLError(f.parseErr)))
 			broken = true
+		case f.aliasCycle != nil:
+			res.Findings = append(res.Findings, f.finding("DG004", f.aliasCycle, "load:alias",
+				"Compose refuses this project: the alias *"+f.aliasCycle.Value+" refers to a node that contains it"))
+			broken = true
 		}
 	}
 	for _, f := range p.configs {
@@ -197,7 +201,10 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		pr, err := loadProject(ctx, p.dir, configs, p.env, p.name, strictLoad, func(k string) { missing.Store(k, true) })
 		if err != nil {
 			res.Findings = append(res.Findings, loadErrorFinding(c, p, err, &missing))
-			pr, err = loadProject(ctx, p.dir, configs, p.env, p.name, lenientLoad, nil)
+			// A YAML-level refusal fails the same way without the checks.
+			if !strings.Contains(err.Error(), "failed to parse") {
+				pr, err = loadProject(ctx, p.dir, configs, p.env, p.name, lenientLoad, nil)
+			}
 		}
 		if err == nil {
 			svcs = fromProject(pr, p, c)

@@ -9,12 +9,13 @@ type Options struct {
 	// B), loaded in order as `docker compose -f A -f B` does, in addition to
 	// the projects discovered from the files given to Check.
 	ComposeFiles []string
-	// Profiles lists the profile sets DG203 budgets in addition to the
-	// services started by default. Each entry is one set; an entry may name
-	// several profiles separated by commas ("debug,metrics"), and "*" means
-	// every service.
+	// Profiles are the profiles enabled together (--profile, repeatable,
+	// entries may also be comma-separated), as `docker compose --profile a
+	// --profile b up` enables them. When set, DG203 budgets the services
+	// this starts in addition to the services started by default; "*"
+	// enables every profile. Every service is checked by the other rules
+	// whatever the profiles.
 	Profiles []string
 	// MemoryBudget is the DG203 budget in bytes; 0 means DefaultMemoryBudget.
 	MemoryBudget int64
 }
-

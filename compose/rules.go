@@ -224,13 +224,13 @@ func checkBudget(p *project, svcs []*service, opts Options) []rules.Finding {
 		def.label = "started by default (COMPOSE_PROFILES=" + strings.Join(cp, ",") + ")"
 	}
 	sets := []profileSet{def}
+	var list []string
 	for _, ps := range opts.Profiles {
-		list := splitList(ps)
-		if len(list) == 0 {
-			continue
-		}
+		list = append(list, splitList(ps)...)
+	}
+	if len(list) > 0 {
 		label := "started with --profile " + strings.Join(list, " --profile ")
-		if len(list) == 1 && list[0] == "*" {
+		if indexOf(list, "*") >= 0 {
 			label = "of every profile"
 		}
 		sets = append(sets, profileSet{label: label, key: "budget:profile=" + strings.Join(list, ","),

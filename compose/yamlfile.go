@@ -28,6 +28,10 @@ type yfile struct {
 	parseErr    error // a YAML syntax error
 	errLine     int   // line of parseErr, 0 when unknown
 	readErr     error // the file could not be read
+	// aliasCycle is set when an alias refers to a node that contains it.
+	// compose-go spends seconds on such files before refusing them, so
+	// dockguard refuses them itself.
+	aliasCycle *yaml.Node
 }
 
 type svcNodes struct {
@@ -63,6 +67,7 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return f
 	}
+	f.aliasCycle = findAliasCycle(&doc)
 	root := resolveAlias(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
 		return f
@@ -131,6 +136,36 @@ func syntaxErrorLine(src []byte, from int) int {
 	return lo
 }
 
+// findAliasCycle returns an alias node that refers to one of its own
+// ancestors, or nil. Each anchored node is explored once, so alias bombs
+// stay linear.
+func findAliasCycle(root *yaml.Node) *yaml.Node {
+	onStack := map[*yaml.Node]bool{}
+	done := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node, depth int) *yaml.Node
+	walk = func(n *yaml.Node, depth int) *yaml.Node {
+		if n == nil || done[n] || depth > 10000 {
+			return nil
+		}
+		if n.Kind == yaml.AliasNode {
+			if onStack[n.Alias] {
+				return n
+			}
+			return walk(n.Alias, depth+1)
+		}
+		onStack[n] = true
+		for _, c := range n.Content {
+			if bad := walk(c, depth+1); bad != nil {
+				return bad
+			}
+		}
+		delete(onStack, n)
+		done[n] = true
+		return nil
+	}
+	return walk(root, 0)
+}
+
 // resolveAlias follows YAML aliases (*name) to the anchored node.
 func resolveAlias(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
@@ -184,9 +219,12 @@ func mapGetDepth(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
 }
 
 // mapKeys lists the keys of mapping m, merged ones included.
-func mapKeys(m *yaml.Node) []string {
+func mapKeys(m *yaml.Node) []string { return mapKeysDepth(m, 0) }
+
+func mapKeysDepth(m *yaml.Node, depth int) []string {
 	m = resolveAlias(m)
-	if m == nil || m.Kind != yaml.MappingNode {
+	// The depth bound stops self-referencing merge keys (`x: &a {<<: *a}`).
+	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
 		return nil
 	}
 	var out []string
@@ -196,10 +234,10 @@ func mapKeys(m *yaml.Node) []string {
 			mv := resolveAlias(m.Content[i+1])
 			if mv.Kind == yaml.SequenceNode {
 				for _, e := range mv.Content {
-					out = append(out, mapKeys(e)...)
+					out = append(out, mapKeysDepth(e, depth+1)...)
 				}
 			} else {
-				out = append(out, mapKeys(mv)...)
+				out = append(out, mapKeysDepth(mv, depth+1)...)
 			}
 			continue
 		}

@@ -1,0 +1,128 @@
+package compose
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckPaths pins the path rule: as given, else relative to the current
+// directory when under it, else absolute.
+func TestCheckPaths(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"app/compose.yaml": "services:\n  api:\n    extends:\n      file: ../shared/base.yml\n      service: base\n",
+		"shared/base.yml":  "services:\n  base:\n    image: x\n    oom_kill_disable: true\n",
+	})
+	writeFiles(t, outside, map[string]string{
+		"compose.yaml": "services:\n  far:\n    image: x\n",
+	})
+	t.Chdir(root)
+	res := Check(context.Background(), []string{"./app/compose.yaml", filepath.Join(outside, "compose.yaml")}, Options{})
+	got := render(res)
+	for _, want := range []string{
+		"./app/compose.yaml:2:3-2:6: error: service \"api\" has no memory limit",
+		"shared/base.yml:4:23-4:27: error: service \"api\" sets oom_kill_disable",
+		filepath.ToSlash(filepath.Join(outside, "compose.yaml")) + ":2:3-2:6: error: service \"far\"",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+}
+
+// TestExplicitOnly: --compose-file works without any discovered file.
+func TestExplicitOnly(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a.yml": "services:\n  api:\n    image: x\n",
+		"b.yml": "services:\n  api:\n    mem_limit: 1g\n  db:\n    image: y\n",
+	})
+	t.Chdir(root)
+	res := Check(context.Background(), nil, Options{ComposeFiles: []string{"a.yml", "b.yml"}})
+	got := render(res)
+	if !strings.Contains(got, `b.yml:4:3-4:5: error: service "db" has no memory limit`) || strings.Contains(got, `"api"`) {
+		t.Errorf("unexpected result:\n%s", got)
+	}
+}
+
+// TestBadInput: hostile bytes never crash and the rest is still checked.
+func TestBadInput(t *testing.T) {
+	root := t.TempDir()
+	huge := "services:\n" + strings.Repeat("  s:\n    image: x\n", 1) + "x-pad: |\n" + strings.Repeat("  "+strings.Repeat("a", 100)+"\n", 100_000)
+	writeFiles(t, root, map[string]string{
+		"bin/compose.yaml":   "\x00\x01\x02services:\x00\xff",
+		"utf8/compose.yaml":  "services:\n  a\xffb:\n    image: \"\xfe\"\n",
+		"empty/compose.yaml": "",
+		"huge/compose.yaml":  huge,
+		"deep/compose.yaml":  strings.Repeat("[", 5000),
+		"alias/compose.yaml": "x: &a [*a]\nservices:\n  s:\n    image: x\n",
+		"merge/compose.yaml": "x: &m\n  <<: *m\n  image: y\nservices:\n  s:\n    <<: *m\n    environment: {A: b}\n",
+		"bomb/compose.yaml":  "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\nservices:\n  s:\n    image: x\n",
+		"ok/compose.yaml":    "services:\n  fine:\n    image: x\n",
+	})
+	t.Chdir(root)
+	var files []string
+	for _, d := range []string{"bin", "utf8", "empty", "huge", "deep", "alias", "merge", "bomb", "ok"} {
+		files = append(files, d+"/compose.yaml")
+	}
+	got := render(Check(context.Background(), files, Options{}))
+	if !strings.Contains(got, `ok/compose.yaml:2:3-2:7: error: service "fine" has no memory limit`) {
+		t.Errorf("the good file was not checked:\n%s", got)
+	}
+	if !strings.Contains(got, "deep/compose.yaml:1:") || !strings.Contains(got, "DG001") {
+		t.Errorf("want DG001 for the unterminated flow sequence:\n%s", got)
+	}
+	// CheckSource with the same garbage.
+	for _, src := range []string{"\x00\xff", "services:\n  a:\n    image: [", strings.Repeat("{", 10000)} {
+		_ = CheckSource(context.Background(), "compose.yaml", []byte(src), Options{})
+	}
+}
+
+// TestCanceled: a canceled context stops early and says so.
+func TestCanceled(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"compose.yaml": "services:\n  a:\n    image: x\n"})
+	t.Chdir(root)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := Check(ctx, []string{"compose.yaml"}, Options{})
+	if len(res.Errors) == 0 {
+		t.Errorf("want an error note for a canceled run, got %+v", res)
+	}
+}
+
+func FuzzCheckSource(f *testing.F) {
+	seeds := []string{
+		"services:\n  a:\n    image: x\n    mem_limit: 512m\n",
+		"services:\n  a:\n    image: x\n    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 2g}}}\n",
+		"x-a: &a\n  mem_limit: 1g\nservices:\n  s:\n    <<: *a\n    image: x\n    command: redis-server --maxmemory 2gb\n",
+		"services:\n  s:\n    image: x\n    mem_limit: ${UNSET_FUZZ_VAR}\n",
+		"services:\n  s:\n    image: x\n    mem_limit: 64m\n    environment: [JAVA_OPTS=-Xmx1g, NODE_OPTIONS=--max-old-space-size=99]\n",
+		"services:\n  s:\n    extends: s\n",
+		"services:\n  s:\n    image: x\n    deploy: {mode: global, replicas: 3}\n    oom_kill_disable: true\n    memswap_limit: -1\n",
+		"include:\n  - missing.yaml\n",
+		"services:\n  a:\n    image: x\n   bad: indent\n",
+		"apiVersion: v1\nkind: Pod\n",
+		"services:\n  s:\n    image: x\n    mem_limit: !reset null\n",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	name := filepath.Join(dir, "compose.yaml")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		res := CheckSource(context.Background(), name, src, Options{})
+		for _, fd := range res.Findings {
+			if fd.Start < 0 || fd.End < fd.Start || fd.End > len(src) && fd.File == name {
+				t.Fatalf("bad range %d-%d for %d bytes: %+v", fd.Start, fd.End, len(src), fd)
+			}
+			if fd.File == name && fd.Line > bytes.Count(src, []byte("\n"))+1 {
+				t.Fatalf("line %d past the end: %+v", fd.Line, fd)
+			}
+		}
+	})
+}
