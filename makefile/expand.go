@@ -340,6 +340,8 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 				b.Replace([]byte("$"), fs, fe)
 			case end == i+1:
 				b.Copy([]byte("$"), fs)
+			case ok && isPlaceholder(t):
+				b.Unknown(fs, fe) // NAME = $(APP_NAME): as unknown as $(APP_NAME)
 			case ok:
 				if v != nil && v.define {
 					t = stripPrefixes(t)
@@ -373,4 +375,12 @@ func stripPrefixes(t string) string {
 		lines[i] = strings.TrimLeft(l, " \t@-+")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// isPlaceholder reports whether t is a single placeholder word.
+func isPlaceholder(t string) bool {
+	if len(t) < 2 || t[0] != '$' {
+		return false
+	}
+	return strings.Trim(t[1:], "_") == ""
 }

@@ -13,8 +13,8 @@ package fragment
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
