@@ -1,0 +1,70 @@
+// Package analyzers lists dockguard's Go analyzers. Each lives in its own
+// package in the style of golang.org/x/tools/go/analysis/passes and reports
+// diagnostics whose Category is the dockguard rule ID:
+//
+//   - forceremove: DG101, DG102, DG103, DG105 (force removal);
+//   - killcontainer: DG104 (SIGKILL without a graceful stop), DG105 for kills
+//     of a whole listing;
+//   - fanout: DG106 (goroutine fan-out of Docker calls without a bound);
+//   - prune: DG107 (volume pruning);
+//   - memlimit: DG301 (ContainerCreate without a memory limit);
+//   - cmdtimeout: DG302 (exec.Command running docker without a deadline).
+//
+// The same analyzers run under go vet -vettool, golangci-lint (as a module
+// plugin) and dockguard check.
+package analyzers
+
+import (
+	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
+	"github.com/dockguard/dockguard/analyzers/fanout"
+	"github.com/dockguard/dockguard/analyzers/forceremove"
+	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/killcontainer"
+	"github.com/dockguard/dockguard/analyzers/memlimit"
+	"github.com/dockguard/dockguard/analyzers/prune"
+	"golang.org/x/tools/go/analysis"
+)
+
+// All is every analyzer with the default configuration, for
+// unitchecker.Main and other drivers.
+var All = []*analysis.Analyzer{
+	forceremove.Analyzer,
+	killcontainer.Analyzer,
+	fanout.Analyzer,
+	prune.Analyzer,
+	memlimit.Analyzer,
+	cmdtimeout.Analyzer,
+}
+
+// Config tunes a set of analyzers.
+type Config struct {
+	// Binaries are the container CLIs recognised in os/exec calls (nil:
+	// docker, podman, nerdctl; docker-compose is always recognised).
+	Binaries []string
+	// ParallelLimit is the largest accepted concurrency for DG106 (0: 3).
+	ParallelLimit int
+}
+
+// New returns a fresh set of every analyzer configured by cfg. The
+// analyzers share one exec-site helper, so each os/exec call is judged once.
+func New(cfg Config) []*analysis.Analyzer {
+	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit})
+	return []*analysis.Analyzer{
+		forceremove.New(exec),
+		killcontainer.New(exec),
+		fanout.New(exec, cfg.ParallelLimit),
+		prune.New(exec),
+		memlimit.Analyzer,
+		cmdtimeout.New(exec),
+	}
+}
+
+// Rules maps each analyzer name to the rule IDs it reports.
+var Rules = map[string][]string{
+	"forceremove":   {"DG101", "DG102", "DG103", "DG105", "DG001"},
+	"killcontainer": {"DG104", "DG105"},
+	"fanout":        {"DG106"},
+	"prune":         {"DG107"},
+	"memlimit":      {"DG301"},
+	"cmdtimeout":    {"DG302"},
+}

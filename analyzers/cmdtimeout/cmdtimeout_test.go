@@ -1,0 +1,17 @@
+package cmdtimeout_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func Test(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, cmdtimeout.Analyzer, "cmdtimeout/a")
+}

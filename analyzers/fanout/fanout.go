@@ -1,0 +1,547 @@
+package fanout
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"github.com/dockguard/dockguard/analyzers/internal/diag"
+	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report unbounded goroutine fan-out of Docker calls
+
+fanout reports a goroutine started in a loop (go statement, errgroup.Group.Go,
+sync.WaitGroup.Go) that calls the Docker SDK or runs a container CLI, when no
+bound on the concurrency is visible: errgroup SetLimit, a buffered-channel
+semaphore or golang.org/x/sync/semaphore, or a constant number of iterations
+within the limit (DG106).`
+
+// DefaultLimit is the largest accepted concurrency.
+const DefaultLimit = 3
+
+// Analyzer reports fan-out with the default configuration. Its -limit flag
+// sets the largest accepted concurrency.
+var Analyzer = New(dockerexec.Analyzer, DefaultLimit)
+
+// New returns the analyzer using exec as its exec-site helper and limit as
+// the largest accepted concurrency (values below 1 mean DefaultLimit).
+func New(exec *analysis.Analyzer, limit int) *analysis.Analyzer {
+	if limit < 1 {
+		limit = DefaultLimit
+	}
+	a := &analysis.Analyzer{
+		Name:             "fanout",
+		Doc:              Doc,
+		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG106.md",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		RunDespiteErrors: true,
+	}
+	lim := &limit
+	a.Flags.IntVar(lim, "limit", limit, "largest accepted number of concurrent Docker calls")
+	a.Run = func(pass *analysis.Pass) (any, error) {
+		c := &checker{pass: pass, exec: pass.ResultOf[exec].(*dockerexec.Result), limit: *lim}
+		c.run()
+		return nil, nil
+	}
+	return a
+}
+
+type checker struct {
+	pass  *analysis.Pass
+	exec  *dockerexec.Result
+	limit int
+	p     *resolve.Pkg
+	insp  *inspector.Inspector
+	// funcs maps the package's functions to whether they call Docker,
+	// directly or through other functions of the package.
+	funcs map[*types.Func]bool
+	decls map[*types.Func]*ast.FuncDecl
+}
+
+func (c *checker) run() {
+	diag.ReportExec(c.pass, c.exec, "DG106")
+	c.insp = c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.p = resolve.New(c.pass, c.insp)
+	c.summarise()
+	for cur := range c.insp.Root().Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
+		var fn ast.Expr   // the goroutine's function
+		var spawned ast.Node // what the goroutine evaluates and runs
+		var pos, end token.Pos
+		var group ast.Expr // errgroup receiver, if any
+		switch n := cur.Node().(type) {
+		case *ast.GoStmt:
+			fn, spawned = n.Call.Fun, n.Call
+			pos, end = n.Pos(), n.Pos()+token.Pos(len("go"))
+		case *ast.CallExpr:
+			callee, ok := c.p.CalleeOf(n)
+			if !ok || !callee.Method || callee.Name != "Go" || len(n.Args) != 1 {
+				continue
+			}
+			sel, isSel := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if !isSel {
+				continue
+			}
+			switch {
+			case callee.Pkg == "golang.org/x/sync/errgroup" && callee.Recv == "Group":
+				group = sel.X
+			case callee.Pkg == "sync" && callee.Recv == "WaitGroup":
+			default:
+				continue
+			}
+			fn, spawned = n.Args[0], n.Args[0]
+			pos, end = sel.Pos(), sel.End()
+		}
+		loop, ok := enclosingLoop(cur)
+		if !ok {
+			continue
+		}
+		body := c.goroutineBody(fn)
+		if !c.nodeCallsDocker(spawned) && !c.nodeCallsDocker(body) {
+			continue
+		}
+		limit, bounded := c.bound(cur, loop, body, group)
+		if bounded {
+			continue
+		}
+		msg := fmt.Sprintf("goroutines started in a loop call the Docker API with no bound on their number; bursts of parallel calls hang the engine; "+
+			"allow at most %d at a time (errgroup.Group.SetLimit(%d), a buffered-channel semaphore or golang.org/x/sync/semaphore)", c.limit, c.limit)
+		if limit != "" {
+			msg = fmt.Sprintf("goroutines started in a loop call the Docker API with up to %s at a time, above the limit of %d; bursts of parallel calls hang the engine; "+
+				"allow at most %d", limit, c.limit, c.limit)
+		}
+		diag.Report(c.pass, "DG106", pos, end, msg)
+	}
+}
+
+// enclosingLoop returns the innermost for or range statement whose body
+// holds the node at cur, without crossing a function boundary.
+func enclosingLoop(cur inspector.Cursor) (ast.Stmt, bool) {
+	for e := range cur.Enclosing() {
+		if e == cur {
+			continue
+		}
+		switch n := e.Node().(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return nil, false
+		case *ast.ForStmt:
+			if n.Body.Pos() <= cur.Node().Pos() && cur.Node().End() <= n.Body.End() {
+				return n, true
+			}
+		case *ast.RangeStmt:
+			if n.Body.Pos() <= cur.Node().Pos() && cur.Node().End() <= n.Body.End() {
+				return n, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// goroutineBody returns the body the goroutine runs: a function literal or
+// a function of this package.
+func (c *checker) goroutineBody(fn ast.Expr) ast.Node {
+	switch f := ast.Unparen(fn).(type) {
+	case *ast.FuncLit:
+		return f.Body
+	case *ast.Ident, *ast.SelectorExpr:
+		var id *ast.Ident
+		if sel, ok := f.(*ast.SelectorExpr); ok {
+			id = sel.Sel
+		} else {
+			id = f.(*ast.Ident)
+		}
+		if obj, ok := c.p.ObjectOf(id).(*types.Func); ok {
+			if d := c.decls[obj]; d != nil {
+				return d.Body
+			}
+		}
+	}
+	return nil
+}
+
+// nodeCallsDocker reports whether node calls Docker, directly or through
+// a function of this package.
+func (c *checker) nodeCallsDocker(node ast.Node) bool {
+	if node == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(node, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if c.isDockerCall(call) {
+			found = true
+			return false
+		}
+		if callee, ok := c.p.CalleeOf(call); ok && callee.Func != nil && c.funcs[callee.Func] {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// isDockerCall reports an SDK client method call or an exec site running a
+// container CLI.
+func (c *checker) isDockerCall(call *ast.CallExpr) bool {
+	if _, ok := sdk.IsClientCall(c.p, call); ok {
+		return true
+	}
+	for _, s := range c.exec.Sites {
+		if s.Call == call && s.Docker {
+			return true
+		}
+	}
+	return false
+}
+
+// summarise computes which functions of the package call Docker, through
+// any chain of calls within the package.
+func (c *checker) summarise() {
+	c.funcs = map[*types.Func]bool{}
+	c.decls = map[*types.Func]*ast.FuncDecl{}
+	calls := map[*types.Func][]*types.Func{}
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			obj, ok := c.p.Info.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			c.decls[obj] = fd
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if c.isDockerCall(call) {
+					c.funcs[obj] = true
+				} else if callee, ok := c.p.CalleeOf(call); ok && callee.Func != nil {
+					calls[obj] = append(calls[obj], callee.Func)
+				}
+				return true
+			})
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for f, cs := range calls {
+			if c.funcs[f] {
+				continue
+			}
+			for _, g := range cs {
+				if c.funcs[g] {
+					c.funcs[f] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// bound looks for a visible limit on the goroutines. It returns bounded
+// true when one within the limit (or of unknown size) is found, and a
+// description of the concurrency when the only bound found is too large.
+func (c *checker) bound(cur inspector.Cursor, loop ast.Stmt, body ast.Node, group ast.Expr) (string, bool) {
+	fnBody := resolve.EnclosingFunc(cur)
+	// A constant number of iterations within the limit: a worker pool.
+	if n, ok := c.iterations(loop); ok {
+		if n <= int64(c.limit) {
+			return "", true
+		}
+	} else if body != nil && rangesOverChannel(c.p, body) {
+		return "", true // workers draining a queue: as many as the loop makes
+	}
+	// errgroup.Group.SetLimit / x/sync/semaphore / channel semaphores.
+	var too string
+	check := func(v constant.Value, what string) bool {
+		if v == nil {
+			return true // a bound of unknown size still bounds
+		}
+		n, exact := constant.Int64Val(constant.ToInt(v))
+		if !exact || n < 0 || n > int64(c.limit) {
+			too = what + " " + v.ExactString()
+			if n < 0 {
+				too = "an unlimited number (SetLimit with a negative value)"
+			}
+			return false
+		}
+		if n == 0 {
+			too = "an unlimited number (a zero limit)"
+			return false
+		}
+		return true
+	}
+	if group != nil {
+		if v, found := c.setLimit(fnBody, group, cur.Node().Pos()); found {
+			if check(v, "errgroup limit") {
+				return "", true
+			}
+			return too, false
+		}
+	}
+	// Acquire before the spawn (in the loop body) or at the start of the
+	// goroutine.
+	var regions []ast.Node
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		regions = append(regions, l.Body)
+	case *ast.RangeStmt:
+		regions = append(regions, l.Body)
+	}
+	if body != nil {
+		regions = append(regions, body)
+	}
+	for i, r := range regions {
+		until := spawn(cur) // in the loop body: before the goroutine starts
+		if i > 0 {
+			until = c.firstDockerCall(r) // in the goroutine: before it calls Docker
+		}
+		limit, found := c.semaphore(fnBody, r, until)
+		if !found {
+			continue
+		}
+		if check(limit, "semaphore of") {
+			return "", true
+		}
+		return too, false
+	}
+	return "", false
+}
+
+// iterations returns the constant trip count of a loop: for i := 0; i < N;
+// i++, for range N, or a range over a fixed-size array or literal.
+func (c *checker) iterations(loop ast.Stmt) (int64, bool) {
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		cond, ok := l.Cond.(*ast.BinaryExpr)
+		if !ok || (cond.Op != token.LSS && cond.Op != token.LEQ) {
+			return 0, false
+		}
+		init, ok := l.Init.(*ast.AssignStmt)
+		if !ok || len(init.Rhs) != 1 {
+			return 0, false
+		}
+		lo, hi := c.p.Const(init.Rhs[0]), c.p.Const(cond.Y)
+		if lo == nil || hi == nil || lo.Kind() != constant.Int || hi.Kind() != constant.Int {
+			return 0, false
+		}
+		a, _ := constant.Int64Val(lo)
+		b, _ := constant.Int64Val(hi)
+		if cond.Op == token.LEQ {
+			b++
+		}
+		return b - a, true
+	case *ast.RangeStmt:
+		if v := c.p.Const(l.X); v != nil && v.Kind() == constant.Int {
+			n, _ := constant.Int64Val(v)
+			return n, true
+		}
+		if cl, ok := ast.Unparen(l.X).(*ast.CompositeLit); ok {
+			return int64(len(cl.Elts)), true
+		}
+		if t := c.p.Info.TypeOf(l.X); t != nil {
+			if arr, ok := t.Underlying().(*types.Array); ok {
+				return arr.Len(), true
+			}
+		}
+	}
+	return 0, false
+}
+
+func rangesOverChannel(p *resolve.Pkg, body ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok {
+			if t := p.Info.TypeOf(r.X); t != nil {
+				if _, isChan := t.Underlying().(*types.Chan); isChan {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// setLimit finds group.SetLimit(n) before pos and returns n's constant value
+// (nil when not constant).
+func (c *checker) setLimit(fnBody *ast.BlockStmt, group ast.Expr, pos token.Pos) (constant.Value, bool) {
+	if fnBody == nil {
+		return nil, false
+	}
+	gobj := c.rootObj(group)
+	var val constant.Value
+	found := false
+	ast.Inspect(fnBody, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Pos() >= pos {
+			return true
+		}
+		callee, ok := c.p.CalleeOf(call)
+		if !ok || callee.Name != "SetLimit" || callee.Pkg != "golang.org/x/sync/errgroup" || len(call.Args) != 1 {
+			return true
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || gobj == nil || c.rootObj(sel.X) != gobj {
+			return true
+		}
+		found, val = true, c.p.Const(call.Args[0])
+		return true
+	})
+	return val, found
+}
+
+// rootObj returns the variable an expression like g, &g or s.g starts with.
+func (c *checker) rootObj(e ast.Expr) types.Object {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return c.p.ObjectOf(x)
+		case *ast.UnaryExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.SelectorExpr:
+			if v, ok := c.p.ObjectOf(x.Sel).(*types.Var); ok && v.IsField() {
+				return v
+			}
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+func spawn(cur inspector.Cursor) token.Pos { return cur.Node().Pos() }
+
+// firstDockerCall returns the position of the first Docker call in region,
+// or its end.
+func (c *checker) firstDockerCall(region ast.Node) token.Pos {
+	first := region.End()
+	ast.Inspect(region, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && call.Pos() < first && (c.isDockerCall(call) || c.callsPkgDocker(call)) {
+			first = call.Pos()
+		}
+		return true
+	})
+	return first
+}
+
+func (c *checker) callsPkgDocker(call *ast.CallExpr) bool {
+	callee, ok := c.p.CalleeOf(call)
+	return ok && callee.Func != nil && c.funcs[callee.Func]
+}
+
+// semaphore looks in region, before position until, for a semaphore
+// acquisition: a send to or receive from a channel made with
+// a buffer, or Acquire/TryAcquire on a semaphore.Weighted. It returns the
+// capacity (nil when not constant).
+func (c *checker) semaphore(fnBody *ast.BlockStmt, region ast.Node, until token.Pos) (constant.Value, bool) {
+	var capVal constant.Value
+	found := false
+	ast.Inspect(region, func(n ast.Node) bool {
+		if found || n == nil || n.Pos() >= until {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.SendStmt:
+			if v, ok := c.chanCap(fnBody, x.Chan); ok {
+				found, capVal = true, v
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.ARROW {
+				if v, ok := c.chanCap(fnBody, x.X); ok {
+					found, capVal = true, v
+				}
+			}
+		case *ast.CallExpr:
+			callee, ok := c.p.CalleeOf(x)
+			if ok && callee.Pkg == "golang.org/x/sync/semaphore" && (callee.Name == "Acquire" || callee.Name == "TryAcquire") {
+				found = true
+				if sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr); ok {
+					capVal = c.weighted(fnBody, sel.X)
+				}
+			}
+		}
+		return !found
+	})
+	return capVal, found
+}
+
+// chanCap reports whether ch is a channel made with a non-zero buffer (or a
+// channel of unknown origin) and returns its capacity when constant.
+func (c *checker) chanCap(fnBody *ast.BlockStmt, ch ast.Expr) (constant.Value, bool) {
+	if t := c.p.Info.TypeOf(ch); t != nil {
+		if _, isChan := t.Underlying().(*types.Chan); !isChan {
+			return nil, false
+		}
+	}
+	id, ok := ast.Unparen(ch).(*ast.Ident)
+	if !ok {
+		return nil, true // a field or parameter: assume it is sized elsewhere
+	}
+	v, ok := c.p.ObjectOf(id).(*types.Var)
+	if !ok {
+		return nil, false
+	}
+	srcs := c.p.AssignedFrom(fnBody, v, token.Pos(1<<31-1))
+	if len(srcs) == 0 {
+		return nil, true
+	}
+	mk, ok := ast.Unparen(srcs[len(srcs)-1]).(*ast.CallExpr)
+	if !ok {
+		return nil, true
+	}
+	if fn, isIdent := ast.Unparen(mk.Fun).(*ast.Ident); !isIdent || fn.Name != "make" {
+		return nil, true
+	}
+	if len(mk.Args) < 2 {
+		return nil, false // unbuffered: a results channel, not a semaphore
+	}
+	v2 := c.p.Const(mk.Args[1])
+	if v2 != nil {
+		if n, exact := constant.Int64Val(constant.ToInt(v2)); exact && n == 0 {
+			return nil, false
+		}
+	}
+	return v2, true
+}
+
+// weighted returns the constant size of semaphore.NewWeighted(n) held in e.
+func (c *checker) weighted(fnBody *ast.BlockStmt, e ast.Expr) constant.Value {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := c.p.ObjectOf(id).(*types.Var)
+	if !ok {
+		return nil
+	}
+	for _, src := range c.p.AssignedFrom(fnBody, v, token.Pos(1<<31-1)) {
+		if call, ok := ast.Unparen(src).(*ast.CallExpr); ok && len(call.Args) == 1 {
+			if callee, ok := c.p.CalleeOf(call); ok && callee.Is("golang.org/x/sync/semaphore", "NewWeighted") {
+				return c.p.Const(call.Args[0])
+			}
+		}
+	}
+	return nil
+}

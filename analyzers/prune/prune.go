@@ -1,0 +1,52 @@
+package prune
+
+import (
+	"go/ast"
+
+	"github.com/dockguard/dockguard/analyzers/internal/diag"
+	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report cleanup that destroys volume data
+
+prune reports volume pruning (DG107): os/exec running docker volume prune,
+docker system prune --volumes or docker compose down -v, and the SDK's
+VolumesPrune / VolumePrune / PruneVolumes.`
+
+// Analyzer reports destructive pruning.
+var Analyzer = New(dockerexec.Analyzer)
+
+// New returns the analyzer using exec as its exec-site helper.
+func New(exec *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "prune",
+		Doc:              Doc,
+		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG107.md",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			diag.ReportExec(pass, pass.ResultOf[exec].(*dockerexec.Result), "DG107")
+			insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+			p := resolve.New(pass, insp)
+			for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
+				call := cur.Node().(*ast.CallExpr)
+				c, ok := sdk.IsClientCall(p, call)
+				if !ok {
+					continue
+				}
+				switch c.Name {
+				case "VolumesPrune", "VolumePrune", "PruneVolumes":
+					diag.Report(pass, "DG107", call.Pos(), call.End(),
+						c.Name+" deletes unused volumes and the data in them, other projects' too; remove the volumes you own by name instead")
+				}
+			}
+			return nil, nil
+		},
+	}
+}
