@@ -83,6 +83,13 @@ func (c *checker) parse(src []byte, opts ...syntax.ParserOption) (f *syntax.File
 			f, err = nil, fmt.Errorf("shell parser panicked: %v", r)
 		}
 	}()
+	if len(opts) == 0 {
+		// The common case: one parser, reused for every string of code.
+		if c.parser == nil {
+			c.parser = syntax.NewParser(syntax.KeepComments(false), syntax.Variant(c.lang.syntax()))
+		}
+		return c.parser.Parse(bytes.NewReader(src), "")
+	}
 	opts = append([]syntax.ParserOption{syntax.KeepComments(false), syntax.Variant(c.lang.syntax())}, opts...)
 	return syntax.NewParser(opts...).Parse(bytes.NewReader(src), "")
 }
@@ -122,18 +129,25 @@ func (c *checker) checkCode(u *unit, report bool) {
 		}
 		c.report("DG001", u, off, off, fmt.Sprintf("cannot parse %s: %s; dockguard checked the rest as far as it could", where, text), "parse-error: "+text)
 	}
-	if f, err := c.parse(u.src, syntax.RecoverErrors(8)); err == nil {
-		c.walkFile(u, f)
-		return
+	if c.budget > 0 {
+		c.budget -= len(u.src)
+		if f, err := c.parse(u.src, syntax.RecoverErrors(8)); err == nil {
+			c.walkFile(u, f)
+			return
+		}
 	}
 	c.chunks++
-	if c.chunks > maxChunks {
+	if c.chunks > maxChunks || c.budget <= 0 {
 		return
 	}
+	// Recovery re-parses; bound the bytes it may read so a broken huge
+	// file costs a small multiple of one parse.
+	c.budget -= len(u.src)
 	// The lines before the error. An error found late may stem from a
 	// construct opened earlier, so cut back until the prefix parses.
 	cut := lineStart(u.src, off)
-	for try := 0; try < 6 && cut > 0; try++ {
+	for try := 0; try < 6 && cut > 0 && c.budget > 0; try++ {
+		c.budget -= cut
 		f, err := c.parse(u.src[:cut])
 		if err == nil {
 			c.walkFile(u, f)

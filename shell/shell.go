@@ -81,6 +81,7 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		limit:   cfg.limit(),
 		lang:    langFor(file, code),
 		seen:    map[findingKey]bool{},
+		budget:  8*len(code) + 1<<16,
 	}
 	defer func() {
 		if r := recover(); r != nil {

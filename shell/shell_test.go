@@ -230,3 +230,29 @@ func FuzzCheck(f *testing.F) {
 		Check("g.sh", file, src, func(o int) int { return o + len(prefix) }, nil)
 	})
 }
+
+// TestBrokenHugeInput makes sure parse-error recovery stays bounded on a
+// large file full of unbalanced quotes.
+func TestBrokenHugeInput(t *testing.T) {
+	var b bytes.Buffer
+	for b.Len() < 2<<20 {
+		b.WriteString("echo \"unbalanced $(docker ps\n docker rm -f x 'y\n")
+	}
+	fs := CheckScript("broken.sh", b.Bytes(), nil)
+	if len(fs) == 0 || fs[0].Rule != "DG001" && fs[len(fs)-1].Rule != "DG001" {
+		t.Errorf("want a DG001 finding, got %d findings", len(fs))
+	}
+}
+
+func BenchmarkCheckScript(b *testing.B) {
+	var buf bytes.Buffer
+	for buf.Len() < 1<<20 {
+		buf.WriteString("echo building; make -j4 all >/dev/null 2>&1 || exit 1\nfor c in $(docker ps -q); do docker stop \"$c\"; done\nsh -c 'docker rm web'\n")
+	}
+	src := buf.Bytes()
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for range b.N {
+		CheckScript("bench.sh", src, nil)
+	}
+}

@@ -26,6 +26,8 @@ type checker struct {
 	findings []rules.Finding
 	seen     map[findingKey]bool
 	chunks   int
+	budget   int // bytes that parse-error recovery may still re-parse
+	parser   *syntax.Parser
 	// listingCache remembers whether a command substitution lists
 	// containers, so nested substitutions are not re-examined.
 	listingCache map[*syntax.CmdSubst]string
