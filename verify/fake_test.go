@@ -1,0 +1,320 @@
+package verify_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
+	"github.com/dockguard/dockguard/verify/dockerapi"
+	"github.com/dockguard/dockguard/verify/endpoint"
+	"github.com/dockguard/dockguard/verify/guard"
+	"github.com/dockguard/dockguard/verify/internal/fakedaemon"
+	"github.com/dockguard/dockguard/verify/render"
+)
+
+var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// staged is a daemon with one container per live rule.
+func staged(api string) *fakedaemon.Daemon {
+	d := &fakedaemon.Daemon{APIVersion: api, MemTotal: 1 << 30, NCPU: 4, OS: "Docker Desktop"}
+	d.Containers = []fakedaemon.Container{
+		{ID: "c1", Name: "limited", Image: "app:1", State: "running", Memory: 256 << 20},
+		{ID: "c2", Name: "unlimited", Image: "app:1", State: "running", Usage: 300 << 20},
+		{ID: "c3", Name: "old", Image: "job:1", State: "exited", FinishedAt: now.Add(-48 * time.Hour), SizeRw: 10 << 20},
+		{ID: "c4", Name: "fresh", Image: "job:1", State: "exited", FinishedAt: now.Add(-time.Minute), SizeRw: 1 << 20},
+		{ID: "c5", Name: "oom", Image: "leaky:1", State: "exited", OOMKilled: true, Memory: 64 << 20, FinishedAt: now.Add(-time.Minute)},
+		{ID: "c6", Name: "loop", Image: "crash:1", State: "restarting", RestartCount: 7, Memory: 512 << 20},
+	}
+	d.Volumes = []fakedaemon.Volume{{Name: "orphan", Dangling: true, Size: 3 << 20}, {Name: "used", Size: 1 << 20}}
+	d.BuildCache.Total, d.BuildCache.Reclaimable, d.BuildCache.Records = 12<<30, 11<<30, 40
+	return d.Start()
+}
+
+func newClient(t *testing.T, host string, g guard.Config) *dockerapi.Client {
+	t.Helper()
+	c, err := dockerapi.New(endpoint.Endpoint{Host: host}, dockerapi.Config{Guard: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func rulesOf(fs []rules.Finding) map[string]int {
+	m := map[string]int{}
+	for _, f := range fs {
+		m[f.Rule]++
+	}
+	return m
+}
+
+func TestFakeDaemonShapes(t *testing.T) {
+	for _, api := range []string{"1.41", "1.44", "1.52", "1.56"} {
+		t.Run("API "+api, func(t *testing.T) {
+			d := staged(api)
+			defer d.Close()
+			c := newClient(t, d.Host(), guard.Config{})
+			facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }})
+			got := rulesOf(res.Findings)
+			want := map[string]int{"DG401": 1, "DG403": 2, "DG404": 1, "DG405": 1, "DG406": 1}
+			for id, n := range want {
+				if got[id] != n {
+					t.Errorf("%s: %d findings, want %d: %v", id, got[id], n, res.Findings)
+				}
+			}
+			if got["DG407"] != 1 {
+				t.Errorf("DG407: %d, want 1 (256M+512M limits + 300M usage > 1G)", got["DG407"])
+			}
+			if !facts.Daemon.DockerDesktop {
+				t.Error("Docker Desktop not recognised")
+			}
+			bc := facts.Reclaimable.BuildCache
+			if bc == nil || bc.BuildCacheReclaimable != 11<<30 {
+				t.Fatalf("build cache = %+v, want 11 GiB reclaimable", bc)
+			}
+			if v := facts.Reclaimable.DanglingVolumes; len(v) != 1 || v[0].Size != 3<<20 {
+				t.Errorf("dangling volumes = %+v, want orphan with 3 MiB (size from /system/df)", v)
+			}
+			for _, ct := range facts.Reclaimable.Exited {
+				if ct.Name == "old" && ct.Size != 10<<20 {
+					t.Errorf("exited size = %d, want 10 MiB", ct.Size)
+				}
+			}
+			for _, l := range d.Log() {
+				if !strings.HasPrefix(strings.SplitN(l, " ", 2)[1], "/v"+api+"/") && !strings.HasSuffix(l, "/_ping") {
+					t.Errorf("request outside /v%s/: %s", api, l)
+				}
+			}
+			notes := fmt.Sprint(res.Notes)
+			if full := strings.Contains(notes, "< 1.42"); full != (api == "1.41") {
+				t.Errorf("full-scan note = %v for API %s: %s", full, api, notes)
+			}
+			if d.Count("system/df") != 1 || d.Count("containers/stats") != 1 || d.Count("containers/inspect") != 6 {
+				t.Errorf("calls: %v", d.Log())
+			}
+		})
+	}
+}
+
+func TestLabelScopeAndDrift(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 8 << 30}
+	compose := map[string]string{verify.LabelProject: "shop", verify.LabelService: "db",
+		verify.LabelConfigFiles: "/srv/shop/compose.yaml,/srv/shop/compose.override.yaml", verify.LabelWorkingDir: "/srv/shop", "run": "x"}
+	d.Containers = []fakedaemon.Container{
+		{ID: "a", Name: "shop-db-1", State: "running", Memory: 256 << 20, Labels: compose},
+		{ID: "b", Name: "someone-else", State: "running", Labels: map[string]string{"run": "y"}},
+	}
+	d.Start()
+	defer d.Close()
+	var gotFiles []string
+	var gotDir, gotName string
+	limits := func(_ context.Context, dir string, files []string, name string) (map[string]int64, error) {
+		gotDir, gotFiles, gotName = dir, files, name
+		return map[string]int64{"db": 512 << 20}, nil
+	}
+	c := newClient(t, d.Host(), guard.Config{})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Labels: []string{"run=x"}, ComposeLimits: limits, NoDiskUsage: true})
+	if len(facts.Containers) != 1 {
+		t.Fatalf("label filter: %d containers", len(facts.Containers))
+	}
+	if gotDir != "/srv/shop" || gotName != "shop" || len(gotFiles) != 2 {
+		t.Errorf("loader called with %q %q %v", gotDir, gotName, gotFiles)
+	}
+	var drift []rules.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "DG402" {
+			drift = append(drift, f)
+		}
+	}
+	if len(drift) != 1 || drift[0].File != "/srv/shop/compose.yaml" || drift[0].Key != "shop/db" ||
+		!strings.Contains(drift[0].Message, "512MiB") || !strings.Contains(drift[0].Message, "256MiB") {
+		t.Errorf("DG402 = %+v", drift)
+	}
+
+	// Same limit: no drift. Unreadable files: a note, no finding.
+	same := func(context.Context, string, []string, string) (map[string]int64, error) {
+		return map[string]int64{"db": 256 << 20}, nil
+	}
+	_, res = verify.Run(context.Background(), c, verify.Options{Labels: []string{"run=x"}, ComposeLimits: same, NoDiskUsage: true})
+	if rulesOf(res.Findings)["DG402"] != 0 {
+		t.Errorf("DG402 with equal limits: %v", res.Findings)
+	}
+	broken := func(context.Context, string, []string, string) (map[string]int64, error) {
+		return nil, fmt.Errorf("open /srv/shop/compose.yaml: permission denied")
+	}
+	_, res = verify.Run(context.Background(), c, verify.Options{Labels: []string{"run=x"}, ComposeLimits: broken, NoDiskUsage: true})
+	if rulesOf(res.Findings)["DG402"] != 0 || !strings.Contains(fmt.Sprint(res.Notes), "DG402 skipped for compose project shop") {
+		t.Errorf("unreadable compose file: findings %v notes %v", res.Findings, res.Notes)
+	}
+}
+
+// TestSlowDaemonNeverSeesMoreThanTheCap stages many slow containers; the
+// fake records how many requests it served at once.
+func TestSlowDaemonNeverSeesMoreThanTheCap(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 64 << 30}
+	for i := range 40 {
+		d.Containers = append(d.Containers, fakedaemon.Container{ID: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("n%02d", i), State: "running", Usage: 1 << 20})
+	}
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Delay: 20 * time.Millisecond}, "containers/stats": {Delay: 20 * time.Millisecond}}
+	d.Start()
+	defer d.Close()
+	for _, cap := range []int{1, 3} {
+		c := newClient(t, d.Host(), guard.Config{MaxInFlight: cap, Rate: 1000, Burst: 100})
+		// More workers than the cap: the transport must still hold the line.
+		facts, res := verify.Run(context.Background(), c, verify.Options{Workers: 10, NoDiskUsage: true})
+		if len(facts.Containers) != 40 || rulesOf(res.Findings)["DG408"] != 0 {
+			t.Fatalf("cap %d: %d containers, findings %v", cap, len(facts.Containers), res.Findings)
+		}
+		if p := c.Guard().Stats().PeakInFlight; p > cap {
+			t.Errorf("cap %d: guard saw %d in flight", cap, p)
+		}
+	}
+	if p := d.Peak(); p > 3 {
+		t.Errorf("the daemon served %d requests at once, cap is 3", p)
+	}
+}
+
+func TestTransient500sAreRetried(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"info": {Status: 500, Times: 2}}
+	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	facts, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true, Now: func() time.Time { return now }})
+	if rulesOf(res.Findings)["DG408"] != 0 || facts.Daemon == nil {
+		t.Errorf("two 500s then success should be retried away: %v", res.Findings)
+	}
+	if n := d.Count("info"); n != 3 {
+		t.Errorf("info attempts = %d, want 3", n)
+	}
+	if s := c.Guard().Stats(); s.Attempts-s.Requests != 2 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func Test4xxIsNeverRetried(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"info": {Status: 400}}
+	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	_, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true, Now: func() time.Time { return now }})
+	if n := d.Count("info"); n != 1 {
+		t.Errorf("a 400 was tried %d times", n)
+	}
+	if rulesOf(res.Findings)["DG408"] != 1 || len(res.Errors) != 1 {
+		t.Errorf("an API error must give DG408 and an error: %v %v", res.Findings, res.Errors)
+	}
+}
+
+func TestPersistent500sOpenTheBreaker(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"*": {Status: 503}}
+	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
+	checkBroken(t, d, c, facts, res)
+}
+
+func TestDroppedConnectionsOpenTheBreaker(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"*": {Drop: true}}
+	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
+	checkBroken(t, d, c, facts, res)
+}
+
+func TestHangingDaemonHitsTheDeadline(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"*": {Delay: 10 * time.Second}}
+	c := newClient(t, d.Host(), guard.Config{Timeout: 50 * time.Millisecond, Backoff: time.Millisecond})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
+	checkBroken(t, d, c, facts, res)
+	if !strings.Contains(fmt.Sprint(res.Findings), "no answer within 50ms") {
+		t.Errorf("the deadline is not named: %v", res.Findings)
+	}
+}
+
+// checkBroken asserts that a failing daemon stops dockguard quickly (the
+// breaker) and that the report still comes out, with DG408.
+func checkBroken(t *testing.T, d *fakedaemon.Daemon, c *dockerapi.Client, facts *verify.Facts, res rules.Result) {
+	t.Helper()
+	got := rulesOf(res.Findings)
+	if got["DG408"] == 0 {
+		t.Fatalf("no DG408: %v", res.Findings)
+	}
+	if !strings.Contains(fmt.Sprint(res.Findings), "circuit breaker") {
+		t.Errorf("breaker not reported: %v", res.Findings)
+	}
+	// Ping (1) + 5 failing attempts, and nothing after the breaker opened.
+	// (net/http may replay a request once on a reused connection that was
+	// dropped before answering; the daemon sees that replay too.)
+	if s := c.Guard().Stats(); s.Attempts > 6 || !s.BreakerOpen {
+		t.Errorf("guard: %+v; the breaker should stop after 5 failures", s)
+	}
+	if n := len(d.Log()); n > 12 {
+		t.Errorf("%d requests reached a failing daemon: %v", n, d.Log())
+	}
+	if len(res.Errors) == 0 {
+		t.Error("an incomplete pass must be an error (exit 3)")
+	}
+	doc := &render.Document{Tool: render.Tool{Name: "dockguard", Version: "test"}, Generated: now, Live: facts, LiveResult: res}
+	for name, fn := range map[string]func(*bytes.Buffer) error{
+		"markdown": func(b *bytes.Buffer) error { return render.Markdown(b, doc) },
+		"html":     func(b *bytes.Buffer) error { return render.HTML(b, doc) },
+		"json":     func(b *bytes.Buffer) error { return render.JSON(b, doc) },
+	} {
+		var b bytes.Buffer
+		if err := fn(&b); err != nil || !strings.Contains(b.String(), "DG408") {
+			t.Errorf("%s report without DG408 (err %v)", name, err)
+		}
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	c := newClient(t, "tcp://127.0.0.1:1", guard.Config{Tries: 1})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: "tcp://127.0.0.1:1"})
+	if facts.Reached || rulesOf(res.Findings)["DG408"] != 1 || len(res.Errors) != 1 {
+		t.Errorf("reached=%v findings=%v errors=%v", facts.Reached, res.Findings, res.Errors)
+	}
+}
+
+func TestEnabledFilter(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	c := newClient(t, d.Host(), guard.Config{})
+	_, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }, Enabled: func(id string) bool { return id == "DG401" }})
+	if got := rulesOf(res.Findings); len(got) != 1 || got["DG401"] != 1 {
+		t.Errorf("enabled DG401 only, got %v", got)
+	}
+}
+
+type countingProgress struct {
+	mu    sync.Mutex
+	steps int
+	said  []string
+}
+
+func (p *countingProgress) Step(string, int, int) { p.mu.Lock(); p.steps++; p.mu.Unlock() }
+func (p *countingProgress) Say(s string)          { p.mu.Lock(); p.said = append(p.said, s); p.mu.Unlock() }
+
+func TestProgressSaysWhyStatsAreSlow(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 64 << 30}
+	for i := range 8 {
+		d.Containers = append(d.Containers, fakedaemon.Container{ID: fmt.Sprintf("c%d", i), Name: fmt.Sprintf("n%d", i), State: "running"})
+	}
+	d.Start()
+	defer d.Close()
+	p := &countingProgress{}
+	c := newClient(t, d.Host(), guard.Config{})
+	verify.Run(context.Background(), c, verify.Options{Progress: p, NoDiskUsage: true})
+	if p.steps == 0 || len(p.said) == 0 || !strings.Contains(p.said[0], "stats") {
+		t.Errorf("progress: %d steps, said %q", p.steps, p.said)
+	}
+}

@@ -1,0 +1,243 @@
+package guard
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func ok(body string) *http.Response {
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body)), Header: http.Header{}}
+}
+
+func status(code int) *http.Response {
+	return &http.Response{StatusCode: code, Body: io.NopCloser(strings.NewReader(`{"message":"x"}`)), Header: http.Header{}}
+}
+
+func get(t *testing.T, tr http.RoundTripper, path string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://docker"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.RoundTrip(req)
+}
+
+func fast(c Config) Config {
+	c.Backoff = time.Microsecond
+	c.Rate = 1e6
+	c.Burst = 1000
+	return c
+}
+
+func TestReadOnly(t *testing.T) {
+	var called atomic.Int32
+	tr := New(rtFunc(func(*http.Request) (*http.Response, error) { called.Add(1); return ok(""), nil }), Config{})
+	for _, m := range []string{http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodPatch} {
+		req, _ := http.NewRequest(m, "http://docker/v1.41/containers/x/kill", strings.NewReader("{}"))
+		if _, err := tr.RoundTrip(req); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("%s: err = %v, want ErrReadOnly", m, err)
+		}
+	}
+	if called.Load() != 0 {
+		t.Error("a write reached the daemon")
+	}
+	req, _ := http.NewRequest(http.MethodHead, "http://docker/_ping", nil)
+	if resp, err := tr.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+}
+
+func TestInFlightCap(t *testing.T) {
+	var cur, peak atomic.Int32
+	base := rtFunc(func(*http.Request) (*http.Response, error) {
+		n := cur.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		return ok("{}"), nil
+	})
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := base(r)
+		// The slot is held until the body is closed, so count down there.
+		resp.Body = closeHook{resp.Body, func() { cur.Add(-1) }}
+		return resp, err
+	}), fast(Config{MaxInFlight: 3}))
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := get(t, tr, "/v1.41/containers/abc/json")
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	if p := peak.Load(); p > 3 {
+		t.Errorf("peak in flight %d > 3", p)
+	}
+	if s := tr.Stats(); s.PeakInFlight > 3 || s.Attempts != 50 || s.ByEndpoint["containers/inspect"] != 50 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+type closeHook struct {
+	io.ReadCloser
+	f func()
+}
+
+func (c closeHook) Close() error { c.f(); return c.ReadCloser.Close() }
+
+func TestRetriesTransientOnly(t *testing.T) {
+	tests := []struct {
+		name     string
+		answers  []int // status per attempt; 0 = transport error
+		tries    int
+		attempts int
+		status   int
+	}{
+		{"500 then ok", []int{500, 200}, 3, 2, 200},
+		{"three 503s", []int{503, 503, 503, 503}, 3, 3, 503},
+		{"404 not retried", []int{404, 200}, 3, 1, 404},
+		{"400 not retried", []int{400, 200}, 3, 1, 400},
+		{"409 not retried", []int{409, 200}, 3, 1, 409},
+		{"transport error then ok", []int{0, 200}, 3, 2, 200},
+		{"one try", []int{500, 200}, 1, 1, 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n int
+			tr := New(rtFunc(func(*http.Request) (*http.Response, error) {
+				code := tt.answers[n]
+				n++
+				if code == 0 {
+					return nil, errors.New("connection reset by peer")
+				}
+				return status(code), nil
+			}), fast(Config{Tries: tt.tries, BreakerThreshold: 100}))
+			resp, err := get(t, tr, "/v1.41/info")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if n != tt.attempts || resp.StatusCode != tt.status {
+				t.Errorf("attempts %d status %d, want %d and %d", n, resp.StatusCode, tt.attempts, tt.status)
+			}
+		})
+	}
+}
+
+func TestBreakerOpensAfterConsecutiveFailures(t *testing.T) {
+	var n atomic.Int32
+	tr := New(rtFunc(func(*http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, errors.New("dial unix: connection refused")
+	}), fast(Config{Tries: 3, BreakerThreshold: 5}))
+	for range 5 {
+		_, _ = get(t, tr, "/v1.41/info")
+	}
+	if n.Load() != 5 {
+		t.Errorf("%d attempts reached the daemon, want 5 then the breaker", n.Load())
+	}
+	_, err := get(t, tr, "/v1.41/info")
+	if !errors.Is(err, ErrBreakerOpen) || !tr.BreakerOpen() {
+		t.Errorf("err = %v, want ErrBreakerOpen", err)
+	}
+}
+
+func TestSuccessResetsTheBreaker(t *testing.T) {
+	var n int
+	tr := New(rtFunc(func(*http.Request) (*http.Response, error) {
+		n++
+		if n%4 == 0 {
+			return ok(""), nil
+		}
+		return status(502), nil
+	}), fast(Config{Tries: 1, BreakerThreshold: 4}))
+	for range 20 {
+		resp, err := get(t, tr, "/v1.41/info")
+		if err != nil {
+			t.Fatalf("breaker opened despite successes: %v", err)
+		}
+		resp.Body.Close()
+	}
+}
+
+func TestDeadlinePerAttempt(t *testing.T) {
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}), fast(Config{Timeout: 20 * time.Millisecond, Tries: 1}))
+	_, err := get(t, tr, "/v1.41/info")
+	if err == nil || !strings.Contains(err.Error(), "no answer within 20ms") {
+		t.Errorf("err = %v", err)
+	}
+	// WithTimeout overrides the deadline for one request.
+	var got time.Duration
+	tr = New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		dl, _ := r.Context().Deadline()
+		got = time.Until(dl)
+		return ok(""), nil
+	}), Config{})
+	req, _ := http.NewRequestWithContext(WithTimeout(context.Background(), time.Minute), http.MethodGet, "http://docker/v1.41/system/df", nil)
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got < 50*time.Second {
+		t.Errorf("deadline %s, want about a minute", got)
+	}
+}
+
+func TestCallerCancelIsNotAFailure(t *testing.T) {
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}), fast(Config{BreakerThreshold: 1}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/v1.41/info", nil)
+	_, _ = tr.RoundTrip(req)
+	if tr.BreakerOpen() {
+		t.Error("a cancelled caller opened the breaker")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for in, want := range map[string]string{
+		"/_ping":                          "ping",
+		"/v1.41/_ping":                    "ping",
+		"/v1.41/info":                     "info",
+		"/v1.52/containers/json":          "containers/list",
+		"/v1.52/containers/0123abc/json":  "containers/inspect",
+		"/v1.41/containers/0123abc/stats": "containers/stats",
+		"/v1.41/system/df":                "system/df",
+		"/v1.41/volumes":                  "volumes/list",
+		"/v1.41/containers/0123abc/logs":  "containers/0123abc",
+		"/v1.41/images/json":              "images/json",
+	} {
+		if got := Classify(in); got != want {
+			t.Errorf("Classify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

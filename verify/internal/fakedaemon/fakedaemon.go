@@ -1,0 +1,373 @@
+// Package fakedaemon is an httptest Docker Engine API server for verify's
+// tests. It serves /v1.NN/ paths in the response shapes of a chosen API
+// version (including the API >= 1.52 /system/df shape that Debian's 20.10
+// daemon never produces), and injects faults: delays, 5xx answers, dropped
+// connections. It records the peak number of requests in flight and every
+// method and path it saw.
+package fakedaemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Container is a staged container.
+type Container struct {
+	ID, Name, Image, State string
+	Memory, Reservation    int64
+	OOMKilled              bool
+	RestartCount           int
+	FinishedAt             time.Time
+	Labels                 map[string]string
+	Usage                  int64
+	SizeRw                 int64
+}
+
+// Volume is a staged volume.
+type Volume struct {
+	Name     string
+	Dangling bool
+	Size     int64
+}
+
+// Fault changes the answer for requests whose endpoint class matches.
+type Fault struct {
+	// Delay is slept before answering.
+	Delay time.Duration
+	// Status, when non-zero, is returned instead of the real answer for
+	// the first Times requests (all when Times is 0).
+	Status int
+	// Drop closes the connection without an answer.
+	Drop bool
+	// Times limits the fault to the first N matching requests (0 = all).
+	Times int
+	seen  int
+}
+
+// Daemon is the fake.
+type Daemon struct {
+	APIVersion string
+	MemTotal   int64
+	NCPU       int
+	OS         string
+	Containers []Container
+	Volumes    []Volume
+	BuildCache struct{ Total, Reclaimable, Records int64 }
+	// Faults by endpoint class: "ping", "info", "containers/list",
+	// "containers/inspect", "containers/stats", "system/df", "volumes/list",
+	// or "*" for all but the ping.
+	Faults map[string]*Fault
+
+	Server *httptest.Server
+
+	mu       sync.Mutex
+	inFlight int
+	peak     int
+	log      []string
+}
+
+// Start serves d on a new httptest server.
+func (d *Daemon) Start() *Daemon {
+	if d.APIVersion == "" {
+		d.APIVersion = "1.52"
+	}
+	d.Server = httptest.NewServer(http.HandlerFunc(d.serve))
+	return d
+}
+
+// Close stops the server.
+func (d *Daemon) Close() { d.Server.Close() }
+
+// Host is the daemon URL for dockerapi (tcp://127.0.0.1:PORT).
+func (d *Daemon) Host() string { return "tcp://" + strings.TrimPrefix(d.Server.URL, "http://") }
+
+// Peak returns the highest number of requests being served at once.
+func (d *Daemon) Peak() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.peak
+}
+
+// Log returns "METHOD path" for every request seen.
+func (d *Daemon) Log() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.log...)
+}
+
+// Count returns how many requests of an endpoint class were seen.
+func (d *Daemon) Count(class string) int {
+	n := 0
+	for _, l := range d.Log() {
+		_, p, _ := strings.Cut(l, " ")
+		if classify(p) == class {
+			n++
+		}
+	}
+	return n
+}
+
+var (
+	versioned = regexp.MustCompile(`^/v([0-9]+\.[0-9]+)(/.*)$`)
+	inspectRe = regexp.MustCompile(`^/containers/([^/]+)/json$`)
+	statsRe   = regexp.MustCompile(`^/containers/([^/]+)/stats$`)
+)
+
+func classify(p string) string {
+	if m := versioned.FindStringSubmatch(p); m != nil {
+		p = m[2]
+	}
+	switch {
+	case p == "/_ping":
+		return "ping"
+	case p == "/info":
+		return "info"
+	case p == "/containers/json":
+		return "containers/list"
+	case inspectRe.MatchString(p):
+		return "containers/inspect"
+	case statsRe.MatchString(p):
+		return "containers/stats"
+	case p == "/system/df":
+		return "system/df"
+	case p == "/volumes":
+		return "volumes/list"
+	}
+	return strings.TrimPrefix(p, "/")
+}
+
+func (d *Daemon) fault(class string) *Fault {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.Faults[class]
+	if f == nil && class != "ping" {
+		f = d.Faults["*"]
+	}
+	if f == nil {
+		return nil
+	}
+	f.seen++
+	if f.Times > 0 && f.seen > f.Times {
+		return nil
+	}
+	return f
+}
+
+func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	d.inFlight++
+	d.peak = max(d.peak, d.inFlight)
+	d.log = append(d.log, r.Method+" "+r.URL.Path)
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.inFlight--
+		d.mu.Unlock()
+	}()
+
+	path := r.URL.Path
+	if m := versioned.FindStringSubmatch(path); m != nil {
+		if m[1] != d.APIVersion {
+			http.Error(w, fmt.Sprintf(`{"message":"fake serves API %s, got %s"}`, d.APIVersion, m[1]), http.StatusBadRequest)
+			return
+		}
+		path = m[2]
+	}
+	class := classify(r.URL.Path)
+	if f := d.fault(class); f != nil {
+		if f.Delay > 0 {
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if f.Drop {
+			if hj, ok := w.(http.Hijacker); ok {
+				conn, _, err := hj.Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+		}
+		if f.Status != 0 {
+			writeJSON(w, f.Status, map[string]string{"message": "injected fault"})
+			return
+		}
+	}
+	w.Header().Set("Api-Version", d.APIVersion)
+	w.Header().Set("Ostype", "linux")
+	switch {
+	case path == "/_ping":
+		w.Header().Set("Content-Type", "text/plain")
+		if r.Method != http.MethodHead {
+			_, _ = w.Write([]byte("OK"))
+		}
+	case path == "/info":
+		writeJSON(w, 200, map[string]any{"Name": "fake", "ServerVersion": "29.0.0-fake", "OperatingSystem": d.OS,
+			"OSType": "linux", "Architecture": "x86_64", "NCPU": d.NCPU, "MemTotal": d.MemTotal, "Labels": []string{}})
+	case path == "/containers/json":
+		d.list(w, r)
+	case inspectRe.MatchString(path):
+		d.inspect(w, inspectRe.FindStringSubmatch(path)[1])
+	case statsRe.MatchString(path):
+		d.stats(w, statsRe.FindStringSubmatch(path)[1])
+	case path == "/system/df":
+		d.df(w, r)
+	case path == "/volumes":
+		d.volumes(w, r)
+	default:
+		writeJSON(w, 404, map[string]string{"message": "page not found"})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (d *Daemon) find(id string) *Container {
+	for i := range d.Containers {
+		c := &d.Containers[i]
+		if c.ID == id || c.Name == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (d *Daemon) list(w http.ResponseWriter, r *http.Request) {
+	var filters map[string]map[string]bool
+	if f := r.URL.Query().Get("filters"); f != "" {
+		_ = json.Unmarshal([]byte(f), &filters)
+	}
+	out := []map[string]any{}
+	for _, c := range d.Containers {
+		if !matchLabels(c.Labels, filters["label"]) {
+			continue
+		}
+		out = append(out, map[string]any{"Id": c.ID, "Names": []string{"/" + c.Name}, "Image": c.Image,
+			"State": c.State, "Labels": c.Labels})
+	}
+	writeJSON(w, 200, out)
+}
+
+func matchLabels(labels map[string]string, want map[string]bool) bool {
+	for l := range want {
+		k, v, hasV := strings.Cut(l, "=")
+		got, ok := labels[k]
+		if !ok || (hasV && got != v) {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Daemon) inspect(w http.ResponseWriter, id string) {
+	c := d.find(id)
+	if c == nil {
+		writeJSON(w, 404, map[string]string{"message": "No such container: " + id})
+		return
+	}
+	finished := "0001-01-01T00:00:00Z"
+	if !c.FinishedAt.IsZero() {
+		finished = c.FinishedAt.UTC().Format(time.RFC3339Nano)
+	}
+	writeJSON(w, 200, map[string]any{
+		"Id": c.ID, "Name": "/" + c.Name, "RestartCount": c.RestartCount,
+		"State":      map[string]any{"Status": c.State, "Running": c.State == "running", "OOMKilled": c.OOMKilled, "FinishedAt": finished, "StartedAt": "2026-01-01T00:00:00Z"},
+		"HostConfig": map[string]any{"Memory": c.Memory, "MemoryReservation": c.Reservation},
+		"Config":     map[string]any{"Image": c.Image, "Labels": c.Labels},
+	})
+}
+
+func (d *Daemon) stats(w http.ResponseWriter, id string) {
+	c := d.find(id)
+	if c == nil {
+		writeJSON(w, 404, map[string]string{"message": "No such container: " + id})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"id": c.ID, "memory_stats": map[string]any{
+		"usage": c.Usage + 1<<20, "limit": d.MemTotal, "stats": map[string]any{"inactive_file": 1 << 20}}})
+}
+
+func (d *Daemon) volumes(w http.ResponseWriter, r *http.Request) {
+	var filters map[string]map[string]bool
+	if f := r.URL.Query().Get("filters"); f != "" {
+		_ = json.Unmarshal([]byte(f), &filters)
+	}
+	out := []map[string]any{}
+	for _, v := range d.Volumes {
+		if filters["dangling"]["true"] && !v.Dangling {
+			continue
+		}
+		out = append(out, map[string]any{"Name": v.Name, "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/" + v.Name, "Scope": "local"})
+	}
+	writeJSON(w, 200, map[string]any{"Volumes": out, "Warnings": []string{}})
+}
+
+// df answers /system/df in the shape of the fake's API version: before
+// 1.52 the flat lists (LayersSize, Containers, Volumes, BuildCache); from
+// 1.52 the per-kind usage objects, with Items only when verbose.
+func (d *Daemon) df(w http.ResponseWriter, r *http.Request) {
+	verbose := r.URL.Query().Get("verbose") != ""
+	vols := []map[string]any{}
+	var volTotal int64
+	for _, v := range d.Volumes {
+		refs := 1
+		if v.Dangling {
+			refs = 0
+		}
+		volTotal += v.Size
+		vols = append(vols, map[string]any{"Name": v.Name, "Driver": "local", "UsageData": map[string]any{"Size": v.Size, "RefCount": refs}})
+	}
+	cts := []map[string]any{}
+	for _, c := range d.Containers {
+		cts = append(cts, map[string]any{"Id": c.ID, "Names": []string{"/" + c.Name}, "State": c.State, "SizeRw": c.SizeRw})
+	}
+	if versionLess(d.APIVersion, "1.52") {
+		records := []map[string]any{}
+		if d.BuildCache.Records > 0 {
+			// Spread the totals over the records: all but the reclaimable
+			// part is in use.
+			inUse := d.BuildCache.Total - d.BuildCache.Reclaimable
+			records = append(records, map[string]any{"ID": "r0", "Type": "regular", "Size": d.BuildCache.Reclaimable, "InUse": false, "Shared": false, "CreatedAt": "2026-01-01T00:00:00Z"})
+			if inUse > 0 {
+				records = append(records, map[string]any{"ID": "r1", "Type": "regular", "Size": inUse, "InUse": true, "Shared": false, "CreatedAt": "2026-01-01T00:00:00Z"})
+			}
+		}
+		writeJSON(w, 200, map[string]any{"LayersSize": 0, "Images": []any{}, "Containers": cts, "Volumes": vols, "BuildCache": records})
+		return
+	}
+	usage := func(total, reclaimable, count int64, items any) map[string]any {
+		m := map[string]any{"ActiveCount": 0, "TotalCount": count, "Reclaimable": reclaimable, "TotalSize": total}
+		if verbose {
+			m["Items"] = items
+		}
+		return m
+	}
+	writeJSON(w, 200, map[string]any{
+		"ImageUsage":      usage(0, 0, 0, []any{}),
+		"ContainerUsage":  usage(0, 0, int64(len(cts)), cts),
+		"VolumeUsage":     usage(volTotal, 0, int64(len(vols)), vols),
+		"BuildCacheUsage": usage(d.BuildCache.Total, d.BuildCache.Reclaimable, d.BuildCache.Records, []any{}),
+	})
+}
+
+func versionLess(a, b string) bool {
+	var am, an, bm, bn int
+	fmt.Sscanf(a, "%d.%d", &am, &an)
+	fmt.Sscanf(b, "%d.%d", &bm, &bn)
+	if am != bm {
+		return am < bm
+	}
+	return an < bn
+}
