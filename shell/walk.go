@@ -331,6 +331,13 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 			if uw.Runner != "" && mayMention(inner.src, c.bins) {
 				c.parallel(u, uw, argv, callStart, callEnd)
 			}
+			if uw.Runner != "" && x.stdinListing && !stdin {
+				// xargs sh -c 'docker rm -f "$@"' _ : the positional
+				// parameters are the listing.
+				for _, p := range []string{"@", "*", "1", "2", "3", "4", "5", "6", "7", "8", "9"} {
+					inner.vars.listing[p] = x.stdinText
+				}
+			}
 			c.checkCode(inner, true)
 		}
 		return

@@ -33,3 +33,7 @@ EOF2
 bash script.sh docker rm -f web
 trap - EXIT
 sh -c 'echo docker rm -f web'
+# A string of code that does not parse is reported, the file goes on.
+sh -c 'docker rm -f "web'
+su -c 'echo not followed' root
+docker rm -f last
