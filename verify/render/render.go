@@ -174,7 +174,7 @@ func (d *Document) Checklist() []Check {
 	lim := Check{Title: "Limits applied", Known: true, OK: unlimited == 0 && drift == 0}
 	lim.Detail = fmt.Sprintf("%d of %d running containers have a memory limit", running-unlimited, running)
 	if drift > 0 {
-		lim.Detail += fmt.Sprintf("; %d differ from their compose file", drift)
+		lim.Detail += fmt.Sprintf("; %d %s from the compose file", drift, plural(drift, "differs", "differ"))
 	}
 	out = append(out, lim)
 	oom := has(fs, "DG403")
