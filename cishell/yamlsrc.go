@@ -102,8 +102,16 @@ func (s *source) parseError(err error) rules.Finding {
 	start, end := 0, 0
 	if m := errLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		if n > len(s.lines) {
-			n = len(s.lines)
+		if parserError(msg) {
+			// yaml.v3 prints the 0-based line of parser (not scanner)
+			// errors; it adds one only for scanner errors.
+			n++
+			msg = errLineRE.ReplaceAllString(msg, "line "+strconv.Itoa(n))
+		}
+		n = min(n, len(s.lines))
+		// An error at the end of input is shown on the last line with text.
+		for n > 1 && s.blank(n) {
+			n--
 		}
 		if ls, le, ok := s.lineBounds(n); ok {
 			start, end = ls, le
@@ -126,6 +134,26 @@ func (s *source) parseError(err error) rules.Finding {
 	f := rules.New(rules.MustLookup("DG001"), s.file, s.src, start, end, "YAML syntax error: "+msg)
 	f.Key = "yaml: " + errLineRE.ReplaceAllString(msg, "line N")
 	return f
+}
+
+// parserError reports whether a yaml.v3 message comes from its parser,
+// whose line numbers are off by one, rather than its scanner.
+func parserError(msg string) bool {
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
+		msg = msg[i+2:]
+	}
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports whether the 1-based line holds only blanks.
+func (s *source) blank(line int) bool {
+	ls, le, ok := s.lineBounds(line)
+	return !ok || len(bytes.Trim(s.src[ls:le], " \t")) == 0
 }
 
 // template says which CI template syntax a scalar may contain; such
@@ -300,6 +328,15 @@ func maskTemplates(b *fragment.Builder, t template) {
 	case circleTemplate:
 		for _, m := range circleParamRE.FindAllIndex(code, -1) {
 			b.Mask(m[0], m[1])
+		}
+		// CircleCI reads "\<<" as a literal "<<" (a heredoc, say). The
+		// space keeps the width; it only separates words, as the
+		// backslash did.
+		for i := 0; i+2 < len(code); i++ {
+			if code[i] == '\\' && code[i+1] == '<' && code[i+2] == '<' {
+				b.Rewrite(i, i+3, []byte(" <<"))
+				i += 2
+			}
 		}
 	case gitlabTemplate:
 		for _, m := range gitlabInputRE.FindAllIndex(code, -1) {

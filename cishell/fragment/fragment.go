@@ -45,6 +45,9 @@ type Fragment struct {
 	// fixText adapts a fix's replacement text to the host syntax (escaping,
 	// indentation); it reports false when the text cannot be represented.
 	fixText func(newText string) (string, bool)
+	// masked maps each placeholder written by Mask to the code it hid,
+	// for messages; "" marks a placeholder that hid different texts.
+	masked map[string]string
 }
 
 // Builder assembles a Fragment piece by piece, in code order.
@@ -114,7 +117,27 @@ func (b *Builder) Mask(start, end int) {
 	if start < 0 || end > len(b.f.Code) || start >= end {
 		return
 	}
-	copy(b.f.Code[start:end], Placeholder(end-start))
+	ph := Placeholder(end - start)
+	if b.f.masked == nil {
+		b.f.masked = map[string]string{}
+	}
+	addOrig(b.f.masked, string(ph), string(b.f.Code[start:end]))
+	b.Rewrite(start, end, ph)
+	for i := range b.f.segs {
+		if s := &b.f.segs[i]; s.kind == replaced && s.code >= start && s.code+s.codeLen <= end {
+			s.ph = true
+		}
+	}
+}
+
+// Rewrite overwrites code[start:end) in place with text of the same length
+// (a host-syntax unescape such as CircleCI's \<< for <<) and marks that span
+// as replaced. Text of another length is ignored.
+func (b *Builder) Rewrite(start, end int, text []byte) {
+	if start < 0 || end > len(b.f.Code) || start >= end || len(text) != end-start {
+		return
+	}
+	copy(b.f.Code[start:end], text)
 	var out []segment
 	for _, s := range b.f.segs {
 		se := s.code + s.codeLen
@@ -126,7 +149,7 @@ func (b *Builder) Mask(start, end int) {
 		if lo > s.code {
 			out = append(out, segment{code: s.code, codeLen: lo - s.code, file: s.file, fileLen: lo - s.code, kind: exact})
 		}
-		out = append(out, segment{code: lo, codeLen: hi - lo, file: s.file + lo - s.code, fileLen: hi - lo, kind: replaced, ph: true})
+		out = append(out, segment{code: lo, codeLen: hi - lo, file: s.file + lo - s.code, fileLen: hi - lo, kind: replaced})
 		if hi < se {
 			out = append(out, segment{code: hi, codeLen: se - hi, file: s.file + hi - s.code, fileLen: se - hi, kind: exact})
 		}
@@ -277,18 +300,21 @@ func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
 // Two different originals behind placeholders of the same width cannot be
 // told apart in the message; those stay as they are.
 func (f *Fragment) restorePlaceholders(fd *rules.Finding, src []byte) {
+	if !strings.Contains(fd.Message, "$_") && !strings.Contains(fd.Key, "$_") {
+		return
+	}
+	// Placeholders inside the finding's range come first; masks of
+	// collapsed text have no usable range and fill in the rest.
 	orig := map[string]string{}
 	for _, s := range f.segs {
-		if !s.ph || s.file+s.fileLen <= fd.Start || s.file >= fd.End {
-			continue
+		if s.ph && s.fileLen > 0 && s.file+s.fileLen <= len(src) && s.file < fd.End && s.file+s.fileLen > fd.Start {
+			addOrig(orig, string(f.Code[s.code:s.code+s.codeLen]), string(src[s.file:s.file+s.fileLen]))
 		}
-		ph := string(f.Code[s.code : s.code+s.codeLen])
-		o := string(src[s.file : s.file+s.fileLen])
-		if prev, dup := orig[ph]; dup && prev != o {
-			orig[ph] = ""
-			continue
+	}
+	for ph, o := range f.masked {
+		if _, ok := orig[ph]; !ok {
+			orig[ph] = o
 		}
-		orig[ph] = o
 	}
 	for ph, o := range orig {
 		if o == "" || strings.ContainsAny(o, "\n\r") {
@@ -297,6 +323,16 @@ func (f *Fragment) restorePlaceholders(fd *rules.Finding, src []byte) {
 		fd.Message = replaceWord(fd.Message, ph, o)
 		fd.Key = replaceWord(fd.Key, ph, o)
 	}
+}
+
+// addOrig records that placeholder ph stands for o, unless it already
+// stands for something else.
+func addOrig(m map[string]string, ph, o string) {
+	if prev, dup := m[ph]; dup && prev != o {
+		m[ph] = ""
+		return
+	}
+	m[ph] = o
 }
 
 // replaceWord replaces ph in s where it is not followed by more of the same

@@ -149,3 +149,24 @@ func TestRelevant(t *testing.T) {
 		t.Error("podman is not relevant")
 	}
 }
+
+func TestRestoreSameWidth(t *testing.T) {
+	// Two expressions of the same width: each finding quotes its own.
+	src := []byte("docker kill ${{ a.x }}\ndocker kill ${{ b.y }}\n")
+	var b Builder
+	b.Copy(src, 0)
+	b.Mask(12, 22)
+	b.Mask(35, 45)
+	f := b.Fragment()
+	for _, tt := range []struct {
+		start, end int
+		want       string
+	}{{0, 22, "docker kill ${{ a.x }}"}, {23, 45, "docker kill ${{ b.y }}"}} {
+		fd := rules.New(rules.MustLookup("DG104"), "w.yml", src, tt.start, tt.end, "m")
+		fd.Key = string(f.Code[tt.start:tt.end])
+		f.fixup(&fd, src)
+		if fd.Key != tt.want {
+			t.Errorf("key = %q, want %q", fd.Key, tt.want)
+		}
+	}
+}
