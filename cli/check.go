@@ -32,6 +32,9 @@ type checkFlags struct {
 	composeFiles  repeatFlag
 	profiles      listFlag
 	memoryBudget  string
+	// adopt holds configuration, suppression, baseline and output state
+	// (cli/adopt.go).
+	adopt adoptFlags
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -95,6 +98,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		Only:          only,
 		Enabled:       enabled,
 	}
+	c.wireAdoption(o)
 	wireFrontEnds(o, &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget})
 	return o, nil
 }
@@ -162,6 +166,7 @@ func runCheck(env *Env, args []string) int {
 	fs := newFlagSet("check", env.Stderr)
 	var c checkFlags
 	c.register(fs)
+	c.adopt.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard check [flags] [PATH...]   (PATH - reads stdin)")
 		fs.PrintDefaults()
@@ -173,13 +178,13 @@ func runCheck(env *Env, args []string) int {
 	if c.version {
 		return runVersion(env, nil)
 	}
+	if err := c.applyConfig(fs, paths); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		return ExitUsage
+	}
 	failOn, err := rules.ParseSeverity(c.failOn)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard check: --fail-on: %v\n", err)
-		return ExitUsage
-	}
-	if c.format != "text" && c.format != "json" {
-		fmt.Fprintf(env.Stderr, "dockguard check: unknown --format %q (want text or json)\n", c.format)
 		return ExitUsage
 	}
 	opts, err := c.options(env, paths)
@@ -196,7 +201,11 @@ func runCheck(env *Env, args []string) int {
 		FilesScanned: res.FilesScanned,
 		Suppressed:   res.Suppressed,
 	}
-	if err := render(env, c.format, run, c.noColor); err != nil {
+	if err := c.finishRun(run, paths); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		return ExitUsage
+	}
+	if err := writeOutputs(env, c.adopt.outputs.specs(c.adopt.output), run, c.noColor); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard check: write output: %v\n", err)
 		return ExitErrors
 	}

@@ -187,7 +187,13 @@ func (r *runner) walkRoot(p string, files chan<- fileJob) {
 	}
 	if !st.IsDir() {
 		kind, needHead := ClassifyName(abs)
-		files <- fileJob{abs: abs, display: DisplayPath(r.cwd, abs), kind: kind, needHead: needHead, explicit: true}
+		display := DisplayPath(r.cwd, abs)
+		// Configured excludes apply to named files too: pre-commit names
+		// every changed file, excluded or not.
+		if r.opts.Excluded != nil && r.opts.Excluded(display) {
+			return
+		}
+		files <- fileJob{abs: abs, display: display, kind: kind, needHead: needHead, explicit: true}
 		return
 	}
 	w := &walker{r: r, root: abs, files: files, sem: make(chan struct{}, r.jobs())}

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/dockguard/dockguard/report"
+)
+
+// outputSpec is one --format value: a format and where it goes ("" is
+// --output, or stdout).
+type outputSpec struct {
+	format, path string
+}
+
+// outputList collects repeated --format FORMAT[=FILE] flags.
+type outputList []outputSpec
+
+func (l *outputList) String() string {
+	if l == nil || len(*l) == 0 {
+		return "text"
+	}
+	parts := make([]string, len(*l))
+	for i, o := range *l {
+		parts[i] = o.format
+		if o.path != "" {
+			parts[i] += "=" + o.path
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Set parses FORMAT or FORMAT=FILE.
+func (l *outputList) Set(v string) error {
+	name, path, hasPath := strings.Cut(v, "=")
+	name = strings.ToLower(strings.TrimSpace(name))
+	if !knownFormat(name) {
+		msg := fmt.Sprintf("unknown format %q (want %s)", name, strings.Join(report.FormatNames(), ", "))
+		return fmt.Errorf("%s", msg)
+	}
+	if hasPath && path == "" {
+		return fmt.Errorf("%s=: missing file name", name)
+	}
+	*l = append(*l, outputSpec{format: name, path: path})
+	return nil
+}
+
+func knownFormat(name string) bool {
+	_, ok := report.Formats[name]
+	return ok || name == "text"
+}
+
+// specs returns the outputs with their destinations resolved: a format
+// without its own file goes to --output, else stdout ("").
+func (l outputList) specs(output string) []outputSpec {
+	if len(l) == 0 {
+		l = outputList{{format: "text"}}
+	}
+	out := make([]outputSpec, len(l))
+	for i, o := range l {
+		if o.path == "" {
+			o.path = output
+		}
+		out[i] = o
+	}
+	return out
+}
+
+// check rejects two formats written to the same destination.
+func (l outputList) check(output string) error {
+	seen := map[string]string{}
+	for _, o := range l.specs(output) {
+		dest := o.path
+		if dest == "" || dest == "-" {
+			dest = "standard output"
+		}
+		if prev, ok := seen[dest]; ok {
+			return &usageError{fmt.Sprintf("--format %s and --format %s both write to %s; give one of them its own file (--format %s=FILE)", prev, o.format, dest, o.format)}
+		}
+		seen[dest] = o.format
+	}
+	return nil
+}
+
+// writeOutputs renders run in every requested format. Text on stdout gets
+// colour on a terminal (unless NO_COLOR or --no-color); the summary and
+// any unreadable inputs go to stderr when text is written or nothing goes
+// to stdout, so that a CI log always says what happened.
+func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) error {
+	summary := false
+	toStdout := false
+	for _, o := range specs {
+		if o.format == "text" {
+			summary = true
+		}
+		if o.path == "" || o.path == "-" {
+			toStdout = true
+		}
+	}
+	for _, o := range specs {
+		var buf bytes.Buffer
+		var err error
+		if o.format == "text" {
+			color := (o.path == "" || o.path == "-") && !noColor && env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
+			err = report.Text(&buf, run, report.TextOptions{Color: color})
+		} else {
+			err = report.Formats[o.format](&buf, run)
+		}
+		if err != nil {
+			return fmt.Errorf("render %s: %w", o.format, err)
+		}
+		if o.path == "" || o.path == "-" {
+			if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+				return fmt.Errorf("write %s: %w", o.format, err)
+			}
+			continue
+		}
+		if err := os.WriteFile(o.path, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", o.format, err)
+		}
+	}
+	if summary || !toStdout {
+		for _, e := range run.Errors {
+			fmt.Fprintf(env.Stderr, "dockguard: %s\n", joinLoc(e.File, e.Message))
+		}
+		for _, n := range run.Notes {
+			fmt.Fprintf(env.Stderr, "note: %s\n", joinLoc(n.File, n.Message))
+		}
+		fmt.Fprintln(env.Stderr, report.SummaryLine(run))
+	}
+	return nil
+}
