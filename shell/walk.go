@@ -319,7 +319,7 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		return
 	}
 	fed := uw.Feed(x.stdinListing, x.stdinText)
-	callStart, callEnd := off(u, ce.Pos()), off(u, ce.End())
+	callStart, callEnd := off(u, ce.Pos()), endOf(u, ce)
 	if code, stdin, ok := dockercli.ShellCode(fed); ok {
 		var inner *unit
 		if !stdin {
@@ -585,4 +585,21 @@ func (c *checker) listingSubst(u *unit, cs *syntax.CmdSubst) (bool, string) {
 	text, _ := c.listingIn(u, cs.Stmts)
 	c.listingCache[cs] = text
 	return text != "", text
+}
+
+// endOf returns the end offset of a call. After error recovery the parser
+// may have invented a closing token without a position; then the end of
+// the last real token counts.
+func endOf(u *unit, ce *syntax.CallExpr) int {
+	if p := ce.End(); p.IsValid() {
+		return off(u, p)
+	}
+	end := 0
+	syntax.Walk(ce, func(n syntax.Node) bool {
+		if l, ok := n.(*syntax.Lit); ok && l.ValueEnd.IsValid() {
+			end = max(end, off(u, l.ValueEnd))
+		}
+		return true
+	})
+	return end
 }
