@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/dockguard/dockguard/rules"
@@ -32,7 +33,27 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"total":    total,
 	"headroom": func(m verify.MemoryFacts) int64 { return m.Capacity - m.Committed },
 	"notloc":   joinLoc,
+	"code":     inlineCode,
 }).Parse(htmlSource))
+
+// inlineCode escapes s and turns its `backtick` spans, as rule texts and
+// messages write commands, into <code> elements.
+func inlineCode(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		// An unmatched backtick: show the text as it is.
+		return template.HTML(template.HTMLEscapeString(s)) //nolint:gosec // escaped
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(p))
+		}
+	}
+	return template.HTML(b.String()) //nolint:gosec // every part is escaped
+}
 
 type htmlView struct {
 	*Document

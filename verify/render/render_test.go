@@ -187,3 +187,15 @@ func TestJSONIsValid(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"run `docker stop --time 10 web` first": "run <code>docker stop --time 10 web</code> first",
+		"`<script>` & more":                     "<code>&lt;script&gt;</code> &amp; more",
+		"odd ` backtick <b>":                    "odd ` backtick &lt;b&gt;",
+	} {
+		if got := string(inlineCode(in)); got != want {
+			t.Errorf("inlineCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
