@@ -15,10 +15,14 @@
 package analyzers
 
 import (
+	"go/types"
+
 	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
 	"github.com/dockguard/dockguard/analyzers/fanout"
 	"github.com/dockguard/dockguard/analyzers/forceremove"
+	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/killcontainer"
 	"github.com/dockguard/dockguard/analyzers/memlimit"
 	"github.com/dockguard/dockguard/analyzers/prune"
@@ -67,4 +71,20 @@ var Rules = map[string][]string{
 	"prune":         {"DG107"},
 	"memlimit":      {"DG301"},
 	"cmdtimeout":    {"DG302"},
+}
+
+// PlainMessage removes the " (DGnnn)" suffix that the analyzers add to
+// their messages for go vet and golangci-lint, for front ends that show the
+// rule ID themselves.
+func PlainMessage(d analysis.Diagnostic) string { return diag.TrimRule(d.Message, d.Category) }
+
+// StandInImporter imports every path as an empty package named as the
+// analyzers expect it to be, so that a file can be type-checked without its
+// dependencies and its import names still resolve to their paths. The
+// analyzers then match by import path where types are missing.
+type StandInImporter struct{}
+
+// Import returns an empty stand-in package for path.
+func (StandInImporter) Import(path string) (*types.Package, error) {
+	return types.NewPackage(path, resolve.ImportName(path)), nil
 }

@@ -73,7 +73,7 @@ func (c *checker) run() {
 	c.p = resolve.New(c.pass, c.insp)
 	c.summarise()
 	for cur := range c.insp.Root().Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
-		var fn ast.Expr   // the goroutine's function
+		var fn ast.Expr      // the goroutine's function
 		var spawned ast.Node // what the goroutine evaluates and runs
 		var pos, end token.Pos
 		var group ast.Expr // errgroup receiver, if any

@@ -14,7 +14,7 @@ var unlimited = &container.HostConfig{AutoRemove: true}
 func create(ctx context.Context, cli *client.Client, hc *container.HostConfig, mem int64) {
 	cli.ContainerCreate(ctx, client.ContainerCreateOptions{Image: "redis"})                  // want `ContainerCreate without a HostConfig.*\(DG301\)`
 	cli.ContainerCreate(ctx, client.ContainerCreateOptions{Image: "redis", HostConfig: nil}) // want `nil HostConfig.*\(DG301\)`
-	cli.ContainerCreate(ctx, client.ContainerCreateOptions{ // want `sets no Resources.Memory.*\(DG301\)`
+	cli.ContainerCreate(ctx, client.ContainerCreateOptions{                                  // want `sets no Resources.Memory.*\(DG301\)`
 		Image:      "redis",
 		HostConfig: &container.HostConfig{AutoRemove: true},
 	})

@@ -1,0 +1,573 @@
+// Package gocheck runs dockguard's Go analyzers for `dockguard check`: it
+// loads only the packages that hold the files the walker kept, type-checks
+// them with golang.org/x/tools/go/packages, runs the analyzers with
+// golang.org/x/tools/go/analysis/checker and turns the diagnostics into
+// rules.Finding.
+//
+// A package that cannot be type-checked (no go.mod, a module that is not
+// downloaded, build errors, a lone file) is still checked: names are then
+// resolved through each file's imports, and a note says so. A file with
+// syntax errors gives a DG001 finding at the error's position, and what can
+// be parsed of it is still checked.
+package gocheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dockguard/dockguard/analyzers"
+	"github.com/dockguard/dockguard/rules"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+)
+
+// Options configure a check.
+type Options struct {
+	// Binaries are the container CLIs recognised in os/exec calls (nil:
+	// docker, podman, nerdctl).
+	Binaries []string
+	// ParallelLimit is the largest accepted concurrency for DG106 (0: 3).
+	ParallelLimit int
+}
+
+// loadMode is what the analyzers need: typed syntax for the packages
+// themselves, export data for their dependencies.
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
+	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+
+// Check analyses the Go packages holding files. The paths are reported as
+// given.
+func Check(ctx context.Context, files []string, opts Options) rules.Result {
+	c := newRun(opts)
+	groups := map[string][]string{} // module root ("" for none) -> absolute files
+	var roots []string
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			c.res.Errors = append(c.res.Errors, rules.Note{File: f, Message: fmt.Sprintf("resolve path: %v", err)})
+			continue
+		}
+		abs = filepath.Clean(abs)
+		if _, dup := c.display[abs]; dup {
+			continue
+		}
+		c.display[abs] = f
+		root := c.moduleRoot(filepath.Dir(abs))
+		if _, seen := groups[root]; !seen {
+			roots = append(roots, root)
+		}
+		groups[root] = append(groups[root], abs)
+	}
+	sort.Strings(roots)
+	for _, root := range roots {
+		if ctx.Err() != nil {
+			c.res.Errors = append(c.res.Errors, rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
+			break
+		}
+		if root == "" {
+			c.fallback(groups[root], "not in a Go module (no go.mod)")
+			continue
+		}
+		c.loadModule(ctx, root, groups[root])
+	}
+	c.finish()
+	return c.res
+}
+
+// CheckSource analyses one Go file whose contents are given (standard
+// input). Without its package around it, names are resolved through the
+// file's imports.
+func CheckSource(ctx context.Context, file string, src []byte, opts Options) rules.Result {
+	c := newRun(opts)
+	c.display[file] = file
+	c.srcs[file] = src
+	c.fallback([]string{file}, "read from standard input")
+	c.finish()
+	return c.res
+}
+
+type run struct {
+	opts      Options
+	analyzers []*analysis.Analyzer
+	res       rules.Result
+	display   map[string]string // absolute path -> path to report
+	srcs      map[string][]byte
+	modRoots  map[string]string
+	seen      map[string]bool // finding dedup key
+	noted     map[string]bool
+	mu        sync.Mutex
+}
+
+func newRun(opts Options) *run {
+	return &run{
+		opts:      opts,
+		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit}),
+		display:   map[string]string{},
+		srcs:      map[string][]byte{},
+		modRoots:  map[string]string{},
+		seen:      map[string]bool{},
+		noted:     map[string]bool{},
+	}
+}
+
+// moduleRoot returns the directory of the nearest go.mod at or above dir,
+// or "".
+func (c *run) moduleRoot(dir string) string {
+	var walked []string
+	root := ""
+	for d := dir; ; {
+		if r, ok := c.modRoots[d]; ok {
+			root = r
+			break
+		}
+		walked = append(walked, d)
+		if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
+			root = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	for _, d := range walked {
+		c.modRoots[d] = root
+	}
+	return root
+}
+
+// loadModule type-checks the packages of files (all inside the module at
+// root) and analyses them.
+func (c *run) loadModule(ctx context.Context, root string, files []string) {
+	dirs := map[string]bool{}
+	hasTest := map[string]bool{}
+	for _, f := range files {
+		dirs[filepath.Dir(f)] = true
+		if strings.HasSuffix(f, "_test.go") {
+			hasTest[filepath.Dir(f)] = true
+		}
+	}
+	var patterns []string
+	tests := false
+	for d := range dirs {
+		rel, err := filepath.Rel(root, d)
+		if err != nil {
+			continue
+		}
+		patterns = append(patterns, "./"+filepath.ToSlash(rel))
+		tests = tests || hasTest[d]
+	}
+	sort.Strings(patterns)
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    loadMode,
+		Dir:     root,
+		Tests:   tests,
+		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+			return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+		},
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
+		return
+	}
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f] = true
+	}
+	covered := map[string]bool{}
+	var roots []*packages.Package
+	for _, p := range chooseVariants(pkgs) {
+		mine := false
+		for _, f := range p.CompiledGoFiles {
+			if want[filepath.Clean(f)] {
+				mine = true
+			}
+		}
+		if !mine {
+			continue
+		}
+		c.parseErrors(p)
+		if p.Types == nil || p.TypesInfo == nil || p.Fset == nil || len(p.Syntax) == 0 {
+			continue // fallback below
+		}
+		for _, f := range p.CompiledGoFiles {
+			covered[filepath.Clean(f)] = true
+		}
+		if p.IllTyped {
+			for _, f := range p.CompiledGoFiles {
+				if want[filepath.Clean(f)] {
+					c.note(f, "type-checking failed ("+firstError(p)+"); Go rules matched names through the file's imports where types were missing")
+				}
+			}
+		}
+		roots = append(roots, p)
+	}
+	c.analyze(roots)
+	var rest []string
+	for _, f := range files {
+		if !covered[f] {
+			rest = append(rest, f)
+		}
+	}
+	if len(rest) > 0 {
+		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
+	}
+}
+
+// chooseVariants drops package variants whose files another variant
+// includes: with tests, "p [p.test]" supersedes "p", and the generated test
+// main is never analysed.
+func chooseVariants(pkgs []*packages.Package) []*packages.Package {
+	byPath := map[string][]*packages.Package{}
+	var order []string
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, ".test") {
+			continue
+		}
+		if _, ok := byPath[p.PkgPath]; !ok {
+			order = append(order, p.PkgPath)
+		}
+		byPath[p.PkgPath] = append(byPath[p.PkgPath], p)
+	}
+	var out []*packages.Package
+	for _, path := range order {
+		vs := byPath[path]
+		best := vs[0]
+		for _, v := range vs[1:] {
+			if len(v.CompiledGoFiles) > len(best.CompiledGoFiles) {
+				best = v
+			}
+		}
+		out = append(out, best)
+	}
+	return out
+}
+
+// parseErrors reports the package's syntax errors in wanted files as DG001.
+func (c *run) parseErrors(p *packages.Package) {
+	for _, e := range p.Errors {
+		if e.Kind != packages.ParseError {
+			continue
+		}
+		file, line, col, ok := splitPos(e.Pos)
+		if !ok {
+			continue
+		}
+		c.reportAt(file, line, col, e.Msg)
+	}
+}
+
+// reportAt records a DG001 finding at a 1-based line and byte column.
+func (c *run) reportAt(file string, line, col int, msg string) {
+	abs := filepath.Clean(file)
+	shown, ok := c.display[abs]
+	if !ok {
+		return
+	}
+	src, err := c.source(abs)
+	if err != nil {
+		return
+	}
+	off := rules.Offset(src, line, col)
+	f := rules.New(rules.MustLookup("DG001"), shown, src, off, off, "Go syntax error: "+msg)
+	f.Key = "syntax error: " + msg
+	c.add(f)
+}
+
+func splitPos(pos string) (file string, line, col int, ok bool) {
+	// file:line:col or file:line; the file may itself contain colons.
+	parts := strings.Split(pos, ":")
+	if len(parts) < 2 {
+		return "", 0, 0, false
+	}
+	n := len(parts)
+	if c, err := strconv.Atoi(parts[n-1]); err == nil && n >= 3 {
+		if l, err := strconv.Atoi(parts[n-2]); err == nil {
+			return strings.Join(parts[:n-2], ":"), l, c, true
+		}
+	}
+	if l, err := strconv.Atoi(parts[n-1]); err == nil {
+		return strings.Join(parts[:n-1], ":"), l, 1, true
+	}
+	return "", 0, 0, false
+}
+
+// analyze runs the analyzers on typed packages and converts the results.
+func (c *run) analyze(pkgs []*packages.Package) {
+	if len(pkgs) == 0 {
+		return
+	}
+	graph, err := safeAnalyze(c.analyzers, pkgs)
+	if err != nil {
+		c.res.Errors = append(c.res.Errors, rules.Note{Message: "Go analysis failed: " + err.Error()})
+		return
+	}
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			for _, f := range act.Package.CompiledGoFiles {
+				if shown, ok := c.display[filepath.Clean(f)]; ok {
+					c.res.Errors = append(c.res.Errors, rules.Note{File: shown, Message: fmt.Sprintf("Go analyzer %s: %v", act.Analyzer.Name, act.Err)})
+					break
+				}
+			}
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			c.diagnostic(act.Package.Fset, d)
+		}
+	}
+}
+
+func safeAnalyze(as []*analysis.Analyzer, pkgs []*packages.Package) (g *checker.Graph, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			buf := make([]byte, 4096)
+			buf = buf[:runtime.Stack(buf, false)]
+			err = fmt.Errorf("internal error (recovered panic): %v\n%s", r, buf)
+		}
+	}()
+	return checker.Analyze(as, pkgs, nil)
+}
+
+// diagnostic converts one analysis diagnostic.
+func (c *run) diagnostic(fset *token.FileSet, d analysis.Diagnostic) {
+	tf := fset.File(d.Pos)
+	if tf == nil {
+		return
+	}
+	abs := filepath.Clean(tf.Name())
+	shown, ok := c.display[abs]
+	if !ok {
+		return
+	}
+	r, ok := rules.Lookup(d.Category)
+	if !ok {
+		return
+	}
+	src, err := c.source(abs)
+	if err != nil {
+		return
+	}
+	start := tf.Offset(d.Pos)
+	end := start
+	if d.End.IsValid() && int(d.End) >= tf.Base() && int(d.End) <= tf.Base()+tf.Size() {
+		end = tf.Offset(d.End)
+	}
+	f := rules.New(r, shown, src, start, end, analyzers.PlainMessage(d))
+	f.Key = key(src, f.Start, f.End)
+	c.add(f)
+}
+
+// key is the flagged source text with whitespace collapsed: stable when the
+// code moves.
+func key(src []byte, start, end int) string {
+	s := strings.Join(strings.Fields(string(src[start:end])), " ")
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+func (c *run) add(f rules.Finding) {
+	k := fmt.Sprintf("%s\x00%d\x00%d\x00%s\x00%s", f.File, f.Start, f.End, f.Rule, f.Message)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen[k] {
+		return
+	}
+	c.seen[k] = true
+	c.res.Findings = append(c.res.Findings, f)
+}
+
+func (c *run) note(file, msg string) {
+	shown, ok := c.display[filepath.Clean(file)]
+	if !ok {
+		shown = file
+	}
+	if c.noted[shown] {
+		return
+	}
+	c.noted[shown] = true
+	c.res.Notes = append(c.res.Notes, rules.Note{File: shown, Message: msg})
+}
+
+func (c *run) source(abs string) ([]byte, error) {
+	if src, ok := c.srcs[abs]; ok {
+		return src, nil
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", abs, err)
+	}
+	c.srcs[abs] = src
+	return src, nil
+}
+
+func (c *run) shown(abs string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return rel
+		}
+	}
+	return abs
+}
+
+// finish sorts the result for stable output.
+func (c *run) finish() {
+	sort.SliceStable(c.res.Findings, func(i, j int) bool {
+		a, b := c.res.Findings[i], c.res.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// fallback checks files without complete type information: each directory's
+// files of one package name are parsed, type-checked against empty stand-ins
+// for every import, and analysed; names are then resolved through the
+// files' imports.
+func (c *run) fallback(files []string, why string) {
+	type key struct{ dir, name string }
+	groups := map[key][]*ast.File{}
+	var order []key
+	fset := token.NewFileSet()
+	for _, f := range files {
+		src, err := c.source(f)
+		if err != nil {
+			c.res.Errors = append(c.res.Errors, rules.Note{File: c.display[f], Message: err.Error()})
+			continue
+		}
+		af, perr := parser.ParseFile(fset, f, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+		if perr != nil {
+			var list scanner.ErrorList
+			if errors.As(perr, &list) {
+				for _, e := range list {
+					c.reportAt(f, e.Pos.Line, e.Pos.Column, e.Msg)
+				}
+			} else {
+				c.reportAt(f, 1, 1, perr.Error())
+			}
+		}
+		if af == nil || af.Name == nil {
+			continue
+		}
+		c.note(f, "Go file checked without type information ("+why+"); names were resolved through its imports")
+		k := key{filepath.Dir(f), af.Name.Name}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], af)
+	}
+	var pkgs []*packages.Package
+	for _, k := range order {
+		pkgs = append(pkgs, lenientPackage(fset, k.dir, k.name, groups[k]))
+	}
+	c.analyze(pkgs)
+}
+
+// lenientPackage type-checks syntax against empty packages standing in for
+// its imports, and wraps the outcome as a packages.Package for the checker.
+func lenientPackage(fset *token.FileSet, dir, name string, files []*ast.File) *packages.Package {
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Implicits:  map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:     map[ast.Node]*types.Scope{},
+		Instances:  map[*ast.Ident]types.Instance{},
+	}
+	var typeErrs []types.Error
+	conf := types.Config{
+		Importer: analyzers.StandInImporter{},
+		Error: func(err error) {
+			var te types.Error
+			if errors.As(err, &te) && len(typeErrs) < 10 {
+				typeErrs = append(typeErrs, te)
+			}
+		},
+		Sizes: types.SizesFor("gc", runtime.GOARCH),
+	}
+	path := "dockguard.fallback/" + filepath.ToSlash(dir)
+	tpkg, _ := conf.Check(path, fset, files, info) // errors are expected: imports are empty
+	var names []string
+	for _, f := range files {
+		names = append(names, fset.File(f.FileStart).Name())
+	}
+	return &packages.Package{
+		ID:              path,
+		Name:            name,
+		PkgPath:         path,
+		Fset:            fset,
+		Syntax:          files,
+		Types:           tpkg,
+		TypesInfo:       info,
+		TypesSizes:      conf.Sizes,
+		TypeErrors:      typeErrs,
+		GoFiles:         names,
+		CompiledGoFiles: names,
+		IllTyped:        true,
+		Errors:          []packages.Error{{Pos: "-", Msg: "checked without type information", Kind: packages.TypeError}},
+	}
+}
+
+func firstError(p *packages.Package) string {
+	for _, e := range p.Errors {
+		return firstLine(e.Msg)
+	}
+	return "unknown error"
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// IsVetInvocation reports whether the arguments are the go command's vet
+// protocol for a -vettool: `-V=full` (version), `-flags` (flag
+// description), or flags followed by a single trailing *.cfg file (one
+// package's configuration).
+func IsVetInvocation(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, a := range args {
+		if a == "-flags" || a == "--flags" || a == "-V=full" || a == "--V=full" || a == "-V" {
+			return true
+		}
+	}
+	last := args[len(args)-1]
+	if !strings.HasSuffix(last, ".cfg") {
+		return false
+	}
+	for _, a := range args[:len(args)-1] {
+		if !strings.HasPrefix(a, "-") {
+			return false // a subcommand such as `check`: a file argument
+		}
+	}
+	return true
+}
