@@ -103,20 +103,6 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	return o, nil
 }
 
-// frontEndOptions carry the flags that only some front ends read.
-type frontEndOptions struct {
-	composeFiles []string
-	profiles     []string
-	memoryBudget int64
-}
-
-// wireFrontEnds connects the front ends to the engine.
-func wireFrontEnds(o *engine.Options, _ *frontEndOptions) {
-	o.ShellFamily = map[engine.Kind]engine.FileFunc{
-		engine.KindScript: shell.CheckScript,
-	}
-}
-
 func kindByName(name string) (engine.Kind, bool) {
 	for k := engine.KindScript; k <= engine.KindCompose; k++ {
 		if k.String() == name {

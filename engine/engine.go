@@ -56,6 +56,9 @@ type Options struct {
 	// that front end. GoSource and ComposeSource serve stdin.
 	Go, Compose             BatchFunc
 	GoSource, ComposeSource SourceFunc
+	// AlwaysCompose calls Compose even when the walk found no compose file
+	// (an explicit --compose-file set).
+	AlwaysCompose bool
 	// Only restricts the run to these kinds when non-empty.
 	Only map[Kind]bool
 	// Exclude drops files whose display path matches (see Options.Excluded).
@@ -148,7 +151,7 @@ func (r *runner) run(ctx context.Context) {
 	if len(r.goFiles) > 0 && r.opts.Go != nil {
 		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles), r.goFiles)
 	}
-	if len(r.compose) > 0 && r.opts.Compose != nil {
+	if (len(r.compose) > 0 || r.opts.AlwaysCompose) && r.opts.Compose != nil {
 		r.merge(safeBatch(ctx, "compose projects", r.opts.Compose, r.compose), r.compose)
 	}
 }

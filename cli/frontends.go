@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/dockguard/dockguard/cishell"
+	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/makefile"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+// frontEndOptions carry the flags that only some front ends read.
+type frontEndOptions struct {
+	composeFiles []string
+	profiles     []string
+	memoryBudget int64
+}
+
+// wireFrontEnds connects every front end to the engine.
+func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
+	o.ShellFamily = map[engine.Kind]engine.FileFunc{
+		engine.KindScript:         shell.CheckScript,
+		engine.KindMakefile:       makefile.Check,
+		engine.KindGitHubWorkflow: cishell.CheckGitHubWorkflow,
+		engine.KindGitHubAction:   cishell.CheckGitHubAction,
+		engine.KindGitLabCI:       cishell.CheckGitLabCI,
+		engine.KindCircleCI:       cishell.CheckCircleCI,
+		engine.KindPackageJSON:    cishell.CheckPackageJSON,
+	}
+	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget}
+	o.Compose = func(ctx context.Context, files []string) rules.Result {
+		return compose.Check(ctx, files, copts)
+	}
+	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
+		return compose.CheckSource(ctx, file, src, copts)
+	}
+	if len(fe.composeFiles) > 0 && o.Compose != nil {
+		// An explicit --compose-file set is checked even when the walk
+		// finds no compose file.
+		o.AlwaysCompose = true
+	}
+}
