@@ -464,6 +464,11 @@ func TestShellCode(t *testing.T) {
 		{"python -c CODE", "", false, false},
 		{"bash ?X", "", false, false},
 		{"sh -c", "", false, false},
+		{"su -c CODE root", "CODE", false, true},
+		{"su - deploy -c CODE", "CODE", false, true},
+		{"su --command=CODE deploy", "CODE", false, true},
+		{"runuser -u app -- ls", "", false, false},
+		{"su deploy", "", false, false},
 	}
 	for _, tt := range tests {
 		code, stdin, ok := ShellCode(words(tt.line))
@@ -502,4 +507,28 @@ func FuzzParse(f *testing.F) {
 		}
 		_, _, _ = ShellCode(ws)
 	})
+}
+
+func TestRemoteCommand(t *testing.T) {
+	tests := []struct {
+		line, want string
+		ok         bool
+	}{
+		{"ssh host docker rm -f x", "docker rm -f x", true},
+		{"ssh -i key -p 2222 -o StrictHostKeyChecking=no deploy@host CODE", "CODE", true},
+		{"ssh -tt -- host CODE", "CODE", true},
+		{"ssh host", "", false},
+		{"ssh -p 22", "", false},
+		{"scp a b", "", false},
+	}
+	for _, tt := range tests {
+		ws, ok := RemoteCommand(words(tt.line))
+		var got []string
+		for _, w := range ws {
+			got = append(got, w.Value)
+		}
+		if ok != tt.ok || strings.Join(got, " ") != tt.want {
+			t.Errorf("%s: got %q %v", tt.line, got, ok)
+		}
+	}
 }

@@ -375,7 +375,8 @@ var Shells = map[string]bool{
 }
 
 // ShellCode reports whether argv runs a shell on code: it returns the -c
-// argument (sh -c CODE, bash -euxc CODE, bash -o pipefail -c CODE), or
+// argument (sh -c CODE, bash -euxc CODE, bash -o pipefail -c CODE,
+// su -c CODE user), or
 // stdin true when the shell reads its program from standard input (sh,
 // sh -s, bash -e with no script operand). ok is false when argv is not a
 // shell or runs a script file.
@@ -387,6 +388,9 @@ func ShellCode(argv []Word) (code Word, stdin, ok bool) {
 	if name == "busybox" && len(argv) > 1 && argv[1].Known && (argv[1].Value == "sh" || argv[1].Value == "ash") {
 		argv = argv[1:]
 		name = "sh"
+	}
+	if name == "su" || name == "runuser" {
+		return suCode(argv)
 	}
 	if !Shells[name] {
 		return Word{}, false, false
@@ -439,4 +443,63 @@ func ShellCode(argv []Word) (code Word, stdin, ok bool) {
 		return Word{}, true, true
 	}
 	return Word{}, false, false
+}
+
+var suFlags = flagTable{
+	v("command", "c"), v("shell", "s"), v("group", "g"), v("supp-group", "G"),
+	v("whitelist-environment", "w"), v("user", "u"), b("login", "l"),
+	b("preserve-environment", "mp"), b("pty", "P"), b("fast", "f"),
+}
+
+// suCode returns the -c command of su or runuser.
+func suCode(argv []Word) (Word, bool, bool) {
+	for i := 1; i < len(argv); {
+		a := argv[i]
+		if !a.Known || !isFlagWord(a.Value) || a.Value == "--" {
+			i++
+			continue
+		}
+		fl, next := parseFlagWord(argv, i, suFlags)
+		for _, f := range fl {
+			if f.Name == "command" && f.HasValue {
+				return f.Value, false, true
+			}
+		}
+		i = next
+	}
+	return Word{}, false, false
+}
+
+var sshFlags = flagTable{
+	v("b", "b"), v("c", "c"), v("D", "D"), v("E", "E"), v("e", "e"), v("F", "F"),
+	v("I", "I"), v("i", "i"), v("J", "J"), v("L", "L"), v("l", "l"), v("m", "m"),
+	v("O", "O"), v("o", "o"), v("p", "p"), v("Q", "Q"), v("R", "R"), v("S", "S"),
+	v("W", "W"), v("w", "w"), v("B", "B"),
+}
+
+// RemoteCommand returns the words of the command that ssh runs on the
+// remote host (ssh [options] destination command...), which the remote
+// user's shell reads as code joined by spaces. ok is false for anything
+// else, including ssh without a command.
+func RemoteCommand(argv []Word) ([]Word, bool) {
+	if len(argv) == 0 || !argv[0].Known || BaseName(argv[0].Value) != "ssh" {
+		return nil, false
+	}
+	i := 1
+	for i < len(argv) {
+		a := argv[i]
+		if !a.Known || !isFlagWord(a.Value) {
+			break
+		}
+		if a.Value == "--" {
+			i++
+			break
+		}
+		_, i = parseFlagWord(argv, i, sshFlags)
+	}
+	i++ // the destination
+	if i >= len(argv) {
+		return nil, false
+	}
+	return argv[i:], true
 }

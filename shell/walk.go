@@ -104,6 +104,14 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 			// whatever reads the document.
 			c.words(u, r.Hdoc, x)
 		}
+		if r.Op == syntax.WordHdoc && r.Word != nil {
+			// xargs docker rm -f <<< "$(docker ps -aq)"
+			for _, w := range c.resolve(u, r.Word) {
+				if w.FromListing {
+					x.stdinListing, x.stdinText = true, listingSource(w)
+				}
+			}
+		}
 		if r.Op == syntax.RdrIn && r.Word != nil && len(r.Word.Parts) == 1 {
 			// while read c; do ...; done < <(docker ps -q)
 			if ps, ok := r.Word.Parts[0].(*syntax.ProcSubst); ok {
@@ -340,6 +348,20 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 			}
 			c.checkCode(inner, true)
 		}
+		return
+	}
+	if remote, ok := dockercli.RemoteCommand(fed); ok {
+		// ssh host 'docker rm -f web': the remote shell runs the words
+		// joined by spaces.
+		var ws []*syntax.Word
+		for _, w := range remote {
+			sw, ok := byStart[w.Start]
+			if !ok || w.Start < 0 {
+				return
+			}
+			ws = append(ws, sw)
+		}
+		c.checkCode(c.codeUnit(u, ws, modeBare, false), true)
 		return
 	}
 	inv, ok := dockercli.Parse(fed, c.bins)

@@ -37,3 +37,8 @@ sh -c 'echo docker rm -f web'
 sh -c 'docker rm -f "web'
 su -c 'echo not followed' root
 docker rm -f last
+ssh deploy@prod "docker rm -f web"
+ssh -i ~/.ssh/id -p 2222 prod docker kill web
+su -c 'docker rm -f web' root
+ssh prod 'echo docker rm -f web'
+ssh prod

@@ -26,6 +26,7 @@ podman rm -af
 docker compose ps -q | xargs docker rm -f
 docker ps -q | xargs sh -c 'docker rm -f "$@"' _
 docker ps -q | xargs -n1 bash -c 'docker kill "$1"' _
+xargs docker rm -f <<< "$(docker ps -aq)"
 # Not a mass removal: graceful, or not forced.
 docker stop $(docker ps -q)
 docker rm $(docker ps -aq -f status=exited)

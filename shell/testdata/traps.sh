@@ -47,3 +47,14 @@ docker kill -s "$SIG" web
 $UNKNOWN rm -f web
 kubectl delete -f manifest.yaml
 dockerd --debug
+docker run --rm -v /var/run/docker.sock:/s docker:cli sh -c "docker rm -f inner"
+docker exec -i web bash <<EOF2
+docker rm -f web
+EOF2
+alias drm='docker rm -f'
+x='docker kill web'
+: "docker rm -f web"
+test "docker rm -f web"
+docker rm --volumes web
+docker rm -l link
+docker stop --time=30 web
