@@ -6,6 +6,7 @@ import (
 	"github.com/dockguard/dockguard/cishell"
 	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/makefile"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
@@ -35,6 +36,13 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	}
 	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return compose.CheckSource(ctx, file, src, copts)
+	}
+	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit}
+	o.Go = func(ctx context.Context, files []string) rules.Result {
+		return gocheck.Check(ctx, files, gopts)
+	}
+	o.GoSource = func(ctx context.Context, file string, src []byte) rules.Result {
+		return gocheck.CheckSource(ctx, file, src, gopts)
 	}
 	if len(fe.composeFiles) > 0 && o.Compose != nil {
 		// An explicit --compose-file set is checked even when the walk
