@@ -532,3 +532,15 @@ func TestRemoteCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayEscapesControlCharacters(t *testing.T) {
+	if got := Lit("a\r\x00\tb").Display(); got != `a\r\x00\tb` {
+		t.Errorf("got %q", got)
+	}
+	if got := Unknown("$x").Display(); got != "$x" {
+		t.Errorf("got %q", got)
+	}
+	if got := (Word{}).Display(); got != "…" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -5,7 +5,10 @@
 // it, so the command grammar and the judgement live in one place.
 package dockercli
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Word is one element of an argv as a front end sees it.
 //
@@ -49,14 +52,44 @@ func Lits(ss ...string) []Word {
 
 // Display is the word as it should appear in a message or key: its value
 // when known, otherwise its source text (or "…" when there is none).
+// Control characters are escaped so messages stay on one line.
 func (w Word) Display() string {
-	if w.Known {
-		return w.Value
-	}
-	if w.Text != "" {
-		return w.Text
+	switch {
+	case w.Known:
+		return printable(w.Value)
+	case w.Text != "":
+		return printable(w.Text)
 	}
 	return "…"
+}
+
+func printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // Is reports whether the word is known and equal to s.

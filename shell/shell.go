@@ -89,8 +89,25 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 				fmt.Sprintf("internal error while checking this file: %v", r), "parse-error"))
 		}
 	}()
-	c.checkCode(&unit{src: validUTF8(code), vars: newVars()}, true)
+	c.checkCode(&unit{src: normalise(code), vars: newVars()}, true)
 	return c.findings
+}
+
+// normalise prepares code for the parser without moving any byte: invalid
+// UTF-8 becomes '?', and the CR of a CRLF line ending becomes a space, so
+// scripts saved with Windows line endings read as their authors meant.
+func normalise(code []byte) []byte {
+	code = validUTF8(code)
+	if !bytes.Contains(code, []byte("\r\n")) {
+		return code
+	}
+	out := bytes.Clone(code)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == '\r' && out[i+1] == '\n' {
+			out[i] = ' '
+		}
+	}
+	return out
 }
 
 // validUTF8 returns code with every byte of an invalid UTF-8 sequence
