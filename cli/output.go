@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dockguard/dockguard/report"
@@ -116,6 +117,11 @@ func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) e
 				return fmt.Errorf("write %s: %w", o.format, err)
 			}
 			continue
+		}
+		if dir := filepath.Dir(o.path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", o.format, err)
+			}
 		}
 		if err := os.WriteFile(o.path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", o.format, err)
