@@ -12,6 +12,7 @@
 package gocheck
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -272,6 +273,7 @@ func (c *run) parseErrors(p *packages.Package) {
 			continue
 		}
 		c.reportAt(file, line, col, e.Msg)
+		return // the first syntax error explains the rest
 	}
 }
 
@@ -377,8 +379,15 @@ func (c *run) diagnostic(fset *token.FileSet, d analysis.Diagnostic) {
 }
 
 // key is the flagged source text with whitespace collapsed: stable when the
-// code moves.
+// code moves. An empty range (in a file with syntax errors) uses the rest of
+// its line.
 func key(src []byte, start, end int) string {
+	if end <= start {
+		end = start + bytes.IndexByte(src[start:], '\n')
+		if end < start {
+			end = len(src)
+		}
+	}
 	s := strings.Join(strings.Fields(string(src[start:end])), " ")
 	if len(s) > 200 {
 		s = s[:200]
@@ -462,10 +471,9 @@ func (c *run) fallback(files []string, why string) {
 		af, perr := parser.ParseFile(fset, f, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 		if perr != nil {
 			var list scanner.ErrorList
-			if errors.As(perr, &list) {
-				for _, e := range list {
-					c.reportAt(f, e.Pos.Line, e.Pos.Column, e.Msg)
-				}
+			if errors.As(perr, &list) && len(list) > 0 {
+				list.Sort()
+				c.reportAt(f, list[0].Pos.Line, list[0].Pos.Column, list[0].Msg)
 			} else {
 				c.reportAt(f, 1, 1, perr.Error())
 			}
