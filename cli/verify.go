@@ -29,7 +29,8 @@ type verifyFlags struct {
 	memoryBudget          string
 	restarts              int
 	slowPing              time.Duration
-	usage, noDiskUsage    bool
+	usage, noUsage        bool
+	noDiskUsage           bool
 	maxInFlight           int
 	rate                  float64
 	burst                 int
@@ -53,6 +54,7 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	fs.IntVar(&v.restarts, "restart-threshold", 3, "DG403: restart count that counts as a restart loop")
 	fs.DurationVar(&v.slowPing, "slow-ping", time.Second, "DG408: a ping slower than this is reported")
 	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container (one stats call each; slow on busy daemons)")
+	fs.BoolVar(&v.noUsage, "no-usage", false, "take no stats samples; DG407 then counts limits only (fast on old daemons)")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
 	d := guard.Defaults()
 	fs.IntVar(&v.maxInFlight, "max-in-flight", d.MaxInFlight, "most API requests in flight at once")
@@ -78,6 +80,9 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	}
 	if v.timeout <= 0 || v.dfTimeout <= 0 || v.staleAfter <= 0 || v.slowPing <= 0 {
 		return nil, &usageError{"--timeout, --disk-usage-timeout, --stale-after and --slow-ping must be positive"}
+	}
+	if v.usage && v.noUsage {
+		return nil, &usageError{"--usage and --no-usage contradict each other"}
 	}
 	bc, err := units.RAMInBytes(v.buildCache)
 	if err != nil || bc < 0 {
@@ -108,7 +113,7 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
 		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Usage: v.usage,
-		NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
+		NoUsage: v.noUsage, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
 		Enabled: enabled,
 	}
 	if v.progress == "always" || (v.progress == "auto" && isTerminal(env.Stderr)) {

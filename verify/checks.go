@@ -275,7 +275,7 @@ func humanDuration(d time.Duration) string {
 func budget(f *Facts, o Options, listed int) int {
 	n := 3 + listed + 1
 	for _, c := range f.Containers {
-		if c.Running() && c.State != "paused" && (o.Usage || c.Limit == 0) {
+		if needsUsage(c, o) {
 			n++
 		}
 	}

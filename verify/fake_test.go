@@ -318,3 +318,23 @@ func TestProgressSaysWhyStatsAreSlow(t *testing.T) {
 		t.Errorf("progress: %d steps, said %q", p.steps, p.said)
 	}
 }
+
+func TestNoUsageTakesNoStats(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	c := newClient(t, d.Host(), guard.Config{})
+	facts, res := verify.Run(context.Background(), c, verify.Options{NoUsage: true, Now: func() time.Time { return now }})
+	if d.Count("containers/stats") != 0 || facts.Calls["containers/stats"] != 0 {
+		t.Errorf("--no-usage sampled: %v", d.Log())
+	}
+	if facts.Memory.UnsampledCount != 1 || !strings.Contains(fmt.Sprint(res.Notes), "--no-usage") {
+		t.Errorf("memory %+v notes %v", facts.Memory, res.Notes)
+	}
+	total := 0
+	for _, n := range facts.Calls {
+		total += n
+	}
+	if total != facts.Budget {
+		t.Errorf("calls %d, budget %d", total, facts.Budget)
+	}
+}

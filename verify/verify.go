@@ -58,6 +58,8 @@ type Options struct {
 	// Usage samples every running container's memory, not only the
 	// unlimited ones.
 	Usage bool
+	// NoUsage takes no stats sample at all: DG407 then counts limits only.
+	NoUsage bool
 	// NoDiskUsage skips /system/df (DG406 and sizes are then unknown).
 	NoDiskUsage bool
 	// Workers is the number of concurrent per-container calls (default 3;
@@ -285,6 +287,9 @@ func (r *run) do() {
 	}
 
 	containers := r.inspectAll()
+	if r.o.NoUsage {
+		r.note("memory usage not sampled (--no-usage): DG407 counts the limits of limited containers only")
+	}
 	r.sampleUsage(containers)
 	r.facts.Containers = containers
 
@@ -390,7 +395,7 @@ func (r *run) inspectAll() []ContainerFacts {
 func (r *run) sampleUsage(cs []ContainerFacts) {
 	var idx []int
 	for i, c := range cs {
-		if c.Running() && c.State != "paused" && (r.o.Usage || c.Limit == 0) {
+		if needsUsage(c, r.o) {
 			idx = append(idx, i)
 		}
 	}
@@ -398,7 +403,8 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 		return
 	}
 	if len(idx) > 5 {
-		r.o.Progress.Say(fmt.Sprintf("sampling memory of %d containers: a one-shot stats call takes up to ~1 s once the daemon's stats collector is running, and only %d run at a time to spare the daemon", len(idx), r.o.Workers))
+		r.o.Progress.Say(fmt.Sprintf("sampling the memory of %d containers: older daemons (Docker 20.10) answer a one-shot stats call only at their stats collector's next 1 s tick, and dockguard runs %d at a time to spare the daemon, so this can take about %d s (--no-usage skips it)",
+			len(idx), r.o.Workers, (len(idx)+r.o.Workers-1)/r.o.Workers))
 	}
 	var done int
 	var mu sync.Mutex
@@ -418,6 +424,15 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 		}
 		c.Usage = u.Usage
 	})
+}
+
+// needsUsage says whether c gets a one-shot stats call: running (not
+// paused) and unlimited, or any running one with Options.Usage.
+func needsUsage(c ContainerFacts, o Options) bool {
+	if o.NoUsage || !c.Running() || c.State == "paused" {
+		return false
+	}
+	return o.Usage || c.Limit == 0
 }
 
 // parallel runs f(0..n-1) on Workers goroutines and stops handing out work
