@@ -1,0 +1,93 @@
+package gocheck
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The fixture module depends on the real github.com/docker/docker
+// (v28.5.2+incompatible) and github.com/moby/moby/client (v0.6.2).
+var fixtureWant = []string{
+	"cleanup/cleanup.go:24:13 DG105",
+	"cleanup/cleanup.go:33:15 DG301",
+	"cleanup/cleanup.go:42:9 DG104",
+	"cleanup/cleanup.go:42:9 DG302",
+	"newsdk/newsdk.go:14:12 DG101",
+}
+
+// fixture returns the fixture module's directory after making sure its
+// dependencies are in the module cache.
+func fixture(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "testdata", "gomod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download in the fixture: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func TestCheckRealSDK(t *testing.T) {
+	dir := fixture(t)
+	t.Chdir(dir)
+	files := []string{
+		filepath.FromSlash("cleanup/cleanup.go"),
+		filepath.FromSlash("newsdk/newsdk.go"),
+		filepath.FromSlash("clean/clean.go"),
+	}
+	res := Check(context.Background(), files, Options{})
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, filepath.ToSlash(f.File)+":"+itoa(f.Line)+":"+itoa(f.Column)+" "+f.Rule)
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(fixtureWant, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(fixtureWant, "\n"))
+	}
+	if len(res.Errors) != 0 || len(res.Notes) != 0 {
+		t.Errorf("errors %v, notes %v: the fixture type-checks", res.Errors, res.Notes)
+	}
+}
+
+func TestGoVetRealSDK(t *testing.T) {
+	dir := fixture(t)
+	bin := filepath.Join(t.TempDir(), "dockguard")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/dockguard")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build dockguard: %v\n%s", err, out)
+	}
+	vet := exec.Command("go", "vet", "-vettool="+bin, "./...")
+	vet.Dir = dir
+	vet.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	var stderr bytes.Buffer
+	vet.Stderr = &stderr
+	err := vet.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("go vet: %v (want exit status 1)\n%s", err, stderr.String())
+	}
+	line := regexp.MustCompile(`^(\S+\.go):(\d+):(\d+): .*\((DG\d{3})\)$`)
+	var got []string
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if m := line.FindStringSubmatch(l); m != nil {
+			got = append(got, filepath.ToSlash(m[1])+":"+m[2]+":"+m[3]+" "+m[4])
+		}
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(fixtureWant, "\n") {
+		t.Errorf("go vet reported:\n%s\nwant:\n%s\nfull output:\n%s", strings.Join(got, "\n"), strings.Join(fixtureWant, "\n"), stderr.String())
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
