@@ -28,6 +28,10 @@ type checker struct {
 	chunks   int
 	budget   int // bytes that parse-error recovery may still re-parse
 	parser   *syntax.Parser
+	// placeholders counts the unknown-value stand-ins put into code
+	// rebuilt from strings.
+	placeholders int
+	original     map[string]string // placeholder -> source text
 	// listingCache remembers whether a command substitution lists
 	// containers, so nested substitutions are not re-examined.
 	listingCache map[*syntax.CmdSubst]string
@@ -586,7 +590,7 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 				return false // a listing nested in an argument is not our output
 			case *syntax.CallExpr:
 				if inv, isInv := c.invocation(u, n); isInv && inv.IsContainerListing() {
-					text, ok = strings.TrimSpace(nodeText(u, n)), true
+					text, ok = strings.TrimSpace(c.display(nodeText(u, n))), true
 				}
 				return false
 			}

@@ -50,7 +50,7 @@ func (c *checker) resolve(u *unit, w *syntax.Word) []dockercli.Word {
 	s, e := off(u, w.Pos()), off(u, w.End())
 	text := ""
 	if e >= s {
-		text = string(u.src[s:e])
+		text = c.display(string(u.src[s:e]))
 	}
 	if len(w.Parts) == 1 {
 		if pe, ok := w.Parts[0].(*syntax.ParamExp); ok {
@@ -233,7 +233,6 @@ type codeBuilder struct {
 	b          []byte
 	offS, offE []int
 	vars       *vars
-	n          int
 }
 
 func (cb *codeBuilder) add(s string, srcStart, srcEnd int) {
@@ -278,12 +277,22 @@ func (cb *codeBuilder) addUnescaped(raw string, at int, special string) {
 // placeholder stands for an expansion whose value is unknown: the inner
 // code sees an unknown variable, which remembers whether it is a listing.
 func (cb *codeBuilder) placeholder(listing string, s, e int) {
-	cb.n++
-	name := "__dockguard_" + strconv.Itoa(cb.n)
+	// Names are unique per check: eval and trap share the variables of
+	// the enclosing code, so a reused name could inherit another's listing.
+	cb.c.placeholders++
+	name := "__dockguard_" + strconv.Itoa(cb.c.placeholders)
+	cb.vars.forget(name)
 	if listing != "" {
 		cb.vars.listing[name] = listing
 	}
-	cb.add("${"+name+"}", s, e)
+	if cb.c.original == nil {
+		cb.c.original = map[string]string{}
+	}
+	ph := "${" + name + "}"
+	if e > s && e <= len(cb.u.src) {
+		cb.c.original[ph] = cb.c.display(string(cb.u.src[s:e]))
+	}
+	cb.add(ph, s, e)
 }
 
 // mode says how backslashes in literal text are read.
@@ -371,4 +380,34 @@ func (c *checker) codeUnit(u *unit, words []*syntax.Word, m mode, shared bool) *
 
 func (cb *codeBuilder) unit() *unit {
 	return &unit{src: cb.b, parent: cb.u, offS: cb.offS, offE: cb.offE, vars: cb.vars, depth: cb.u.depth + 1}
+}
+
+// display restores, in source text shown to users, the expansions that
+// rebuilt code replaced with placeholders.
+func (c *checker) display(text string) string {
+	const mark = "${__dockguard_"
+	if c.original == nil || !strings.Contains(text, mark) {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(text, mark)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			break
+		}
+		ph := text[i : i+j+1]
+		b.WriteString(text[:i])
+		if orig, ok := c.original[ph]; ok {
+			b.WriteString(orig)
+		} else {
+			b.WriteString(ph)
+		}
+		text = text[i+j+1:]
+	}
+	b.WriteString(text)
+	return b.String()
 }

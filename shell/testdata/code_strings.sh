@@ -42,3 +42,5 @@ ssh -i ~/.ssh/id -p 2222 prod docker kill web
 su -c 'docker rm -f web' root
 ssh prod 'echo docker rm -f web'
 ssh prod
+eval "docker rm -f $(docker ps -aq)"
+eval "docker rm -f $name"
