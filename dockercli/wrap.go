@@ -308,7 +308,7 @@ func (u *Unwrapped) parallel(argv []Word) []Word {
 		if w.Known && strings.HasPrefix(w.Value, ":::") {
 			if w.Value == ":::" || w.Value == ":::+" {
 				for _, in := range cmd[k+1:] {
-					if !(in.Known && strings.HasPrefix(in.Value, ":::")) {
+					if !in.Known || !strings.HasPrefix(in.Value, ":::") {
 						u.InputArgs = append(u.InputArgs, in)
 					}
 				}

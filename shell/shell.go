@@ -85,8 +85,9 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			out = append(c.findings, c.newFinding("DG001", &unit{src: code}, 0, 0,
+			c.findings = append(c.findings, c.newFinding("DG001", &unit{src: code}, 0, 0,
 				fmt.Sprintf("internal error while checking this file: %v", r), "parse-error"))
+			out = c.findings
 		}
 	}()
 	c.checkCode(&unit{src: normalise(code), vars: newVars()}, true)

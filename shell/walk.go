@@ -143,7 +143,7 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 		}
 	case *syntax.WhileClause:
 		c.stmts(u, cmd.Cond, x)
-		c.stmts(u, cmd.Do, loopCtx(x, cmd.Do))
+		c.stmts(u, cmd.Do, loopCtx(cmd.Do))
 	case *syntax.ForClause:
 		switch l := cmd.Loop.(type) {
 		case *syntax.WordIter:
@@ -151,7 +151,7 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 		case *syntax.CStyleLoop:
 			c.words(u, l, x)
 		}
-		c.stmts(u, cmd.Do, loopCtx(x, cmd.Do))
+		c.stmts(u, cmd.Do, loopCtx(cmd.Do))
 	case *syntax.CaseClause:
 		c.words(u, cmd.Word, x)
 		for _, it := range cmd.Items {
@@ -189,7 +189,7 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 }
 
 // loopCtx is the context of a loop body.
-func loopCtx(x ctx, body []*syntax.Stmt) ctx {
+func loopCtx(body []*syntax.Stmt) ctx {
 	return ctx{inLoop: true, loopWaits: callsWait(body)}
 }
 
