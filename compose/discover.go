@@ -119,8 +119,6 @@ type folderPlan struct {
 	dir      string
 	projects []*project
 	notes    []rules.Note
-	// dg004 holds findings about the folder itself (a broken .env).
-	findings []rules.Finding
 }
 
 // discoverFolder finds the compose projects of folder dir, as Compose would
@@ -262,7 +260,7 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit map[strin
 	var ignored []string
 	for _, g := range given {
 		b := filepath.Base(g)
-		if explicit[g] || inBase[g] || origin == "" || !(isDefaultName(b) || isOverrideName(b)) {
+		if explicit[g] || inBase[g] || origin == "" || (!isDefaultName(b) && !isOverrideName(b)) {
 			continue
 		}
 		ignored = append(ignored, g)

@@ -246,18 +246,6 @@ func mapKeysDepth(m *yaml.Node, depth int) []string {
 	return out
 }
 
-// path follows dotted keys below n. It returns the last key node and its value.
-func path(n *yaml.Node, keys ...string) (k, v *yaml.Node) {
-	v = n
-	for _, key := range keys {
-		k, v = mapGet(v, key)
-		if k == nil {
-			return nil, nil
-		}
-	}
-	return k, resolveAlias(v)
-}
-
 // isReset reports whether n is tagged !reset (an override removing a value).
 func isReset(n *yaml.Node) bool { return n != nil && n.Tag == "!reset" }
 
@@ -300,9 +288,6 @@ func (f *yfile) nodeRange(n *yaml.Node) (start, end int) {
 	}
 	return start, end
 }
-
-// keyRange spans a key node, e.g. a service name.
-func (f *yfile) keyRange(n *yaml.Node) (start, end int) { return f.nodeRange(n) }
 
 // finding builds a finding of rule id at node n of f.
 func (f *yfile) finding(id string, n *yaml.Node, key, msg string) rules.Finding {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -25,14 +26,13 @@ func main() {
 		log.Fatal("bare: -tree is required")
 	}
 	logrus.SetLevel(logrus.ErrorLevel)
-	f, err := os.Open(filepath.Join(*tree, "projects.txt"))
+	list, err := os.ReadFile(filepath.Join(*tree, "projects.txt"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()
 	start := time.Now()
 	projects, services, files := 0, 0, 0
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(list))
 	for sc.Scan() {
 		var cfgs []string
 		for _, rel := range strings.Fields(sc.Text()) {

@@ -21,6 +21,9 @@ func main() {
 	tree := flag.String("tree", "", "tree to check (required)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
+	if *tree == "" {
+		log.Fatal("check: -tree is required")
+	}
 	if *prof != "" {
 		pf, err := os.Create(*prof)
 		if err != nil {
@@ -30,9 +33,6 @@ func main() {
 			log.Fatal(err)
 		}
 		defer pprof.StopCPUProfile()
-	}
-	if *tree == "" {
-		log.Fatal("check: -tree is required")
 	}
 	start := time.Now()
 	var files []string
@@ -46,7 +46,8 @@ func main() {
 		return nil
 	})
 	if err != nil {
-		log.Fatal(err)
+		log.Print(err)
+		return
 	}
 	res := compose.Check(context.Background(), files, compose.Options{})
 	fmt.Fprintf(os.Stderr, "check: %d files, %d findings, %d notes, %d errors in %v\n",
