@@ -12,7 +12,8 @@ import (
 )
 
 // benchTree generates the benchmark tree (40 apps + 5 shared bases = 165
-// compose files, 85 projects) once per benchmark.
+// compose files, 80 projects; the shared bases load through extends) once per
+// benchmark.
 func benchTree(b *testing.B) (dir string, files []string, projects [][]string) {
 	b.Helper()
 	dir = b.TempDir()

@@ -84,12 +84,26 @@ func run(ctx context.Context, c *fileCache, files []string, opts Options) rules.
 		}
 		projects = append(projects, newProject(c, dir, cfgs, env, "explicit"))
 	}
+	// Include and extends targets belong to the projects that reference
+	// them; a referrer found above a given target is checked in its place.
+	var givenAbs []string
+	for _, d := range dirs {
+		givenAbs = append(givenAbs, byDir[d]...)
+	}
+	refs, extra := referrers(c, givenAbs)
+	for _, abs := range extra {
+		d := filepath.Dir(abs)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], abs)
+	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
 		if ctx.Err() != nil {
 			break
 		}
-		fp := discoverFolder(c, d, byDir[d], explicit)
+		fp := discoverFolder(c, d, byDir[d], explicit, refs)
 		res.Notes = append(res.Notes, fp.notes...)
 		projects = append(projects, fp.projects...)
 	}

@@ -124,7 +124,8 @@ type folderPlan struct {
 // discoverFolder finds the compose projects of folder dir, as Compose would
 // see them from inside it. given lists the absolute paths the caller asked
 // about in this folder; only projects that contain one of them are kept.
-func discoverFolder(c *fileCache, dir string, given []string, explicit map[string]bool) folderPlan {
+// refs holds the files that other scanned compose files include or extend.
+func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map[string]bool) folderPlan {
 	fp := folderPlan{dir: dir}
 	var names []string
 	if ents, err := os.ReadDir(dir); err == nil {
@@ -209,6 +210,9 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit map[strin
 	// Files another file of the folder includes or extends are parts of
 	// that file's project, not projects of their own.
 	referenced := map[string]bool{}
+	for r := range refs {
+		referenced[r] = true
+	}
 	for _, n := range names {
 		for _, r := range fileRefs(c.get(filepath.Join(dir, n))) {
 			referenced[r] = true
@@ -332,4 +336,81 @@ func newProject(c *fileCache, dir string, configs []string, env types.Mapping, o
 		addIncludes(f, 0)
 	}
 	return p
+}
+
+// referrers finds, for given files that other compose files include or
+// extend, the files that reference them: first among the given files, then
+// in the folders above (up to the current directory, or three levels when
+// outside it), so that a changed include target loads the project it is
+// part of. It returns the set of referenced files and the referrers that
+// were not given.
+func referrers(c *fileCache, given []string) (refs map[string]bool, extra []string) {
+	refs = map[string]bool{}
+	isGivenFile := map[string]bool{}
+	for _, g := range given {
+		isGivenFile[g] = true
+	}
+	for _, g := range given {
+		for _, r := range fileRefs(c.get(g)) {
+			refs[r] = true
+		}
+	}
+	added := map[string]bool{}
+	for _, g := range given {
+		if refs[g] || !looksLikeCompose(c.get(g)) || isDefaultName(filepath.Base(g)) {
+			continue
+		}
+		dir := filepath.Dir(g)
+		for level := 0; level < 8; level++ {
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			found := false
+			for _, cand := range candidatesIn(dir) {
+				if cand == g {
+					continue
+				}
+				for _, r := range fileRefs(c.get(cand)) {
+					if r == g {
+						refs[g], found = true, true
+						if !isGivenFile[cand] && !added[cand] {
+							added[cand] = true
+							extra = append(extra, cand)
+						}
+					}
+				}
+			}
+			if found || !c.within(parent, level) {
+				break
+			}
+			dir = parent
+		}
+	}
+	return refs, extra
+}
+
+// within says whether the upward search may continue into dir.
+func (c *fileCache) within(dir string, level int) bool {
+	if c.cwd != "" {
+		if rel, err := filepath.Rel(c.cwd, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return level < 2
+}
+
+// candidatesIn lists the compose candidates of a folder as absolute paths.
+func candidatesIn(dir string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && IsCandidate(e.Name()) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
 }

@@ -32,10 +32,10 @@ func Generate(out string, apps, shared int) ([][]string, error) {
 	}
 	for s := 0; s < shared; s++ {
 		rel := fmt.Sprintf("shared/base-compose-%d.yml", s)
+		// Loaded through the projects that extend them, not on their own.
 		if err := write(rel, sharedBase(s)); err != nil {
 			return nil, err
 		}
-		projects = append(projects, []string{rel})
 	}
 	for a := 0; a < apps; a++ {
 		dir := fmt.Sprintf("apps/team-%d/app-%d", a%7, a)
