@@ -217,3 +217,17 @@ func FuzzCheckSource(f *testing.F) {
 		}
 	})
 }
+
+func TestShellStringPositions(t *testing.T) {
+	src := []byte("package x\n\nimport (\n\t\"context\"\n\t\"os/exec\"\n)\n\nfunc f(ctx context.Context) {\n" +
+		"\texec.CommandContext(ctx, \"sh\", \"-c\", \"true; docker rm -f web\")\n" +
+		"\texec.CommandContext(ctx, \"sh\", \"-c\", \"docker rm \\x2df web\")\n" +
+		"\texec.CommandContext(ctx, \"sh\", \"-c\", `echo ok\n\tdocker rmi -f app`)\n" +
+		"}\n")
+	res := CheckSource(context.Background(), "x.go", src, Options{})
+	checkSummary(t, res.Findings, []string{
+		"x.go:9:46-9:62 DG101",
+		"x.go:10:40-10:59 DG101",
+		"x.go:12:2-12:19 DG102",
+	})
+}

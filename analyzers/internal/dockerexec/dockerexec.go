@@ -7,7 +7,6 @@
 package dockerexec
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -138,11 +137,7 @@ func run(pass *analysis.Pass, cfg Config) (*Result, error) {
 				res.Sites = append(res.Sites, site)
 				continue
 			}
-			src, err := source(pass, srcs, tf.Name())
-			if err != nil {
-				res.Sites = append(res.Sites, site)
-				continue
-			}
+			src := standIn(srcs, tf)
 			script := []byte(code.Value)
 			site.Docker = mentions(script, binaries)
 			m := func(int) int { return code.Start }
@@ -281,16 +276,17 @@ func mentions(code []byte, binaries []string) bool {
 	return false
 }
 
-func source(pass *analysis.Pass, cache map[string][]byte, name string) ([]byte, error) {
-	if src, ok := cache[name]; ok {
-		return src, nil
+// standIn returns a buffer as long as the file: the shell front end only
+// needs the file's size to place findings by offset, and the analyzers
+// convert offsets back to positions themselves. Reading the file would fail
+// for source that never was on disk (standard input).
+func standIn(cache map[string][]byte, tf *token.File) []byte {
+	if src, ok := cache[tf.Name()]; ok {
+		return src
 	}
-	src, err := pass.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	cache[name] = src
-	return src, nil
+	src := make([]byte, tf.Size())
+	cache[tf.Name()] = src
+	return src
 }
 
 // safeCheck runs the shell front end, which must never take the analysis
