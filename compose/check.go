@@ -1,8 +1,11 @@
 package compose
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -185,8 +188,12 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		switch {
 		case f.readErr != nil:
 			if isConfig(p, f) {
-				res.Errors = append(res.Errors, rules.Note{File: f.display, Message: "read compose file: " + f.readErr.Error()})
 				broken = true
+				if fd, ok := missingComposeFileFinding(c, p, f); ok {
+					res.Findings = append(res.Findings, fd)
+					break
+				}
+				res.Errors = append(res.Errors, rules.Note{File: f.display, Message: "read compose file: " + f.readErr.Error()})
 			}
 			// A missing include or extends target is reported by compose-go as DG004.
 		case f.parseErr != nil:
@@ -231,6 +238,34 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	res.Findings = append(res.Findings, checkBudget(p, svcs, opts)...)
 	res.Notes = append(res.Notes, limitVarNotes(svcs)...)
 	return res
+}
+
+// missingComposeFileFinding reports a COMPOSE_FILE entry naming a file that
+// does not exist as DG004 on the COMPOSE_FILE line of the folder's .env:
+// Compose refuses the folder's project.
+func missingComposeFileFinding(c *fileCache, p *project, f *yfile) (rules.Finding, bool) {
+	if p.origin != originComposeFile || !errors.Is(f.readErr, fs.ErrNotExist) {
+		return rules.Finding{}, false
+	}
+	envPath := filepath.Join(p.dir, ".env")
+	src, err := os.ReadFile(envPath)
+	if err != nil {
+		return rules.Finding{}, false
+	}
+	start := 0
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		t := bytes.TrimLeft(line, " \t")
+		t = bytes.TrimPrefix(t, []byte("export "))
+		if bytes.HasPrefix(bytes.TrimLeft(t, " \t"), []byte("COMPOSE_FILE")) {
+			end := start + len(bytes.TrimRight(line, "\r\n"))
+			fd := rules.New(rules.MustLookup("DG004"), c.displayPath(envPath), src, start, end,
+				fmt.Sprintf("Compose refuses this project: COMPOSE_FILE names %s, which does not exist", f.display))
+			fd.Key = "load:compose_file"
+			return fd, true
+		}
+		start += len(line)
+	}
+	return rules.Finding{}, false
 }
 
 func isConfig(p *project, f *yfile) bool {

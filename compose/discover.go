@@ -105,14 +105,47 @@ func looksLikeCompose(f *yfile) bool {
 // extends: such a file is a project of its own rather than an override.
 func selfContained(f *yfile) bool {
 	for _, s := range f.services {
-		for _, k := range []string{"image", "build", "extends", "provider"} {
-			if kn, _ := mapGet(s.value, k); kn != nil {
+		if serviceComplete(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// overridesBase reports whether f is a fragment of the project made of the
+// base files: none of its services has an image or build, or one of them
+// lacks both and completes a service the base defines (a file that adds a
+// service and tunes an existing one). Compose could not load such a file
+// alone.
+func overridesBase(c *fileCache, f *yfile, base []string) bool {
+	if !selfContained(f) {
+		return true
+	}
+	for name, s := range f.services {
+		if serviceComplete(s) {
+			continue
+		}
+		for _, b := range base {
+			if _, ok := c.get(b).services[name]; ok {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// serviceComplete reports whether a service definition can stand alone.
+func serviceComplete(s svcNodes) bool {
+	for _, k := range []string{"image", "build", "extends", "provider"} {
+		if kn, _ := mapGet(s.value, k); kn != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// originComposeFile marks a default project chosen by COMPOSE_FILE.
+const originComposeFile = "COMPOSE_FILE in .env"
 
 // folderPlan is the discovery outcome for one folder.
 type folderPlan struct {
@@ -182,7 +215,7 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 			}
 			base = append(base, filepath.Clean(e))
 		}
-		origin = "COMPOSE_FILE in .env"
+		origin = originComposeFile
 	} else if len(defaults) > 0 && looksLikeCompose(c.get(filepath.Join(dir, defaults[0]))) {
 		base = append(base, filepath.Join(dir, defaults[0]))
 		if len(defaults) > 1 {
@@ -238,10 +271,10 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 			own = append(own, []string{abs}) // reported as DG001 on its own
 		case referenced[abs]:
 			// loaded through the file that includes or extends it
-		case selfContained(f) && !referenced[abs]:
-			own = append(own, []string{abs})
-		case !selfContained(f) && len(base) > 0:
+		case len(base) > 0 && overridesBase(c, f, base):
 			fragments = append(fragments, abs)
+		case selfContained(f):
+			own = append(own, []string{abs})
 		case !selfContained(f):
 			if isGiven(given, abs) {
 				fp.notes = append(fp.notes, rules.Note{File: c.displayPath(abs),
