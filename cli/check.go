@@ -198,26 +198,6 @@ func runCheck(env *Env, args []string) int {
 	return exitCode(run, failOn)
 }
 
-func render(env *Env, format string, run *report.Run, noColor bool) error {
-	switch format {
-	case "json":
-		return report.JSON(env.Stdout, run)
-	default:
-		color := !noColor && env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
-		if err := report.Text(env.Stdout, run, report.TextOptions{Color: color}); err != nil {
-			return err
-		}
-		for _, e := range run.Errors {
-			fmt.Fprintf(env.Stderr, "dockguard: %s\n", joinLoc(e.File, e.Message))
-		}
-		for _, n := range run.Notes {
-			fmt.Fprintf(env.Stderr, "note: %s\n", joinLoc(n.File, n.Message))
-		}
-		fmt.Fprintln(env.Stderr, report.SummaryLine(run))
-		return nil
-	}
-}
-
 func joinLoc(file, msg string) string {
 	if file == "" {
 		return msg

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,7 +103,7 @@ func TestPreCommitHookEntries(t *testing.T) {
 	dir := gitRepo(t, hookRepo)
 	t.Chdir(dir)
 	run := func(h hook, files ...string) (int, string) {
-		args := append(strings.Fields(h.Entry)[1:], files...)
+		args := append(append([]string(nil), strings.Fields(h.Entry)[1:]...), files...)
 		var out, errb bytes.Buffer
 		code := Run(args, strings.NewReader(""), &out, &errb)
 		return code, out.String() + errb.String()
@@ -161,7 +162,8 @@ func TestPreCommitTryRepo(t *testing.T) {
 		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+t.TempDir(), "GOMODCACHE="+strings.TrimSpace(string(modcache)), "GOFLAGS=-buildvcs=false")
 		out, err := cmd.CombinedOutput()
 		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			code = ee.ExitCode()
 		} else if err != nil {
 			t.Fatal(err)

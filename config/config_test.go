@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,8 +123,8 @@ func TestParseErrors(t *testing.T) {
 
 func TestAllErrorsReported(t *testing.T) {
 	_, err := Parse("c.yaml", []byte("exlude: []\nparallel-limit: x\nlive: {rate: 0}\n"))
-	es, ok := err.(Errors)
-	if !ok || len(es) != 3 {
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 3 {
 		t.Fatalf("want 3 errors, got %v", err)
 	}
 }
