@@ -57,6 +57,9 @@ func githubAction(c *checker, root *yaml.Node) {
 }
 
 func (c *checker) githubSteps(steps *yaml.Node, defaultShell string) {
+	if steps = resolve(steps); steps == nil || !c.visit(steps) {
+		return
+	}
 	for _, st := range items(steps) {
 		run := get(st, "run")
 		if run == nil {
@@ -156,7 +159,7 @@ func CheckCircleCI(file string, src []byte, cfg *shell.Config) []rules.Finding {
 }
 
 func (c *checker) circleConfig(root *yaml.Node, depth int) {
-	if depth > 4 {
+	if root = resolve(root); root == nil || depth > 4 || !c.visit(root) {
 		return
 	}
 	for _, sect := range []string{"jobs", "commands"} {
@@ -173,7 +176,7 @@ func (c *checker) circleConfig(root *yaml.Node, depth int) {
 }
 
 func (c *checker) circleSteps(steps *yaml.Node, jobShell string, depth int) {
-	if depth > 16 {
+	if steps = resolve(steps); steps == nil || depth > 16 || !c.visit(steps) {
 		return
 	}
 	for _, st := range items(steps) {

@@ -398,3 +398,29 @@ func TestPackageJSONErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasBombs proves that cyclic and exponentially shared alias graphs
+// are walked in linear time (each would take ages if walked naively).
+func TestAliasBombs(t *testing.T) {
+	for name, tt := range map[string]struct {
+		walk walker
+		src  string
+	}{
+		"gitlab self-referencing script": {gitlabCI, "j:\n  script: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, docker kill x]\n"},
+		"gitlab merge cycle":             {gitlabCI, "j: &a\n  <<: [*a, *a, *a, *a, *a, *a, *a, *a]\n  script: docker kill x\n"},
+		"circleci steps cycle":           {func(c *checker, r *yaml.Node) { c.circleConfig(r, 0) }, "jobs:\n  j:\n    steps: &s\n      - when: {steps: *s}\n      - unless: {steps: *s}\n      - when: {steps: *s}\n      - run: docker kill x\n"},
+		"circleci orbs cycle":            {func(c *checker, r *yaml.Node) { c.circleConfig(r, 0) }, "&r\norbs: {a: *r, b: *r, c: *r, d: *r, e: *r}\njobs: {j: {steps: [{run: docker kill x}]}}\n"},
+		"github shared steps":            {githubWorkflow, "jobs:\n  a: {steps: &s [{run: docker kill x}]}\n  b: {steps: *s}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			frags, _ := collect("f.yml", []byte(tt.src), tt.walk)
+			if len(frags) != 1 || string(frags[0].Code) != "docker kill x" {
+				var codes []string
+				for _, f := range frags {
+					codes = append(codes, string(f.Code))
+				}
+				t.Errorf("fragments = %q, want the one script once", codes)
+			}
+		})
+	}
+}

@@ -47,13 +47,16 @@ type pair struct {
 // both are returned and callers that look up one key take the last explicit
 // one via get.
 func pairs(n *yaml.Node) []pair {
-	return appendPairs(nil, resolve(n), 0)
+	return appendPairs(nil, resolve(n), map[*yaml.Node]bool{})
 }
 
-func appendPairs(out []pair, n *yaml.Node, depth int) []pair {
-	if n == nil || n.Kind != yaml.MappingNode || depth > maxAliasHops {
+// appendPairs merges each mapping at most once: aliases can make the node
+// graph cyclic, and repeated merges would make the walk exponential.
+func appendPairs(out []pair, n *yaml.Node, seen map[*yaml.Node]bool) []pair {
+	if n == nil || n.Kind != yaml.MappingNode || seen[n] {
 		return out
 	}
+	seen[n] = true
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), n.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -63,10 +66,10 @@ func appendPairs(out []pair, n *yaml.Node, depth int) []pair {
 			rv := resolve(v)
 			if rv != nil && rv.Kind == yaml.SequenceNode {
 				for _, m := range rv.Content {
-					out = appendPairs(out, resolve(m), depth+1)
+					out = appendPairs(out, resolve(m), seen)
 				}
 			} else {
-				out = appendPairs(out, rv, depth+1)
+				out = appendPairs(out, rv, seen)
 			}
 			continue
 		}
@@ -163,6 +166,17 @@ func checkYAML(file string, src []byte, cfg *shell.Config, walk walker) []rules.
 	return out
 }
 
+// visit reports whether container node n is seen for the first time, and
+// marks it. Walks through aliases use it so that a cyclic or heavily
+// shared node graph is still walked in linear time.
+func (c *checker) visit(n *yaml.Node) bool {
+	if c.seen[n] {
+		return false
+	}
+	c.seen[n] = true
+	return true
+}
+
 // script checks one scalar of shell code.
 func (c *checker) script(n *yaml.Node, t template) {
 	n = resolve(n)
@@ -182,6 +196,9 @@ func (c *checker) script(n *yaml.Node, t template) {
 func (c *checker) scriptList(n *yaml.Node, t template, depth int) {
 	n = resolve(n)
 	if n == nil || depth > 10 || strings.HasPrefix(n.Tag, "!reference") {
+		return
+	}
+	if n.Kind == yaml.SequenceNode && !c.visit(n) {
 		return
 	}
 	switch n.Kind {

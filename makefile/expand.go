@@ -137,6 +137,7 @@ func (p *parser) assign(name, op, value string) {
 		}
 	}
 	old := p.vars[name]
+	p.memo = nil
 	switch op {
 	case "=":
 		p.vars[name] = &variable{value: value}
@@ -187,6 +188,7 @@ func (p *parser) expandName(name string) string {
 const (
 	maxDepth     = 32
 	maxExpansion = 1 << 16
+	maxWork      = 16 << 20
 )
 
 // refAt scans the reference starting with the '$' at s[i]. It returns the
@@ -252,10 +254,22 @@ func (p *parser) lookup(body string, visiting []*variable) (text string, v *vari
 	if v.simple {
 		return v.value, v, true, false
 	}
-	t := p.expandString(v.value, v, visiting)
-	if len(t) > maxExpansion {
+	if e, hit := p.memo[v]; hit {
+		return e.text, v, e.ok, false
+	}
+	if p.work > maxWork {
 		return "", v, false, false
 	}
+	t := p.expandString(v.value, v, visiting)
+	p.work += len(t)
+	if p.memo == nil {
+		p.memo = map[*variable]memoEntry{}
+	}
+	if len(t) > maxExpansion {
+		p.memo[v] = memoEntry{}
+		return "", v, false, false
+	}
+	p.memo[v] = memoEntry{t, true}
 	return t, v, true, false
 }
 

@@ -218,3 +218,17 @@ func TestExpansionSpan(t *testing.T) {
 		t.Errorf("map(end of expansion) = %d, want %d", got, ref+5)
 	}
 }
+
+// TestExpansionBomb: a chain of variables that doubles 30 times must not
+// be expanded naively; the oversized value becomes an unknown word.
+func TestExpansionBomb(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&sb, "V%d = $(V%d)$(V%d)\n", i, i+1, i+1)
+	}
+	sb.WriteString("V30 = x\nt:\n\tdocker kill $(V0)\n")
+	frags := extract([]byte(sb.String()), nil)
+	if len(frags) != 1 || string(frags[0].Code) != "docker kill $____" {
+		t.Fatalf("fragments = %d, code %q", len(frags), frags[0].Code)
+	}
+}

@@ -82,6 +82,18 @@ type parser struct {
 	oneshell bool
 	bins     map[string]bool
 	recipes  []recipe
+	// memo caches the expansion of recursive variables; an assignment
+	// clears it. work counts bytes produced by expansion: past
+	// maxWork every further reference is unknown, which bounds the time
+	// a hostile makefile can take.
+	memo map[*variable]memoEntry
+	work int
+}
+
+// memoEntry is a cached expansion; ok is false for one that was too large.
+type memoEntry struct {
+	text string
+	ok   bool
 }
 
 // extract returns one fragment per shell invocation in the Makefile.
