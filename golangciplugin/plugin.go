@@ -1,0 +1,111 @@
+// Package golangciplugin registers dockguard's Go analyzers as a
+// golangci-lint v2 module plugin named "dockguard".
+//
+// Build a golangci-lint binary that includes it with `golangci-lint custom`
+// and a .custom-gcl.yml that lists this module, then enable the linter in
+// .golangci.yml under linters.settings.custom.dockguard (type: module). See
+// docs/golangci-lint.md.
+//
+// Settings (all optional):
+//
+//	binaries:       [docker, podman, nerdctl]  # container CLIs recognised in os/exec calls
+//	parallel-limit: 3                          # largest accepted concurrency (DG106)
+//	disable:        [DG302]                    # rule IDs not to report
+package golangciplugin
+
+import (
+	"fmt"
+
+	"github.com/dockguard/dockguard/analyzers"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+)
+
+// Name is the linter's name in .golangci.yml.
+const Name = "dockguard"
+
+func init() {
+	register.Plugin(Name, New)
+}
+
+// Settings are the plugin's settings from .golangci.yml.
+type Settings struct {
+	Binaries      []string `json:"binaries"`
+	ParallelLimit int      `json:"parallel-limit"`
+	Disable       []string `json:"disable"`
+}
+
+// Plugin is the golangci-lint linter plugin.
+type Plugin struct {
+	settings Settings
+	disabled map[string]bool
+}
+
+var _ register.LinterPlugin = (*Plugin)(nil)
+
+// New decodes the settings and returns the plugin.
+func New(conf any) (register.LinterPlugin, error) {
+	s, err := register.DecodeSettings[Settings](conf)
+	if err != nil {
+		return nil, fmt.Errorf("dockguard settings: %w", err)
+	}
+	if s.ParallelLimit < 0 {
+		return nil, fmt.Errorf("dockguard settings: parallel-limit must not be negative, got %d", s.ParallelLimit)
+	}
+	p := &Plugin{settings: s, disabled: map[string]bool{}}
+	for _, id := range s.Disable {
+		r, ok := rules.Lookup(id)
+		if !ok {
+			return nil, fmt.Errorf("dockguard settings: disable: unknown rule %q", id)
+		}
+		p.disabled[r.ID] = true
+	}
+	return p, nil
+}
+
+// BuildAnalyzers returns the configured analyzers; those whose rules are
+// all disabled are left out, and disabled rules are filtered from the rest.
+func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	all := analyzers.New(analyzers.Config{Binaries: p.settings.Binaries, ParallelLimit: p.settings.ParallelLimit})
+	var out []*analysis.Analyzer
+	for _, a := range all {
+		ids := analyzers.Rules[a.Name]
+		on := 0
+		for _, id := range ids {
+			if !p.disabled[id] {
+				on++
+			}
+		}
+		switch {
+		case on == 0:
+			continue
+		case on < len(ids):
+			out = append(out, p.filtered(a))
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// filtered wraps a so that diagnostics of disabled rules are dropped.
+func (p *Plugin) filtered(a *analysis.Analyzer) *analysis.Analyzer {
+	b := *a
+	run := a.Run
+	b.Run = func(pass *analysis.Pass) (any, error) {
+		report := pass.Report
+		pass.Report = func(d analysis.Diagnostic) {
+			if !p.disabled[d.Category] {
+				report(d)
+			}
+		}
+		defer func() { pass.Report = report }()
+		return run(pass)
+	}
+	return &b
+}
+
+// GetLoadMode asks for type information: the analyzers match the Docker
+// SDK by type.
+func (p *Plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
