@@ -120,6 +120,10 @@ index 1..2 100644
 @@ -10 +12 @@
 -old
 +changed
+@@ -15,0 +17,2 @@
++++ b/looks-like-a-header
++--- a/too
+\ No newline at end of file
 @@ -20,2 +21,0 @@
 -gone
 -gone
@@ -159,7 +163,7 @@ diff --git "a/q\"uote.sh" "b/q\"uote.sh"
 		t.Fatal(err)
 	}
 	want := Changes{
-		"a.sh":        {4: true, 5: true, 12: true},
+		"a.sh":        {4: true, 5: true, 12: true, 17: true, 18: true},
 		"new name.sh": {1: true},
 		"added.sh":    nil,
 		"q\"uote.sh":  {1: true},
@@ -239,4 +243,33 @@ func TestChangedOnARepository(t *testing.T) {
 	if _, err := Changed(ctx, root, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "unknown git revision") {
 		t.Errorf("bad rev error %v", err)
 	}
+}
+
+func FuzzParseDiff(f *testing.F) {
+	f.Add("diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,2 +3,4 @@\n+x\n")
+	f.Add("+++ \"b/q\\\"\"\n@@ -0,0 +1 @@\n")
+	f.Add("--- /dev/null\n+++ b/n\n@@ -0,0 +1,99999999 @@\n")
+	f.Add("@@ broken\n")
+	f.Fuzz(func(t *testing.T, diff string) {
+		c, err := ParseDiff([]byte(diff))
+		if err == nil {
+			for file, lines := range c {
+				if file == "" && lines != nil && len(lines) > 1<<20 {
+					t.Fatal("unbounded")
+				}
+			}
+		}
+	})
+}
+
+func FuzzServiceBlocks(f *testing.F) {
+	f.Add("services:\n  a:\n    image: x\n  b: {}\nvolumes: {}\n")
+	f.Add("services: &x\n  a: *x\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, b := range ServiceBlocks([]byte(src)) {
+			if b[0] < 1 || b[1] < b[0] {
+				t.Fatalf("bad block %v", b)
+			}
+		}
+	})
 }

@@ -92,16 +92,42 @@ func Changed(ctx context.Context, root, rev string) (Changes, error) {
 	return c, nil
 }
 
-// ParseDiff reads a unified diff with zero context (git diff -U0) and
-// returns the added or modified lines of each new-side file.
+// ParseDiff reads a unified diff (git diff -U0) and returns the added or
+// modified lines of each new-side file. Hunk bodies are read by the counts
+// in their headers, so an added line that looks like a header ("+++ x")
+// stays a line, and only lines actually present are recorded.
 func ParseDiff(diff []byte) (Changes, error) {
 	c := Changes{}
 	var file string
 	var fromNull bool
+	var oldLeft, newLeft, cur int
 	sc := bufio.NewScanner(bytes.NewReader(diff))
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() {
 		line := sc.Text()
+		if oldLeft > 0 || newLeft > 0 {
+			switch {
+			case strings.HasPrefix(line, "+"):
+				if c[file] != nil {
+					c[file][cur] = true
+				}
+				cur++
+				newLeft--
+			case strings.HasPrefix(line, "-"):
+				oldLeft--
+			case strings.HasPrefix(line, " "):
+				cur++
+				oldLeft--
+				newLeft--
+			case strings.HasPrefix(line, "\\"):
+				// "\ No newline at end of file"
+			default:
+				oldLeft, newLeft = 0, 0 // a truncated hunk; read on as headers
+			}
+			if oldLeft > 0 || newLeft > 0 || !strings.HasPrefix(line, "diff ") {
+				continue
+			}
+		}
 		switch {
 		case strings.HasPrefix(line, "diff --git "):
 			file, fromNull = "", false
@@ -113,23 +139,16 @@ func ParseDiff(diff []byte) (Changes, error) {
 				file = "" // deleted: nothing on the new side
 				continue
 			}
-			name = unquote(name)
-			file = strings.TrimPrefix(name, "b/")
+			file = strings.TrimPrefix(unquote(name), "b/")
 			if fromNull {
 				c[file] = nil // added since rev: all of it is new
 			} else if _, ok := c[file]; !ok {
 				c[file] = map[int]bool{}
 			}
 		case strings.HasPrefix(line, "@@ ") && file != "":
-			start, count, err := newRange(line)
-			if err != nil {
+			var err error
+			if oldLeft, cur, newLeft, err = hunkRanges(line); err != nil {
 				return nil, err
-			}
-			if c[file] == nil {
-				continue
-			}
-			for l := start; l < start+count; l++ {
-				c[file][l] = true
 			}
 		}
 	}
@@ -139,27 +158,36 @@ func ParseDiff(diff []byte) (Changes, error) {
 	return c, nil
 }
 
-// newRange parses the "+start,count" part of a hunk header.
-func newRange(header string) (start, count int, err error) {
+// hunkRanges parses "@@ -a[,b] +c[,d] @@" into the old line count, the
+// first new line and the new line count.
+func hunkRanges(header string) (oldCount, newStart, newCount int, err error) {
 	fields := strings.Fields(header)
-	for _, f := range fields[1:] {
-		if !strings.HasPrefix(f, "+") {
-			continue
-		}
-		s, n, hasCount := strings.Cut(f[1:], ",")
-		start, err = strconv.Atoi(s)
-		if err != nil {
-			break
-		}
-		count = 1
-		if hasCount {
-			if count, err = strconv.Atoi(n); err != nil {
-				break
-			}
-		}
-		return start, count, nil
+	if len(fields) < 3 || !strings.HasPrefix(fields[1], "-") || !strings.HasPrefix(fields[2], "+") {
+		return 0, 0, 0, fmt.Errorf("bad hunk header %q", header)
 	}
-	return 0, 0, fmt.Errorf("bad hunk header %q", header)
+	_, oldCount, err = rangeOf(fields[1][1:])
+	if err == nil {
+		newStart, newCount, err = rangeOf(fields[2][1:])
+	}
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("bad hunk header %q", header)
+	}
+	return oldCount, newStart, newCount, nil
+}
+
+// rangeOf parses "start[,count]" (count defaults to 1).
+func rangeOf(s string) (start, count int, err error) {
+	a, b, hasCount := strings.Cut(s, ",")
+	if start, err = strconv.Atoi(a); err != nil || start < 0 {
+		return 0, 0, fmt.Errorf("bad range %q", s)
+	}
+	count = 1
+	if hasCount {
+		if count, err = strconv.Atoi(b); err != nil || count < 0 {
+			return 0, 0, fmt.Errorf("bad range %q", s)
+		}
+	}
+	return start, count, nil
 }
 
 // unquote decodes a C-quoted git path ("a/with \"quote\"").
