@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/internal/testdaemon/fakedaemon"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 	"github.com/dockguard/dockguard/verify/endpoint"
 	"github.com/dockguard/dockguard/verify/guard"
-	"github.com/dockguard/dockguard/verify/internal/fakedaemon"
 	"github.com/dockguard/dockguard/verify/render"
 )
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/docker/go-units"
+	"github.com/moby/moby/client/pkg/versions"
 
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify/dockerapi"
@@ -306,7 +307,7 @@ func (r *run) do() {
 	if r.o.NoDiskUsage {
 		r.note("disk usage not read (--no-disk-usage): build cache (DG406) and sizes are unknown")
 	} else if !r.broken() {
-		if ping.APIVersion != "" && versionLess(ping.APIVersion, "1.42") {
+		if ping.APIVersion != "" && versions.LessThan(ping.APIVersion, "1.42") {
 			r.note(fmt.Sprintf("the daemon speaks API %s (< 1.42): it ignores the type filter of /system/df and scans images, containers, volumes and build cache in full; use --no-disk-usage on busy daemons", ping.APIVersion))
 			p.Say("reading disk usage: this daemon (API < 1.42) scans everything for /system/df, which can take a while")
 		}
@@ -467,17 +468,6 @@ func nameOr(name, alt string) string {
 		return alt[:12]
 	}
 	return alt
-}
-
-// versionLess compares "1.41"-style API versions.
-func versionLess(a, b string) bool {
-	var am, an, bm, bn int
-	fmt.Sscanf(a, "%d.%d", &am, &an)
-	fmt.Sscanf(b, "%d.%d", &bm, &bn)
-	if am != bm {
-		return am < bm
-	}
-	return an < bn
 }
 
 func size(n int64) string { return units.BytesSize(float64(n)) }

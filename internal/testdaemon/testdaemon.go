@@ -49,7 +49,7 @@ type Daemon struct {
 	Dir string
 
 	cmd    *exec.Cmd
-	waitCh chan error
+	waitCh chan struct{} // closed when dockerd has exited
 	log    *os.File
 }
 
@@ -70,6 +70,11 @@ func Main(m *testing.M) int {
 	}
 	current = d
 	code := m.Run()
+	if d != nil && !d.Private {
+		if err := d.Cleanup(); err != nil {
+			fmt.Fprintf(os.Stderr, "testdaemon: cleanup: %v\n", err)
+		}
+	}
 	if d != nil {
 		if err := d.Stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "testdaemon: stop: %v\n", err)
@@ -149,8 +154,9 @@ func StartPrivate() (*Daemon, error) {
 		return nil, fmt.Errorf("start dockerd: %w", err)
 	}
 	d := &Daemon{Host: "unix://" + sock, Private: true, Dir: dir, cmd: cmd, log: logf}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if pingSocket(sock) {
@@ -158,11 +164,11 @@ func StartPrivate() (*Daemon, error) {
 			return d, nil
 		}
 		select {
-		case err := <-exited:
+		case <-exited:
 			logf.Close()
 			tail := tailFile(logf.Name(), 2000)
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("dockerd exited during start-up (%v): %s", err, tail)
+			return nil, fmt.Errorf("dockerd exited during start-up (%w): %s", waitErr, tail)
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -222,6 +228,44 @@ func (d *Daemon) Stop() error {
 	return nil
 }
 
+// Cleanup removes what the tests created on a shared daemon: the containers
+// and volumes carrying RunLabel, stopped gracefully first (never force
+// removal, which is what dockguard warns about), and the images built.
+func (d *Daemon) Cleanup() error {
+	var errs []error
+	ids, err := d.Docker("ps", "-aq", "--filter", "label="+d.RunLabel)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if list := strings.Fields(ids); len(list) > 0 {
+		if _, err := d.Docker(append([]string{"stop", "--time", "5"}, list...)...); err != nil {
+			errs = append(errs, err)
+		}
+		if _, err := d.Docker(append([]string{"rm", "--volumes"}, list...)...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	vols, err := d.Docker("volume", "ls", "-q", "--filter", "label="+d.RunLabel)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if list := strings.Fields(vols); len(list) > 0 {
+		if _, err := d.Docker(append([]string{"volume", "rm"}, list...)...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	imgs, err := d.Docker("image", "ls", "-q", "--filter", "label="+d.RunLabel)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if list := strings.Fields(imgs); len(list) > 0 {
+		if _, err := d.Docker(append([]string{"image", "rm"}, list...)...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Docker runs the docker CLI against the daemon and returns its stdout.
 func (d *Daemon) Docker(args ...string) (string, error) {
 	return d.DockerWith("docker", nil, args...)
@@ -248,11 +292,8 @@ func BuildHelper(dir string) (string, error) {
 	}
 	src := filepath.Join(filepath.Dir(self), "helper")
 	out := filepath.Join(dir, "helper")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		gobin = "go"
-	}
-	cmd := exec.Command(gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	// `go test` puts its own go command first on PATH.
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -53,7 +53,6 @@ func New(ep endpoint.Endpoint, cfg Config) (*Client, error) {
 		client.WithHost(apiHost),
 		client.WithHTTPClient(hc),
 		client.WithScheme(scheme),
-		client.WithAPIVersionNegotiation(),
 		client.WithUserAgent("dockguard"),
 	)
 	if err != nil {

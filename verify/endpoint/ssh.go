@@ -62,7 +62,7 @@ func SSHDialer(host string) (func(ctx context.Context, network, addr string) (ne
 func dialCommand(ctx context.Context, argv []string) (net.Conn, error) {
 	// The process must outlive the dial's context, so it is not started
 	// with exec.CommandContext; Close ends it.
-	cmd := exec.Command(argv[0], argv[1:]...) //nolint:gosec // argv is built by SSHCommand
+	cmd := exec.Command(argv[0], argv[1:]...) // argv comes from SSHCommand
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("ssh dialer: %w", err)

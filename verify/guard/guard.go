@@ -219,7 +219,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func lastErrOr(last, err error) error {
 	if last != nil {
-		return fmt.Errorf("%w (gave up retrying: %v)", last, err)
+		return fmt.Errorf("%w (gave up retrying: %w)", last, err)
 	}
 	return err
 }

@@ -33,6 +33,12 @@ func get(t *testing.T, tr http.RoundTripper, path string) (*http.Response, error
 	return tr.RoundTrip(req)
 }
 
+func closeResp(resp *http.Response) {
+	if resp != nil {
+		resp.Body.Close()
+	}
+}
+
 func fast(c Config) Config {
 	c.Backoff = time.Microsecond
 	c.Rate = 1e6
@@ -45,7 +51,9 @@ func TestReadOnly(t *testing.T) {
 	tr := New(rtFunc(func(*http.Request) (*http.Response, error) { called.Add(1); return ok(""), nil }), Config{})
 	for _, m := range []string{http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodPatch} {
 		req, _ := http.NewRequest(m, "http://docker/v1.41/containers/x/kill", strings.NewReader("{}"))
-		if _, err := tr.RoundTrip(req); !errors.Is(err, ErrReadOnly) {
+		resp, err := tr.RoundTrip(req)
+		closeResp(resp)
+		if !errors.Is(err, ErrReadOnly) {
 			t.Errorf("%s: err = %v, want ErrReadOnly", m, err)
 		}
 	}
@@ -153,12 +161,14 @@ func TestBreakerOpensAfterConsecutiveFailures(t *testing.T) {
 		return nil, errors.New("dial unix: connection refused")
 	}), fast(Config{Tries: 3, BreakerThreshold: 5}))
 	for range 5 {
-		_, _ = get(t, tr, "/v1.41/info")
+		resp, _ := get(t, tr, "/v1.41/info")
+		closeResp(resp)
 	}
 	if n.Load() != 5 {
 		t.Errorf("%d attempts reached the daemon, want 5 then the breaker", n.Load())
 	}
-	_, err := get(t, tr, "/v1.41/info")
+	resp, err := get(t, tr, "/v1.41/info")
+	closeResp(resp)
 	if !errors.Is(err, ErrBreakerOpen) || !tr.BreakerOpen() {
 		t.Errorf("err = %v, want ErrBreakerOpen", err)
 	}
@@ -187,7 +197,8 @@ func TestDeadlinePerAttempt(t *testing.T) {
 		<-r.Context().Done()
 		return nil, r.Context().Err()
 	}), fast(Config{Timeout: 20 * time.Millisecond, Tries: 1}))
-	_, err := get(t, tr, "/v1.41/info")
+	resp, err := get(t, tr, "/v1.41/info")
+	closeResp(resp)
 	if err == nil || !strings.Contains(err.Error(), "no answer within 20ms") {
 		t.Errorf("err = %v", err)
 	}
@@ -199,7 +210,7 @@ func TestDeadlinePerAttempt(t *testing.T) {
 		return ok(""), nil
 	}), Config{})
 	req, _ := http.NewRequestWithContext(WithTimeout(context.Background(), time.Minute), http.MethodGet, "http://docker/v1.41/system/df", nil)
-	resp, err := tr.RoundTrip(req)
+	resp, err = tr.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +228,8 @@ func TestCallerCancelIsNotAFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/v1.41/info", nil)
-	_, _ = tr.RoundTrip(req)
+	resp, _ := tr.RoundTrip(req)
+	closeResp(resp)
 	if tr.BreakerOpen() {
 		t.Error("a cancelled caller opened the breaker")
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/moby/moby/client/pkg/versions"
 )
 
 // Container is a staged container.
@@ -333,7 +335,7 @@ func (d *Daemon) df(w http.ResponseWriter, r *http.Request) {
 	for _, c := range d.Containers {
 		cts = append(cts, map[string]any{"Id": c.ID, "Names": []string{"/" + c.Name}, "State": c.State, "SizeRw": c.SizeRw})
 	}
-	if versionLess(d.APIVersion, "1.52") {
+	if versions.LessThan(d.APIVersion, "1.52") {
 		records := []map[string]any{}
 		if d.BuildCache.Records > 0 {
 			// Spread the totals over the records: all but the reclaimable
@@ -360,14 +362,4 @@ func (d *Daemon) df(w http.ResponseWriter, r *http.Request) {
 		"VolumeUsage":     usage(volTotal, 0, int64(len(vols)), vols),
 		"BuildCacheUsage": usage(d.BuildCache.Total, d.BuildCache.Reclaimable, d.BuildCache.Records, []any{}),
 	})
-}
-
-func versionLess(a, b string) bool {
-	var am, an, bm, bn int
-	fmt.Sscanf(a, "%d.%d", &am, &an)
-	fmt.Sscanf(b, "%d.%d", &bm, &bn)
-	if am != bm {
-		return am < bm
-	}
-	return an < bn
 }

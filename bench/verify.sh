@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmark of `dockguard verify` against the docker-bench-security way of
+# reading a daemon (one `docker inspect` per container per check), on a
+# private dockerd with N small containers, half of them with a memory limit.
+#
+# Usage: sudo bench/verify.sh [CONTAINERS] [CHECKS]   (defaults 100 and 31)
+#
+# CHECKS is the number of per-container checks of the baseline; 31 is the
+# size of docker-bench-security's container-runtime section. The daemon is
+# started privately (data-root, exec-root, pidfile and socket in a temporary
+# folder, no bridge, no iptables), runs with --debug so that its own log
+# counts the API calls each side makes, and is stopped by PID at the end.
+# Needs root, dockerd (apt-get install docker.io) and Go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-100}
+checks=${2:-31}
+out=bench/_out/verify
+mkdir -p "$out"
+
+[ "$(id -u)" = 0 ] || { echo "bench/verify.sh: run as root (it starts a private dockerd)" >&2; exit 2; }
+command -v dockerd >/dev/null || { echo "bench/verify.sh: dockerd is needed: apt-get install docker.io" >&2; exit 2; }
+
+go build -o "$out/dockguard" ./cmd/dockguard
+(cd internal/testdaemon/helper && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OLDPWD/$out/helper" .)
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/dgbench.XXXXXX")
+sock=$dir/docker.sock
+dockerd --debug --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+  --host "unix://$sock" --bridge=none --iptables=false --ip6tables=false >"$dir/dockerd.log" 2>&1 &
+pid=$!
+stop() {
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap stop EXIT
+export DOCKER_HOST=unix://$sock DOCKER_CONTEXT=
+for _ in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+
+tar -C "$out" -cf "$out/helper.tar" helper
+docker import --change 'ENTRYPOINT ["/helper"]' "$out/helper.tar" dgbench:latest >/dev/null
+echo "starting $n containers (half with --memory 32m) ..."
+for i in $(seq "$n"); do
+  if [ $((i % 2)) = 0 ]; then lim=(--memory 32m); else lim=(); fi
+  docker run -d --network none --name "c$i" "${lim[@]}" dgbench:latest sleep >/dev/null
+done
+
+# calls: API requests the daemon logged since line $1 of its log.
+calls() { tail -n "+$(( $1 + 1 ))" "$dir/dockerd.log" | grep -c 'Calling \(GET\|HEAD\|POST\|DELETE\|PUT\)' || true; }
+lines() { wc -l <"$dir/dockerd.log"; }
+now() { date +%s.%N; }
+
+# dockguard verify with default options, three runs; the median is reported.
+times=()
+for r in 1 2 3; do
+  sleep 2 # let the daemon's stats collector go idle, as it is between runs in real use
+  l0=$(lines); t0=$(now)
+  "$out/dockguard" verify --format json --progress never --fail-on none >"$out/verify.json"
+  t1=$(now)
+  times+=("$(echo "$t1 - $t0" | bc)")
+  dg_calls=$(calls "$l0")
+done
+dg_t=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+budget=$(grep -m1 '"apiCallBudget"' "$out/verify.json" | tr -dc 0-9)
+stats=$(grep -m1 '"containers/stats"' "$out/verify.json" | tr -dc 0-9)
+
+# Without stats samples (--no-usage), then also without /system/df.
+sleep 2
+l0=$(lines); t0=$(now)
+"$out/dockguard" verify --format json --progress never --fail-on none --no-usage >/dev/null
+t1=$(now)
+nousage_t=$(echo "$t1 - $t0" | bc); nousage_calls=$(calls "$l0")
+l0=$(lines); t0=$(now)
+"$out/dockguard" verify --format json --progress never --fail-on none --no-usage --no-disk-usage >/dev/null
+t1=$(now)
+fast_t=$(echo "$t1 - $t0" | bc); fast_calls=$(calls "$l0")
+
+# Baseline: docker-bench-security style, one `docker inspect` per container
+# per check, CHECKS checks in turn (the field read varies with the check).
+fields=('{{.HostConfig.Memory}}' '{{.State.OOMKilled}}' '{{.RestartCount}}' '{{.State.FinishedAt}}'
+  '{{.HostConfig.Privileged}}' '{{.HostConfig.PidsLimit}}' '{{.HostConfig.CpuShares}}' '{{.HostConfig.ReadonlyRootfs}}'
+  '{{.HostConfig.NetworkMode}}' '{{.AppArmorProfile}}' '{{.HostConfig.SecurityOpt}}' '{{.Mounts}}')
+ids=$(docker ps -aq)
+l0=$(lines); t0=$(now)
+for c in $(seq "$checks"); do
+  f=${fields[$(( (c - 1) % ${#fields[@]} ))]}
+  for id in $ids; do docker inspect --format "$f" "$id" >/dev/null; done
+done
+t1=$(now)
+base_t=$(echo "$t1 - $t0" | bc); base_calls=$(calls "$l0")
+
+ratio=$(echo "scale=1; $base_t / $dg_t" | bc)
+fast_ratio=$(echo "scale=1; $base_t / $nousage_t" | bc)
+ver=$(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')
+{
+  echo "# dockguard verify benchmark"
+  echo
+  echo "$n containers (half limited) on a private dockerd $ver, $(nproc) CPUs; $(date -u +%Y-%m-%d)."
+  echo
+  echo "| Run | Wall time | API calls |"
+  echo "|---|---:|---:|"
+  printf '| `dockguard verify` (defaults; median of 3) | %.2f s | %s (budget %s, of which %s stats) |\n' "$dg_t" "$dg_calls" "$budget" "$stats"
+  printf '| `dockguard verify --no-usage` | %.2f s | %s |\n' "$nousage_t" "$nousage_calls"
+  printf '| `dockguard verify --no-usage --no-disk-usage` | %.2f s | %s |\n' "$fast_t" "$fast_calls"
+  printf '| one `docker inspect` per container per check, %s checks | %.2f s | %s |\n' "$checks" "$base_t" "$base_calls"
+  echo
+  echo "Speed-up: ${ratio}x with defaults, ${fast_ratio}x with --no-usage."
+} | tee "$out/results.md"

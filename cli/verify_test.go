@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockguard/dockguard/internal/testdaemon/fakedaemon"
+)
+
+func fake(t *testing.T) *fakedaemon.Daemon {
+	t.Helper()
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 4 << 30, NCPU: 2, OS: "Ubuntu 24.04"}
+	d.Containers = []fakedaemon.Container{
+		{ID: "c1", Name: "api", Image: "api:1", State: "running", Memory: 256 << 20},
+		{ID: "c2", Name: "cache", Image: "redis:7", State: "running", Usage: 50 << 20},
+		{ID: "c3", Name: "seed", Image: "seed:1", State: "exited", FinishedAt: time.Now().Add(-3 * time.Hour)},
+	}
+	d.Start()
+	t.Cleanup(d.Close)
+	return d
+}
+
+func run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(args, nil, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestVerifyUsageErrors(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("DOCKER_CONFIG", "")
+	t.Setenv("DOCKER_HOST", "")
+	t.Setenv("DOCKER_CONTEXT", "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", "-H", "unix:///x.sock", "--context", "prod"}, "conflicting options"},
+		{[]string{"verify", "--context", "nope"}, "context not found"},
+		{[]string{"verify", "--format", "sarif"}, "unknown --format"},
+		{[]string{"verify", "--usage", "--no-usage"}, "contradict"},
+		{[]string{"verify", "--fail-on", "fatal"}, "--fail-on"},
+		{[]string{"verify", "--build-cache-threshold", "lots"}, "--build-cache-threshold"},
+		{[]string{"verify", "--max-in-flight", "0"}, "must be positive"},
+		{[]string{"verify", "-H", "http://x"}, "invalid daemon host"},
+		{[]string{"verify", "extra"}, "unexpected argument"},
+		{[]string{"verify", "--enable", "DG999"}, "unknown rule"},
+		{[]string{"report", "--format", "pdf"}, "unknown --format"},
+	} {
+		code, _, stderr := run(tc.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestVerifyTextAndJSON(t *testing.T) {
+	d := fake(t)
+	code, stdout, stderr := run("verify", "-H", d.Host(), "--progress", "never")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	want := d.Host() + ": error: container cache (redis:7) is running without a memory limit"
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "[DG401 live-container-no-memory-limit]") {
+		t.Errorf("text output:\n%s\nwant a line with %q", stdout, want)
+	}
+	if !strings.Contains(stderr, "3 containers inspected") || !strings.Contains(stderr, "budget") {
+		t.Errorf("summary line: %s", stderr)
+	}
+	// --fail-on none: findings do not fail the run.
+	if code, _, _ := run("verify", "-H", d.Host(), "--fail-on", "none"); code != ExitOK {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+	// Only info findings at --fail-on warning: exit 0.
+	if code, _, _ := run("verify", "-H", d.Host(), "--enable", "DG404"); code != ExitOK {
+		t.Errorf("info only: exit %d", code)
+	}
+	code, stdout, _ = run("verify", "-H", d.Host(), "--format", "json")
+	if code != ExitFindings {
+		t.Errorf("json exit %d", code)
+	}
+	var doc struct {
+		Version  int `json:"version"`
+		Findings []struct {
+			Rule string `json:"rule"`
+			File string `json:"file"`
+		} `json:"findings"`
+		Live struct {
+			Calls  map[string]int `json:"apiCalls"`
+			Budget int            `json:"apiCallBudget"`
+		} `json:"live"`
+		Summary struct {
+			BySeverity map[string]int `json:"bySeverity"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if doc.Version != 1 || len(doc.Findings) == 0 || doc.Findings[0].File != d.Host() || doc.Live.Budget == 0 || doc.Summary.BySeverity["error"] == 0 {
+		t.Errorf("json: %+v", doc)
+	}
+}
+
+func TestVerifyFollowsDockerHost(t *testing.T) {
+	d := fake(t)
+	t.Setenv("DOCKER_HOST", d.Host())
+	if code, _, stderr := run("verify", "--enable", "DG401"); code != ExitFindings {
+		t.Errorf("DOCKER_HOST not used: exit %d %s", code, stderr)
+	}
+}
+
+func TestReportFormats(t *testing.T) {
+	d := fake(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "clean.sh"), []byte("#!/bin/sh\ndocker rm -f web\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for format, marker := range map[string]string{"markdown": "## Running containers", "html": "<!DOCTYPE html>", "json": `"recommendations"`} {
+		out := filepath.Join(t.TempDir(), "report."+format)
+		code, stdout, stderr := run("report", "-H", d.Host(), "--format", format, "-o", out, dir)
+		if code != ExitFindings || stdout != "" {
+			t.Errorf("%s: exit %d stdout %q stderr %s", format, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), marker) || !strings.Contains(string(b), "DG401") {
+			t.Errorf("%s report lacks %q or DG401", format, marker)
+		}
+	}
+	// Static only.
+	code, stdout, _ := run("report", "--no-live", dir)
+	if code != ExitFindings || !strings.Contains(stdout, "## Static findings") || strings.Contains(stdout, "## Running containers") {
+		t.Errorf("--no-live: exit %d\n%s", code, stdout)
+	}
+	// An unreachable daemon still gives a report, with DG408, and exit 3.
+	code, stdout, _ = run("report", "-H", "tcp://127.0.0.1:1", "--tries", "1", dir)
+	if code != ExitErrors || !strings.Contains(stdout, "DG408") || !strings.Contains(stdout, "INCOMPLETE") && !strings.Contains(stdout, "FAIL") {
+		t.Errorf("unreachable: exit %d\n%s", code, stdout)
+	}
+}
