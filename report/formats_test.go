@@ -236,6 +236,18 @@ func TestSARIFDetails(t *testing.T) {
 	}
 }
 
+func TestGitHubPathsAreRepositoryRelative(t *testing.T) {
+	r := sampleRun()
+	r.Dir = "/src/project/scripts"
+	r.Findings = r.Findings[2:3]
+	r.Findings[0].File = "clean.sh"
+	r.Errors = []rules.Note{{File: "/elsewhere/x.sh", Message: "m"}}
+	out := string(render(t, "github", r))
+	if !strings.Contains(out, "::error file=scripts/clean.sh,line=2,") || !strings.Contains(out, "file=/elsewhere/x.sh,") {
+		t.Errorf("paths:\n%s", out)
+	}
+}
+
 func TestGitHubEscaping(t *testing.T) {
 	if got := ghData("100% a\r\nb"); got != "100%25 a%0D%0Ab" {
 		t.Errorf("ghData = %q", got)

@@ -23,7 +23,7 @@ func GitHub(w io.Writer, r *Run) error {
 			// A daemon endpoint, not a file in the repository.
 			msg = f.File + ": " + msg
 		} else if f.File != "" {
-			props = append(props, "file="+ghProperty(f.File))
+			props = append(props, "file="+ghProperty(r.repoPath(f.File)))
 			if f.Line > 0 {
 				sc, ec := utf16Columns(r.source(f.File), f)
 				props = append(props,
@@ -40,7 +40,7 @@ func GitHub(w io.Writer, r *Run) error {
 	for _, e := range r.Errors {
 		props := "title=" + ghProperty("dockguard")
 		if e.File != "" {
-			props = "file=" + ghProperty(e.File) + "," + props
+			props = "file=" + ghProperty(r.repoPath(e.File)) + "," + props
 		}
 		fmt.Fprintf(&b, "::error %s::%s\n", props, ghData("could not check: "+e.Message))
 	}

@@ -36,6 +36,27 @@ func (r *Run) repoURI(file string) (uri string, rel bool) {
 	return fileURI(abs), false
 }
 
+// repoPath returns file relative to r.Root (slash-separated, unescaped)
+// when it lies under it, else file unchanged. GitHub resolves annotation
+// paths against the repository root, whatever directory dockguard ran in.
+func (r *Run) repoPath(file string) string {
+	if r.Root == "" || strings.Contains(file, "://") {
+		return file
+	}
+	abs := filepath.FromSlash(file)
+	if !filepath.IsAbs(abs) {
+		base := r.Dir
+		if base == "" {
+			return file
+		}
+		abs = filepath.Join(base, abs)
+	}
+	if p, err := filepath.Rel(r.Root, abs); err == nil && p != ".." && !strings.HasPrefix(p, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(p)
+	}
+	return file
+}
+
 // fileURI turns an absolute path into a file: URI.
 func fileURI(abs string) string {
 	p := filepath.ToSlash(abs)
