@@ -38,17 +38,17 @@ type adoptFlags struct {
 // commands that share checkFlags have flags of the same names (verify's
 // --config is the docker config folder).
 func (a *adoptFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&a.configFile, "config", "", "configuration file (default: .dockguard.yaml found from the checked path up to the repository root)")
+	fs.StringVar(&a.configFile, "config", "", "configuration `FILE` (default: .dockguard.yaml found from the checked path up to the repository root)")
 	fs.BoolVar(&a.noConfig, "no-config", false, "ignore .dockguard.yaml files")
-	fs.StringVar(&a.baseline, "baseline", "", "hide findings recorded in this baseline file (see `dockguard baseline`)")
-	fs.StringVar(&a.newFromRev, "new-from-rev", "", "report only findings on lines changed since this git revision")
-	fs.StringVar(&a.newFromMergeBase, "new-from-merge-base", "", "report only findings on lines changed since the merge base with this branch")
-	fs.StringVar(&a.output, "output", "", "write the output to this file instead of stdout")
+	fs.StringVar(&a.baseline, "baseline", "", "hide the findings recorded in this `FILE` (written by dockguard baseline)")
+	fs.StringVar(&a.newFromRev, "new-from-rev", "", "report only findings on lines changed since git revision `REV`")
+	fs.StringVar(&a.newFromMergeBase, "new-from-merge-base", "", "report only findings on lines changed since the merge base with this `BRANCH`")
+	fs.StringVar(&a.output, "output", "", "write the output to this `FILE` instead of stdout")
 	fs.StringVar(&a.output, "o", "", "shorthand for --output")
 	if f := fs.Lookup("format"); f != nil {
 		// --format may repeat, each with its own destination.
 		f.Value = &a.outputs
-		f.Usage = "output format: " + strings.Join(report.FormatNames(), ", ") + "; FORMAT=FILE writes that format to FILE (repeatable)"
+		f.Usage = "output `FORMAT`: " + strings.Join(report.FormatNames(), ", ") + "; FORMAT=FILE writes that format to FILE (repeatable)"
 	}
 }
 
