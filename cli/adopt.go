@@ -148,22 +148,7 @@ func (c *checkFlags) applyConfig(fs *flag.FlagSet, paths []string) error {
 func (c *checkFlags) wireAdoption(o *engine.Options) {
 	a := &c.adopt
 	if cfg := a.cfg; cfg != nil {
-		explicit := map[string]bool{}
-		for _, n := range c.enable {
-			if r, ok := rules.Lookup(n); ok {
-				explicit[r.ID] = true
-			}
-		}
-		base := o.Enabled
-		if len(cfg.Rules) > 0 {
-			o.Enabled = func(id string) bool {
-				if base != nil && !base(id) {
-					return false
-				}
-				// --enable names a rule explicitly: it wins over `off`.
-				return cfg.RuleOn(id) || explicit[id]
-			}
-		}
+		o.Enabled = configEnabled(cfg, o.Enabled, c.enable)
 		if len(cfg.Exclude) > 0 {
 			cwd := workDir()
 			prev := o.Excluded

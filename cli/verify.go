@@ -153,6 +153,11 @@ func runVerify(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dockguard verify: unexpected argument %q\n", rest[0])
 		return ExitUsage
 	}
+	cfg, err := v.applyConfig(fs)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
+		return ExitUsage
+	}
 	sev, err := rules.ParseSeverity(*failOn)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard verify: --fail-on: %v\n", err)
@@ -167,12 +172,13 @@ func runVerify(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
 		return ExitUsage
 	}
-	s, err := v.setup(env, enabled)
+	s, err := v.setup(env, configEnabled(cfg, enabled, enable))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
 		return ExitUsage
 	}
 	facts, res := s.run(context.Background())
+	cfg.ApplySeverities(res.Findings)
 	tool := vrender.Tool{Name: "dockguard", Version: Version()}
 	if *format == "json" {
 		if err := vrender.VerifyJSON(env.Stdout, tool, facts, res); err != nil {

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"flag"
+	"strconv"
+
+	"github.com/dockguard/dockguard/config"
+	"github.com/dockguard/dockguard/rules"
+)
+
+// applyConfig loads the .dockguard.yaml found from the working directory
+// and copies its live thresholds into the verify flags the user did not
+// give (flags override the file). The configuration is returned for its
+// rule settings. verify's own --config names the docker configuration, so
+// the file is always found by discovery.
+func (v *verifyFlags) applyConfig(fs *flag.FlagSet) (*config.Config, error) {
+	cfg, err := loadProjectConfig(nil, "", false)
+	if err != nil {
+		return nil, err
+	}
+	set := setFlags(fs)
+	l := cfg.Live
+	if !set["stale-after"] && l.StaleAfter > 0 {
+		v.staleAfter = l.StaleAfter
+	}
+	if !set["build-cache-threshold"] && l.BuildCacheThreshold > 0 {
+		v.buildCache = strconv.FormatInt(l.BuildCacheThreshold, 10)
+	}
+	if !set["rate"] && l.Rate > 0 {
+		v.rate = l.Rate
+	}
+	if !set["max-in-flight"] && l.InFlight > 0 {
+		v.maxInFlight = l.InFlight
+	}
+	return cfg, nil
+}
+
+// configEnabled combines a flag rule selection with the configuration's
+// `off` rules; a rule named by --enable stays on.
+func configEnabled(cfg *config.Config, base func(string) bool, enable []string) func(string) bool {
+	if cfg == nil || len(cfg.Rules) == 0 {
+		return base
+	}
+	explicit := map[string]bool{}
+	for _, n := range enable {
+		if r, ok := rules.Lookup(n); ok {
+			explicit[r.ID] = true
+		}
+	}
+	return func(id string) bool {
+		if base != nil && !base(id) {
+			return false
+		}
+		return cfg.RuleOn(id) || explicit[id]
+	}
+}
