@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dockguard/dockguard/config"
+	"github.com/dockguard/dockguard/schema"
 )
 
 func init() {
@@ -16,6 +17,7 @@ func configUsage(env *Env) {
 	fmt.Fprintln(env.Stderr, "Usage:")
 	fmt.Fprintln(env.Stderr, "  dockguard config print [--config FILE | --no-config] [PATH]   show the effective configuration for PATH (default .)")
 	fmt.Fprintln(env.Stderr, "  dockguard config validate [FILE...]                          check configuration files (default: the one found from .)")
+	fmt.Fprintln(env.Stderr, "  dockguard config schema                                      print the JSON Schema of .dockguard.yaml, for editors")
 }
 
 // runConfig is `dockguard config print|validate`.
@@ -29,6 +31,11 @@ func runConfig(env *Env, args []string) int {
 		return runConfigPrint(env, args[1:])
 	case "validate":
 		return runConfigValidate(env, args[1:])
+	case "schema":
+		if _, err := env.Stdout.Write(schema.JSON); err != nil {
+			return ExitErrors
+		}
+		return ExitOK
 	case "-h", "-help", "--help", "help":
 		configUsage(env)
 		return ExitOK

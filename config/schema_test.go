@@ -120,3 +120,30 @@ func TestSchemaKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEExample keeps the README's example configuration valid for
+// both the loader and the schema.
+func TestREADMEExample(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip("no README")
+	}
+	text := string(data)
+	i := strings.Index(text, "### Configuration: `.dockguard.yaml`")
+	if i < 0 {
+		t.Fatal("README has no configuration section")
+	}
+	start := strings.Index(text[i:], "```yaml\n")
+	if start < 0 {
+		t.Fatal("README configuration section has no yaml example")
+	}
+	body := text[i+start+len("```yaml\n"):]
+	body = body[:strings.Index(body, "```")]
+	if _, err := Parse("README.md", []byte(body)); err != nil {
+		t.Errorf("README example: %v", err)
+	}
+	sch, _ := compileSchema(t)
+	if err := sch.Validate(yamlInstance(t, body)); err != nil {
+		t.Errorf("README example against the schema: %v", err)
+	}
+}
