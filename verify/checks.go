@@ -222,8 +222,18 @@ func (r *run) checkDrift(cs []ContainerFacts) {
 			if want == c.Limit {
 				continue
 			}
-			r.add("DG402", file, p.name+"/"+c.Service, fmt.Sprintf("service %s of compose project %s declares %s but its container %s runs with %s; re-create it (docker compose up -d --force-recreate %s)",
-				c.Service, p.name, limitText(want), c.Name, limitText(c.Limit), c.Service))
+			msg := fmt.Sprintf("service %s of compose project %s declares %s but its container %s runs with %s; re-create it (docker compose up -d --force-recreate %s)",
+				c.Service, p.name, limitText(want), c.Name, limitText(c.Limit), c.Service)
+			if !r.enabled("DG402") {
+				continue
+			}
+			f, ok := locateService(p.dir, p.files, c.Service)
+			if !ok {
+				f.File = file
+			}
+			rule := rules.MustLookup("DG402")
+			f.Rule, f.Name, f.Severity, f.Message, f.Key = rule.ID, rule.Name, rule.Severity, msg, p.name+"/"+c.Service
+			r.res.Findings = append(r.res.Findings, f)
 		}
 	}
 }

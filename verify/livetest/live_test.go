@@ -191,8 +191,8 @@ func TestEveryLiveRule(t *testing.T) {
 		t.Errorf("DG401: %d findings, want 1 (only the unlimited container): %v", n, got["DG401"])
 	}
 	want("DG402", "web", "128MiB", "64MiB")
-	if fs := got["DG402"]; len(fs) > 0 && fs[0].File != filepath.Join(s.composeDir, "compose.yaml") {
-		t.Errorf("DG402 File = %q, want the compose file", fs[0].File)
+	if fs := got["DG402"]; len(fs) > 0 && (fs[0].File != filepath.Join(s.composeDir, "compose.yaml") || fs[0].Line != 2 || fs[0].Column != 3) {
+		t.Errorf("DG402 at %s:%d:%d, want the service key in the compose file (line 2, column 3)", fs[0].File, fs[0].Line, fs[0].Column)
 	}
 	want("DG403", "oom-"+id, "OOM-killed", "loop-"+id, "restarted")
 	want("DG404", "exits-"+id, "oom-"+id)
