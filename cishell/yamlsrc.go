@@ -178,7 +178,7 @@ func (s *source) scalarFragment(n *yaml.Node, t template) *fragment.Fragment {
 	start := s.offset(n.Line, n.Column)
 	switch {
 	case n.Style&yaml.LiteralStyle != 0:
-		if !s.literal(&b, n, start) {
+		if !s.literal(&b, n) {
 			b = fragment.Builder{}
 			s.collapse(&b, n, start)
 		}
@@ -256,7 +256,7 @@ func (s *source) inline(b *fragment.Builder, n *yaml.Node, start int) bool {
 // literal maps a literal block scalar. Line k of the value is line
 // header+1+k of the file, indented by a fixed number of spaces that is
 // derived from the first non-empty line and then verified on every line.
-func (s *source) literal(b *fragment.Builder, n *yaml.Node, start int) bool {
+func (s *source) literal(b *fragment.Builder, n *yaml.Node) bool {
 	vlines := strings.Split(n.Value, "\n")
 	if len(vlines) > 0 && vlines[len(vlines)-1] == "" {
 		vlines = vlines[:len(vlines)-1] // the final line break, not a line

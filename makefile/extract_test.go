@@ -44,7 +44,7 @@ func TestExtract(t *testing.T) {
 			want: []fragWant{
 				{"docker rm -f web", map[string]string{"docker": "5:3", "rm": "5:13", "-f": "5:16", "web": "5:19"}},
 				{"docker compose rm -f", map[string]string{"docker": "6:3", "-f": "6:21"}},
-				{"docker stop $_ $_______", map[string]string{"docker": "7:5", "stop": "7:12", "$_ ": "7:17", "$___": "7:20"}},
+				{"docker stop $_ $_______", map[string]string{"docker": "7:5", "stop": "7:12", "$_ $": "7:17", "$___": "7:20"}},
 			},
 		},
 		{

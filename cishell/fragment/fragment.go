@@ -381,7 +381,7 @@ func (f *Fragment) Verify(src []byte) error {
 			code := f.Code[s.code : s.code+s.codeLen]
 			host := src[s.file : s.file+s.fileLen]
 			for i := range code {
-				if code[i] != host[i] && !(code[i] == '\n' && host[i] == '\r') {
+				if code[i] != host[i] && (code[i] != '\n' || host[i] != '\r') {
 					return fmt.Errorf("exact segment at code %d: code %q, file %q", s.code, code, host)
 				}
 			}
