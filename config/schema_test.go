@@ -126,7 +126,7 @@ func TestSchemaKeys(t *testing.T) {
 func TestREADMEExample(t *testing.T) {
 	data, err := os.ReadFile("../README.md")
 	if err != nil {
-		t.Skip("no README")
+		t.Fatal(err)
 	}
 	text := string(data)
 	i := strings.Index(text, "### Configuration: `.dockguard.yaml`")
