@@ -138,7 +138,10 @@ func TestREADMEExample(t *testing.T) {
 		t.Fatal("README configuration section has no yaml example")
 	}
 	body := text[i+start+len("```yaml\n"):]
-	body = body[:strings.Index(body, "```")]
+	body, _, found := strings.Cut(body, "```")
+	if !found {
+		t.Fatal("README yaml example is not closed")
+	}
 	if _, err := Parse("README.md", []byte(body)); err != nil {
 		t.Errorf("README example: %v", err)
 	}
