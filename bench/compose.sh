@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Compose benchmark: times the compose-only check against a bare compose-go
 # LoadProject loop over the same generated projects, in the same run, and
-# prints the ratio. Usage: bench/compose.sh [apps] (default 40 apps = 165
-# compose files with the 5 shared bases).
+# prints the ratios. Usage: bench/compose.sh [apps] (default 40 apps: 160
+# compose files plus 5 shared bases they extend = 165 files, 80 projects).
+# RUNS=N sets the repetitions (default 7).
 #
-# Timed as whole processes (best wall time of 7 runs each):
-#   bare      bench/compose/bare: LoadProject for every project in projects.txt
-#   front end bench/compose/check: walk + compose.Check (discovery, compose-go,
-#             yaml.v3 positions, rules)
-#   dockguard dockguard check --only compose, when the CLI has compose wired
+# Timed as whole processes, best of RUNS for wall time and for CPU time
+# (user+sys; the steadier figure on a shared machine):
+#   bare       bench/compose/bare: LoadProject for every project in projects.txt
+#   front end  bench/compose/check: walk + compose.Check (discovery, compose-go,
+#              yaml.v3 positions, rules)
+#   dockguard  dockguard check --only compose, once the CLI has compose wired
 set -euo pipefail
 cd "$(dirname "$0")/.."
 apps=${1:-40}
+runs=${RUNS:-7}
 out=bench/_out/compose
 tree=$out/tree-$apps
 mkdir -p "$out"
+[ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install time" >&2; exit 2; }
 go build -o "$out/bare" ./bench/compose/bare
 go build -o "$out/check" ./bench/compose/check
 go build -o "$out/dockguard" ./cmd/dockguard 2>/dev/null || rm -f "$out/dockguard"
@@ -26,35 +30,43 @@ nfiles=$(find "$tree" -name '*compose*.y*ml' | wc -l)
 nproj=$(wc -l <"$tree/projects.txt")
 echo "tree: $nfiles compose files, $nproj projects; $(nproc) CPUs; $(go version | awk '{print $3}')"
 cat $(find "$tree" -type f) >/dev/null
-
-best() { # best wall time of 7 runs, in seconds
-  local best=999999 s e t
-  for _ in 1 2 3 4 5 6 7; do
-    s=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    e=$(date +%s.%N)
-    t=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f", e-s}')
-    best=$(awk -v a="$best" -v b="$t" 'BEGIN{print (b<a)?b:a}')
-  done
-  echo "$best"
-}
 "$out/bare" -tree "$tree" # fails loudly if a generated project does not load
-bare_t=$(best "$out/bare" -tree "$tree")
-fe_t=$(best "$out/check" -tree "$tree")
-fe1_t=$(GOMAXPROCS=1 best "$out/check" -tree "$tree")
 "$out/check" -tree "$tree"
+
+# measure CMD...: prints "WALL CPU", each the best of $runs runs.
+measure() {
+  local bw=999999 bc=999999 w u s c
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$out/time.txt" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+    read -r w u s < <(tail -1 "$out/time.txt")
+    c=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')
+    bw=$(awk -v a="$bw" -v b="$w" 'BEGIN{print (b<a)?b:a}')
+    bc=$(awk -v a="$bc" -v b="$c" 'BEGIN{print (b<a)?b:a}')
+  done
+  echo "$bw $bc"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
-printf 'bare compose-go LoadProject loop:   %ss\n' "$bare_t"
-printf 'compose front end (all CPUs):        %ss  ratio %sx (target <= 1.3x, < 1 s)\n' "$fe_t" "$(ratio "$fe_t" "$bare_t")"
-printf 'compose front end (GOMAXPROCS=1):    %ss  ratio %sx\n' "$fe1_t" "$(ratio "$fe1_t" "$bare_t")"
+report() { # LABEL "WALL CPU" "BASE_WALL BASE_CPU"
+  local w c bw bc
+  read -r w c <<<"$2"
+  read -r bw bc <<<"$3"
+  printf '%-34s wall %6ss (%sx)   cpu %6ss (%sx)\n' "$1" "$w" "$(ratio "$w" "$bw")" "$c" "$(ratio "$c" "$bc")"
+}
+bare=$(measure "$out/bare" -tree "$tree")
+fe=$(measure "$out/check" -tree "$tree")
+fe1=$(GOMAXPROCS=1 measure "$out/check" -tree "$tree")
+echo "best of $runs runs; ratios against the bare loop (target <= 1.3x, < 1 s):"
+report "bare compose-go LoadProject loop" "$bare" "$bare"
+report "compose front end" "$fe" "$bare"
+report "compose front end, GOMAXPROCS=1" "$fe1" "$bare"
 if [ -x "$out/dockguard" ]; then
   n=$("$out/dockguard" check --only compose --fail-on none --format json "$tree" 2>/dev/null | grep -c '"rule": *"DG2' || true)
   if [ "${n:-0}" -gt 0 ]; then
-    dg_t=$(best "$out/dockguard" check --only compose --fail-on none "$tree")
-    printf 'dockguard check --only compose:      %ss  ratio %sx (%s compose findings)\n' "$dg_t" "$(ratio "$dg_t" "$bare_t")" "$n"
+    report "dockguard check --only compose" "$(measure "$out/dockguard" check --only compose --fail-on none "$tree")" "$bare"
   else
-    echo "dockguard check --only compose: compose front end not wired into the CLI yet; skipped"
+    echo "dockguard check --only compose: compose front end not wired into the CLI; skipped"
   fi
 fi
-echo "Go benchmarks (same process, same tree; ns/op):"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Go benchmarks (one process, same tree):"
 go test ./compose -run '^$' -bench 'BenchmarkCheck|BenchmarkBareLoad' -benchtime 5x | grep '^Benchmark'
