@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 			cfg.ParallelLimit = p.positiveInt(v, key)
 		case "binaries":
 			for _, s := range p.strings(v, key) {
-				if !contains(KnownBinaries, s.value) {
+				if !slices.Contains(KnownBinaries, s.value) {
 					p.errorf(s.node, "binaries: unknown binary %q%s (known: %s)", s.value, didYouMean(s.value, KnownBinaries), strings.Join(KnownBinaries, ", "))
 					continue
 				}
@@ -195,7 +196,7 @@ func (p *parser) mapping(n *yaml.Node, section string, fn func(key string, k, v 
 			continue
 		}
 		seen[key] = true
-		if !contains(known, key) {
+		if !slices.Contains(known, key) {
 			p.errorf(k, "unknown key %q%s", full, didYouMean(key, known))
 			continue
 		}
@@ -392,20 +393,11 @@ func checkGlob(g string) error {
 	return nil
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // didYouMean returns ` (did you mean "x"?)` for the closest candidate, or "".
 func didYouMean(s string, candidates []string) string {
 	best, bestD := "", 0
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), c)
+		d := rules.EditDistance(strings.ToLower(s), c)
 		limit := max(2, len(c)/3)
 		if d <= limit && (best == "" || d < bestD) {
 			best, bestD = c, d
@@ -415,24 +407,4 @@ func didYouMean(s string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

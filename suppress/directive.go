@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dockguard/dockguard/rules"
@@ -84,19 +85,10 @@ func (d *Directive) Covers(rule string, line int) bool {
 	if d.Problem != "" {
 		return false
 	}
-	if !d.NoLint && !containsString(d.Rules, rule) {
+	if !d.NoLint && !slices.Contains(d.Rules, rule) {
 		return false
 	}
 	return d.FileWide || (line >= d.From && line <= d.To && d.From > 0)
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Parse returns the directives in src, a file named file (its extension picks
@@ -344,7 +336,7 @@ func parseRules(s string) (ids []string, problem string) {
 			}
 			return nil, problem
 		}
-		if !containsString(ids, r.ID) {
+		if !slices.Contains(ids, r.ID) {
 			ids = append(ids, r.ID)
 		}
 	}
@@ -354,31 +346,11 @@ func parseRules(s string) (ids []string, problem string) {
 func closest(s string, options []string) string {
 	best, bestD := "", 3
 	for _, o := range options {
-		if d := distance(s, o); d < bestD {
+		if d := rules.EditDistance(s, o); d < bestD {
 			best, bestD = o, d
 		}
 	}
 	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // maxCommandLines bounds how far a directive alone on its line reaches.
