@@ -48,7 +48,7 @@ func TestFilterSeesDirectiveFilesWithoutFindings(t *testing.T) {
 
 	seen = map[string]string{}
 	run(t, &Options{Paths: []string{"-"}, StdinFilename: "stdin.go", Filter: filter,
-		Stdin: strings.NewReader("package main\n// dockguard:ignore DG302 -- x\n"),
+		Stdin:    strings.NewReader("package main\n// dockguard:ignore DG302 -- x\n"),
 		GoSource: func(context.Context, string, []byte) rules.Result { return rules.Result{} }})
 	if !strings.Contains(seen["stdin.go"], "dockguard:ignore") {
 		t.Errorf("stdin filtered with %q, want the stdin contents", seen["stdin.go"])
