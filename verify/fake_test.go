@@ -3,7 +3,16 @@ package verify_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +64,7 @@ func rulesOf(fs []rules.Finding) map[string]int {
 }
 
 func TestFakeDaemonShapes(t *testing.T) {
-	for _, api := range []string{"1.41", "1.44", "1.52", "1.56"} {
+	for _, api := range []string{"1.40", "1.41", "1.44", "1.52", "1.56"} {
 		t.Run("API "+api, func(t *testing.T) {
 			d := staged(api)
 			defer d.Close()
@@ -92,7 +101,7 @@ func TestFakeDaemonShapes(t *testing.T) {
 				}
 			}
 			notes := fmt.Sprint(res.Notes)
-			if full := strings.Contains(notes, "< 1.42"); full != (api == "1.41") {
+			if full := strings.Contains(notes, "< 1.42"); full != (api == "1.40" || api == "1.41") {
 				t.Errorf("full-scan note = %v for API %s: %s", full, api, notes)
 			}
 			if d.Count("system/df") != 1 || d.Count("containers/stats") != 1 || d.Count("containers/inspect") != 6 {
@@ -336,5 +345,64 @@ func TestNoUsageTakesNoStats(t *testing.T) {
 	}
 	if total != facts.Budget {
 		t.Errorf("calls %d, budget %d", total, facts.Budget)
+	}
+}
+
+func TestTooOldDaemon(t *testing.T) {
+	d := staged("1.38")
+	defer d.Close()
+	c := newClient(t, d.Host(), guard.Config{})
+	facts, res := verify.Run(context.Background(), c, verify.Options{})
+	if facts.Reached || rulesOf(res.Findings)["DG408"] != 1 || !strings.Contains(fmt.Sprint(res.Findings), "1.38") {
+		t.Errorf("API 1.38: reached %v, findings %v", facts.Reached, res.Findings)
+	}
+	if n := len(d.Log()); n > 2 {
+		t.Errorf("%d requests to a daemon that is too old: %v", n, d.Log())
+	}
+}
+
+func TestTLSDaemon(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 1 << 30, TLS: true}
+	d.Containers = []fakedaemon.Container{{ID: "a", Name: "a", State: "running"}}
+	d.Start()
+	defer d.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: d.Server.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(tls *endpoint.TLS) (*verify.Facts, rules.Result) {
+		c, err := dockerapi.New(endpoint.Endpoint{Host: d.Host(), TLS: tls}, dockerapi.Config{Guard: guard.Config{Tries: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true})
+	}
+	if facts, res := run(&endpoint.TLS{CAFile: ca}); !facts.Reached || rulesOf(res.Findings)["DG401"] != 1 {
+		t.Errorf("TLS with the right CA: reached %v findings %v", facts.Reached, res.Findings)
+	}
+	if facts, _ := run(nil); facts.Reached {
+		t.Error("plain HTTP reached a TLS daemon")
+	}
+	// httptest always uses the same certificate, so make a stranger CA.
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "stranger"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "other.pem")
+	_ = os.WriteFile(other, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	if facts, res := run(&endpoint.TLS{CAFile: other}); facts.Reached || !strings.Contains(fmt.Sprint(res.Findings), "certificate") {
+		t.Errorf("wrong CA accepted: %v", res.Findings)
+	}
+	if facts, _ := run(&endpoint.TLS{SkipVerify: true}); !facts.Reached {
+		t.Error("SkipVerify did not connect")
 	}
 }

@@ -9,6 +9,8 @@ package fakedaemon
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -66,6 +68,9 @@ type Daemon struct {
 	// or "*" for all but the ping.
 	Faults map[string]*Fault
 
+	// TLS serves HTTPS with httptest's self-signed certificate.
+	TLS bool
+
 	Server *httptest.Server
 
 	mu       sync.Mutex
@@ -79,7 +84,14 @@ func (d *Daemon) Start() *Daemon {
 	if d.APIVersion == "" {
 		d.APIVersion = "1.52"
 	}
-	d.Server = httptest.NewServer(http.HandlerFunc(d.serve))
+	d.Server = httptest.NewUnstartedServer(http.HandlerFunc(d.serve))
+	// Clients that fail the handshake on purpose are not news.
+	d.Server.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if d.TLS {
+		d.Server.StartTLS()
+	} else {
+		d.Server.Start()
+	}
 	return d
 }
 
@@ -87,7 +99,9 @@ func (d *Daemon) Start() *Daemon {
 func (d *Daemon) Close() { d.Server.Close() }
 
 // Host is the daemon URL for dockerapi (tcp://127.0.0.1:PORT).
-func (d *Daemon) Host() string { return "tcp://" + strings.TrimPrefix(d.Server.URL, "http://") }
+func (d *Daemon) Host() string {
+	return "tcp://" + strings.TrimPrefix(strings.TrimPrefix(d.Server.URL, "https://"), "http://")
+}
 
 // Peak returns the highest number of requests being served at once.
 func (d *Daemon) Peak() int {
