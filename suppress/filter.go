@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 )
@@ -121,18 +122,6 @@ func (s *Suppressor) Suppressed() []report.Suppressed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := append([]report.Suppressed(nil), s.suppressed...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i].Finding, &out[j].Finding
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
-	})
+	sort.SliceStable(out, func(i, j int) bool { return engine.Less(&out[i].Finding, &out[j].Finding) })
 	return out
 }
