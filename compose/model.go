@@ -61,6 +61,13 @@ func fromProject(pr *types.Project, p *project, c *fileCache) []*service {
 	var out []*service
 	add := func(s types.ServiceConfig) {
 		sv := &service{name: s.Name, profiles: s.Profiles, chain: p.chain(c, s.Name), limitKnown: true}
+		if len(sv.chain) == 0 && len(p.configs) > 0 {
+			// Defined where the node index cannot see (a second YAML
+			// document, an include path built from variables): report at the
+			// project's first file rather than not at all.
+			f := p.configs[0]
+			sv.chain = []def{{f: f, key: f.servicesKey}}
+		}
 		var fromDeploy bool
 		sv.limit, fromDeploy = effectiveLimit(s)
 		sv.limitPath = pathMemLimit

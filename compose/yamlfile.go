@@ -51,42 +51,51 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 			f.parseErr = fmt.Errorf("yaml parser failed: %v", r)
 		}
 	}()
-	var doc yaml.Node
+	// compose-go merges every document of a file in order; index them all,
+	// a later document's service definition taking precedence.
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
+	for ndoc := 0; ; ndoc++ {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if errors.Is(err, io.EOF) {
+				return f
+			}
+			f.parseErr = err
+			if m := yamlLineRE.FindAllStringSubmatch(err.Error(), -1); len(m) > 0 {
+				f.errLine, _ = strconv.Atoi(m[len(m)-1][1])
+			}
+			f.errLine = syntaxErrorLine(src, f.errLine)
 			return f
 		}
-		f.parseErr = err
-		if m := yamlLineRE.FindAllStringSubmatch(err.Error(), -1); len(m) > 0 {
-			f.errLine, _ = strconv.Atoi(m[len(m)-1][1])
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+			continue
 		}
-		f.errLine = syntaxErrorLine(src, f.errLine)
-		return f
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return f
-	}
-	f.aliasCycle = findAliasCycle(&doc)
-	root := resolveAlias(doc.Content[0])
-	if root.Kind != yaml.MappingNode {
-		return f
-	}
-	f.root = root
-	k, v := mapGet(root, "services")
-	if k == nil {
-		return f
-	}
-	f.servicesKey = k
-	if v = resolveAlias(v); v.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(v.Content); i += 2 {
-			kn := v.Content[i]
-			if kn.Kind == yaml.ScalarNode {
-				f.services[kn.Value] = svcNodes{key: kn, value: resolveAlias(v.Content[i+1])}
+		if f.aliasCycle == nil {
+			f.aliasCycle = findAliasCycle(&doc)
+		}
+		root := resolveAlias(doc.Content[0])
+		if root.Kind != yaml.MappingNode {
+			continue
+		}
+		if f.root == nil {
+			f.root = root
+		}
+		k, v := mapGet(root, "services")
+		if k == nil {
+			continue
+		}
+		if f.servicesKey == nil {
+			f.servicesKey = k
+		}
+		if v = resolveAlias(v); v.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				kn := v.Content[i]
+				if kn.Kind == yaml.ScalarNode {
+					f.services[kn.Value] = svcNodes{key: kn, value: resolveAlias(v.Content[i+1])}
+				}
 			}
 		}
 	}
-	return f
 }
 
 // syntaxErrorLine narrows a YAML syntax error down to a line. yaml.v3 often
