@@ -348,6 +348,9 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 			}
 			end, body, dollar := refAt(line, i)
 			fs, fe := pc.start+i, pc.start+end
+			if bs, ok := shellBody(line, i, end, body); ok {
+				p.addSpan(line, identity(pc.start, len(line)), bs, end-1)
+			}
 			t, v, ok, undef := p.lookup(body, nil)
 			switch {
 			case dollar:
@@ -397,4 +400,14 @@ func isPlaceholder(t string) bool {
 		return false
 	}
 	return strings.Trim(t[1:], "_") == ""
+}
+
+// identity returns the offsets base, base+1, ... for n bytes of a line
+// copied verbatim from the file.
+func identity(base, n int) []int {
+	offs := make([]int, n)
+	for i := range offs {
+		offs[i] = base + i
+	}
+	return offs
 }

@@ -124,7 +124,10 @@ func TestExtract(t *testing.T) {
 			name: "unknown prefix before a container CLI, functions, automatic variables",
 			src: "t:\n" +
 				"\t$(SUDO) docker rm -f $(shell cat id) $(@D) $(notdir $<)\n",
-			want: []fragWant{{" docker rm -f $______________ $____ $___________", map[string]string{"docker": "2:10", "$_____": "2:23"}}},
+			want: []fragWant{
+				{" docker rm -f $______________ $____ $___________", map[string]string{"docker": "2:10", "$_____": "2:23"}},
+				{"cat id", map[string]string{"cat": "2:31"}},
+			},
 		},
 		{
 			name: "oneshell joins a rule",
@@ -154,6 +157,23 @@ func TestExtract(t *testing.T) {
 			want: []fragWant{
 				{"docker kill a", map[string]string{"kill": "1:14"}},
 				{"docker kill $_", map[string]string{"$_": "2:33"}},
+			},
+		},
+		{
+			name: "shell function and != run shell code when make reads the file",
+			src: "IDS := $(shell docker ps -q)   # $(shell docker kill in-comment)\n" +
+				"OLD != docker ps -aq --filter status=exited\n" +
+				"ifneq ($(strip $(shell docker rm -f x)),)\n" +
+				"endif\n" +
+				"X = $(shell echo \\\n  docker kill split)\n" +
+				"t: $(shell docker ps -q) ; docker kill $$($(shell echo docker) ps -q)\n",
+			want: []fragWant{
+				{"docker ps -q", map[string]string{"docker": "1:16"}},
+				{"docker ps -aq --filter status=exited", map[string]string{"docker": "2:8"}},
+				{"docker rm -f x", map[string]string{"rm": "3:31"}},
+				{"docker ps -q", map[string]string{"ps": "7:19"}},
+				{"docker kill $($___________________ ps -q)", map[string]string{"kill": "7:35", "ps -q": "7:64"}},
+				{"echo docker", map[string]string{"docker": "7:56"}},
 			},
 		},
 		{

@@ -6,9 +6,11 @@
 // backslash continuations, $$ escapes, .ONESHELL, .RECIPEPREFIX, define
 // blocks (which are not recipes) and variables assigned in the same file with
 // =, :=, ::=, :::=, ?=, += and != (expanded recursively, with cycle
-// protection). It does not evaluate conditionals or run $(shell ...): both
-// branches of an ifeq are read in order, and anything it cannot know is a
-// placeholder word that the shell front end treats as unknown.
+// protection). The commands make runs while reading the file, the bodies of
+// $(shell ...) and the values of != assignments, are checked too. It does
+// not evaluate conditionals: both branches of an ifeq are read in order, and
+// anything it cannot know is a placeholder word that the shell front end
+// treats as unknown.
 package makefile
 
 import (
@@ -21,10 +23,11 @@ import (
 	"github.com/dockguard/dockguard/shell"
 )
 
-// Check checks the recipes of a Makefile (Makefile, GNUmakefile, *.mk).
-// Findings have File set to file and positions in src. Each recipe line is
-// checked as the separate shell invocation make runs it as (one per rule
-// under .ONESHELL). A recipe SHELL that is not a POSIX shell skips the file.
+// Check checks the recipes of a Makefile (Makefile, GNUmakefile, *.mk), and
+// its $(shell ...) calls and != assignments. Findings have File set to file
+// and positions in src. Each recipe line is checked as the separate shell
+// invocation make runs it as (one per rule under .ONESHELL). A SHELL that is
+// not a POSIX shell skips the file.
 func Check(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	var out []rules.Finding
 	for _, f := range extract(src, cfg) {
@@ -107,10 +110,61 @@ func extract(src []byte, cfg *shell.Config) []*fragment.Fragment {
 		}
 	}
 	frags := make([]*fragment.Fragment, 0, len(p.recipes))
-	for _, r := range p.recipes {
-		frags = append(frags, p.build(r))
+	// build may queue $(shell ...) bodies it meets as further recipes.
+	for i := 0; i < len(p.recipes) && i < maxRecipes; i++ {
+		frags = append(frags, p.build(p.recipes[i]))
 	}
 	return frags
+}
+
+// maxRecipes bounds the fragments of one file, nested $(shell) included.
+const maxRecipes = 1 << 16
+
+// shellCalls queues the body of each $(shell ...) call in a make line as
+// shell code; offs holds the file offset of each byte of text.
+func (p *parser) shellCalls(text string, offs []int) {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '$' {
+			continue
+		}
+		end, body, dollar := refAt(text, i)
+		if dollar {
+			i++
+			continue
+		}
+		if bs, ok := shellBody(text, i, end, body); ok {
+			p.addSpan(text, offs, bs, end-1)
+			i = end - 1
+		}
+	}
+}
+
+// shellBody reports whether the reference text[i:end] with the given body
+// is a closed $(shell ...) call, and where its command starts.
+func shellBody(text string, i, end int, body string) (int, bool) {
+	if !strings.HasPrefix(body, "shell") || len(body) < 6 || (body[5] != ' ' && body[5] != '\t') {
+		return 0, false
+	}
+	if end > len(text) || end < i+3 || (text[end-1] != ')' && text[end-1] != '}') || i+2+len(body)+1 != end {
+		return 0, false // unterminated
+	}
+	return i + 2 + 6, true
+}
+
+// addSpan queues text[start:end) (trimmed of blanks) as shell code if it
+// lies on one stretch of the file; a span broken by a continuation line is
+// left out rather than mapped approximately.
+func (p *parser) addSpan(text string, offs []int, start, end int) {
+	for start < end && (text[start] == ' ' || text[start] == '\t') {
+		start++
+	}
+	for end > start && (text[end-1] == ' ' || text[end-1] == '\t') {
+		end--
+	}
+	if start >= end || end > len(offs) || offs[end-1]-offs[start] != end-1-start {
+		return
+	}
+	p.recipes = append(p.recipes, recipe{{start: offs[start], end: offs[end-1] + 1}})
 }
 
 func binaries(cfg *shell.Config) map[string]bool {
@@ -193,8 +247,10 @@ func (p *parser) parse() {
 			continue // blank lines and comments do not end a recipe
 		}
 		word := firstWord(trimmed)
+		limit := len(stripComment(text))
 		switch word {
 		case "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif":
+			p.shellCalls(text[:limit], offs)
 			continue // conditionals are read through, both branches
 		case "define":
 			endRule()
@@ -220,8 +276,18 @@ func (p *parser) parse() {
 		switch kind {
 		case lineAssign:
 			p.assign(text[:at], text[at:opEnd], text[opEnd:])
+			if text[at:opEnd] == "!=" {
+				// VAR != command: the value is shell code run at read time.
+				p.addSpan(text, offs, opEnd, limit)
+			} else {
+				p.shellCalls(text[:limit], offs)
+			}
 		case lineRule:
 			semi, targetVar := ruleRest(text, opEnd)
+			if semi >= 0 {
+				limit = min(limit, semi)
+			}
+			p.shellCalls(text[:limit], offs)
 			if targetVar {
 				continue
 			}
