@@ -30,6 +30,10 @@ func runBaseline(env *Env, args []string) int {
 	if err != nil {
 		return flagError(err)
 	}
+	if setFlags(fs)["format"] {
+		fmt.Fprintln(env.Stderr, "dockguard baseline: --format does not apply; the baseline is always JSON (--output names the file)")
+		return ExitUsage
+	}
 	if err := c.applyConfig(fs, paths); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard baseline: %v\n", err)
 		return ExitUsage
