@@ -149,8 +149,9 @@ func (c *checker) gitlabJob(job *yaml.Node) {
 }
 
 // CheckCircleCI checks the run: steps of a CircleCI config
-// (.circleci/config.yml) in jobs, reusable commands and inline orbs,
-// including steps nested in when:/unless:. A run is a string or a mapping
+// (.circleci/config.yml) in jobs, reusable commands, inline orbs and the
+// pre-steps/post-steps of workflow jobs, including steps nested in
+// when:/unless:. A run is a string or a mapping
 // with command:; a shell: on the step or job that is not a POSIX shell
 // (powershell.exe, cmd.exe) skips it. Pipeline parameters (<< parameters.x >>)
 // are read as unknown words.
@@ -166,6 +167,16 @@ func (c *checker) circleConfig(root *yaml.Node, depth int) {
 		for _, p := range pairs(get(root, sect)) {
 			j := resolve(p.value)
 			c.circleSteps(get(j, "steps"), str(get(j, "shell")), 0)
+		}
+	}
+	// Workflows can wrap a job with pre-steps and post-steps.
+	for _, wf := range pairs(get(root, "workflows")) {
+		for _, j := range items(get(resolve(wf.value), "jobs")) {
+			for _, p := range pairs(j) {
+				for _, k := range []string{"pre-steps", "post-steps"} {
+					c.circleSteps(get(p.value, k), "", 0)
+				}
+			}
 		}
 	}
 	for _, orb := range pairs(get(root, "orbs")) {
