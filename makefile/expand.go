@@ -240,6 +240,11 @@ func (p *parser) lookup(body string, visiting []*variable) (text string, v *vari
 	}
 	v = p.vars[name]
 	if v == nil {
+		if bin := conventional(name); bin != "" && p.bins[bin] {
+			// DOCKER, PODMAN, DOCKER_COMPOSE...: set by an included file or
+			// the environment, and by convention the CLI they are named after.
+			return bin, nil, true, false
+		}
 		auto := len(name) <= 2 && strings.ContainsAny(name[:min(1, len(name))], "@<^?*%+|")
 		return "", nil, false, !auto && name != "MAKE"
 	}
@@ -410,4 +415,17 @@ func identity(base, n int) []int {
 		offs[i] = base + i
 	}
 	return offs
+}
+
+// conventional returns the container CLI an undefined variable is named
+// after by near-universal Makefile convention (DOCKER for docker,
+// DOCKER_COMPOSE for docker-compose), or "".
+func conventional(name string) string {
+	switch name {
+	case "DOCKER", "PODMAN", "NERDCTL":
+		return strings.ToLower(name)
+	case "DOCKER_COMPOSE":
+		return "docker-compose"
+	}
+	return ""
 }

@@ -6,7 +6,9 @@
 // backslash continuations, $$ escapes, .ONESHELL, .RECIPEPREFIX, define
 // blocks (which are not recipes) and variables assigned in the same file with
 // =, :=, ::=, :::=, ?=, += and != (expanded recursively, with cycle
-// protection). The commands make runs while reading the file, the bodies of
+// protection). An undefined $(DOCKER), $(PODMAN), $(NERDCTL) or
+// $(DOCKER_COMPOSE), set by an included makefile or the environment, is
+// read as the CLI it is named after. The commands make runs while reading the file, the bodies of
 // $(shell ...) and the values of != assignments, are checked too. It does
 // not evaluate conditionals: both branches of an ifeq are read in order, and
 // anything it cannot know is a placeholder word that the shell front end
