@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/dockguard/dockguard/engine"
@@ -83,7 +84,8 @@ func runReport(env *Env, args []string) int {
 			return ExitUsage
 		}
 	}
-	ctx := context.Background()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	res := engine.Run(ctx, opts)
 	if len(paths) == 0 {
 		paths = []string{"."}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sync"
 	"time"
 
@@ -177,7 +179,10 @@ func runVerify(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
 		return ExitUsage
 	}
-	facts, res := s.run(context.Background())
+	// Ctrl-C stops the calls; what was seen so far is still reported.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	facts, res := s.run(ctx)
 	cfg.ApplySeverities(res.Findings)
 	tool := vrender.Tool{Name: "dockguard", Version: Version()}
 	if *format == "json" {
