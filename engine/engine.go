@@ -449,15 +449,17 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	switch {
 	case kind == KindGo:
 		if r.mentions(src, goPrefilter...) {
+			d := r.wantsDirective(src)
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)
-			r.noteDirective(display, src)
+			r.noteDirective(display, d)
 			r.mu.Unlock()
 		}
 	case kind == KindCompose:
+		d := r.wantsDirective(src)
 		r.mu.Lock()
 		r.compose = append(r.compose, display)
-		r.noteDirective(display, src)
+		r.noteDirective(display, d)
 		r.mu.Unlock()
 	case kind.IsShellFamily():
 		if !r.mentions(src) {
@@ -575,10 +577,17 @@ func (r *runner) mergeFile(file string, src []byte, fs []rules.Finding) {
 	r.mu.Unlock()
 }
 
+// wantsDirective reports whether a batch-kind file must reach Filter even
+// without findings: it holds an ignore directive. It scans src, so call it
+// outside r.mu.
+func (r *runner) wantsDirective(src []byte) bool {
+	return r.opts.Filter != nil && hasDirective(src)
+}
+
 // noteDirective remembers a batch-kind file that holds an ignore
 // directive. r.mu must be held.
-func (r *runner) noteDirective(display string, src []byte) {
-	if r.opts.Filter == nil || !hasDirective(src) {
+func (r *runner) noteDirective(display string, has bool) {
+	if !has {
 		return
 	}
 	if r.directives == nil {
@@ -595,9 +604,10 @@ func hasDirective(src []byte) bool {
 }
 
 func (r *runner) setStdin(name string, src []byte) {
+	d := r.wantsDirective(src)
 	r.mu.Lock()
 	r.stdinName, r.stdinSrc = name, src
-	r.noteDirective(name, src)
+	r.noteDirective(name, d)
 	r.mu.Unlock()
 }
 
