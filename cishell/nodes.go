@@ -160,8 +160,9 @@ func collect(file string, src []byte, walk walker) ([]*fragment.Fragment, []rule
 // checkYAML is collect followed by the shell front end on each fragment.
 func checkYAML(file string, src []byte, cfg *shell.Config, walk walker) []rules.Finding {
 	frags, out := collect(file, src, walk)
+	h := fragment.NewHost(file, src)
 	for _, f := range frags {
-		out = append(out, f.Check(file, src, cfg)...)
+		out = append(out, h.Check(f, cfg)...)
 	}
 	return out
 }

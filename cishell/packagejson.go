@@ -23,8 +23,9 @@ const maxJSONDepth = 1000
 func CheckPackageJSON(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	scripts, err := findScripts(src)
 	var out []rules.Finding
+	h := fragment.NewHost(file, src)
 	for _, s := range scripts {
-		out = append(out, jsonStringFragment(src, s[0], s[1]).Check(file, src, cfg)...)
+		out = append(out, h.Check(jsonStringFragment(src, s[0], s[1]), cfg)...)
 	}
 	if err != nil {
 		f := rules.New(rules.MustLookup("DG001"), file, src, err.off, min(err.off+1, len(src)), "JSON syntax error: "+err.msg)

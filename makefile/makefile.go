@@ -32,8 +32,9 @@ import (
 // not a POSIX shell skips the file.
 func Check(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	var out []rules.Finding
+	h := fragment.NewHost(file, src)
 	for _, f := range extract(src, cfg) {
-		out = append(out, f.Check(file, src, cfg)...)
+		out = append(out, h.Check(f, cfg)...)
 	}
 	return out
 }

@@ -212,16 +212,72 @@ func (f *Fragment) Map(off int) int {
 	return s.file
 }
 
-// Check runs the shell front end on the fragment and returns its findings
-// positioned in fileSrc. Fragments that cannot contain a finding (no
+// Host is the file fragments come from, with a line index: findings in a
+// large file with many fragments are positioned without rescanning the file
+// from its start for each one.
+type Host struct {
+	file  string
+	src   []byte
+	lines []int // offset of the start of each line
+}
+
+// NewHost indexes src, the contents of file.
+func NewHost(file string, src []byte) *Host {
+	h := &Host{file: file, src: src, lines: []int{0}}
+	for i, c := range src {
+		if c == '\n' {
+			h.lines = append(h.lines, i+1)
+		}
+	}
+	return h
+}
+
+// position is rules.Position through the line index.
+func (h *Host) position(off int) (line, col int) {
+	off = min(max(off, 0), len(h.src))
+	i := sort.Search(len(h.lines), func(i int) bool { return h.lines[i] > off }) - 1
+	return i + 1, off - h.lines[i] + 1
+}
+
+// setRange is rules.Finding.SetRange through the line index.
+func (h *Host) setRange(fd *rules.Finding, start, end int) {
+	start = min(max(start, 0), len(h.src))
+	end = min(max(end, start), len(h.src))
+	fd.Start, fd.End = start, end
+	fd.Line, fd.Column = h.position(start)
+	fd.EndLine, fd.EndColumn = h.position(end)
+}
+
+// Check runs the shell front end on fragment f and returns its findings
+// positioned in the host file. Fragments that cannot contain a finding (no
 // configured container CLI and no dockguard directive) are not parsed.
-func (f *Fragment) Check(file string, fileSrc []byte, cfg *shell.Config) []rules.Finding {
-	if !Relevant(f.Code, cfg) {
+//
+// The shell front end sees only the stretch of the file the fragment spans,
+// so its cost does not grow with the size of the file around it.
+func (h *Host) Check(f *Fragment, cfg *shell.Config) []rules.Finding {
+	if len(f.segs) == 0 || !Relevant(f.Code, cfg) {
 		return nil
 	}
-	fs := shell.Check(file, fileSrc, f.Code, f.Map, cfg)
+	ws, we := len(h.src), 0
+	for _, s := range f.segs {
+		ws = min(ws, s.file)
+		we = max(we, s.file+s.fileLen)
+	}
+	ws, we = min(max(ws, 0), len(h.src)), min(max(we, 0), len(h.src))
+	if we < ws {
+		we = ws
+	}
+	window := h.src[ws:we]
+	m := func(off int) int { return min(max(f.Map(off)-ws, 0), len(window)) }
+	fs := shell.Check(h.file, window, f.Code, m, cfg)
 	for i := range fs {
-		f.fixup(&fs[i], fileSrc)
+		fd := &fs[i]
+		for j := range fd.Fixes {
+			fd.Fixes[j].Start += ws
+			fd.Fixes[j].End += ws
+		}
+		h.setRange(fd, fd.Start+ws, fd.End+ws)
+		f.fixup(fd, h)
 	}
 	return fs
 }
@@ -248,7 +304,8 @@ func Relevant(code []byte, cfg *shell.Config) bool {
 // fixup widens findings that start or end inside a replaced span to the
 // whole span, gives collapsed findings a visible range, and drops fixes that
 // would edit text that is not verbatim in the file.
-func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
+func (f *Fragment) fixup(fd *rules.Finding, h *Host) {
+	src := h.src
 	start, end := fd.Start, fd.End
 	for _, s := range f.segs {
 		fe := s.file + s.fileLen
@@ -270,7 +327,7 @@ func (f *Fragment) fixup(fd *rules.Finding, src []byte) {
 		end = start
 	}
 	if start != fd.Start || end != fd.End {
-		fd.SetRange(src, start, end)
+		h.setRange(fd, start, end)
 	}
 	f.restorePlaceholders(fd, src)
 	if len(fd.Fixes) == 0 {

@@ -67,7 +67,7 @@ func TestFixup(t *testing.T) {
 			fd := rules.New(r, "Makefile", src, tt.start, tt.end, "`docker rm -f $______`: stop $______ first, not $______x")
 			fd.Key = "docker rm -f $______"
 			fd.Fixes = tt.fixes
-			f.fixup(&fd, src)
+			f.fixup(&fd, NewHost("x", src))
 			if fd.Start != tt.wantStart || fd.End != tt.wantEnd {
 				t.Errorf("range = [%d,%d), want [%d,%d)", fd.Start, fd.End, tt.wantStart, tt.wantEnd)
 			}
@@ -104,7 +104,7 @@ func TestCollapseAndMask(t *testing.T) {
 		}
 	}
 	fd := rules.New(rules.MustLookup("DG101"), "w.yml", src, 5, 5, "m")
-	f.fixup(&fd, src)
+	f.fixup(&fd, NewHost("x", src))
 	if fd.Start != 5 || fd.End != 6 {
 		t.Errorf("collapsed range = [%d,%d), want [5,6)", fd.Start, fd.End)
 	}
@@ -164,9 +164,22 @@ func TestRestoreSameWidth(t *testing.T) {
 	}{{0, 22, "docker kill ${{ a.x }}"}, {23, 45, "docker kill ${{ b.y }}"}} {
 		fd := rules.New(rules.MustLookup("DG104"), "w.yml", src, tt.start, tt.end, "m")
 		fd.Key = string(f.Code[tt.start:tt.end])
-		f.fixup(&fd, src)
+		f.fixup(&fd, NewHost("x", src))
 		if fd.Key != tt.want {
 			t.Errorf("key = %q, want %q", fd.Key, tt.want)
+		}
+	}
+}
+
+func TestHostPosition(t *testing.T) {
+	for _, src := range []string{"", "a", "\n", "ab\r\ncd\n\nef", "x\ny\n"} {
+		h := NewHost("f", []byte(src))
+		for off := -1; off <= len(src)+1; off++ {
+			l, c := h.position(off)
+			wl, wc := rules.Position([]byte(src), off)
+			if l != wl || c != wc {
+				t.Errorf("%q: position(%d) = %d:%d, want %d:%d", src, off, l, c, wl, wc)
+			}
 		}
 	}
 }
