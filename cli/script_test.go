@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -25,6 +26,14 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
+			// Scripts that load Go packages share the build and module
+			// caches instead of compiling the standard library afresh
+			// under the script's empty HOME.
+			for _, v := range []string{"GOCACHE", "GOMODCACHE"} {
+				if out, err := exec.Command("go", "env", v).Output(); err == nil {
+					e.Setenv(v, strings.TrimSpace(string(out)))
+				}
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
