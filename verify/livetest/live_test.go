@@ -27,7 +27,13 @@ import (
 	"github.com/dockguard/dockguard/verify/endpoint"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdaemon.Main(m)) }
+func TestMain(m *testing.M) {
+	code := testdaemon.Main(m)
+	if staged.composeDir != "" {
+		os.RemoveAll(staged.composeDir)
+	}
+	os.Exit(code)
+}
 
 // stage is the set of objects every live test looks at. It is created once.
 type stage struct {
