@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/dockguard/dockguard/rules"
@@ -290,6 +292,9 @@ var (
 	validatingRE  = regexp.MustCompile(`validating ([^:]+):`)
 	topPropsRE    = regexp.MustCompile(`(\S*) additional propert(?:y|ies) '([^']+)'`)
 	spacesRE      = regexp.MustCompile(`\s*\n\s*`)
+	absPathRE     = regexp.MustCompile(`(?:^|[\s'"(])/[^\s:'"]+`)
+	undefinedRE   = regexp.MustCompile(`undefined (?:service|network|volume|secret|config|model) "?([^\s":]+)`)
+	missingFileRE = regexp.MustCompile(`(?:open|env file|stat) ([^\s:]+)(?:: no such file| not found)`)
 )
 
 // loadErrorFinding turns compose-go's refusal into DG004 at the offending
@@ -300,6 +305,12 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 	for _, f := range p.allFiles(c) {
 		msg = strings.ReplaceAll(msg, f.abs, f.display)
 	}
+	// Other absolute paths (env files, missing targets) follow the path rule.
+	rawMsg := msg
+	msg = absPathRE.ReplaceAllStringFunc(msg, func(m string) string {
+		i := strings.IndexByte(m, '/')
+		return m[:i] + c.displayPath(filepath.Clean(m[i:]))
+	})
 	msg = strings.TrimSpace(spacesRE.ReplaceAllString(msg, " "))
 	msg = strings.ReplaceAll(msg, ":  ", ": ")
 
@@ -356,8 +367,28 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 				return d.f.finding("DG004", v, key+":"+strings.Join(keys, "."), full)
 			}
 		}
+		if m := undefinedRE.FindStringSubmatch(msg); m != nil {
+			for i := len(ch) - 1; i >= 0; i-- {
+				if n := findScalar(ch[i].value, func(v string) bool { return v == m[1] }, 0); n != nil {
+					return ch[i].f.finding("DG004", n, key+":"+m[1], full)
+				}
+			}
+		}
 		if d, ok := home(ch); ok {
 			return d.f.finding("DG004", d.key, key, full)
+		}
+	}
+	// A file that cannot be opened: point at the value naming it (env_file,
+	// extends.file, include).
+	for _, m := range missingFileRE.FindAllStringSubmatch(rawMsg, -1) {
+		missing := m[1]
+		for _, f := range p.allFiles(c) {
+			dir := filepath.Dir(f.abs)
+			if n := findScalar(f.root, func(v string) bool {
+				return v == missing || (!filepath.IsAbs(v) && filepath.Join(dir, v) == missing) || filepath.Join(p.dir, v) == missing
+			}, 0); n != nil {
+				return f.finding("DG004", n, "load:file:"+filepath.Base(missing), full)
+			}
 		}
 	}
 	target := p.configs[0]
@@ -377,6 +408,33 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 		return target.finding("DG004", target.servicesKey, key, full)
 	}
 	return target.lineFinding("DG004", 1, key, full)
+}
+
+// findScalar returns the first scalar value below n (keys excluded) that
+// match accepts. Aliases are not followed, so anchors are searched once.
+func findScalar(n *yaml.Node, match func(string) bool, depth int) *yaml.Node {
+	if n == nil || depth > 64 {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if match(n.Value) {
+			return n
+		}
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			if r := findScalar(n.Content[i], match, depth+1); r != nil {
+				return r
+			}
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, e := range n.Content {
+			if r := findScalar(e, match, depth+1); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
 }
 
 // splitServicePath splits "api.deploy.resources" into the service name and
