@@ -293,7 +293,7 @@ func BuildHelper(dir string) (string, error) {
 	src := filepath.Join(filepath.Dir(self), "helper")
 	out := filepath.Join(dir, "helper")
 	// `go test` puts its own go command first on PATH.
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
