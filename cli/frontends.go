@@ -7,7 +7,7 @@ import (
 	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
-	"github.com/dockguard/dockguard/makefile"
+	"github.com/dockguard/dockguard/makefiles"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 )
@@ -23,7 +23,7 @@ type frontEndOptions struct {
 func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.ShellFamily = map[engine.Kind]engine.FileFunc{
 		engine.KindScript:         shell.CheckScript,
-		engine.KindMakefile:       makefile.Check,
+		engine.KindMakefile:       makefiles.Check,
 		engine.KindGitHubWorkflow: cishell.CheckGitHubWorkflow,
 		engine.KindGitHubAction:   cishell.CheckGitHubAction,
 		engine.KindGitLabCI:       cishell.CheckGitLabCI,

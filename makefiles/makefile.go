@@ -1,4 +1,4 @@
-// Package makefile finds the shell code in a Makefile's recipes and checks it
+// Package makefiles finds the shell code in a Makefile's recipes and checks it
 // with the shell front end, reporting findings at their real line and column.
 //
 // It reads Makefile syntax the way GNU make does where it matters for that:
@@ -13,7 +13,7 @@
 // not evaluate conditionals: both branches of an ifeq are read in order, and
 // anything it cannot know is a placeholder word that the shell front end
 // treats as unknown.
-package makefile
+package makefiles
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package makefile
+package makefiles
 
 import (
 	"fmt"
