@@ -134,30 +134,33 @@ func (p *project) allFiles(c *fileCache) []*yfile {
 // extends.file. Paths with variables are skipped: compose-go resolves those
 // and reports them if they fail.
 func fileRefs(f *yfile) []string {
-	var out []string
-	dir := filepath.Dir(f.abs)
-	add := func(p string) {
-		if p == "" || strings.Contains(p, "$") || strings.Contains(p, "://") {
-			return
-		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		out = append(out, filepath.Clean(p))
-	}
-	out = append(out, includeRefs(f)...)
+	out := includeRefs(f)
 	for _, sv := range f.services {
 		_, ext := mapGet(sv.value, "extends")
 		ext = resolveAlias(ext)
 		if ext != nil && ext.Kind == yaml.MappingNode {
 			if _, fn := mapGet(ext, "file"); fn != nil {
 				if s, ok := scalar(fn); ok {
-					add(s)
+					if p, ok := refPath(f, s); ok {
+						out = append(out, p)
+					}
 				}
 			}
 		}
 	}
 	return out
+}
+
+// refPath resolves a file reference written in f against f's folder. Remote
+// references and paths built from variables are left to compose-go.
+func refPath(f *yfile, p string) (string, bool) {
+	if p == "" || strings.Contains(p, "$") || strings.Contains(p, "://") {
+		return "", false
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(f.abs), p)
+	}
+	return filepath.Clean(p), true
 }
 
 // includeRefs lists the include: targets of f in order.
@@ -170,16 +173,11 @@ func includeRefs(f *yfile) []string {
 	if inc == nil || inc.Kind != yaml.SequenceNode {
 		return nil
 	}
-	dir := filepath.Dir(f.abs)
 	var out []string
 	add := func(p string) {
-		if p == "" || strings.Contains(p, "$") || strings.Contains(p, "://") {
-			return
+		if r, ok := refPath(f, p); ok {
+			out = append(out, r)
 		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		out = append(out, filepath.Clean(p))
 	}
 	for _, e := range inc.Content {
 		e = resolveAlias(e)
@@ -232,14 +230,14 @@ func (p *project) chain(c *fileCache, name string) []def {
 			target, _ := scalar(sn)
 			tf := f
 			if _, fn := mapGet(ext, "file"); fn != nil {
-				if s, ok := scalar(fn); ok && !strings.Contains(s, "$") {
-					if !filepath.IsAbs(s) {
-						s = filepath.Join(filepath.Dir(f.abs), s)
+				tf = nil // a file the index cannot follow (remote, variables)
+				if s, ok := scalar(fn); ok {
+					if p, ok := refPath(f, s); ok {
+						tf = c.get(p)
 					}
-					tf = c.get(filepath.Clean(s))
 				}
 			}
-			if target != "" && (tf != f || target != svc) {
+			if tf != nil && target != "" && (tf != f || target != svc) {
 				expand(tf, target, true, depth+1)
 			}
 		}
