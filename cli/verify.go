@@ -46,6 +46,7 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	fs.StringVar(&v.host, "H", "", "daemon socket to connect to (like docker -H)")
 	fs.StringVar(&v.host, "host", "", "daemon socket to connect to (like docker --host)")
 	fs.StringVar(&v.context, "context", "", "docker context to use (like docker --context)")
+	fs.StringVar(&v.context, "c", "", "shorthand for --context")
 	fs.StringVar(&v.config, "config", "", "docker config folder (default $DOCKER_CONFIG or ~/.docker)")
 	fs.Var(&v.labels, "label", "only check containers with this label, key or key=value (repeatable)")
 	fs.DurationVar(&v.staleAfter, "stale-after", time.Hour, "DG404: exited containers older than this are stale")
