@@ -132,3 +132,22 @@ func TestSeverity(t *testing.T) {
 		t.Error("severity order")
 	}
 }
+
+func TestLineIndexAgreesWithPosition(t *testing.T) {
+	for _, src := range []string{"", "\n", "a", "ab\nxé€😀z\n\nlast", "\n\n\nx\n"} {
+		ix := NewLineIndex([]byte(src))
+		for off := -1; off <= len(src)+1; off++ {
+			l1, c1 := Position([]byte(src), off)
+			l2, c2 := ix.Position(off)
+			if l1 != l2 || c1 != c2 {
+				t.Errorf("%q @%d: Position %d:%d, LineIndex %d:%d", src, off, l1, c1, l2, c2)
+			}
+		}
+		r := MustLookup("DG101")
+		a := New(r, "f", []byte(src), 1, len(src), "m")
+		b := ix.New(r, "f", 1, len(src), "m")
+		if a.Line != b.Line || a.Column != b.Column || a.EndLine != b.EndLine || a.EndColumn != b.EndColumn || a.Start != b.Start || a.End != b.End {
+			t.Errorf("%q: New %+v, LineIndex.New %+v", src, a, b)
+		}
+	}
+}

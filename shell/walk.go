@@ -18,6 +18,7 @@ type findingKey struct {
 type checker struct {
 	file     string
 	fileSrc  []byte
+	lines    *rules.LineIndex // built on the first finding
 	m        OffsetMap
 	cfg      *Config
 	bins     []string
@@ -67,7 +68,10 @@ func (c *checker) fileRange(u *unit, s, e int) (int, int) {
 
 func (c *checker) newFinding(rule string, u *unit, s, e int, msg, key string) rules.Finding {
 	fs, fe := c.fileRange(u, s, e)
-	f := rules.New(rules.MustLookup(rule), c.file, c.fileSrc, fs, fe, msg)
+	if c.lines == nil {
+		c.lines = rules.NewLineIndex(c.fileSrc)
+	}
+	f := c.lines.New(rules.MustLookup(rule), c.file, fs, fe, msg)
 	f.Key = key
 	return f
 }

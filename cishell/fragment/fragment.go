@@ -218,35 +218,16 @@ func (f *Fragment) Map(off int) int {
 type Host struct {
 	file  string
 	src   []byte
-	lines []int // offset of the start of each line
+	lines *rules.LineIndex
 }
 
 // NewHost indexes src, the contents of file.
 func NewHost(file string, src []byte) *Host {
-	h := &Host{file: file, src: src, lines: []int{0}}
-	for i, c := range src {
-		if c == '\n' {
-			h.lines = append(h.lines, i+1)
-		}
-	}
-	return h
-}
-
-// position is rules.Position through the line index.
-func (h *Host) position(off int) (line, col int) {
-	off = min(max(off, 0), len(h.src))
-	i := sort.Search(len(h.lines), func(i int) bool { return h.lines[i] > off }) - 1
-	return i + 1, off - h.lines[i] + 1
+	return &Host{file: file, src: src, lines: rules.NewLineIndex(src)}
 }
 
 // setRange is rules.Finding.SetRange through the line index.
-func (h *Host) setRange(fd *rules.Finding, start, end int) {
-	start = min(max(start, 0), len(h.src))
-	end = min(max(end, start), len(h.src))
-	fd.Start, fd.End = start, end
-	fd.Line, fd.Column = h.position(start)
-	fd.EndLine, fd.EndColumn = h.position(end)
-}
+func (h *Host) setRange(fd *rules.Finding, start, end int) { h.lines.SetRange(fd, start, end) }
 
 // Check runs the shell front end on fragment f and returns its findings
 // positioned in the host file. Fragments that cannot contain a finding (no

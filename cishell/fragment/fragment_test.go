@@ -175,7 +175,7 @@ func TestHostPosition(t *testing.T) {
 	for _, src := range []string{"", "a", "\n", "ab\r\ncd\n\nef", "x\ny\n"} {
 		h := NewHost("f", []byte(src))
 		for off := -1; off <= len(src)+1; off++ {
-			l, c := h.position(off)
+			l, c := h.lines.Position(off)
 			wl, wc := rules.Position([]byte(src), off)
 			if l != wl || c != wc {
 				t.Errorf("%q: position(%d) = %d:%d, want %d:%d", src, off, l, c, wl, wc)
