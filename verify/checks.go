@@ -117,7 +117,9 @@ func (r *run) finish() {
 	r.checkOvercommit(running)
 
 	// DG408: API errors and the breaker.
-	if r.broken() && r.ctx.Err() == nil {
+	// An unreachable daemon already has its DG408; the breaker is how the
+	// ping gave up, not news.
+	if f.Reached && r.broken() && r.ctx.Err() == nil {
 		r.add("DG408", r.o.Endpoint, "breaker", "the circuit breaker opened after repeated transport failures; dockguard stopped calling the daemon and the live checks are incomplete")
 	}
 	if n := len(r.apiErrors); n > 0 {

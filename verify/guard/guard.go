@@ -127,6 +127,9 @@ type Transport struct {
 	inFlight    int
 	consecutive int
 	open        bool
+	// lastFailure describes the most recent failed attempt, so that the
+	// breaker's error still names the cause.
+	lastFailure string
 	sleep       func(context.Context, time.Duration) error
 }
 
@@ -187,7 +190,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var lastErr error
 	for try := 1; ; try++ {
 		if t.BreakerOpen() {
-			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrBreakerOpen)
+			t.mu.Lock()
+			last := t.lastFailure
+			t.mu.Unlock()
+			return nil, fmt.Errorf("%s %s: %w; last failure: %s", req.Method, req.URL.Path, ErrBreakerOpen, last)
 		}
 		if try > 1 {
 			if err := t.sleep(parent, t.backoff(try-1)); err != nil {
@@ -203,7 +209,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// The caller gave up; that is not the daemon's fault.
 			return nil, err
 		}
-		t.record(transient)
+		t.record(transient, resp, err)
 		if !transient || try >= t.cfg.Tries {
 			return resp, err
 		}
@@ -264,12 +270,17 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	return resp, nil
 }
 
-func (t *Transport) record(failed bool) {
+func (t *Transport) record(failed bool, resp *http.Response, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !failed {
 		t.consecutive = 0
 		return
+	}
+	if err != nil {
+		t.lastFailure = err.Error()
+	} else {
+		t.lastFailure = fmt.Sprintf("HTTP %d", resp.StatusCode)
 	}
 	t.stats.Failures++
 	t.consecutive++
