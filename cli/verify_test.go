@@ -146,3 +146,26 @@ func TestReportFormats(t *testing.T) {
 		t.Errorf("unreachable: exit %d\n%s", code, stdout)
 	}
 }
+
+func TestVerifyProgress(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 8 << 30}
+	for i := range 8 {
+		d.Containers = append(d.Containers, fakedaemon.Container{ID: string(rune('a' + i)), Name: "svc" + string(rune('a'+i)), State: "running", Usage: 1 << 20})
+	}
+	d.Start()
+	t.Cleanup(d.Close)
+	_, _, stderr := run("verify", "-H", d.Host(), "--progress", "always", "--no-disk-usage")
+	for _, want := range []string{"\r\x1b[K", "inspecting containers", "sampling the memory of 8 containers", "--no-usage skips it"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("progress lacks %q:\n%q", want, stderr)
+		}
+	}
+	// Not a terminal and --progress auto: no progress at all.
+	_, _, stderr = run("verify", "-H", d.Host(), "--no-disk-usage")
+	if strings.Contains(stderr, "\r") || strings.Contains(stderr, "sampling") {
+		t.Errorf("progress on a non-terminal:\n%q", stderr)
+	}
+	if code, _, stderr := run("verify", "-H", d.Host(), "--progress", "sometimes"); code != ExitUsage || !strings.Contains(stderr, "--progress") {
+		t.Errorf("bad --progress: exit %d %s", code, stderr)
+	}
+}
