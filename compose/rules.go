@@ -45,7 +45,7 @@ func valueFinding(id string, s *service, keys []string, key, msg string) (rules.
 }
 
 // envFinding places a finding at the value of environment variable name.
-func envFinding(id string, s *service, name, key, msg string) (rules.Finding, bool) {
+func envFinding(id string, s *service, name, setting, key, msg string) (rules.Finding, bool) {
 	for i := len(s.chain) - 1; i >= 0; i-- {
 		d := s.chain[i]
 		_, v := mapGet(d.value, "environment")
@@ -56,12 +56,12 @@ func envFinding(id string, s *service, name, key, msg string) (rules.Finding, bo
 		switch v.Kind {
 		case yaml.MappingNode:
 			if _, vn := mapGet(v, name); vn != nil {
-				return d.f.finding(id, resolveAlias(vn), key, msg), true
+				return d.f.findingAt(id, resolveAlias(vn), setting, key, msg), true
 			}
 		case yaml.SequenceNode:
 			for _, e := range v.Content {
 				if sv, ok := scalar(e); ok && (sv == name || strings.HasPrefix(sv, name+"=")) {
-					return d.f.finding(id, e, key, msg), true
+					return d.f.findingAt(id, e, setting, key, msg), true
 				}
 			}
 		}
@@ -71,19 +71,27 @@ func envFinding(id string, s *service, name, key, msg string) (rules.Finding, bo
 
 // commandFinding places a finding at the command or entrypoint element
 // holding the flag, or at the attribute's value.
-func commandFinding(id string, s *service, attr, flag, key, msg string) (rules.Finding, bool) {
+func commandFinding(id string, s *service, attr, flag, setting, key, msg string) (rules.Finding, bool) {
 	d, _, v, ok := lookup(s.chain, attr)
 	if !ok {
 		return serviceFinding(id, s, key, msg)
 	}
 	if v.Kind == yaml.SequenceNode {
-		for _, e := range v.Content {
-			if sv, ok := scalar(e); ok && strings.Contains(sv, flag) {
-				return d.f.finding(id, e, key, msg), true
+		// The last mention wins, as it does on the command line; with the
+		// flag and its value in separate elements, point at the value.
+		for i := len(v.Content) - 1; i >= 0; i-- {
+			e := v.Content[i]
+			sv, ok := scalar(e)
+			if !ok || !strings.Contains(sv, flag) {
+				continue
 			}
+			if sv == flag && i+1 < len(v.Content) {
+				e = v.Content[i+1]
+			}
+			return d.f.findingAt(id, e, setting, key, msg), true
 		}
 	}
-	return d.f.finding(id, v, key, msg), true
+	return d.f.findingAt(id, v, setting, key, msg), true
 }
 
 // noLimitFinding is DG201 for s: at an explicit 0, else at the service key.
@@ -169,9 +177,9 @@ func checkServices(svcs []*service) []rules.Finding {
 				if rc.runtime == "JVM" && strings.HasPrefix(flag, "-Xmx") {
 					flag = "-Xmx"
 				}
-				add(commandFinding("DG204", s, rc.where, flag, k, msg))
+				add(commandFinding("DG204", s, rc.where, flag, rc.setting, k, msg))
 			default:
-				add(envFinding("DG204", s, rc.where, k, msg))
+				add(envFinding("DG204", s, rc.where, rc.setting, k, msg))
 			}
 		}
 	}

@@ -306,6 +306,21 @@ func (f *yfile) finding(id string, n *yaml.Node, key, msg string) rules.Finding 
 	return fd
 }
 
+// findingAt is finding narrowed to the text sub when n is a one-line scalar
+// whose source holds it (a flag inside a command string), so editors mark
+// the setting rather than the whole value.
+func (f *yfile) findingAt(id string, n *yaml.Node, sub, key, msg string) rules.Finding {
+	s, e := f.nodeRange(n)
+	if sub != "" && e > s {
+		if i := bytes.LastIndex(f.src[s:e], []byte(sub)); i >= 0 {
+			s, e = s+i, s+i+len(sub)
+		}
+	}
+	fd := rules.New(rules.MustLookup(id), f.display, f.src, s, e, msg)
+	fd.Key = key
+	return fd
+}
+
 // lineFinding builds a finding of rule id spanning the given 1-based line.
 func (f *yfile) lineFinding(id string, line int, key, msg string) rules.Finding {
 	if line < 1 {
