@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/docker/go-units"
 
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
@@ -130,6 +132,15 @@ func (s *liveSetup) run(ctx context.Context) (*verify.Facts, rules.Result) {
 	facts, res := verify.Run(ctx, s.client, s.opts)
 	if p, ok := s.opts.Progress.(*ttyProgress); ok {
 		p.done()
+	}
+	// Compose files named by DG402 follow check's path rule: relative to
+	// the current directory when under it. Daemon endpoints stay as they are.
+	if cwd, err := os.Getwd(); err == nil {
+		for i := range res.Findings {
+			if f := &res.Findings[i]; filepath.IsAbs(f.File) {
+				f.File = engine.DisplayPath(cwd, f.File)
+			}
+		}
 	}
 	return facts, res
 }
