@@ -208,13 +208,9 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 			broken = true
 		}
 	}
-	for _, f := range p.configs {
-		if f.readErr != nil {
-			return res
-		}
-	}
-
+	// Unreadable or broken files leave the raw YAML of the others to check.
 	var svcs []*service
+	loaded := false
 	if !broken {
 		var missing sync.Map
 		configs := make([]types.ConfigFile, len(p.configs))
@@ -230,10 +226,10 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 			}
 		}
 		if err == nil {
-			svcs = fromProject(pr, p, c)
+			svcs, loaded = fromProject(pr, p, c), true
 		}
 	}
-	if svcs == nil {
+	if !loaded {
 		svcs = fromRaw(p, c)
 	}
 	res.Findings = append(res.Findings, checkServices(svcs)...)
