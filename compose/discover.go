@@ -201,6 +201,7 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 	}
 	var base []string // absolute config paths of the default project
 	origin := ""
+	var defaultNotes []rules.Note // said when the default project is checked
 	if cf, ok := env["COMPOSE_FILE"]; ok && strings.TrimSpace(cf) != "" {
 		sep := env["COMPOSE_PATH_SEPARATOR"]
 		if sep == "" {
@@ -223,13 +224,13 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 			for _, d := range defaults[1:] {
 				others = append(others, rel(d))
 			}
-			fp.notes = append(fp.notes, rules.Note{File: rel(defaults[0]),
+			defaultNotes = append(defaultNotes, rules.Note{File: rel(defaults[0]),
 				Message: fmt.Sprintf("several default compose files in one folder: Compose uses %s and ignores %s", defaults[0], strings.Join(others, ", "))})
 		}
 		if len(overrides) > 0 {
 			base = append(base, filepath.Join(dir, overrides[0]))
 			if len(overrides) > 1 {
-				fp.notes = append(fp.notes, rules.Note{File: rel(overrides[0]),
+				defaultNotes = append(defaultNotes, rules.Note{File: rel(overrides[0]),
 					Message: fmt.Sprintf("several override files in one folder: Compose uses %s and ignores the others", overrides[0])})
 			}
 		}
@@ -308,13 +309,18 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 		fp.notes = append(fp.notes, rules.Note{File: c.displayPath(g),
 			Message: "not checked: Compose does not read this file in this folder (" + why + ")"})
 	}
+	defaultChecked := false
 	for i, p := range projects {
 		if conflictsExplicit(p, explicit) {
 			continue
 		}
 		if projectContains(c, p, given) || (i == 0 && len(base) > 0 && origin != "default" && len(ignored) > 0) {
 			fp.projects = append(fp.projects, p)
+			defaultChecked = defaultChecked || (i == 0 && len(base) > 0)
 		}
+	}
+	if defaultChecked || len(ignored) > 0 {
+		fp.notes = append(fp.notes, defaultNotes...)
 	}
 	if envErr != nil && len(fp.projects) > 0 {
 		fp.notes = append(fp.notes, rules.Note{File: c.displayPath(filepath.Join(dir, ".env")),
