@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
@@ -61,7 +62,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 			why = containerKill(p, body, c, call)
 		case "KillContainer":
 			if opt := sdk.OptionsArg(p, c, call, sdk.KillOptions, 0); opt != nil {
-				why = killSignal(p.Field(body, opt, call.Pos(), "Signal"), true)
+				why = strings.Replace(killSignal(p.Field(body, opt, call.Pos(), "Signal"), true), "ContainerStop", "StopContainer", 1)
 			}
 		case "ContainerStop", "ContainerRestart":
 			why = containerStop(p, body, c, call)

@@ -226,6 +226,12 @@ func (p *Pkg) varField(body *ast.BlockStmt, v *types.Var, at token.Pos, path []s
 					}
 				}
 			}
+		case *ast.CallExpr:
+			// Handing the value to other code (f(hc), f(&opts), hc.Apply())
+			// may set the field: from here on it may have any value.
+			if p.escapes(s, v) {
+				vals = append(vals, Value{State: Unknown, At: s.Pos()})
+			}
 		case *ast.ValueSpec:
 			for i, name := range s.Names {
 				if p.Info.Defs[name] != v {
@@ -251,6 +257,33 @@ func (p *Pkg) varField(body *ast.BlockStmt, v *types.Var, at token.Pos, path []s
 		return []Value{{State: Unknown}} // a parameter, a range variable, a result
 	}
 	return vals
+}
+
+// escapes reports whether call hands v to other code that could modify it:
+// v itself when it holds a pointer (or its type is unknown), &v, or v as the
+// receiver of a method.
+func (p *Pkg) escapes(call *ast.CallExpr, v *types.Var) bool {
+	pointer := true
+	if t := v.Type(); t != nil {
+		if b, isBasic := t.Underlying().(*types.Basic); !isBasic || b.Kind() != types.Invalid {
+			_, pointer = t.Underlying().(*types.Pointer)
+		}
+	}
+	for _, a := range call.Args {
+		a = ast.Unparen(a)
+		if u, isUnary := a.(*ast.UnaryExpr); isUnary && u.Op == token.AND && p.isVar(u.X, v) {
+			return true
+		}
+		if pointer && p.isVar(a, v) {
+			return true
+		}
+	}
+	if sel, isSel := ast.Unparen(call.Fun).(*ast.SelectorExpr); isSel && p.isVar(sel.X, v) {
+		if _, isMethod := p.Info.Selections[sel]; isMethod || p.Info.Selections == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // isVar reports whether e is an identifier denoting v.

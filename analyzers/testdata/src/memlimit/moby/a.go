@@ -43,3 +43,21 @@ func later(ctx context.Context, cli *client.Client) {
 	opts2.HostConfig.Resources.Memory = 1 << 30
 	cli.ContainerCreate(ctx, opts2)
 }
+
+func modify(hc *container.HostConfig) { hc.Memory = 1 << 30 }
+
+func escapes(ctx context.Context, cli *client.Client, hook func(*container.HostConfig)) {
+	hc := &container.HostConfig{AutoRemove: true}
+	modify(hc)
+	cli.ContainerCreate(ctx, client.ContainerCreateOptions{HostConfig: hc})
+
+	var byValue container.HostConfig
+	hook(&byValue)
+	cli.ContainerCreate(ctx, client.ContainerCreateOptions{HostConfig: &byValue})
+
+	plain := container.HostConfig{}
+	_ = fmtHost(plain)
+	cli.ContainerCreate(ctx, client.ContainerCreateOptions{HostConfig: &plain}) // want `\(DG301\)`
+}
+
+func fmtHost(hc container.HostConfig) string { return "" }
