@@ -253,9 +253,6 @@ func fromRaw(p *project, c *fileCache) []*service {
 			sv.limit, sv.limitKnown, sv.limitPath = n, known, pathDeployLimit
 		} else if n, set, known := rawSize(ch, p.env, pathMemLimit); set {
 			sv.limit, sv.limitKnown, sv.limitPath = n, known, pathMemLimit
-			if n == 0 && known {
-				sv.limitPath = pathMemLimit
-			}
 		} else {
 			sv.limitPath = pathMemLimit
 			if _, deploySet, _ := rawSize(ch, p.env, pathDeployLimit); deploySet {
