@@ -543,7 +543,16 @@ func lenientPackage(fset *token.FileSet, dir, name string, files []*ast.File) *p
 
 func firstError(p *packages.Package) string {
 	for _, e := range p.Errors {
-		return firstLine(e.Msg)
+		for _, line := range strings.Split(e.Msg, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue // the go command's "# package" header
+			}
+			if e.Pos != "" && e.Pos != "-" && !strings.Contains(line, e.Pos) {
+				return e.Pos + ": " + line
+			}
+			return line
+		}
 	}
 	return "unknown error"
 }

@@ -109,15 +109,15 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 		}
 		switch {
 		case mass:
-			diag.Report(pass, "DG105", call.Pos(), call.End(), fmt.Sprintf(
+			diag.Report(pass, "DG105", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true on every container from a listing SIGKILLs and removes them all at once, the removal storm that hangs the engine; "+
 					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
 		case ck.rule == "DG101":
-			diag.Report(pass, "DG101", call.Pos(), call.End(), fmt.Sprintf(
+			diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true kills the container with SIGKILL and removes it in one request; stop it with a timeout first (%s), then remove it without Force",
 				c.Name, stopName(c)), related...)
 		default:
-			diag.Report(pass, "DG102", call.Pos(), call.End(), fmt.Sprintf(
+			diag.Report(pass, "DG102", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true removes the image even while containers use it; remove those containers gracefully first, then the image without Force",
 				c.Name), related...)
 		}

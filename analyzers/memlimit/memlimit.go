@@ -76,7 +76,7 @@ func run(pass *analysis.Pass) (any, error) {
 		case anyKnownZero(vals):
 			msg = c.Name + " with Memory 0 creates a container without a memory limit (0 means unlimited); " + fix
 		}
-		diag.Report(pass, "DG301", call.Pos(), call.End(), msg)
+		diag.Report(pass, "DG301", call.Pos(), resolve.CallEnd(call), msg)
 	}
 	return nil, nil
 }

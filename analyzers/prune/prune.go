@@ -42,7 +42,7 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 				}
 				switch c.Name {
 				case "VolumesPrune", "VolumePrune", "PruneVolumes":
-					diag.Report(pass, "DG107", call.Pos(), call.End(),
+					diag.Report(pass, "DG107", call.Pos(), resolve.CallEnd(call),
 						c.Name+" deletes unused volumes and the data in them, other projects' too; remove the volumes you own by name instead")
 				}
 			}

@@ -12,9 +12,13 @@ import (
 	"golang.org/x/tools/go/analysis"
 )
 
-// Report reports a finding of rule on [pos, end).
+// Report reports a finding of rule on [pos, end). An end that is missing or
+// before pos (syntax trees of files with errors) becomes pos.
 func Report(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, related ...analysis.RelatedInformation) {
 	r := rules.MustLookup(rule)
+	if !end.IsValid() || end < pos {
+		end = pos
+	}
 	pass.Report(analysis.Diagnostic{
 		Pos:      pos,
 		End:      end,

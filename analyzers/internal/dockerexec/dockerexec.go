@@ -150,14 +150,14 @@ func run(pass *analysis.Pass, cfg Config) (*Result, error) {
 			for _, f := range safeCheck(tf.Name(), src, script, m, cfg, binaries) {
 				fd := Finding{Rule: f.Rule, Pos: tf.Pos(f.Start), End: tf.Pos(f.End), Message: f.Message}
 				if f.End <= f.Start { // no byte-exact position inside the string
-					fd.Pos, fd.End = call.Pos(), call.End()
+					fd.Pos, fd.End = call.Pos(), resolve.CallEnd(call)
 				}
 				site.Findings = append(site.Findings, fd)
 			}
 		} else if inv, isDocker := dockercli.Parse(inner, binaries); isDocker {
 			site.Docker, site.Invocation = true, inv
 			for _, v := range inv.Verdicts() {
-				site.Findings = append(site.Findings, Finding{Rule: v.Rule, Pos: call.Pos(), End: call.End(), Message: v.Message})
+				site.Findings = append(site.Findings, Finding{Rule: v.Rule, Pos: call.Pos(), End: resolve.CallEnd(call), Message: v.Message})
 			}
 		}
 		res.Sites = append(res.Sites, site)

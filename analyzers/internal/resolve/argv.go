@@ -194,3 +194,18 @@ func exprText(e ast.Expr) string {
 
 // ExprText renders a short form of e for messages and keys.
 func ExprText(e ast.Expr) string { return exprText(e) }
+
+// CallEnd is the end of a call expression; for a call whose closing
+// parenthesis is missing (a syntax error), the end of its last argument.
+func CallEnd(call *ast.CallExpr) token.Pos {
+	if call.Rparen.IsValid() && call.Rparen >= call.Lparen {
+		return call.End()
+	}
+	end := call.Lparen + 1
+	for _, a := range call.Args {
+		if e := a.End(); e.IsValid() && e > end {
+			end = e
+		}
+	}
+	return end
+}
