@@ -7,6 +7,7 @@
 package dockerexec
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -159,6 +160,9 @@ func run(pass *analysis.Pass, cfg Config) (*Result, error) {
 			for _, v := range inv.Verdicts() {
 				site.Findings = append(site.Findings, Finding{Rule: v.Rule, Pos: call.Pos(), End: resolve.CallEnd(call), Message: v.Message})
 			}
+			if msg := parallelRunner(u, inv, cfg.ParallelLimit); msg != "" {
+				site.Findings = append(site.Findings, Finding{Rule: "DG106", Pos: call.Pos(), End: resolve.CallEnd(call), Message: msg})
+			}
 		}
 		res.Sites = append(res.Sites, site)
 	}
@@ -298,4 +302,24 @@ func safeCheck(file string, src, code []byte, m shell.OffsetMap, cfg Config, bin
 		}
 	}()
 	return shell.Check(file, src, code, m, &shell.Config{Binaries: binaries, ParallelLimit: cfg.ParallelLimit})
+}
+
+// parallelRunner judges xargs -P / GNU parallel running a container CLI
+// straight from os/exec; "" when the concurrency is within limit or unknown.
+func parallelRunner(u dockercli.Unwrapped, inv *dockercli.Invocation, limit int) string {
+	if u.Runner == "" || u.Jobs == dockercli.JobsUnknown {
+		return ""
+	}
+	if limit < 1 {
+		limit = 3
+	}
+	switch {
+	case u.Jobs == dockercli.JobsUnbounded:
+		return fmt.Sprintf("%s runs %s with no limit on concurrency; bursts of parallel calls hang the engine; run at most %d at a time (%s -P %d)",
+			u.Runner, inv.Binary, limit, u.Runner, limit)
+	case u.Jobs > limit:
+		return fmt.Sprintf("%s runs up to %d %s commands at once, above the limit of %d; bursts of parallel calls hang the engine; use -P %d",
+			u.Runner, u.Jobs, inv.Binary, limit, limit)
+	}
+	return ""
 }

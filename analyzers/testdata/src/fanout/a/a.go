@@ -166,3 +166,15 @@ func notDocker(ids []string) {
 func notInLoop(ctx context.Context, cli *client.Client) {
 	go cli.ContainerStop(ctx, "x", client.ContainerStopOptions{})
 }
+
+func shellFanout(ctx context.Context) {
+	exec.CommandContext(ctx, "sh", "-c", "docker ps -q | xargs -P 0 -n1 docker stop") // want `\(DG106\)`
+	exec.CommandContext(ctx, "sh", "-c", "docker ps -q | xargs -P 3 -n1 docker stop")
+}
+
+func runners(ctx context.Context) {
+	exec.CommandContext(ctx, "xargs", "-P0", "-n1", "docker", "stop")     // want `xargs runs docker with no limit on concurrency.*\(DG106\)`
+	exec.CommandContext(ctx, "xargs", "-P", "8", "-n1", "docker", "stop") // want `up to 8 docker commands at once.*\(DG106\)`
+	exec.CommandContext(ctx, "xargs", "-P", "2", "-n1", "docker", "stop")
+	exec.CommandContext(ctx, "xargs", "-n1", "docker", "stop")
+}
