@@ -378,16 +378,15 @@ func (c *run) diagnostic(fset *token.FileSet, d analysis.Diagnostic) {
 	c.add(f)
 }
 
-// key is the flagged source text with whitespace collapsed: stable when the
-// code moves. An empty range (in a file with syntax errors) uses the rest of
-// its line.
+// key is the flagged source text, extended to the end of its first line,
+// with whitespace collapsed: stable when the code moves, and distinct for
+// short ranges such as a go keyword or exec.Command.
 func key(src []byte, start, end int) string {
-	if end <= start {
-		end = start + bytes.IndexByte(src[start:], '\n')
-		if end < start {
-			end = len(src)
-		}
+	eol := start + bytes.IndexByte(src[start:], '\n')
+	if eol < start {
+		eol = len(src)
 	}
+	end = max(end, eol)
 	s := strings.Join(strings.Fields(string(src[start:end])), " ")
 	if len(s) > 200 {
 		s = s[:200]
