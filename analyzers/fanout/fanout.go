@@ -65,12 +65,20 @@ type checker struct {
 	// directly or through other functions of the package.
 	funcs map[*types.Func]bool
 	decls map[*types.Func]*ast.FuncDecl
+	// dockerExec holds the os/exec calls that run a container CLI.
+	dockerExec map[*ast.CallExpr]bool
 }
 
 func (c *checker) run() {
 	diag.ReportExec(c.pass, c.exec, "DG106")
 	c.insp = c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.p = resolve.New(c.pass, c.insp)
+	c.dockerExec = map[*ast.CallExpr]bool{}
+	for _, s := range c.exec.Sites {
+		if s.Docker {
+			c.dockerExec[s.Call] = true
+		}
+	}
 	c.summarise()
 	for cur := range c.insp.Root().Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
 		var fn ast.Expr      // the goroutine's function
@@ -201,12 +209,7 @@ func (c *checker) isDockerCall(call *ast.CallExpr) bool {
 	if _, ok := sdk.IsClientCall(c.p, call); ok {
 		return true
 	}
-	for _, s := range c.exec.Sites {
-		if s.Call == call && s.Docker {
-			return true
-		}
-	}
-	return false
+	return c.dockerExec[call]
 }
 
 // summarise computes which functions of the package call Docker, through
