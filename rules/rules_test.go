@@ -128,7 +128,7 @@ func TestSeverity(t *testing.T) {
 	if _, err := ParseSeverity("fatal"); err == nil {
 		t.Error("fatal accepted")
 	}
-	if !(SeverityError > SeverityWarning && SeverityWarning > SeverityInfo && SeverityInfo > SeverityNone) {
+	if SeverityError <= SeverityWarning || SeverityWarning <= SeverityInfo || SeverityInfo <= SeverityNone {
 		t.Error("severity order")
 	}
 }
