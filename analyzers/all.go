@@ -58,7 +58,7 @@ func New(cfg Config) []*analysis.Analyzer {
 		killcontainer.New(exec),
 		fanout.New(exec, cfg.ParallelLimit),
 		prune.New(exec),
-		memlimit.Analyzer,
+		memlimit.New(exec),
 		cmdtimeout.New(exec),
 	}
 }

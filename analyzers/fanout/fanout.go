@@ -12,7 +12,6 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -42,7 +41,7 @@ func New(exec *analysis.Analyzer, limit int) *analysis.Analyzer {
 		Name:             "fanout",
 		Doc:              Doc,
 		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG106.md",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		Requires:         []*analysis.Analyzer{exec},
 		RunDespiteErrors: true,
 	}
 	lim := &limit
@@ -70,8 +69,11 @@ type checker struct {
 }
 
 func (c *checker) run() {
+	if !c.exec.Relevant {
+		return
+	}
 	diag.ReportExec(c.pass, c.exec, "DG106")
-	c.insp = c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.insp = c.exec.Insp
 	c.p = resolve.New(c.pass, c.insp)
 	c.dockerExec = map[*ast.CallExpr]bool{}
 	for _, s := range c.exec.Sites {

@@ -9,8 +9,6 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // Doc is the analyzer's documentation.
@@ -33,7 +31,7 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 		Name:             "forceremove",
 		Doc:              Doc,
 		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG101.md",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		Requires:         []*analysis.Analyzer{exec},
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
 			run(pass, pass.ResultOf[exec].(*dockerexec.Result))
@@ -59,8 +57,11 @@ var checks = map[string]check{
 }
 
 func run(pass *analysis.Pass, res *dockerexec.Result) {
+	if !res.Relevant {
+		return
+	}
 	diag.ReportExec(pass, res, "DG101", "DG102", "DG103", "DG105", "DG001")
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	insp := res.Insp
 	p := resolve.New(pass, insp)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)

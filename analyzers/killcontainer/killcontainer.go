@@ -14,8 +14,6 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"github.com/dockguard/dockguard/dockercli"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // Doc is the analyzer's documentation.
@@ -36,7 +34,7 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 		Name:             "killcontainer",
 		Doc:              Doc,
 		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG104.md",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		Requires:         []*analysis.Analyzer{exec},
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
 			run(pass, pass.ResultOf[exec].(*dockerexec.Result))
@@ -46,8 +44,11 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, res *dockerexec.Result) {
+	if !res.Relevant {
+		return
+	}
 	diag.ReportExec(pass, res, "DG104")
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	insp := res.Insp
 	p := resolve.New(pass, insp)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)

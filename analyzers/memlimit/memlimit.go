@@ -4,10 +4,10 @@ import (
 	"go/ast"
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
+	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -19,19 +19,30 @@ docker/docker/client, fsouza/go-dockerclient) whose host configuration is
 nil or sets no Resources.Memory, or sets it to 0 (DG301).`
 
 // Analyzer reports containers created without a memory limit.
-var Analyzer = &analysis.Analyzer{
-	Name:             "memlimit",
-	Doc:              Doc,
-	URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG301.md",
-	Requires:         []*analysis.Analyzer{inspect.Analyzer},
-	RunDespiteErrors: true,
-	Run:              run,
+var Analyzer = New(dockerexec.Analyzer)
+
+// New returns the analyzer using exec as its helper (which decides whether
+// the package is worth inspecting and provides the inspector).
+func New(exec *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:             "memlimit",
+		Doc:              Doc,
+		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG301.md",
+		Requires:         []*analysis.Analyzer{exec},
+		RunDespiteErrors: true,
+		Run: func(pass *analysis.Pass) (any, error) {
+			res := pass.ResultOf[exec].(*dockerexec.Result)
+			if !res.Relevant {
+				return nil, nil
+			}
+			return run(pass, res.Insp)
+		},
+	}
 }
 
 const fix = "set HostConfig.Resources.Memory (for example 512 << 20)"
 
-func run(pass *analysis.Pass) (any, error) {
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+func run(pass *analysis.Pass, insp *inspector.Inspector) (any, error) {
 	p := resolve.New(pass, insp)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)

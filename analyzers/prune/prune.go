@@ -8,8 +8,6 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // Doc is the analyzer's documentation.
@@ -28,11 +26,15 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 		Name:             "prune",
 		Doc:              Doc,
 		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG107.md",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer, exec},
+		Requires:         []*analysis.Analyzer{exec},
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
-			diag.ReportExec(pass, pass.ResultOf[exec].(*dockerexec.Result), "DG107")
-			insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+			res := pass.ResultOf[exec].(*dockerexec.Result)
+			if !res.Relevant {
+				return nil, nil
+			}
+			diag.ReportExec(pass, res, "DG107")
+			insp := res.Insp
 			p := resolve.New(pass, insp)
 			for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 				call := cur.Node().(*ast.CallExpr)

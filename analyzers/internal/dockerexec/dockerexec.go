@@ -22,7 +22,6 @@ import (
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -63,6 +62,14 @@ type Site struct {
 
 // Result lists the exec sites of a package in source order.
 type Result struct {
+	// Relevant reports whether the package can hold a finding at all: one
+	// of its files imports os/exec or a Docker SDK package, or one of its
+	// imports does (a wrapper whose interfaces use SDK types). The other
+	// analyzers skip irrelevant packages, which keeps go vet over a whole
+	// build list (the standard library included) cheap.
+	Relevant bool
+	// Insp is the package's inspector, built only for relevant packages.
+	Insp  *inspector.Inspector
 	Sites []*Site
 }
 
@@ -75,7 +82,6 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:             "dockerexec",
 		Doc:              "find os/exec calls that run container CLIs and judge their command lines (helper for dockguard's analyzers)",
 		URL:              "https://github.com/dockguard/dockguard/tree/main/analyzers",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer},
 		ResultType:       reflect.TypeFor[*Result](),
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
@@ -85,9 +91,13 @@ func New(cfg Config) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, cfg Config) (*Result, error) {
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	p := resolve.New(pass, insp)
 	res := &Result{}
+	if !relevant(pass) {
+		return res, nil
+	}
+	insp := inspector.New(pass.Files)
+	res.Relevant, res.Insp = true, insp
+	p := resolve.New(pass, insp)
 	srcs := map[string][]byte{}
 	binaries := cfg.Binaries
 	if len(binaries) == 0 {
@@ -96,7 +106,7 @@ func run(pass *analysis.Pass, cfg Config) (*Result, error) {
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		c, ok := p.CalleeOf(call)
-		if !ok || c.Method || c.Pkg != "os/exec" || (c.Name != "Command" && c.Name != "CommandContext") {
+		if !ok || c.Method || !sdk.IsExecPkg(c.Pkg) || (c.Name != "Command" && c.Name != "CommandContext") {
 			continue
 		}
 		args := call.Args
@@ -195,7 +205,7 @@ func lookPath(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos) (st
 	if !isCall || len(call.Args) != 1 {
 		return "", false
 	}
-	if c, ok := p.CalleeOf(call); !ok || !c.Is("os/exec", "LookPath") {
+	if c, ok := p.CalleeOf(call); !ok || c.Method || !sdk.IsExecPkg(c.Pkg) || c.Name != "LookPath" {
 		return "", false
 	}
 	return p.StringConst(call.Args[0])
@@ -322,4 +332,27 @@ func parallelRunner(u dockercli.Unwrapped, inv *dockercli.Invocation, limit int)
 			u.Runner, u.Jobs, inv.Binary, limit, limit)
 	}
 	return ""
+}
+
+// relevant reports whether the package imports os/exec or a Docker SDK
+// package, directly or through one of its imports.
+func relevant(pass *analysis.Pass) bool {
+	for _, f := range pass.Files {
+		for _, imp := range f.Imports {
+			if path, err := strconv.Unquote(imp.Path.Value); err == nil && (sdk.IsExecPkg(path) || sdk.IsSDKPkg(path)) {
+				return true
+			}
+		}
+	}
+	if pass.Pkg == nil {
+		return false
+	}
+	for _, imp := range pass.Pkg.Imports() {
+		for _, imp2 := range imp.Imports() {
+			if sdk.IsSDKPkg(imp2.Path()) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -82,7 +82,7 @@ func execListing(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos, 
 	switch x := ast.Unparen(e).(type) {
 	case *ast.CallExpr:
 		c, ok := p.CalleeOf(x)
-		if !ok || c.Method || c.Pkg != "os/exec" {
+		if !ok || c.Method || !IsExecPkg(c.Pkg) {
 			return false
 		}
 		args := x.Args

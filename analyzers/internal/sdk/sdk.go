@@ -74,6 +74,12 @@ func IsClientPkg(path string) bool {
 	return false
 }
 
+// IsExecPkg reports whether path provides exec.Command: os/exec, or
+// golang.org/x/sys/execabs, its drop-in replacement.
+func IsExecPkg(path string) bool {
+	return path == "os/exec" || path == "golang.org/x/sys/execabs"
+}
+
 // IsSDKPkg reports whether path belongs to an SDK (client or API types).
 func IsSDKPkg(path string) bool {
 	return IsClientPkg(path) ||

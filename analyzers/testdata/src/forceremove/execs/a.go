@@ -1,6 +1,8 @@
 package execs
 
 import (
+	"golang.org/x/sys/execabs"
+
 	"context"
 	"os/exec"
 	"strings"
@@ -57,4 +59,8 @@ func storm() error {
 		exec.Command("docker", "rm", "-f", id) // want `\(DG105\)`
 	}
 	return nil
+}
+
+func viaExecabs(id string) {
+	execabs.Command("docker", "rm", "-f", id) // want `\(DG101\)`
 }
