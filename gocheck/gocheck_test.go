@@ -162,7 +162,7 @@ func TestIsVetInvocation(t *testing.T) {
 	}{
 		{[]string{"-V=full"}, true},
 		{[]string{"-flags"}, true},
-		{[]string{"/tmp/go-build1/b001/vet.cfg"}, true},
+		{[]string{"go-build1/b001/vet.cfg"}, true},
 		{[]string{"-fanout.limit=5", "-json", "vet.cfg"}, true},
 		{[]string{"check", "."}, false},
 		{[]string{"check", "dir/vet.cfg"}, false},

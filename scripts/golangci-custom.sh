@@ -18,7 +18,7 @@ version=${1:-$(sed -n 's/^GOLANGCI_LINT_VERSION := //p' "$repo/Makefile")}
 version=${version:-v2.15.0}
 module=github.com/golangci/golangci-lint/v2
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dockguard-gcl.XXXXXX")
+work=$(mktemp -d -t dockguard-gcl.XXXXXX)
 cleanup() { chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
