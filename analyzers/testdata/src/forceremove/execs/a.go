@@ -64,3 +64,11 @@ func storm() error {
 func viaExecabs(id string) {
 	execabs.Command("docker", "rm", "-f", id) // want `\(DG101\)`
 }
+
+func stormArgs() {
+	out, _ := exec.Command("docker", "ps", "-q").Output()
+	ids := strings.Fields(string(out))
+	exec.Command("docker", append([]string{"rm", "-f"}, ids...)...) // want `every container from .*\(DG105\)`
+	names, _ := exec.Command("docker", "images", "-q").Output()
+	exec.Command("docker", append([]string{"rmi", "-f"}, strings.Fields(string(names))...)...) // want `\(DG102\)`
+}
