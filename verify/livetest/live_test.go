@@ -118,19 +118,24 @@ func build(d *testdaemon.Daemon) stage {
 	} else {
 		fmt.Fprintf(os.Stderr, "livetest: no build cache: %v\n", err)
 	}
-	// Wait until the states the checks look for have happened.
-	deadline := time.Now().Add(30 * time.Second)
+	// Wait until the states the checks look for have happened. The restart
+	// back-off doubles from 100 ms and a loaded CI machine is slow to start
+	// containers, so allow plenty of time; the wait ends as soon as they are there.
+	const wait = 120 * time.Second
+	deadline := time.Now().Add(wait)
+	var oom, exited string
+	var n int
 	for time.Now().Before(deadline) {
-		oom, _ := d.Docker("inspect", "-f", "{{.State.OOMKilled}}", "oom-"+runID(d))
+		oom, _ = d.Docker("inspect", "-f", "{{.State.OOMKilled}}", "oom-"+runID(d))
 		restarts, _ := d.Docker("inspect", "-f", "{{.RestartCount}}", "loop-"+runID(d))
-		exited, _ := d.Docker("inspect", "-f", "{{.State.Status}}", "exits-"+runID(d))
-		n, _ := strconv.Atoi(restarts)
+		exited, _ = d.Docker("inspect", "-f", "{{.State.Status}}", "exits-"+runID(d))
+		n, _ = strconv.Atoi(restarts)
 		if oom == "true" && exited == "exited" && n >= 3 {
 			return s
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return fail(fmt.Errorf("containers did not reach their states within 30 s"))
+	return fail(fmt.Errorf("containers did not reach their states within %v: oom OOMKilled=%q, exits status=%q, loop RestartCount=%d (want true, exited, >= 3)", wait, oom, exited, n))
 }
 
 func runID(d *testdaemon.Daemon) string {
