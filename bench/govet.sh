@@ -24,7 +24,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 write=false
 [ "${1:-}" = "--write" ] && write=true
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dockguard-govet.XXXXXX")
+work=$(mktemp -d -t dockguard-govet.XXXXXX)
 cleanup() { chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 log() { printf 'govet.sh: %s\n' "$*" >&2; }
@@ -61,7 +61,7 @@ vet() {
   if [ "$(basename "$tool")" = dockguard ]; then
     grep -c '(DG[0-9]\{3\})$' "$work/vet.out" >"$work/findings" || echo 0 >"$work/findings"
   fi
-  awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$work/time"
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
 }
 
 fresh() { mktemp -d "$work/cache.XXXXXX"; }
