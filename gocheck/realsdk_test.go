@@ -3,6 +3,7 @@ package gocheck
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,7 +75,8 @@ func TestGoVetRealSDK(t *testing.T) {
 	var stderr bytes.Buffer
 	vet.Stderr = &stderr
 	err := vet.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Fatalf("go vet: %v (want exit status 1)\n%s", err, stderr.String())
 	}
 	line := regexp.MustCompile(`^(\S+\.go):(\d+):(\d+): .*\((DG\d{3})\)$`)
