@@ -61,7 +61,7 @@ vet() {
   if [ "$(basename "$tool")" = dockguard ]; then
     grep -c '(DG[0-9]\{3\})$' "$work/vet.out" >"$work/findings" || echo 0 >"$work/findings"
   fi
-  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
+  tail -n 1 "$work/time" | awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }'
 }
 
 fresh() { mktemp -d "$work/cache.XXXXXX"; }
