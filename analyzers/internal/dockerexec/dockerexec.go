@@ -85,15 +85,15 @@ func New(cfg Config) *analysis.Analyzer {
 		ResultType:       reflect.TypeFor[*Result](),
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, cfg)
+			return run(pass, cfg), nil
 		},
 	}
 }
 
-func run(pass *analysis.Pass, cfg Config) (*Result, error) {
+func run(pass *analysis.Pass, cfg Config) *Result {
 	res := &Result{}
 	if !relevant(pass) {
-		return res, nil
+		return res
 	}
 	insp := inspector.New(pass.Files)
 	res.Relevant, res.Insp = true, insp
@@ -176,7 +176,7 @@ func run(pass *analysis.Pass, cfg Config) (*Result, error) {
 		}
 		res.Sites = append(res.Sites, site)
 	}
-	return res, nil
+	return res
 }
 
 func off(tf *token.File, pos token.Pos) int {

@@ -380,7 +380,7 @@ func (p *Pkg) pointsAt(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int)
 	switch x := e.(type) {
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
-			return p.scalar(body, x.X, at, depth+1)
+			return p.scalar(body, x.X, at)
 		}
 	case *ast.CallExpr:
 		if len(x.Args) != 1 {
@@ -422,11 +422,11 @@ func (p *Pkg) pointsAt(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int)
 // Scalar returns the possible values of a constant or of a local variable
 // assigned constants before at.
 func (p *Pkg) Scalar(body *ast.BlockStmt, e ast.Expr, at token.Pos) []Value {
-	return p.scalar(body, e, at, 0)
+	return p.scalar(body, e, at)
 }
 
 // scalar returns the possible values of a scalar variable or constant.
-func (p *Pkg) scalar(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int) []Value {
+func (p *Pkg) scalar(body *ast.BlockStmt, e ast.Expr, at token.Pos) []Value {
 	if c := p.Const(e); c != nil {
 		return []Value{{State: Known, Const: c, At: e.Pos(), Expr: e}}
 	}
@@ -481,11 +481,12 @@ func (p *Pkg) eachAssign(body *ast.BlockStmt, v *types.Var, at token.Pos, f func
 				if p.Info.Defs[name] != v {
 					continue
 				}
-				if len(s.Values) == len(s.Names) {
+				switch len(s.Values) {
+				case len(s.Names):
 					f(s.Values[i], s.Pos())
-				} else if len(s.Values) == 0 {
+				case 0:
 					f(nil, s.Pos())
-				} else {
+				default:
 					f(name, s.Pos())
 				}
 			}
