@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -55,7 +57,10 @@ type unit struct {
 // toParent maps the range [s, e) of u.src into u.parent's coordinates.
 func (u *unit) toParent(s, e int) (int, int) {
 	if u.offS == nil {
-		return s + u.base, e + u.base
+		// Code past the parent's end (delimiters closeHeredocs added) maps
+		// to the parent's end.
+		end := len(u.parent.src)
+		return min(s+u.base, end), min(e+u.base, end)
 	}
 	n := len(u.offS)
 	if n == 0 {
@@ -120,6 +125,10 @@ func (c *checker) checkCode(u *unit, report bool) {
 		c.walkFile(u, f)
 		return
 	}
+	if r, f := c.closeHeredocs(u, err); f != nil {
+		c.walkFile(r, f)
+		return
+	}
 	off, text := errPos(err)
 	off = min(max(off, 0), len(u.src))
 	if report {
@@ -167,6 +176,63 @@ func (c *checker) checkCode(u *unit, report bool) {
 			c.checkCode(&unit{src: u.src[rest:], parent: u, base: rest, vars: u.vars, depth: u.depth}, false)
 		}
 	}
+}
+
+// maxHdocFixes bounds how many here-documents left open at the end of the
+// code closeHeredocs closes (cat <<A <<B leaves two).
+const maxHdocFixes = 8
+
+// closeHeredocs handles code whose last here-document runs to the end of
+// the code without its delimiter line. bash (with a warning), dash, zsh and
+// mksh all end the body at end of file and run the script, so this is not a
+// syntax error; the parser rejects it, though. It appends the missing
+// delimiter lines past the end of u.src and parses again; the result is a
+// child unit holding the longer code, whose offsets are those of u. It
+// returns nil when err is another error, or when the code does not parse
+// with the delimiters added (the unclosed body was inside $(...), say), so
+// that the original error is reported.
+func (c *checker) closeHeredocs(u *unit, err error) (*unit, *syntax.File) {
+	src := u.src
+	for range maxHdocFixes {
+		stop, ok := unclosedHeredoc(err)
+		if !ok || c.budget <= 0 {
+			return nil, nil
+		}
+		c.budget -= len(src)
+		if len(src) == len(u.src) {
+			src = bytes.Clone(u.src)
+		}
+		// A body line that ends the code without a newline (or with a
+		// backslash continuing it) swallows the delimiter line; the loop
+		// then adds another.
+		if len(src) > 0 && src[len(src)-1] != '\n' {
+			src = append(src, '\n')
+		}
+		src = append(append(src, stop...), '\n')
+		var f *syntax.File
+		if f, err = c.parse(src); err == nil {
+			return &unit{src: src, parent: u, vars: u.vars, depth: u.depth}, f
+		}
+	}
+	return nil, nil
+}
+
+// unclosedHeredoc returns the delimiter of the here-document that err says
+// is unclosed.
+func unclosedHeredoc(err error) ([]byte, bool) {
+	var pe syntax.ParseError
+	if !errors.As(err, &pe) {
+		return nil, false
+	}
+	q, ok := strings.CutPrefix(pe.Text, "unclosed here-document ")
+	if !ok {
+		return nil, false
+	}
+	stop, uerr := strconv.Unquote(q)
+	if uerr != nil || stop == "" || strings.ContainsRune(stop, '\n') {
+		return nil, false
+	}
+	return []byte(stop), true
 }
 
 func lineStart(src []byte, off int) int {

@@ -266,3 +266,49 @@ func TestCRLF(t *testing.T) {
 		t.Errorf("got\n%s", got)
 	}
 }
+
+// TestHeredocAtEndOfInput: a here-document whose delimiter line is missing
+// ends at end of input in bash, dash, zsh and mksh, so it is no DG001; the
+// code is still walked with real positions. Where the shells do fail (the
+// body swallows the ) of a command substitution) DG001 stays.
+func TestHeredocAtEndOfInput(t *testing.T) {
+	tests := []struct {
+		name, src string
+		spans     []string // source text of each finding, in order
+		dg001     bool
+	}{
+		{"text body", "docker kill a\ncat <<EOF\ndocker rm -f text\n", []string{"docker kill a"}, false},
+		{"no final newline", "docker kill a\ncat <<EOF >f\n{\"x\": 1}", []string{"docker kill a"}, false},
+		{"empty body", "docker kill a\ncat <<EOF", []string{"docker kill a"}, false},
+		{"quoted delimiter with space", "docker kill a\ncat <<'E O F'\nbody\n", []string{"docker kill a"}, false},
+		{"escaped delimiter", "docker kill a\ncat <<\\\\EOF\nbody\n", []string{"docker kill a"}, false},
+		{"code body", "sh <<EOF\ndocker rm -f web", []string{"docker rm -f web"}, false},
+		{"in sh -c string", "sh -c 'cat <<EOF\ndocker rm -f t'\ndocker kill b\n", []string{"docker kill b"}, false},
+		{"crlf", "docker kill a\r\ncat <<EOF\r\nbody\r\n", []string{"docker kill a"}, false},
+		{"delimiter only after a continuation", "docker kill a\ncat <<EOF\nbody \\", []string{"docker kill a"}, false},
+		{"inside command substitution", "x=$(cat <<EOF\nbody\n)\ndocker kill a\n", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := CheckScript("h.sh", []byte(tt.src), nil)
+			var spans []string
+			dg001 := false
+			for _, f := range fs {
+				if f.Start < 0 || f.End < f.Start || f.End > len(tt.src) {
+					t.Fatalf("bad range %d-%d", f.Start, f.End)
+				}
+				if f.Rule == "DG001" {
+					dg001 = true
+					continue
+				}
+				spans = append(spans, tt.src[f.Start:f.End])
+			}
+			if dg001 != tt.dg001 {
+				t.Errorf("DG001 = %v, want %v:\n%s", dg001, tt.dg001, render(fs))
+			}
+			if !tt.dg001 && fmt.Sprint(spans) != fmt.Sprint(tt.spans) {
+				t.Errorf("spans %q, want %q", spans, tt.spans)
+			}
+		})
+	}
+}
