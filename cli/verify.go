@@ -34,6 +34,7 @@ type verifyFlags struct {
 	restarts              int
 	slowPing              time.Duration
 	usage, noUsage        bool
+	usageSource           string
 	noDiskUsage           bool
 	maxInFlight           int
 	rate                  float64
@@ -58,8 +59,9 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	}
 	fs.IntVar(&v.restarts, "restart-threshold", 3, "DG403: restart count that counts as a restart loop")
 	fs.DurationVar(&v.slowPing, "slow-ping", time.Second, "DG408: a ping slower than this is reported")
-	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container (one stats call each; slow on busy daemons)")
-	fs.BoolVar(&v.noUsage, "no-usage", false, "take no stats samples; DG407 then counts limits only (fast on old daemons)")
+	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container, not only the unlimited ones")
+	fs.BoolVar(&v.noUsage, "no-usage", false, "sample no memory usage; DG407 then counts limits only")
+	fs.StringVar(&v.usageSource, "usage-source", "auto", "where usage comes from: auto (the host's cgroups when the daemon runs here, else one-shot stats), api or cgroup")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
 	d := guard.Defaults()
 	fs.IntVar(&v.maxInFlight, "max-in-flight", d.MaxInFlight, "most API requests in flight at once")
@@ -88,6 +90,10 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	}
 	if v.usage && v.noUsage {
 		return nil, &usageError{"--usage and --no-usage contradict each other"}
+	}
+	src, err := verify.ParseUsageSource(v.usageSource)
+	if err != nil {
+		return nil, &usageError{"--usage-source: " + err.Error()}
 	}
 	bc, err := units.RAMInBytes(v.buildCache)
 	if err != nil || bc < 0 {
@@ -118,7 +124,7 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
 		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Usage: v.usage,
-		NoUsage: v.noUsage, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
+		NoUsage: v.noUsage, UsageSource: src, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
 		Enabled: enabled,
 	}
 	if v.progress == "always" || (v.progress == "auto" && isTerminal(env.Stderr)) {

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client/pkg/versions"
 
 	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify/cgroupmem"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 	"github.com/dockguard/dockguard/verify/guard"
 )
@@ -59,8 +60,13 @@ type Options struct {
 	// Usage samples every running container's memory, not only the
 	// unlimited ones.
 	Usage bool
-	// NoUsage takes no stats sample at all: DG407 then counts limits only.
+	// NoUsage takes no usage sample at all: DG407 then counts limits only.
 	NoUsage bool
+	// UsageSource says where usage samples come from (default UsageAuto).
+	UsageSource UsageSource
+	// Cgroups reads usage from the host's cgroups for UsageAuto and
+	// UsageCgroup (default: a cgroupmem.Reader on the real /proc and /sys).
+	Cgroups CgroupReader
 	// NoDiskUsage skips /system/df (DG406 and sizes are then unknown).
 	NoDiskUsage bool
 	// Workers is the number of concurrent per-container calls (default 3;
@@ -101,6 +107,45 @@ func (o *Options) defaults() {
 	if o.Progress == nil {
 		o.Progress = nopProgress{}
 	}
+	if o.UsageSource == "" {
+		o.UsageSource = UsageAuto
+	}
+	if o.Cgroups == nil {
+		o.Cgroups = &cgroupmem.Reader{}
+	}
+}
+
+// UsageSource says where verify reads a container's memory usage.
+type UsageSource string
+
+// The usage sources.
+const (
+	// UsageAuto reads the container's memory cgroup when dockguard runs on
+	// the daemon's host and sees its processes, and otherwise takes a
+	// one-shot stats sample through the API.
+	UsageAuto UsageSource = "auto"
+	// UsageAPI always takes one-shot stats samples through the API.
+	UsageAPI UsageSource = "api"
+	// UsageCgroup only reads cgroups; containers whose cgroup cannot be
+	// read stay unsampled.
+	UsageCgroup UsageSource = "cgroup"
+)
+
+// ParseUsageSource checks a --usage-source value.
+func ParseUsageSource(s string) (UsageSource, error) {
+	switch u := UsageSource(s); u {
+	case UsageAuto, UsageAPI, UsageCgroup:
+		return u, nil
+	}
+	return "", fmt.Errorf("unknown usage source %q (want auto, api or cgroup)", s)
+}
+
+// CgroupReader reads a container's memory usage from the kernel's cgroup
+// accounting; cgroupmem.Reader implements it.
+type CgroupReader interface {
+	// Usage returns the usage of container id, whose init process is pid,
+	// or an error when it cannot be read from here.
+	Usage(pid int, id string) (int64, error)
 }
 
 type nopProgress struct{}
@@ -124,6 +169,9 @@ type Facts struct {
 	// the budget allows for what was found.
 	Calls  map[string]int `json:"apiCalls"`
 	Budget int            `json:"apiCallBudget"`
+	// CgroupReads counts the usage samples read from the host's cgroups
+	// instead of the API.
+	CgroupReads int `json:"cgroupReads"`
 	// Transport carries the guard's counters when the daemon is a real
 	// client (retries, peak in flight).
 	Transport *guard.Stats `json:"transport,omitempty"`
@@ -131,13 +179,16 @@ type Facts struct {
 
 // ContainerFacts is one inspected container.
 type ContainerFacts struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Image        string    `json:"image"`
-	State        string    `json:"state"`
-	Limit        int64     `json:"memoryLimit"`
-	Reservation  int64     `json:"memoryReservation"`
-	Usage        int64     `json:"memoryUsage"` // -1 when not sampled
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Image       string `json:"image"`
+	State       string `json:"state"`
+	Limit       int64  `json:"memoryLimit"`
+	Reservation int64  `json:"memoryReservation"`
+	Usage       int64  `json:"memoryUsage"` // -1 when not sampled
+	// UsageSource is "cgroup" or "stats" when Usage was sampled.
+	UsageSource  string    `json:"usageSource,omitempty"`
+	Pid          int       `json:"-"`
 	RestartCount int       `json:"restartCount"`
 	OOMKilled    bool      `json:"oomKilled"`
 	Project      string    `json:"composeProject,omitempty"`
@@ -368,7 +419,7 @@ func (r *run) inspectAll() []ContainerFacts {
 			return
 		}
 		out[i] = ContainerFacts{
-			ID: c.ID, Name: nameOr(c.Name, s.Name), Image: c.Image, State: c.State,
+			ID: c.ID, Name: nameOr(c.Name, s.Name), Image: c.Image, State: c.State, Pid: c.Pid,
 			Limit: c.Memory, Reservation: c.MemoryReservation, Usage: -1,
 			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled,
 			Project: c.Labels[LabelProject], Service: c.Labels[LabelService],
@@ -392,7 +443,8 @@ func (r *run) inspectAll() []ContainerFacts {
 	return res
 }
 
-// sampleUsage takes one-shot stats where usage is needed.
+// sampleUsage samples usage where it is needed: from the host's cgroups
+// when they can be read (UsageAuto, UsageCgroup), else with one-shot stats.
 func (r *run) sampleUsage(cs []ContainerFacts) {
 	var idx []int
 	for i, c := range cs {
@@ -403,8 +455,31 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 	if len(idx) == 0 || r.broken() {
 		return
 	}
+	if r.o.UsageSource != UsageAPI {
+		var rest []int
+		var why error
+		for _, i := range idx {
+			c := &cs[i]
+			u, err := r.o.Cgroups.Usage(c.Pid, c.ID)
+			if err != nil {
+				why = err
+				rest = append(rest, i)
+				continue
+			}
+			c.Usage, c.UsageSource = u, "cgroup"
+			r.facts.CgroupReads++
+		}
+		idx = rest
+		if len(idx) > 0 && r.o.UsageSource == UsageCgroup {
+			r.note(fmt.Sprintf("memory usage of %d %s not read (--usage-source cgroup): %v", len(idx), plural(len(idx), "container", "containers"), why))
+			return
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
 	if len(idx) > 5 {
-		r.o.Progress.Say(fmt.Sprintf("sampling the memory of %d containers: older daemons (Docker 20.10) answer a one-shot stats call only at their stats collector's next 1 s tick, and dockguard runs %d at a time to spare the daemon, so this can take about %d s (--no-usage skips it)",
+		r.o.Progress.Say(fmt.Sprintf("sampling the memory of %d containers through the API: daemons before Docker 25 answer a one-shot stats call only at their stats collector's next 1 s pass, and dockguard runs %d at a time to spare the daemon, so this can take about %d s (--no-usage skips it; on the daemon's own host the cgroups are read instead)",
 			len(idx), r.o.Workers, (len(idx)+r.o.Workers-1)/r.o.Workers))
 	}
 	var done int
@@ -423,12 +498,12 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 			}
 			return
 		}
-		c.Usage = u.Usage
+		c.Usage, c.UsageSource = u.Usage, "stats"
 	})
 }
 
-// needsUsage says whether c gets a one-shot stats call: running (not
-// paused) and unlimited, or any running one with Options.Usage.
+// needsUsage says whether c's usage is sampled: running (not paused) and
+// unlimited, or any running one with Options.Usage.
 func needsUsage(c ContainerFacts, o Options) bool {
 	if o.NoUsage || !c.Running() || c.State == "paused" {
 		return false

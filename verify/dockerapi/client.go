@@ -212,6 +212,7 @@ func (c *Client) Inspect(ctx context.Context, id string) (Container, error) {
 	if j.State != nil {
 		out.State = string(j.State.Status)
 		out.OOMKilled = j.State.OOMKilled
+		out.Pid = j.State.Pid
 		out.ExitCode = j.State.ExitCode
 		out.StartedAt = parseTime(j.State.StartedAt)
 		out.FinishedAt = parseTime(j.State.FinishedAt)

@@ -71,7 +71,10 @@ type Container struct {
 	Name  string
 	Image string
 	// State is created, running, paused, restarting, removing, exited or dead.
-	State        string
+	State string
+	// Pid is the init process's PID in the daemon's PID namespace (0 when
+	// not running).
+	Pid          int
 	OOMKilled    bool
 	RestartCount int
 	ExitCode     int

@@ -247,8 +247,13 @@ func TestEveryLiveRule(t *testing.T) {
 	if facts.Calls["containers/inspect"] != len(facts.Containers) {
 		t.Errorf("inspects = %d, containers = %d", facts.Calls["containers/inspect"], len(facts.Containers))
 	}
-	if facts.Calls["containers/stats"] != 1 {
-		t.Errorf("stats calls = %d, want 1 (only the unlimited running container)", facts.Calls["containers/stats"])
+	if n := facts.Calls["containers/stats"] + facts.CgroupReads; n != 1 {
+		t.Errorf("usage samples = %d (%d stats calls, %d cgroup reads), want 1 (only the unlimited running container)", n, facts.Calls["containers/stats"], facts.CgroupReads)
+	}
+	if d.Private && facts.CgroupReads != 1 {
+		// A private daemon runs on this host: its cgroups are readable, so
+		// the default source costs the daemon no stats call.
+		t.Errorf("private daemon: %d cgroup reads, want 1", facts.CgroupReads)
 	}
 	if facts.Calls["system/df"] != 1 {
 		t.Errorf("system/df calls = %d, want 1", facts.Calls["system/df"])
@@ -258,6 +263,43 @@ func TestEveryLiveRule(t *testing.T) {
 	}
 	if facts.Daemon == nil || facts.Daemon.MemTotal <= 0 || facts.Daemon.ServerVersion == "" {
 		t.Errorf("daemon info missing: %+v", facts.Daemon)
+	}
+}
+
+// TestUsageSources samples the unlimited container (which holds 24 MiB)
+// through the API and through the host's cgroups: both see the memory, and
+// they agree, since the daemon reads the same counters.
+func TestUsageSources(t *testing.T) {
+	s := setup(t)
+	c := client(t, s.d.Host)
+	usage := func(src verify.UsageSource) (*verify.Facts, verify.ContainerFacts) {
+		t.Helper()
+		facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: s.d.Host, Labels: []string{s.d.RunLabel}, NoDiskUsage: true, UsageSource: src})
+		if len(res.Errors) > 0 {
+			t.Errorf("%s: errors %v", src, res.Errors)
+		}
+		for _, ct := range facts.Containers {
+			if ct.Name == "unlimited-"+runID(s.d) {
+				return facts, ct
+			}
+		}
+		t.Fatalf("%s: unlimited container not found in %+v", src, facts.Containers)
+		return nil, verify.ContainerFacts{}
+	}
+	apiFacts, api := usage(verify.UsageAPI)
+	if api.UsageSource != "stats" || api.Usage < 20<<20 || apiFacts.Calls["containers/stats"] != 1 || apiFacts.CgroupReads != 0 {
+		t.Errorf("api: usage %d from %q, %d stats calls, %d cgroup reads; want ≥ 20 MiB from one stats call", api.Usage, api.UsageSource, apiFacts.Calls["containers/stats"], apiFacts.CgroupReads)
+	}
+	if !s.d.Private {
+		return // the cgroups of a daemon elsewhere are not readable here
+	}
+	cgFacts, cg := usage(verify.UsageCgroup)
+	if cg.UsageSource != "cgroup" || cg.Usage < 20<<20 || cgFacts.Calls["containers/stats"] != 0 || cgFacts.CgroupReads != 1 {
+		t.Errorf("cgroup: usage %d from %q, %d stats calls, %d cgroup reads; want ≥ 20 MiB from one cgroup read", cg.Usage, cg.UsageSource, cgFacts.Calls["containers/stats"], cgFacts.CgroupReads)
+	}
+	t.Logf("unlimited container: %d bytes from stats, %d from its cgroup", api.Usage, cg.Usage)
+	if diff := cg.Usage - api.Usage; diff < -8<<20 || diff > 8<<20 {
+		t.Errorf("cgroup usage %d and stats usage %d differ by more than 8 MiB", cg.Usage, api.Usage)
 	}
 }
 
@@ -291,8 +333,8 @@ func TestNoDiskUsageAndUsageFlags(t *testing.T) {
 			running++
 		}
 	}
-	if facts.Calls["containers/stats"] != running {
-		t.Errorf("--usage: %d stats calls for %d running containers", facts.Calls["containers/stats"], running)
+	if n := facts.Calls["containers/stats"] + facts.CgroupReads; n != running {
+		t.Errorf("--usage: %d samples (%d stats, %d cgroup) for %d running containers", n, facts.Calls["containers/stats"], facts.CgroupReads, running)
 	}
 	if len(byRule(res.Findings)["DG406"]) != 0 {
 		t.Error("DG406 without disk usage")

@@ -116,6 +116,9 @@ func Markdown(w io.Writer, d *Document) error {
 		if m.UnsampledCount > 0 {
 			fmt.Fprintf(&b, "%d unlimited containers were not sampled; their usage is not counted.\n\n", m.UnsampledCount)
 		}
+		if l.CgroupReads > 0 {
+			fmt.Fprintf(&b, "Containers whose usage was read from the host's cgroups, at no cost to the daemon: %d.\n\n", l.CgroupReads)
+		}
 
 		// Reclaimable.
 		r := l.Reclaimable

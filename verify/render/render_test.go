@@ -37,9 +37,10 @@ func incident() *Document {
 			{ID: "a3", Name: "grafana|<b>", Image: "grafana/grafana", State: "running", Usage: 7 << 30, Size: -1},
 			{ID: "a4", Name: "migrate", Image: "shop/migrate", State: "exited", Usage: -1, FinishedAt: generated.Add(-72 * time.Hour), Size: 12 << 20},
 		},
-		Memory: verify.MemoryFacts{Capacity: 8 << 30, CapacitySource: "daemon MemTotal", Limits: 1536 << 20, LimitedCount: 2, UnlimitedUsage: 7 << 30, UnlimitedCount: 1, Committed: 1536<<20 + 7<<30},
-		Calls:  map[string]int{"ping": 1, "info": 1, "containers/list": 1, "containers/inspect": 4, "containers/stats": 1, "volumes/list": 1, "system/df": 1},
-		Budget: 10,
+		Memory:      verify.MemoryFacts{Capacity: 8 << 30, CapacitySource: "daemon MemTotal", Limits: 1536 << 20, LimitedCount: 2, UnlimitedUsage: 7 << 30, UnlimitedCount: 1, Committed: 1536<<20 + 7<<30},
+		CgroupReads: 1,
+		Calls:       map[string]int{"ping": 1, "info": 1, "containers/list": 1, "containers/inspect": 4, "containers/stats": 1, "volumes/list": 1, "system/df": 1},
+		Budget:      10,
 	}
 	live.Reclaimable = verify.ReclaimFacts{
 		Exited: []verify.ContainerFacts{live.Containers[3]}, StaleExited: 1, ExitedSize: 12 << 20,
