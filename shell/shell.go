@@ -97,18 +97,35 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 // normalise prepares code for the parser without moving any byte: invalid
 // UTF-8 becomes '?', and the CR of a CRLF line ending becomes a space, so
 // scripts saved with Windows line endings read as their authors meant.
+// On a line that is one word (after the tabs <<- strips) the CR becomes a
+// second newline instead: such a line may close a here-document, and
+// "EOF " would not; a blank line after it changes nothing else.
 func normalise(code []byte) []byte {
 	code = validUTF8(code)
 	if !bytes.Contains(code, []byte("\r\n")) {
 		return code
 	}
 	out := bytes.Clone(code)
+	start := 0
 	for i := 0; i+1 < len(out); i++ {
+		if out[i] == '\n' {
+			start = i + 1
+		}
 		if out[i] == '\r' && out[i+1] == '\n' {
 			out[i] = ' '
+			if loneWord(out[start:i]) {
+				out[i] = '\n'
+			}
 		}
 	}
 	return out
+}
+
+// loneWord reports whether line, less leading tabs, is one word that does
+// not end in a backslash (which would continue the line).
+func loneWord(line []byte) bool {
+	line = bytes.TrimLeft(line, "\t")
+	return len(line) > 0 && line[len(line)-1] != '\\' && !bytes.ContainsAny(line, " \t\r")
 }
 
 // validUTF8 returns code with every byte of an invalid UTF-8 sequence

@@ -312,3 +312,31 @@ func TestHeredocAtEndOfInput(t *testing.T) {
 		})
 	}
 }
+
+// TestCRLFHeredoc: with Windows line endings a here-document's delimiter
+// line still closes it, so the commands after it are code, not body text.
+func TestCRLFHeredoc(t *testing.T) {
+	tests := []struct {
+		src   string
+		spans []string
+	}{
+		{"cat <<EOF\r\nbody\r\nEOF\r\ndocker rm -f after\r\n", []string{"docker rm -f after"}},
+		{"if true; then\r\n\tcat <<-'END'\r\n\tdocker rm -f text\r\n\tEND\r\n\tdocker kill x\r\nfi\r\n", []string{"docker kill x"}},
+		{"sh <<EOF\r\ndocker kill a\r\nEOF\r\ndocker kill b\r\n", []string{"docker kill a", "docker kill b"}},
+		{"x=(\r\nweb\r\n)\r\ndocker rm -f \"${x[0]}\" |\r\ncat\r\n", []string{"docker rm -f \"${x[0]}\""}},
+	}
+	for _, tt := range tests {
+		fs := CheckScript("w.sh", []byte(tt.src), nil)
+		var spans []string
+		for _, f := range fs {
+			if f.Rule == "DG001" {
+				t.Errorf("%q: %s", tt.src, render(fs))
+				continue
+			}
+			spans = append(spans, tt.src[f.Start:f.End])
+		}
+		if fmt.Sprint(spans) != fmt.Sprint(tt.spans) {
+			t.Errorf("%q: spans %q, want %q", tt.src, spans, tt.spans)
+		}
+	}
+}
