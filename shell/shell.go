@@ -97,6 +97,8 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 // normalise prepares code for the parser without moving any byte: invalid
 // UTF-8 becomes '?', and the CR of a CRLF line ending becomes a space, so
 // scripts saved with Windows line endings read as their authors meant.
+// After a blank and a backslash the backslash moves onto the CR, so the
+// line still continues.
 // On a line that is one word (after the tabs <<- strips) the CR becomes a
 // second newline instead: such a line may close a here-document, and
 // "EOF " would not; a blank line after it changes nothing else.
@@ -112,13 +114,26 @@ func normalise(code []byte) []byte {
 			start = i + 1
 		}
 		if out[i] == '\r' && out[i+1] == '\n' {
-			out[i] = ' '
-			if loneWord(out[start:i]) {
+			switch {
+			case continuation(out[start:i]):
+				// "cmd \<CR><LF>" continues the line for its author;
+				// " \<LF>" keeps the word break the blank made.
+				out[i-1], out[i] = ' ', '\\'
+			case loneWord(out[start:i]):
 				out[i] = '\n'
+			default:
+				out[i] = ' '
 			}
 		}
 	}
 	return out
+}
+
+// continuation reports whether line ends in one backslash after a blank
+// (or alone), the usual way to continue a command on the next line.
+func continuation(line []byte) bool {
+	n := len(line)
+	return n > 0 && line[n-1] == '\\' && (n == 1 || line[n-2] == ' ' || line[n-2] == '\t')
 }
 
 // loneWord reports whether line, less leading tabs, is one word that does

@@ -314,7 +314,8 @@ func TestHeredocAtEndOfInput(t *testing.T) {
 }
 
 // TestCRLFHeredoc: with Windows line endings a here-document's delimiter
-// line still closes it, so the commands after it are code, not body text.
+// line still closes it, so the commands after it are code, not body text,
+// and a backslash at the end of a line still continues it.
 func TestCRLFHeredoc(t *testing.T) {
 	tests := []struct {
 		src   string
@@ -323,6 +324,9 @@ func TestCRLFHeredoc(t *testing.T) {
 		{"cat <<EOF\r\nbody\r\nEOF\r\ndocker rm -f after\r\n", []string{"docker rm -f after"}},
 		{"if true; then\r\n\tcat <<-'END'\r\n\tdocker rm -f text\r\n\tEND\r\n\tdocker kill x\r\nfi\r\n", []string{"docker kill x"}},
 		{"sh <<EOF\r\ndocker kill a\r\nEOF\r\ndocker kill b\r\n", []string{"docker kill a", "docker kill b"}},
+		{"docker rm \\\r\n  -f \\\r\n  web\r\n", []string{"docker rm \\\r\n  -f \\\r\n  web"}},
+		{"\tdocker \\\r\n\\\r\nkill x\r\n", []string{"docker \\\r\n\\\r\nkill x"}},
+		{"echo docker rm \\\\\r\ndocker kill y\r\n", []string{"docker kill y"}},
 		{"x=(\r\nweb\r\n)\r\ndocker rm -f \"${x[0]}\" |\r\ncat\r\n", []string{"docker rm -f \"${x[0]}\""}},
 	}
 	for _, tt := range tests {
