@@ -73,6 +73,20 @@ var Rules = map[string][]string{
 	"cmdtimeout":    {"DG302"},
 }
 
+// Needles are byte strings, besides the container CLIs' names, of which a
+// Go file must contain at least one for any analyzer to report in it: the
+// import paths the analyzers resolve calls through, and the Docker SDK
+// method names they judge (which a file can call through a field or an
+// interface declared elsewhere, without naming the SDK itself). Front ends
+// use them to skip type-checking files that cannot produce a finding.
+var Needles = []string{
+	"os/exec", "moby/moby", "docker/docker", "fsouza/go-dockerclient",
+	"ContainerRemove", "RemoveContainer", "ImageRemove", "RemoveImage",
+	"ContainerKill", "KillContainer", "ContainerStop", "StopContainer",
+	"ContainerRestart", "RestartContainer", "VolumesPrune", "VolumePrune",
+	"PruneVolumes", "ContainerCreate", "CreateContainer",
+}
+
 // PlainMessage removes the " (DGnnn)" suffix that the analyzers add to
 // their messages for go vet and golangci-lint, for front ends that show the
 // rule ID themselves.

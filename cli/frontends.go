@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/cishell"
 	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
@@ -37,6 +38,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return compose.CheckSource(ctx, file, src, copts)
 	}
+	o.GoNeedles = analyzers.Needles
 	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit}
 	o.Go = func(ctx context.Context, files []string) rules.Result {
 		return gocheck.Check(ctx, files, gopts)

@@ -56,6 +56,10 @@ type Options struct {
 	// that front end. GoSource and ComposeSource serve stdin.
 	Go, Compose             BatchFunc
 	GoSource, ComposeSource SourceFunc
+	// GoNeedles are byte strings that make a Go file worth type-checking
+	// besides the binaries and directives (default: os/exec and
+	// moby/moby); analyzers.Needles is the full set.
+	GoNeedles []string
 	// AlwaysCompose calls Compose even when the walk found no compose file
 	// (an explicit --compose-file set).
 	AlwaysCompose bool
@@ -435,8 +439,15 @@ func (r *runner) binaries() []string {
 	return []string{"docker", "podman", "nerdctl"}
 }
 
-// goPrefilter lists what else makes a Go file worth type-checking.
+// goPrefilter is the default of Options.GoNeedles.
 var goPrefilter = []string{"os/exec", "moby/moby"}
+
+func (r *runner) goNeedles() []string {
+	if len(r.opts.GoNeedles) > 0 {
+		return r.opts.GoNeedles
+	}
+	return goPrefilter
+}
 
 func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	r.mu.Lock()
@@ -448,7 +459,7 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	}
 	switch {
 	case kind == KindGo:
-		if r.mentions(src, goPrefilter...) {
+		if r.mentions(src, r.goNeedles()...) {
 			d := r.wantsDirective(src)
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)
