@@ -244,9 +244,32 @@ func candidateStarts(comment string, style Style) []int {
 		for k < len(comment) && (isSpace(comment[k]) || style != StyleGo && comment[k] == '#') {
 			k++
 		}
+		if style == StyleGo && len(out) > 0 && !machineToken(comment[out[len(out)-1]:i+j]) {
+			// Go doc comments are prose: a directive may follow another
+			// tool's (//nolint:errcheck //dockguard:...) but not a
+			// sentence that mentions one, as golangci-lint reads nolint
+			// only at the start of a comment.
+			return out
+		}
 		out = append(out, k)
 		i = k
 	}
+}
+
+// machineToken reports whether segment starts with a directive-style word
+// such as "nolint:errcheck" or "lint:ignore": letters, then a colon, and no
+// space before it.
+func machineToken(segment string) bool {
+	colon := strings.IndexByte(segment, ':')
+	if colon <= 0 {
+		return false
+	}
+	for _, c := range []byte(segment[:colon]) {
+		if !isLetter(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseDockguard parses body, which starts with "dockguard:". ok is false

@@ -249,6 +249,25 @@ func TestFilter(t *testing.T) {
 			src:  "package x\nvar _ = 1 //nolint:errcheck // fine\n",
 		},
 		{
+			name: "go doc comment mentioning nolint",
+			file: "x.go",
+			src:  "package x\n// hasDirective spots golangci-lint's //nolint:dockguard spelling.\nfunc hasDirective() {}\n",
+		},
+		{
+			name:     "go doc comment mentioning an ignore directive",
+			file:     "x.go",
+			src:      "package x\n// Go files use //dockguard:ignore DG302 -- reason.\nexec.Command(\"docker\", \"ps\")\n",
+			findings: []fnd{{"DG302", 3}},
+			want:     "DG302@3",
+		},
+		{
+			name:       "go directive chained after nolint",
+			file:       "x.go",
+			src:        "package x\nexec.Command(\"docker\", \"ps\") //nolint:errcheck //dockguard:ignore DG302 -- short-lived\n",
+			findings:   []fnd{{"DG302", 2}},
+			suppressed: 1,
+		},
+		{
 			name:     "go directive in a string",
 			file:     "x.go",
 			src:      "package x\nvar s = \"//dockguard:ignore DG302 -- no\"; exec.Command(\"docker\")\n",
