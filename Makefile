@@ -17,6 +17,7 @@ test:
 
 lint:
 	golangci-lint run ./...
+	$(GO) run ./cmd/dockguard check .
 
 # Short fuzzing of every parser entry point.
 fuzz:
