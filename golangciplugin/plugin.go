@@ -15,6 +15,8 @@ package golangciplugin
 
 import (
 	"fmt"
+	"go/token"
+	"path/filepath"
 
 	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/rules"
@@ -77,33 +79,49 @@ func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 				on++
 			}
 		}
-		switch {
-		case on == 0:
+		if on == 0 {
 			continue
-		case on < len(ids):
-			out = append(out, p.filtered(a))
-		default:
-			out = append(out, a)
 		}
+		out = append(out, p.wrap(a))
 	}
 	return out, nil
 }
 
-// filtered wraps a so that diagnostics of disabled rules are dropped.
-func (p *Plugin) filtered(a *analysis.Analyzer) *analysis.Analyzer {
+// wrap adapts a's diagnostics to golangci-lint: those of disabled rules are
+// dropped, and related information is folded into the message, since
+// golangci-lint would report each related position as an issue of its own.
+func (p *Plugin) wrap(a *analysis.Analyzer) *analysis.Analyzer {
 	b := *a
 	run := a.Run
 	b.Run = func(pass *analysis.Pass) (any, error) {
 		report := pass.Report
 		pass.Report = func(d analysis.Diagnostic) {
-			if !p.disabled[d.Category] {
-				report(d)
+			if p.disabled[d.Category] {
+				return
 			}
+			d.Message = foldRelated(pass.Fset, d)
+			d.Related = nil
+			report(d)
 		}
 		defer func() { pass.Report = report }()
 		return run(pass)
 	}
 	return &b
+}
+
+// foldRelated appends d's related information to its message, before the
+// " (DGnnn)" suffix: "…; the listing: docker ps -aq at cleanup.go:12 (DG105)".
+func foldRelated(fset *token.FileSet, d analysis.Diagnostic) string {
+	if len(d.Related) == 0 {
+		return d.Message
+	}
+	msg := analyzers.PlainMessage(d)
+	suffix := d.Message[len(msg):]
+	for _, r := range d.Related {
+		pos := fset.Position(r.Pos)
+		msg += fmt.Sprintf("; %s at %s:%d", r.Message, filepath.Base(pos.Filename), pos.Line)
+	}
+	return msg + suffix
 }
 
 // GetLoadMode asks for type information: the analyzers match the Docker
