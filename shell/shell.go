@@ -73,15 +73,16 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		return nil
 	}
 	c := &checker{
-		file:    file,
-		fileSrc: fileSrc,
-		m:       m,
-		cfg:     cfg,
-		bins:    cfg.binaries(),
-		limit:   cfg.limit(),
-		lang:    langFor(file, code),
-		seen:    map[findingKey]bool{},
-		budget:  8*len(code) + 1<<16,
+		file:       file,
+		fileSrc:    fileSrc,
+		m:          m,
+		cfg:        cfg,
+		bins:       cfg.binaries(),
+		limit:      cfg.limit(),
+		lang:       langFor(file, code),
+		seen:       map[findingKey]bool{},
+		budget:     8*len(code) + 1<<16,
+		funcBudget: 8*len(code) + 1<<16,
 	}
 	defer func() {
 		if r := recover(); r != nil {

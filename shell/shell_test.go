@@ -344,3 +344,25 @@ func TestCRLFHeredoc(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionCallsBounded feeds a listing through a deep chain of functions
+// that each call the previous one twice: the walk must stay bounded, and
+// the first links of the chain are still followed.
+func TestFunctionCallsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("f0() { docker rm -f \"$@\"; }\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "f%d() { f%d \"$@\"; f%d \"$@\"; }\n", i, i-1, i-1)
+	}
+	b.WriteString("f2 $(docker ps -aq)\nf40 $(docker ps -aq)\n")
+	fs := CheckScript("chain.sh", []byte(b.String()), nil)
+	var mass []string
+	for _, f := range fs {
+		if f.Rule == "DG105" {
+			mass = append(mass, f.Message)
+		}
+	}
+	if len(mass) == 0 || !strings.Contains(mass[0], "`f2` runs `docker rm -f \"$@\"` (line 1, through f1, f0)") {
+		t.Errorf("want DG105 at the call of f2 through f1, f0; got %q", mass)
+	}
+}

@@ -36,6 +36,13 @@ type checker struct {
 	// listingCache remembers whether a command substitution lists
 	// containers, so nested substitutions are not re-examined.
 	listingCache map[*syntax.CmdSubst]string
+	// probe, when set, collects the DG105s of a function body walked for
+	// a call instead of reporting anything; active holds the functions
+	// being walked so, and funcBudget bounds the bytes of bodies walked
+	// again.
+	probe      *probe
+	active     map[*syntax.FuncDecl]bool
+	funcBudget int
 }
 
 // ctx is what a command inherits from where it stands.
@@ -77,6 +84,9 @@ func (c *checker) newFinding(rule string, u *unit, s, e int, msg, key string) ru
 }
 
 func (c *checker) report(rule string, u *unit, s, e int, msg, key string) {
+	if c.probe != nil {
+		return
+	}
 	f := c.newFinding(rule, u, s, e, msg, key)
 	k := findingKey{rule, f.Start, f.End}
 	if c.seen[k] {
@@ -174,6 +184,7 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 		}
 		c.stmt(u, cmd.Y, y)
 	case *syntax.FuncDecl:
+		c.defineFunc(u, cmd)
 		c.stmt(u, cmd.Body, ctx{})
 	case *syntax.DeclClause:
 		for _, a := range cmd.Args {
@@ -236,6 +247,13 @@ func (c *checker) words(u *unit, n syntax.Node, x ctx) {
 func (c *checker) forItems(u *unit, l *syntax.WordIter, x ctx) {
 	name := l.Name.Value
 	u.vars.forget(name)
+	if !l.InPos.IsValid() && len(l.Items) == 0 {
+		// for c; do ...: the items are "$@".
+		if src, ok := u.vars.listing["@"]; ok {
+			u.vars.listing[name] = src
+		}
+		return
+	}
 	for _, it := range l.Items {
 		c.words(u, it, x)
 		for _, w := range c.resolve(u, it) {
@@ -323,12 +341,15 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		c.readVars(u, argv, x)
 		return
 	case "unset":
-		for _, w := range argv[1:] {
-			if w.Known {
-				u.vars.forget(w.Value)
-			}
-		}
+		c.unset(u, argv[1:])
 		return
+	}
+	if def, ok := u.vars.funcs[argv[0].Value]; ok && !c.isBinaryName(argv[0].Value) {
+		// The body was checked where it was defined; what the call adds
+		// is its arguments. The command line is still read as usual
+		// below, which finds nothing unless the function shadows a
+		// wrapper (sudo, timeout...), whose line stays judged as before.
+		c.funcCall(u, def, ce, argv, x)
 	}
 	uw := dockercli.Unwrap(argv)
 	if len(uw.Argv) == 0 {
@@ -384,7 +405,39 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		start = w.Start
 	}
 	for _, vd := range inv.Verdicts() {
+		if c.probe != nil && vd.Rule == dockercli.RuleMassForceRemove {
+			c.noteMass(u, start, callEnd, inv, vd.Base)
+		}
 		c.report(vd.Rule, u, start, callEnd, vd.Message, inv.Key())
+	}
+}
+
+// unset forgets variables, and functions with -f. Without -f or -v, bash
+// unsets the variable of that name and, when there is none, the function.
+func (c *checker) unset(u *unit, args []dockercli.Word) {
+	fn, vr := false, false
+	for _, w := range args {
+		switch {
+		case w.Is("-f"):
+			fn = true
+		case w.Is("-v"):
+			vr = true
+		case w.Is("-fv"), w.Is("-vf"):
+			fn, vr = true, true
+		}
+	}
+	for _, w := range args {
+		if !w.Known || strings.HasPrefix(w.Value, "-") {
+			continue
+		}
+		_, isConst := u.vars.consts[w.Value]
+		_, isListing := u.vars.listing[w.Value]
+		if fn || (!vr && !isConst && !isListing) {
+			delete(u.vars.funcs, w.Value)
+		}
+		if !fn || vr {
+			u.vars.forget(w.Value)
+		}
 	}
 }
 

@@ -16,10 +16,27 @@ type vars struct {
 	// (ids=$(docker ps -q), for c in $(docker ps -q), ... | while read c),
 	// with the listing's source text.
 	listing map[string]string
+	// funcs holds the shell functions defined so far, by name.
+	funcs map[string]*funcDef
 }
 
 func newVars() *vars {
-	return &vars{consts: map[string]string{}, listing: map[string]string{}}
+	return &vars{consts: map[string]string{}, listing: map[string]string{}, funcs: map[string]*funcDef{}}
+}
+
+// clone returns a copy that can change without changing v.
+func (v *vars) clone() *vars {
+	n := &vars{consts: make(map[string]string, len(v.consts)), listing: make(map[string]string, len(v.listing)), funcs: make(map[string]*funcDef, len(v.funcs))}
+	for k, x := range v.consts {
+		n.consts[k] = x
+	}
+	for k, x := range v.listing {
+		n.listing[k] = x
+	}
+	for k, x := range v.funcs {
+		n.funcs[k] = x
+	}
+	return n
 }
 
 func (v *vars) forget(name string) {

@@ -1,0 +1,236 @@
+package shell
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dockguard/dockguard/dockercli"
+	"github.com/dockguard/dockguard/rules"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A shell function that force-removes "$@" is harmless with one name and a
+// removal storm with a whole listing, and only the call says which. So a
+// call whose arguments (or standard input) are a container listing walks
+// the function's body again, twice: once with the positional parameters
+// unknown and once with them bound to the listing. A DG105 that appears
+// only in the second walk is caused by the arguments and is reported at the
+// call, which is where the storm starts. The body's own findings (DG101 for
+// `docker rm -f "$@"`) stay where they are: they hold for every caller.
+
+// funcDef is a shell function as last defined before the point the walk
+// has reached.
+type funcDef struct {
+	decl *syntax.FuncDecl
+	unit *unit // the code the declaration stands in
+	// text is the body's source, to tell cheaply whether it may start a
+	// container command at all.
+	text []byte
+}
+
+// massHit is a DG105 seen while walking a function body for a call.
+type massHit struct {
+	start, end int // in the file
+	line       int
+	cmd        string // the container command, normalised
+	base       string // the rule DG105 replaced (DG101, DG104)
+	binary     string
+	via        []string // the functions in between, outermost first
+}
+
+// probe collects, instead of reporting, the DG105s found while a function
+// body is walked for a call.
+type probe struct {
+	hits []massHit
+}
+
+// maxFuncDepth bounds how many function calls deep the walk follows a
+// listing (f calls g calls h...); recursion stops at the first repeat.
+const maxFuncDepth = 8
+
+// positional lists the parameters a call binds.
+var positional = []string{"@", "*", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+
+// defineFunc records a function declaration; a later one of the same name
+// replaces it, as in the shell.
+func (c *checker) defineFunc(u *unit, fd *syntax.FuncDecl) {
+	if fd.Body == nil {
+		return
+	}
+	def := &funcDef{decl: fd, unit: u, text: []byte(nodeText(u, fd.Body))}
+	if fd.Name != nil {
+		u.vars.funcs[fd.Name.Value] = def
+	}
+	for _, n := range fd.Names {
+		u.vars.funcs[n.Value] = def
+	}
+}
+
+// isBinaryName reports whether name is a container CLI: a function of that
+// name is a wrapper around it (docker() { command docker "$@"; }) and the
+// command line is judged as the CLI's own.
+func (c *checker) isBinaryName(name string) bool {
+	if name == "docker-compose" {
+		return true
+	}
+	for _, b := range c.bins {
+		if name == b {
+			return true
+		}
+	}
+	return false
+}
+
+// funcCall handles a call of a shell function. It reports DG105 at the call
+// when the arguments or standard input are a container listing and the body
+// force-removes or kills what it is given.
+func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []dockercli.Word, x ctx) {
+	if !c.mayRunContainers(u, def) {
+		return
+	}
+	src, fromStdin := "", false
+	for _, w := range argv[1:] {
+		if w.FromListing {
+			src = listingSource(w)
+			break
+		}
+	}
+	if src == "" && x.stdinListing {
+		src, fromStdin = x.stdinText, true
+	}
+	if src == "" {
+		return
+	}
+	if c.active == nil {
+		c.active = map[*syntax.FuncDecl]bool{}
+	}
+	if c.active[def.decl] || len(c.active) >= maxFuncDepth || c.funcBudget <= 0 {
+		return
+	}
+	c.funcBudget -= off(def.unit, def.decl.End()) - off(def.unit, def.decl.Pos()) + 1
+	c.active[def.decl] = true
+	defer delete(c.active, def.decl)
+
+	base := c.walkBody(u, def, nil, ctx{})
+	in := ctx{stdinListing: x.stdinListing, stdinText: x.stdinText}
+	hot := c.walkBody(u, def, argv[1:], in)
+	seen := map[[2]int]bool{}
+	for _, h := range base {
+		seen[[2]int{h.start, h.end}] = true
+	}
+	var fresh []massHit
+	for _, h := range hot {
+		if !seen[[2]int{h.start, h.end}] {
+			fresh = append(fresh, h)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].start < fresh[j].start })
+	h := fresh[0]
+	name := argv[0].Value
+	start, end := off(u, ce.Pos()), endOf(u, ce)
+
+	if c.probe != nil {
+		// This call is itself inside a body walked for an outer call.
+		h.start, h.end = c.fileRange(u, start, end)
+		h.via = append([]string{name}, h.via...)
+		c.probe.hits = append(c.probe.hits, h)
+		return
+	}
+
+	via := ""
+	if len(h.via) > 0 {
+		via = ", through " + strings.Join(h.via, ", ")
+	}
+	from := "`" + src + "`"
+	if fromStdin {
+		from += " piped into it"
+	}
+	what := "SIGKILLs and removes"
+	if h.base == dockercli.RuleKill {
+		what = "SIGKILLs"
+	}
+	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s them all at once, the removal storm that hangs the engine; filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
+		name, h.cmd, h.line, via, from, what, h.binary, h.binary, h.binary)
+	parts := make([]string, len(argv))
+	for i, w := range argv {
+		parts[i] = w.Display()
+	}
+	c.report(dockercli.RuleMassForceRemove, u, start, end, msg, strings.Join(parts, " "))
+}
+
+// mayRunContainers reports whether the body of def names a container CLI
+// or a function defined by now (which may).
+func (c *checker) mayRunContainers(u *unit, def *funcDef) bool {
+	if mayMention(def.text, c.bins) {
+		return true
+	}
+	for name := range u.vars.funcs {
+		if bytes.Contains(def.text, []byte(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkBody walks the body of def as run by a call with the given
+// arguments (none: the positional parameters are unknown) and returns the
+// DG105s it finds, without reporting anything.
+func (c *checker) walkBody(u *unit, def *funcDef, args []dockercli.Word, x ctx) []massHit {
+	v := u.vars.clone()
+	bindPositional(v, args)
+	bu := *def.unit
+	bu.vars = v
+
+	saved := c.probe
+	p := &probe{}
+	c.probe = p
+	defer func() { c.probe = saved }()
+	c.stmt(&bu, def.decl.Body, x)
+	return p.hits
+}
+
+// bindPositional sets the positional parameters for a call with args:
+// constants up to the first unknown word, listings from the first listing
+// word on (one unquoted expansion may fill any number of them).
+func bindPositional(v *vars, args []dockercli.Word) {
+	for _, p := range positional {
+		v.forget(p)
+	}
+	listing := ""
+	for i, w := range args {
+		if w.FromListing {
+			listing = listingSource(w)
+			for n := i + 1; n <= 9; n++ {
+				v.listing[strconv.Itoa(n)] = listing
+			}
+			break
+		}
+		if i < 9 && w.Known {
+			v.consts[strconv.Itoa(i+1)] = w.Value
+		}
+		if !w.Known {
+			// An unknown word may be any number of fields: the
+			// parameters after it are unknown too.
+			break
+		}
+	}
+	for _, w := range args {
+		if w.FromListing {
+			v.listing["@"], v.listing["*"] = listingSource(w), listingSource(w)
+			break
+		}
+	}
+}
+
+// noteMass records a DG105 while a function body is walked for a call.
+func (c *checker) noteMass(u *unit, s, e int, inv *dockercli.Invocation, base string) {
+	fs, fe := c.fileRange(u, s, e)
+	line, _ := rules.Position(c.fileSrc, fs)
+	c.probe.hits = append(c.probe.hits, massHit{start: fs, end: fe, line: line, cmd: inv.Key(), base: base, binary: inv.Binary})
+}
