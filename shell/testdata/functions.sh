@@ -98,3 +98,7 @@ show $(docker ps -q)
 late_main() { later $(docker ps -aq); }
 later() { docker rm -f "$@"; }
 docker ps -q | fixed
+# Positional parameters one by one: $2 is the listing here, $1 is not.
+second() { docker rm -f "$2"; }
+second web $(docker ps -aq)
+one "$name" $(docker ps -aq)
