@@ -8,7 +8,9 @@
 // and inside strings and here-documents that are shell code (sh -c, bash -c,
 // eval, trap, bash <<EOF). Words assigned a constant earlier in the same
 // code are resolved; every other expansion is unknown and never causes a
-// finding by itself.
+// finding by itself. A call of a shell function defined earlier whose
+// arguments or input are a container listing is judged by what the body
+// does with them, and reported at the call.
 package shell
 
 import (
