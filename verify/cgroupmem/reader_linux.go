@@ -35,7 +35,7 @@ func (r *Reader) Usage(pid int, id string) (int64, error) {
 	}
 	data, err := r.read("/proc/"+strconv.Itoa(pid)+"/cgroup", 64<<10)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	e, v2, ok := MemoryEntry(ParseProcCgroup(data))
 	if !ok {
@@ -56,11 +56,11 @@ func (r *Reader) Usage(pid int, id string) (int64, error) {
 	}
 	raw, err := r.read(filepath.Join(dir, usageFile), 4096)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	usage, err := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s: %v", ErrUnavailable, usageFile, err)
+		return 0, fmt.Errorf("%w: %s: %w", ErrUnavailable, usageFile, err)
 	}
 	stat, err := r.read(filepath.Join(dir, "memory.stat"), 1<<20)
 	if err != nil {
@@ -82,7 +82,7 @@ func (r *Reader) dir(p string, v2 bool) (string, error) {
 		r.mounts, r.err = mountinfo.GetMountsFromReader(f, mountinfo.FSTypeFilter("cgroup", "cgroup2"))
 	})
 	if r.err != nil {
-		return "", fmt.Errorf("%w: reading mounts: %v", ErrUnavailable, r.err)
+		return "", fmt.Errorf("%w: reading mounts: %w", ErrUnavailable, r.err)
 	}
 	var best *mountinfo.Info
 	for _, m := range r.mounts {
