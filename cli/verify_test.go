@@ -45,6 +45,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{[]string{"verify", "--context", "nope"}, "context not found"},
 		{[]string{"verify", "--format", "sarif"}, "unknown --format"},
 		{[]string{"verify", "--usage", "--no-usage"}, "contradict"},
+		{[]string{"verify", "--usage-source", "kernel"}, "unknown usage source"},
 		{[]string{"verify", "--fail-on", "fatal"}, "--fail-on"},
 		{[]string{"verify", "--build-cache-threshold", "lots"}, "--build-cache-threshold"},
 		{[]string{"verify", "--max-in-flight", "0"}, "must be positive"},

@@ -348,6 +348,78 @@ func TestNoUsageTakesNoStats(t *testing.T) {
 	}
 }
 
+// fakeCgroups answers usage for the IDs it holds and counts its calls.
+type fakeCgroups struct {
+	mu    sync.Mutex
+	usage map[string]int64
+	calls int
+}
+
+func (f *fakeCgroups) Usage(pid int, id string) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if u, ok := f.usage[id]; ok {
+		return u, nil
+	}
+	return 0, fmt.Errorf("no cgroup for %s", id)
+}
+
+func TestUsageSources(t *testing.T) {
+	unlimited := func(facts *verify.Facts) verify.ContainerFacts {
+		for _, c := range facts.Containers {
+			if c.ID == "c2" {
+				return c
+			}
+		}
+		t.Fatal("c2 missing")
+		return verify.ContainerFacts{}
+	}
+	tests := []struct {
+		name       string
+		src        verify.UsageSource
+		cgroups    map[string]int64
+		wantSource string
+		wantUsage  int64
+		wantStats  int
+		wantReads  int
+		wantNote   string
+	}{
+		{"auto reads the cgroup", verify.UsageAuto, map[string]int64{"c2": 123 << 20}, "cgroup", 123 << 20, 0, 1, ""},
+		{"auto falls back to stats", verify.UsageAuto, nil, "stats", 300 << 20, 1, 0, ""},
+		{"api never reads cgroups", verify.UsageAPI, map[string]int64{"c2": 123 << 20}, "stats", 300 << 20, 1, 0, ""},
+		{"cgroup only, unreadable", verify.UsageCgroup, nil, "", -1, 0, 0, "--usage-source cgroup"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := staged("1.52")
+			defer d.Close()
+			c := newClient(t, d.Host(), guard.Config{})
+			fc := &fakeCgroups{usage: tt.cgroups}
+			facts, res := verify.Run(context.Background(), c, verify.Options{UsageSource: tt.src, Cgroups: fc, Now: func() time.Time { return now }})
+			u := unlimited(facts)
+			if u.UsageSource != tt.wantSource || u.Usage != tt.wantUsage {
+				t.Errorf("usage %d from %q, want %d from %q", u.Usage, u.UsageSource, tt.wantUsage, tt.wantSource)
+			}
+			if d.Count("containers/stats") != tt.wantStats || facts.CgroupReads != tt.wantReads {
+				t.Errorf("%d stats calls, %d cgroup reads; want %d and %d", d.Count("containers/stats"), facts.CgroupReads, tt.wantStats, tt.wantReads)
+			}
+			if tt.src == verify.UsageAPI && fc.calls != 0 {
+				t.Errorf("--usage-source api read cgroups %d times", fc.calls)
+			}
+			if notes := fmt.Sprint(res.Notes); tt.wantNote != "" && !strings.Contains(notes, tt.wantNote) {
+				t.Errorf("notes %s, want %q", notes, tt.wantNote)
+			}
+			if tt.wantUsage < 0 && facts.Memory.UnsampledCount != 1 {
+				t.Errorf("unsampled = %d, want 1", facts.Memory.UnsampledCount)
+			}
+		})
+	}
+	if _, err := verify.ParseUsageSource("kernel"); err == nil {
+		t.Error("ParseUsageSource accepted an unknown source")
+	}
+}
+
 func TestTooOldDaemon(t *testing.T) {
 	d := staged("1.38")
 	defer d.Close()
