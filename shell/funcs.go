@@ -55,18 +55,142 @@ const maxFuncDepth = 8
 var positional = []string{"@", "*", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 // defineFunc records a function declaration; a later one of the same name
-// replaces it, as in the shell.
+// replaces it, as in the shell. A declaration outside every function body
+// is also kept in topDefs, for runUncalled.
 func (c *checker) defineFunc(u *unit, fd *syntax.FuncDecl) {
 	if fd.Body == nil {
 		return
 	}
 	def := &funcDef{decl: fd, unit: u, text: []byte(nodeText(u, fd.Body))}
+	set := func(name string) {
+		if old, ok := u.vars.funcs[name]; !ok || old.decl != fd {
+			c.funcGen++
+		}
+		u.vars.funcs[name] = def
+	}
 	if fd.Name != nil {
-		u.vars.funcs[fd.Name.Value] = def
+		set(fd.Name.Value)
 	}
 	for _, n := range fd.Names {
-		u.vars.funcs[n.Value] = def
+		set(n.Value)
 	}
+	if c.probe == nil && c.inBody == 0 {
+		c.topDefs = append(c.topDefs, def)
+	}
+}
+
+// defBody walks a function body where it is defined, as code that may run
+// with any arguments. The functions it defines or unsets only exist, or
+// stop existing, once it runs, so they change a copy of the function
+// table. Its assignments still reach the code after it, as they always
+// have: the body may well run before that code.
+func (c *checker) defBody(u *unit, fd *syntax.FuncDecl) {
+	funcs := make(map[string]*funcDef, len(u.vars.funcs))
+	for k, d := range u.vars.funcs {
+		funcs[k] = d
+	}
+	bu := *u
+	bu.vars = &vars{consts: u.vars.consts, listing: u.vars.listing, funcs: funcs}
+	c.inBody++
+	defer func() { c.inBody-- }()
+	c.stmt(&bu, fd.Body, ctx{})
+}
+
+// runFunc walks the body of def as run by a call standing in u. A call
+// inside a body is resolved when the body runs, not where it stands in the
+// source: in the usual layout
+//
+//	main() { cleanup $(docker ps -aq); }
+//	cleanup() { docker rm -f "$@"; }
+//	main "$@"
+//
+// cleanup exists once main runs, though not yet where main is defined. So
+// a call that itself runs (at the top level, or in a body run so) walks
+// the callee's body with the function table as it is at the call, and
+// with the variables as they are there, the positional parameters unknown.
+// Only the DG105s at function calls are reported from that walk: the rest
+// of the body was judged where it was defined, for every caller. The
+// functions a running body defines or unsets are defined or unset for the
+// caller too, as in the shell.
+func (c *checker) runFunc(u *unit, def *funcDef) {
+	if c.probe != nil || c.inBody > c.running {
+		// Not run: in a body walked where it is defined, or for the
+		// arguments of a call.
+		return
+	}
+	if gen, ok := c.ranAt[def.decl]; ok && gen == c.funcGen {
+		return // run already with the same functions; nothing new
+	}
+	if c.active == nil {
+		c.active = map[*syntax.FuncDecl]bool{}
+	}
+	if c.active[def.decl] || len(c.active) >= maxFuncDepth {
+		return
+	}
+	if c.ranAt == nil {
+		c.ranAt = map[*syntax.FuncDecl]int{}
+	}
+	c.ranAt[def.decl] = c.funcGen
+	if c.funcBudget <= 0 || !callsFuncs(u, def) {
+		return
+	}
+	c.funcBudget -= off(def.unit, def.decl.End()) - off(def.unit, def.decl.Pos()) + 1
+	c.active[def.decl] = true
+	defer delete(c.active, def.decl)
+
+	v := u.vars.clone()
+	v.funcs = u.vars.funcs
+	bindPositional(v, nil)
+	bu := *def.unit
+	bu.vars = v
+	c.inBody++
+	c.running++
+	defer func() { c.inBody--; c.running-- }()
+	c.stmt(&bu, def.decl.Body, ctx{})
+}
+
+// callsFuncs reports whether the body of def may call a function of the
+// table in u, or define or unset one: only then can a run find something
+// the walk at the definition did not.
+func callsFuncs(u *unit, def *funcDef) bool {
+	for _, w := range [][]byte{[]byte("()"), []byte("function"), []byte("unset")} {
+		if bytes.Contains(def.text, w) {
+			return true
+		}
+	}
+	for name := range u.vars.funcs {
+		if bytes.Contains(def.text, []byte(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// runUncalled runs each top-level function that no call has run, as if it
+// were called at the end of its code, with the functions defined there. A
+// library of functions, or a script that dispatches with "$@" or case,
+// runs its functions in ways the walk cannot follow; by the time they run,
+// every function of the file is usually defined. A function replaced or
+// unset by the end is not run.
+func (c *checker) runUncalled() {
+	for i := 0; i < len(c.topDefs); i++ {
+		def := c.topDefs[i]
+		if _, ran := c.ranAt[def.decl]; ran || !isCurrent(def) {
+			continue
+		}
+		c.runFunc(def.unit, def)
+	}
+}
+
+// isCurrent reports whether def is still what its name means in the table
+// it was defined in.
+func isCurrent(def *funcDef) bool {
+	for _, d := range def.unit.vars.funcs {
+		if d.decl == def.decl {
+			return true
+		}
+	}
+	return false
 }
 
 // isBinaryName reports whether name is a container CLI: a function of that
@@ -161,7 +285,9 @@ func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []do
 	for i, w := range argv {
 		parts[i] = w.Display()
 	}
-	c.report(dockercli.RuleMassForceRemove, u, start, end, msg, strings.Join(parts, " "))
+	// emit, not report: this may be a call inside a body run by a call
+	// (runFunc), whose other findings are not reported again.
+	c.emit(dockercli.RuleMassForceRemove, u, start, end, msg, strings.Join(parts, " "))
 }
 
 // mayRunContainers reports whether the body of def names a container CLI

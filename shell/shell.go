@@ -8,9 +8,12 @@
 // and inside strings and here-documents that are shell code (sh -c, bash -c,
 // eval, trap, bash <<EOF). Words assigned a constant earlier in the same
 // code are resolved; every other expansion is unknown and never causes a
-// finding by itself. A call of a shell function defined earlier whose
-// arguments or input are a container listing is judged by what the body
-// does with them, and reported at the call.
+// finding by itself. A call of a shell function whose arguments or input
+// are a container listing is judged by what the body does with them, and
+// reported at the call. A call at the top level sees the functions defined
+// above it; a call inside a function body sees those defined when that
+// function runs: at its calls, or at the end of the code for a function
+// no call runs.
 package shell
 
 import (
@@ -94,6 +97,7 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		}
 	}()
 	c.checkCode(&unit{src: normalise(code), vars: newVars()}, true)
+	c.runUncalled()
 	return c.findings
 }
 

@@ -366,3 +366,44 @@ func TestFunctionCallsBounded(t *testing.T) {
 		t.Errorf("want DG105 at the call of f2 through f1, f0; got %q", mass)
 	}
 }
+
+// TestFunctionRunsBounded checks that running function bodies at their
+// calls stays bounded: thousands of calls of a large helper must not use up
+// the budget before main runs at the end, and a long chain of functions,
+// each defined after its caller and calling the next twice, is followed
+// without blowing up.
+func TestFunctionRunsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("log() {\n  # " + strings.Repeat("x", 4096) + "\n  say \"$@\"\n}\nsay() { printf '%s\\n' \"$*\"; }\n")
+	b.WriteString("main() {\n  cleanup $(docker ps -aq)\n}\n")
+	for range 2000 {
+		b.WriteString("log step\n")
+	}
+	b.WriteString("cleanup() { docker rm -f \"$@\"; }\nmain \"$@\"\n")
+	src := []byte(b.String())
+	var mass []rules.Finding
+	for _, f := range CheckScript("many.sh", src, nil) {
+		if f.Rule == "DG105" {
+			mass = append(mass, f)
+		}
+	}
+	if len(mass) != 1 || string(src[mass[0].Start:mass[0].End]) != "cleanup $(docker ps -aq)" {
+		t.Errorf("want one DG105 at the call of cleanup in main, got %+v", mass)
+	}
+
+	b.Reset()
+	for i := range 40 {
+		fmt.Fprintf(&b, "f%d() { f%d; f%d; }\n", i, i+1, i+1)
+	}
+	b.WriteString("f40() { cleanup $(docker ps -aq); }\ncleanup() { docker rm -f \"$@\"; }\nf0\n")
+	src = []byte(b.String())
+	mass = mass[:0]
+	for _, f := range CheckScript("chain.sh", src, nil) {
+		if f.Rule == "DG105" {
+			mass = append(mass, f)
+		}
+	}
+	if len(mass) != 1 || string(src[mass[0].Start:mass[0].End]) != "cleanup $(docker ps -aq)" {
+		t.Errorf("want one DG105 at the call of cleanup in f40, got %+v", mass)
+	}
+}

@@ -43,6 +43,18 @@ type checker struct {
 	probe      *probe
 	active     map[*syntax.FuncDecl]bool
 	funcBudget int
+	// inBody counts the function bodies being walked (at their
+	// definition or for a call); a definition outside them all is
+	// top-level and lands in topDefs. running counts the bodies being
+	// walked as run by a call (see runFunc), during which only the DG105s
+	// of function calls are reported. funcGen changes whenever a function
+	// table does, and ranAt records the funcGen each body was last run
+	// at, so an unchanged table does not walk a body again.
+	inBody  int
+	running int
+	topDefs []*funcDef
+	funcGen int
+	ranAt   map[*syntax.FuncDecl]int
 }
 
 // ctx is what a command inherits from where it stands.
@@ -84,9 +96,14 @@ func (c *checker) newFinding(rule string, u *unit, s, e int, msg, key string) ru
 }
 
 func (c *checker) report(rule string, u *unit, s, e int, msg, key string) {
-	if c.probe != nil {
+	if c.probe != nil || c.running > 0 {
 		return
 	}
+	c.emit(rule, u, s, e, msg, key)
+}
+
+// emit records a finding unless one of the same rule and range already is.
+func (c *checker) emit(rule string, u *unit, s, e int, msg, key string) {
 	f := c.newFinding(rule, u, s, e, msg, key)
 	k := findingKey{rule, f.Start, f.End}
 	if c.seen[k] {
@@ -185,7 +202,7 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 		c.stmt(u, cmd.Y, y)
 	case *syntax.FuncDecl:
 		c.defineFunc(u, cmd)
-		c.stmt(u, cmd.Body, ctx{})
+		c.defBody(u, cmd)
 	case *syntax.DeclClause:
 		for _, a := range cmd.Args {
 			c.words(u, a, x)
@@ -350,6 +367,7 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		// below, which finds nothing unless the function shadows a
 		// wrapper (sudo, timeout...), whose line stays judged as before.
 		c.funcCall(u, def, ce, argv, x)
+		c.runFunc(u, def)
 	}
 	uw := dockercli.Unwrap(argv)
 	if len(uw.Argv) == 0 {
@@ -432,8 +450,9 @@ func (c *checker) unset(u *unit, args []dockercli.Word) {
 		}
 		_, isConst := u.vars.consts[w.Value]
 		_, isListing := u.vars.listing[w.Value]
-		if fn || (!vr && !isConst && !isListing) {
+		if _, ok := u.vars.funcs[w.Value]; ok && (fn || (!vr && !isConst && !isListing)) {
 			delete(u.vars.funcs, w.Value)
+			c.funcGen++
 		}
 		if !fn || vr {
 			u.vars.forget(w.Value)

@@ -90,8 +90,8 @@ nuke $(docker ps -aq) &
 main() { nuke $(docker ps -q); }
 docker ps -q | xargs sh -c 'for c; do docker rm -f "$c"; done' _
 # More traps: xargs cannot run a function; a function that only reads;
-# a function defined later inside a function; piping into a function
-# that ignores its input.
+# piping into a function that ignores its input. Not a trap: late_main's
+# call resolves when late_main runs, by when later is defined.
 docker ps -q | xargs nuke
 show() { docker inspect "$@"; }
 show $(docker ps -q)
