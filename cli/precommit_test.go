@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,15 +49,7 @@ func gitRepo(t *testing.T, files map[string]string) string {
 		t.Skip("git is not installed")
 	}
 	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfiles.Write(t, dir, files)
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "base"}} {
 		git(t, dir, args...)
 	}

@@ -3,6 +3,7 @@ package compose
 import (
 	"bytes"
 	"context"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,11 +14,11 @@ import (
 func TestCheckPaths(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"app/compose.yaml": "services:\n  api:\n    extends:\n      file: ../shared/base.yml\n      service: base\n",
 		"shared/base.yml":  "services:\n  base:\n    image: x\n    oom_kill_disable: true\n",
 	})
-	writeFiles(t, outside, map[string]string{
+	testfiles.Write(t, outside, map[string]string{
 		"compose.yaml": "services:\n  far:\n    image: x\n",
 	})
 	t.Chdir(root)
@@ -37,7 +38,7 @@ func TestCheckPaths(t *testing.T) {
 // TestExplicitOnly: --compose-file works without any discovered file.
 func TestExplicitOnly(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"a.yml": "services:\n  api:\n    image: x\n",
 		"b.yml": "services:\n  api:\n    mem_limit: 1g\n  db:\n    image: y\n",
 	})
@@ -53,7 +54,7 @@ func TestExplicitOnly(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	root := t.TempDir()
 	huge := "services:\n" + strings.Repeat("  s:\n    image: x\n", 1) + "x-pad: |\n" + strings.Repeat("  "+strings.Repeat("a", 100)+"\n", 100_000)
-	writeFiles(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"bin/compose.yaml":   "\x00\x01\x02services:\x00\xff",
 		"utf8/compose.yaml":  "services:\n  a\xffb:\n    image: \"\xfe\"\n",
 		"empty/compose.yaml": "",
@@ -85,7 +86,7 @@ func TestBadInput(t *testing.T) {
 // TestCanceled: a canceled context stops early and says so.
 func TestCanceled(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"compose.yaml": "services:\n  a:\n    image: x\n"})
+	testfiles.Write(t, root, map[string]string{"compose.yaml": "services:\n  a:\n    image: x\n"})
 	t.Chdir(root)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

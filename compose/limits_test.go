@@ -2,27 +2,14 @@ package compose
 
 import (
 	"context"
-	"os"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"path/filepath"
 	"testing"
 )
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, src := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestDeclaredLimits(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testfiles.Write(t, dir, map[string]string{
 		"compose.yaml": `services:
   db:
     image: postgres:16
@@ -65,7 +52,7 @@ func TestDeclaredLimits(t *testing.T) {
 	}
 
 	// A project compose refuses is an error, not a guess.
-	writeFiles(t, dir, map[string]string{"bad.yaml": "services:\n  a:\n    image: x\n    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 2g}}}\n"})
+	testfiles.Write(t, dir, map[string]string{"bad.yaml": "services:\n  a:\n    image: x\n    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 2g}}}\n"})
 	if _, err := DeclaredLimits(context.Background(), dir, []string{"bad.yaml"}, ""); err == nil {
 		t.Error("conflicting limits: want an error")
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,19 +32,6 @@ func fakeShell(file string, src []byte, _ *shell.Config) []rules.Finding {
 	return out
 }
 
-func write(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func chdir(t *testing.T, dir string) {
 	t.Helper()
 	t.Chdir(dir)
@@ -67,7 +55,7 @@ func files(fs []rules.Finding) []string {
 
 func TestWalkSkipsIgnoredAndVendored(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		".git/hooks/pre-commit.sh":    "docker rm -f a\n",
 		"vendor/x/a.sh":               "docker rm -f a\n",
 		"node_modules/y/b.sh":         "docker rm -f a\n",
@@ -100,7 +88,7 @@ func TestWalkSkipsIgnoredAndVendored(t *testing.T) {
 
 func TestIgnoredRootGivenExplicitlyIsChecked(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		".git/HEAD":           "ref: refs/heads/main\n",
 		".gitignore":          "/out/\n",
 		"out/tree/a.sh":       "docker rm -f a\n",
@@ -120,7 +108,7 @@ func TestIgnoredRootGivenExplicitlyIsChecked(t *testing.T) {
 func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
 	root := t.TempDir()
 	big := strings.Repeat("echo padding line\n", 10<<20/18+1) + "docker rm -f a\n"
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"bin.sh":     "docker rm -f a\x00\x01\x02",
 		"big.sh":     big,
 		"latin1.sh":  "echo \xe9\xe8\xff\ndocker rm -f a\n",
@@ -138,7 +126,7 @@ func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	outside := t.TempDir()
-	write(t, outside, map[string]string{"out.sh": "docker rm -f a\n"})
+	testfiles.Write(t, outside, map[string]string{"out.sh": "docker rm -f a\n"})
 	if err := os.Symlink(filepath.Join(outside, "out.sh"), filepath.Join(root, "out.sh")); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +169,7 @@ func TestBadInputsAreNotesOrErrorsAndTheRestIsChecked(t *testing.T) {
 
 func TestPrefilterSkipsFilesWithoutBinaries(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"a.sh": "docker rm -f a\n",
 		"b.sh": "podman ps\n",
 		"c.sh": "echo nothing\n",
@@ -218,7 +206,7 @@ func sortedCopy(s []string) []string {
 
 func TestBatchFrontEndsGetTheirFiles(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"main.go":                        "package main\nimport \"os/exec\"\n",
 		"util.go":                        "package main\n",
 		"sdk.go":                         "package main\nimport _ \"github.com/moby/moby/client\"\n",
@@ -251,7 +239,7 @@ func TestBatchFrontEndsGetTheirFiles(t *testing.T) {
 
 func TestExplicitFilesAndMissingPaths(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{"x/run.sh": "docker rm -f a\n", "notes.txt": "docker rm -f a\n"})
+	testfiles.Write(t, root, map[string]string{"x/run.sh": "docker rm -f a\n", "notes.txt": "docker rm -f a\n"})
 	chdir(t, filepath.Join(root, "x"))
 	res := run(t, &Options{Paths: []string{"run.sh", "../notes.txt", "missing.sh"}})
 	if len(res.Findings) != 1 || res.Findings[0].File != "run.sh" {
@@ -287,7 +275,7 @@ func TestOutputIsSortedAndDeterministic(t *testing.T) {
 	for _, n := range []string{"b", "a", "c/z", "c/a", "d"} {
 		m[n+".sh"] = "docker rm -f x\necho\ndocker rm -f y; docker rm -f z\n"
 	}
-	write(t, root, m)
+	testfiles.Write(t, root, m)
 	chdir(t, root)
 	first := run(t, &Options{Jobs: 4})
 	for range 5 {

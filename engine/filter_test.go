@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"sort"
 	"strings"
 	"sync"
@@ -16,7 +17,7 @@ import (
 // contents rather than a file of the same name on disk.
 func TestFilterSeesDirectiveFilesWithoutFindings(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"clean.sh":     "docker stop web # dockguard:ignore DG101 -- legacy\n",
 		"plain.sh":     "docker stop web\n",
 		"main.go":      "package main\nimport \"os/exec\"\n//nolint:dockguard // legacy\nvar _ = exec.Command\n",

@@ -2,6 +2,7 @@ package cgroupmem
 
 import (
 	"errors"
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,15 +25,7 @@ const v2Mounts = `25 23 0:22 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime sh
 func tree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfiles.Write(t, root, files)
 	return root
 }
 
