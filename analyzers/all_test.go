@@ -1,6 +1,7 @@
 package analyzers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dockguard/dockguard/analyzers"
@@ -24,8 +25,15 @@ func TestAnalyzersAreValid(t *testing.T) {
 			t.Errorf("%s: not in analyzers.Rules", a.Name)
 		}
 		for _, id := range ids {
-			if _, ok := rules.Lookup(id); !ok {
+			r, ok := rules.Lookup(id)
+			if !ok {
 				t.Errorf("%s: unknown rule %s", a.Name, id)
+				continue
+			}
+			// The catalogue (and so `dockguard rules` and the rule docs)
+			// must say that the Go front end reports it.
+			if r.Frontend != "core" && !strings.Contains(r.Frontend, "go") {
+				t.Errorf("%s reports %s, but the catalogue says it is checked by %q", a.Name, id, r.Frontend)
 			}
 		}
 	}

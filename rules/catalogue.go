@@ -17,7 +17,8 @@ type Rule struct {
 	Name     string
 	Severity Severity
 	// Frontend says which part of dockguard implements the rule:
-	// "core", "shell", "go", "compose" or "live".
+	// "core", "shell", "go", "compose" or "live", or a comma-separated list
+	// ("shell, go") when several front ends report it.
 	Frontend string
 	// Summary is one line, shown by `dockguard rules` and as SARIF shortDescription.
 	Summary string
@@ -74,7 +75,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"correctness", "compose"}, Precision: "very-high",
 	},
 	{
-		ID: "DG101", Name: "force-remove-container", Severity: SeverityError, Frontend: "shell",
+		ID: "DG101", Name: "force-remove-container", Severity: SeverityError, Frontend: "shell, go",
 		Summary:     "Force-removing a container kills it with SIGKILL and removes it in one API call.",
 		Rationale:   "`docker rm -f` on a running container sends SIGKILL and tears down its mounts and network in the same request. Bursts of these requests are the documented way to hang or crash Docker Desktop's engine (docker/for-win#13218, docker/for-mac#7288, moby#37562), and the container gets no chance to flush data.",
 		Bad:         "docker rm -f web",
@@ -83,7 +84,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
-		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell",
+		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell, go",
 		Summary:     "Force-removing an image untags it even when containers still use it.",
 		Rationale:   "`docker rmi -f` removes tags that running or stopped containers reference, leaving dangling layers that a later prune must scan, and on Podman it also removes the containers using the image.",
 		Bad:         "docker rmi -f app:dev",
@@ -92,7 +93,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
-		ID: "DG103", Name: "force-remove-volume", Severity: SeverityWarning, Frontend: "shell",
+		ID: "DG103", Name: "force-remove-volume", Severity: SeverityWarning, Frontend: "shell, go",
 		Summary:     "`podman volume rm -f` also removes every container using the volume.",
 		Rationale:   "Unlike Docker, where `volume rm -f` only ignores a missing volume, Podman's force removes the containers that use the volume, which kills running workloads and destroys their data.",
 		Bad:         "podman volume rm -f pgdata",
@@ -101,7 +102,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "podman", "data-loss"}, Precision: "high",
 	},
 	{
-		ID: "DG104", Name: "kill-container", Severity: SeverityWarning, Frontend: "shell",
+		ID: "DG104", Name: "kill-container", Severity: SeverityWarning, Frontend: "shell, go",
 		Summary:     "SIGKILL without a graceful stop.",
 		Rationale:   "`docker kill` (default signal KILL) and `docker stop -t 0` skip the application's shutdown: databases lose unflushed writes and the daemon does the teardown work of many containers at once. `docker kill -s HUP` is a reload and is not reported.",
 		Bad:         "docker kill web\ndocker stop -t 0 web",
@@ -110,7 +111,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
-		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell",
+		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell, go",
 		Summary:     "Force removal or kill of every container from a listing.",
 		Rationale:   "`docker rm -f $(docker ps -aq)` sends one SIGKILL-and-remove for every container at once. This removal storm is the pattern behind the Docker Desktop crashes that motivated dockguard.",
 		Bad:         "docker rm -f $(docker ps -aq)",
@@ -119,7 +120,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
-		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell",
+		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell, go",
 		Summary:     "Docker commands run concurrently beyond the limit.",
 		Rationale:   "Unbounded parallel API calls (xargs -P 0, GNU parallel, `docker … &` in a loop, goroutines per container) overload the engine; at most 3 concurrent operations stopped the crashes.",
 		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop",
@@ -128,7 +129,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "performance"}, Precision: "high",
 	},
 	{
-		ID: "DG107", Name: "destructive-prune", Severity: SeverityWarning, Frontend: "shell",
+		ID: "DG107", Name: "destructive-prune", Severity: SeverityWarning, Frontend: "shell, go",
 		Summary:     "Cleanup that destroys volume data.",
 		Rationale:   "`docker system prune --volumes`, `docker volume prune` and `docker compose down -v` delete named volumes, which hold databases; in a shared dev or CI machine they delete other projects' data too.",
 		Bad:         "docker compose down -v",
