@@ -163,7 +163,7 @@ func (r *run) checkOvercommit(running []ContainerFacts) {
 	msg := fmt.Sprintf("running containers may use %s, more than the %s of %s: limits of %d %s sum to %s",
 		size(m.Committed), m.CapacitySource, size(m.Capacity), m.LimitedCount, plural(m.LimitedCount, "container", "containers"), size(m.Limits))
 	if m.UnlimitedCount > 0 {
-		msg += fmt.Sprintf(", and %d unlimited %s use %s now", m.UnlimitedCount, plural(m.UnlimitedCount, "container", "containers"), size(m.UnlimitedUsage))
+		msg += fmt.Sprintf(", and %d unlimited %s %s now", m.UnlimitedCount, plural(m.UnlimitedCount, "container uses", "containers use"), size(m.UnlimitedUsage))
 	}
 	r.add("DG407", r.o.Endpoint, "overcommit", msg)
 }

@@ -103,8 +103,8 @@ func Markdown(w io.Writer, d *Document) error {
 		m := l.Memory
 		b.WriteString("## Memory budget\n\n")
 		b.WriteString("| | |\n|---|---:|\n")
-		fmt.Fprintf(&b, "| Limits of %d limited containers | %s |\n", m.LimitedCount, Size(m.Limits))
-		fmt.Fprintf(&b, "| Usage of %d unlimited containers | %s |\n", m.UnlimitedCount, Size(m.UnlimitedUsage))
+		fmt.Fprintf(&b, "| Limits of limited containers (%d) | %s |\n", m.LimitedCount, Size(m.Limits))
+		fmt.Fprintf(&b, "| Usage of unlimited containers (%d) | %s |\n", m.UnlimitedCount, Size(m.UnlimitedUsage))
 		fmt.Fprintf(&b, "| Committed | %s |\n", Size(m.Committed))
 		if m.Capacity > 0 {
 			fmt.Fprintf(&b, "| Capacity (%s) | %s |\n", m.CapacitySource, Size(m.Capacity))
