@@ -240,8 +240,12 @@ func verifySummary(f *verify.Facts, res rules.Result) string {
 	for _, c := range f.Calls {
 		calls += c
 	}
-	return fmt.Sprintf("%d %s on %s: %d containers inspected, %d API calls (budget %d) in %s",
-		n, word, f.Endpoint, len(f.Containers), calls, f.Budget, f.Elapsed.Round(time.Millisecond))
+	local := ""
+	if f.CgroupReads > 0 {
+		local = fmt.Sprintf(" plus %d usage %s read from cgroups", f.CgroupReads, map[bool]string{true: "sample", false: "samples"}[f.CgroupReads == 1])
+	}
+	return fmt.Sprintf("%d %s on %s: %d containers inspected, %d API calls (budget %d)%s in %s",
+		n, word, f.Endpoint, len(f.Containers), calls, f.Budget, local, f.Elapsed.Round(time.Millisecond))
 }
 
 // ttyProgress rewrites one status line on a terminal.
