@@ -309,16 +309,84 @@ func (f *yfile) finding(id string, n *yaml.Node, key, msg string) rules.Finding 
 // findingAt is finding narrowed to the text sub when n is a one-line scalar
 // whose source holds it (a flag inside a command string), so editors mark
 // the setting rather than the whole value.
+//
+// A scalar that spans lines (a folded or literal block, or a plain or quoted
+// scalar continued on the next lines) is searched through all its lines:
+// its first line may hold only the `>-` indicator. When the setting itself
+// is broken across lines (`--maxmemory` then `1gb`), its first word is
+// marked instead.
 func (f *yfile) findingAt(id string, n *yaml.Node, sub, key, msg string) rules.Finding {
 	s, e := f.nodeRange(n)
 	if sub != "" && e > s {
-		if i := bytes.LastIndex(f.src[s:e], []byte(sub)); i >= 0 {
-			s, e = s+i, s+i+len(sub)
+		area := f.src[s:e]
+		if n != nil && n.Kind == yaml.ScalarNode && f.multiLine(n, s, e) {
+			area = f.src[s:f.scalarEnd(s)]
+		}
+		words := []string{sub}
+		if fs := strings.Fields(sub); len(fs) > 1 {
+			words = append(words, fs[0])
+		}
+		for _, w := range words {
+			if i := bytes.LastIndex(area, []byte(w)); i >= 0 {
+				s, e = s+i, s+i+len(w)
+				break
+			}
 		}
 	}
 	fd := rules.New(rules.MustLookup(id), f.display, f.src, s, e, msg)
 	fd.Key = key
 	return fd
+}
+
+// multiLine reports whether scalar n, whose first line spans src[s:e],
+// continues on the lines below.
+func (f *yfile) multiLine(n *yaml.Node, s, e int) bool {
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return true
+	}
+	w := len(n.Value)
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		w += 2
+	}
+	return s+w > e
+}
+
+// scalarEnd returns the end of the multi-line scalar starting at offset s:
+// its continuation lines are the blank lines and the lines indented deeper
+// than the line it starts on, as YAML requires of them.
+func (f *yfile) scalarEnd(s int) int {
+	lineStart := bytes.LastIndexByte(f.src[:s], '\n') + 1
+	base := indentOf(f.src[lineStart:])
+	end := bytes.IndexByte(f.src[s:], '\n')
+	if end < 0 {
+		return len(f.src)
+	}
+	end += s
+	for end < len(f.src) {
+		next := bytes.IndexByte(f.src[end+1:], '\n')
+		line := f.src[end+1:]
+		if next >= 0 {
+			line = line[:next]
+		}
+		blank := len(bytes.TrimSpace(line)) == 0
+		if !blank && indentOf(line) <= base {
+			break
+		}
+		if next < 0 {
+			return len(f.src)
+		}
+		end += 1 + next
+	}
+	return end
+}
+
+// indentOf counts the spaces that start line.
+func indentOf(line []byte) int {
+	i := 0
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	return i
 }
 
 // lineFinding builds a finding of rule id spanning the given 1-based line.
