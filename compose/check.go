@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/dockguard/dockguard/rules"
@@ -290,6 +292,8 @@ var (
 	spacesRE      = regexp.MustCompile(`\s*\n\s*`)
 	absPathRE     = regexp.MustCompile(`(?:^|[\s'"(])/[^\s:'"]+`)
 	undefinedRE   = regexp.MustCompile(`undefined (?:service|network|volume|secret|config|model) "?([^\s":]+)`)
+	invalidSpecRE = regexp.MustCompile(`invalid spec: (.*): (?:empty section between colons|too many colons)`)
+	composeVarRE  = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
 	missingFileRE = regexp.MustCompile(`(?:open|env file|stat) ([^\s:]+)(?:: no such file| not found)`)
 )
 
@@ -374,6 +378,16 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 			return d.f.finding("DG004", d.key, key, full)
 		}
 	}
+	// A short-syntax volume Compose cannot split names no service; find
+	// the entry that yields it, usually through a variable that is unset.
+	if m := invalidSpecRE.FindStringSubmatch(rawMsg); m != nil {
+		if f, n, ok := findSpec(p.allFiles(c), p.env, m[1]); ok {
+			if vars := unsetIn(n.Value, missing); len(vars) > 0 {
+				full += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(vars, ", "))
+			}
+			return f.finding("DG004", n, "load:spec:"+n.Value, full)
+		}
+	}
 	// A file that cannot be opened: point at the value naming it (env_file,
 	// extends.file, include).
 	for _, m := range missingFileRE.FindAllStringSubmatch(rawMsg, -1) {
@@ -404,6 +418,55 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 		return target.finding("DG004", target.servicesKey, key, full)
 	}
 	return target.lineFinding("DG004", 1, key, full)
+}
+
+// findSpec finds the scalar that reads spec once its variables are
+// interpolated with the project's environment, as compose-go does.
+// Services are searched before the rest of a file (x- extensions, anchors).
+func findSpec(files []*yfile, env types.Mapping, spec string) (*yfile, *yaml.Node, bool) {
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	match := func(v string) bool {
+		if v == spec {
+			return true
+		}
+		if !strings.Contains(v, "$") {
+			return false
+		}
+		got, err := template.Substitute(v, lookup)
+		return err == nil && got == spec
+	}
+	for _, f := range files {
+		if f.root == nil {
+			continue
+		}
+		if _, svcs := mapGet(f.root, "services"); svcs != nil {
+			if n := findScalar(svcs, match, 0); n != nil {
+				return f, n, true
+			}
+		}
+	}
+	for _, f := range files {
+		if n := findScalar(f.root, match, 0); n != nil {
+			return f, n, true
+		}
+	}
+	return nil, nil, false
+}
+
+// unsetIn lists the variables referenced in v that were unset at load.
+func unsetIn(v string, missing *sync.Map) []string {
+	var out []string
+	for _, ref := range composeVarRE.FindAllString(v, -1) {
+		name := strings.TrimPrefix(strings.TrimPrefix(ref, "$"), "{")
+		name = strings.TrimSuffix(name, "}")
+		if i := strings.IndexAny(name, ":-?+"); i >= 0 {
+			name = name[:i]
+		}
+		if _, ok := missing.Load(name); ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // findScalar returns the first scalar value below n (keys excluded) that
