@@ -13,5 +13,8 @@
 // command-line model, `sh -c` scripts by the shell front end) and the SDK
 // calls that prune volumes: docker/docker's VolumesPrune, moby/moby's
 // VolumePrune and fsouza's PruneVolumes. Pruning containers, images,
-// networks or build cache is not reported.
+// networks or build cache is not reported, nor is a method of the same name
+// that hands the call on to the client it wraps (a dry-run or tracing
+// client implementing the client interface): the prune is reported where
+// the wrapper is called.
 package prune

@@ -8,6 +8,7 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // Doc is the analyzer's documentation.
@@ -44,6 +45,9 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 				}
 				switch c.Name {
 				case "VolumesPrune", "VolumePrune", "PruneVolumes":
+					if forwards(cur, c.Name) {
+						continue
+					}
 					diag.Report(pass, "DG107", call.Pos(), resolve.CallEnd(call),
 						c.Name+" deletes unused volumes and the data in them, other projects' too; remove the volumes you own by name instead")
 				}
@@ -51,4 +55,16 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 			return nil, nil
 		},
 	}
+}
+
+// forwards reports whether the call at cur sits in a method of the same
+// name: a wrapper that implements the client interface (a dry-run or
+// tracing client) and hands the call on. The prune happens where the
+// wrapper is called, through the interface, and is reported there.
+func forwards(cur inspector.Cursor, name string) bool {
+	for e := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		fd, ok := e.Node().(*ast.FuncDecl)
+		return ok && fd.Recv != nil && fd.Name.Name == name
+	}
+	return false
 }

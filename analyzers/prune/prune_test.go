@@ -13,5 +13,5 @@ func Test(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, prune.Analyzer, "prune/a")
+	analysistest.Run(t, dir, prune.Analyzer, "prune/a", "prune/wrapper")
 }
