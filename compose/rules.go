@@ -97,9 +97,14 @@ func commandFinding(id string, s *service, attr, flag, setting, key, msg string)
 // noLimitFinding is DG201 for s: at an explicit 0, else at the service key.
 func noLimitFinding(s *service, key string) (rules.Finding, bool) {
 	if _, _, v, ok := lookup(s.chain, s.limitPath...); ok {
-		if _, isScalar := scalar(v); isScalar {
+		if written, isScalar := scalar(v); isScalar {
+			// Say what the file says: a negative size is not "0".
+			what := "0, which means no memory limit"
+			if strings.HasPrefix(strings.TrimSpace(written), "-") {
+				what = strings.TrimSpace(written) + ", which is not a memory limit"
+			}
 			return valueFinding("DG201", s, s.limitPath, key, fmt.Sprintf(
-				"service %q%s sets %s to 0, which means no memory limit", s.name, profileSuffix(s), attrName(s.limitPath)))
+				"service %q%s sets %s to %s", s.name, profileSuffix(s), attrName(s.limitPath), what))
 		}
 	}
 	msg := fmt.Sprintf("service %q%s has no memory limit; set deploy.resources.limits.memory (or mem_limit)", s.name, profileSuffix(s))
