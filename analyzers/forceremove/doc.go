@@ -36,6 +36,14 @@
 // ContainerList or over the output of `docker ps`) is reported as DG105
 // instead of DG101.
 //
+// A forced container removal that follows a graceful stop is not reported:
+// ContainerStop (or fsouza's StopContainer) without a zero timeout or the
+// KILL signal, called directly or through a function of the same package,
+// in a statement that precedes the removal on its path (not in another
+// branch, a goroutine, or before the loop that holds the removal). Force
+// then only removes a stopped container, which is the stop-then-remove
+// sequence the rule asks for.
+//
 // Not reported: Force set from a value that is not a constant; volume
 // removal with force on Docker (VolumeRemove(ctx, id, true) only ignores a
 // missing volume); methods named ContainerRemove on the program's own

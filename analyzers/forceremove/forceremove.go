@@ -63,6 +63,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 	diag.ReportExec(pass, res, "DG101", "DG102", "DG103", "DG105", "DG001")
 	insp := res.Insp
 	p := resolve.New(pass, insp)
+	var stops *sdk.Stops // built on the first forced container removal
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		c, ok := sdk.IsClientCall(p, call)
@@ -91,6 +92,17 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 		var related []analysis.RelatedInformation
 		if force.At.IsValid() && (force.At < call.Pos() || force.At >= call.End()) {
 			related = append(related, analysis.RelatedInformation{Pos: force.At, Message: "Force is set to true here"})
+		}
+		if ck.rule == "DG101" {
+			// Stop with a timeout, then remove: Force only removes a
+			// stopped container, nothing is killed. This is the sequence
+			// the rule asks for, with a redundant Force.
+			if stops == nil {
+				stops = sdk.NewStops(p, pass.Files)
+			}
+			if stops.StoppedBefore(cur) {
+				continue
+			}
 		}
 		mass := false
 		if ck.rule == "DG101" {

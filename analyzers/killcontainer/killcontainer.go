@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
-	"strconv"
 	"strings"
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
@@ -65,12 +64,8 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 			if opt := sdk.OptionsArg(p, c, call, sdk.KillOptions, 0); opt != nil {
 				why = strings.Replace(killSignal(p.Field(body, opt, call.Pos(), "Signal"), true), "ContainerStop", "StopContainer", 1)
 			}
-		case "ContainerStop", "ContainerRestart":
-			why = containerStop(p, body, c, call)
-		case "StopContainer", "RestartContainer", "StopContainerWithContext":
-			if len(call.Args) >= 2 && zero(p.Scalar(body, call.Args[1], call.Pos())) {
-				why = "a timeout of 0 sends SIGKILL at once, skipping the graceful shutdown; give it time (for example 10 seconds)"
-			}
+		case "ContainerStop", "ContainerRestart", "StopContainer", "RestartContainer", "StopContainerWithContext":
+			why = sdk.StopKills(p, body, c, call)
 		}
 		if why == "" {
 			continue
@@ -116,31 +111,6 @@ func containerKill(p *resolve.Pkg, body *ast.BlockStmt, c resolve.Callee, call *
 	return killSignal(p.Scalar(body, call.Args[2], call.Pos()), true)
 }
 
-// containerStop judges ContainerStop/ContainerRestart: an options struct
-// (Timeout, Signal) or the legacy *time.Duration / *int timeout.
-func containerStop(p *resolve.Pkg, body *ast.BlockStmt, c resolve.Callee, call *ast.CallExpr) string {
-	if opt := sdk.OptionsArg(p, c, call, sdk.StopOptions, -1); opt != nil {
-		for _, v := range p.Field(body, opt, call.Pos(), "Timeout") {
-			if v.Expr != nil && zero(p.PointsAt(body, v.Expr, call.Pos())) {
-				return "Timeout 0 sends SIGKILL at once, skipping the graceful shutdown; give it time (for example 10 seconds) or leave Timeout nil for the default"
-			}
-		}
-		for _, v := range p.Field(body, opt, call.Pos(), "Signal") {
-			if s, ok := v.String(); ok && dockercli.IsKillSignal(s) {
-				return "Signal " + strconv.Quote(s) + " stops with SIGKILL, skipping the graceful shutdown; keep the default signal and a timeout"
-			}
-		}
-		return ""
-	}
-	// Legacy clients: ContainerStop(ctx, id, timeout *time.Duration).
-	if len(call.Args) == 3 && !p.IsNil(call.Args[2]) {
-		if zero(p.PointsAt(body, call.Args[2], call.Pos())) {
-			return "a zero timeout sends SIGKILL at once, skipping the graceful shutdown; give it time (for example 10 seconds)"
-		}
-	}
-	return ""
-}
-
 // killSignal judges the possible values of a signal; dflt says an unset
 // signal means SIGKILL.
 func killSignal(vals []resolve.Value, dflt bool) string {
@@ -162,16 +132,6 @@ func killSignal(vals []resolve.Value, dflt bool) string {
 		}
 	}
 	return ""
-}
-
-// zero reports whether any possible value is a known zero (or unset).
-func zero(vals []resolve.Value) bool {
-	for _, v := range vals {
-		if v.State == resolve.Known && v.IsZero() || v.State == resolve.Absent {
-			return true
-		}
-	}
-	return false
 }
 
 func isString(p *resolve.Pkg, e ast.Expr) bool {
