@@ -158,6 +158,14 @@ func jvmArgs(ws []string) (xmx string, xmxBytes int64, pct string, pctVal float6
 	return
 }
 
+// imageJVMVars are the heap-setting variables of widely used JVM images:
+// Elasticsearch, Logstash, OpenSearch, Kafka (Apache and Confluent),
+// ZooKeeper's server JVM flags, Tomcat and Solr.
+var imageJVMVars = []string{
+	"ES_JAVA_OPTS", "LS_JAVA_OPTS", "OPENSEARCH_JAVA_OPTS",
+	"KAFKA_HEAP_OPTS", "SERVER_JVMFLAGS", "CATALINA_OPTS", "SOLR_JAVA_MEM",
+}
+
 // runtimeCaps finds the memory caps Redis, the JVM and Node.js would apply,
 // taking precedence into account: for the JVM, JAVA_TOOL_OPTIONS is read
 // first, then JDK_JAVA_OPTIONS, JAVA_OPTS and the command line, and
@@ -194,9 +202,18 @@ func runtimeCaps(s *service) []runtimeCap {
 		{"JAVA_TOOL_OPTIONS", splitWords(s.env["JAVA_TOOL_OPTIONS"])},
 		{"JDK_JAVA_OPTIONS", splitWords(s.env["JDK_JAVA_OPTIONS"])},
 		{"JAVA_OPTS", splitWords(s.env["JAVA_OPTS"])},
-		{"command", cmd},
-		{"_JAVA_OPTIONS", splitWords(s.env["_JAVA_OPTIONS"])},
 	}
+	// The launch scripts of common JVM images put these on the java command
+	// line after their own defaults (jvm.options), so they set the heap.
+	for _, name := range imageJVMVars {
+		if v, ok := s.env[name]; ok {
+			sources = append(sources, src{name, splitWords(v)})
+		}
+	}
+	sources = append(sources,
+		src{"command", cmd},
+		src{"_JAVA_OPTIONS", splitWords(s.env["_JAVA_OPTIONS"])},
+	)
 	var heap, pct *runtimeCap
 	for _, sc := range sources {
 		xmx, n, p, pv := jvmArgs(sc.ws)
