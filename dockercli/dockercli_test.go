@@ -544,3 +544,78 @@ func TestDisplayEscapesControlCharacters(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestListsOnlyStopped(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"docker ps -aq -f status=exited", true},
+		{"docker ps -aq --filter status=dead", true},
+		{"docker ps -aq --filter=status=created", true},
+		{"docker ps -q -f status=EXITED", true},
+		{"docker container ls -aq -f status=exited -f status=dead", true},
+		{"docker ps -aq -f status=exited -f name=web", true},
+		{"docker compose ps -q --status exited", true},
+		{"podman ps -aq --filter status=exited", true},
+		// A running state, an unknown value or no status filter at all.
+		{"docker ps -aq", false},
+		{"docker ps -aq -f status=exited -f status=running", false},
+		{"docker ps -aq -f status=paused", false},
+		{"docker ps -aq -f status=restarting", false},
+		{"docker ps -aq -f ?state", false},
+		{"docker compose ps -q --status ?state", false},
+		{"docker ps -aq -f ?filter", false},
+		{"docker ps -aq -f status=exited -f ?filter", false},
+		{"docker ps -aq -f name=exited", false},
+		{"docker ps -aq -f label=status=exited", false},
+		{"docker compose ps -q --status running", false},
+		{"docker images -q -f status=exited", false},
+	}
+	for _, tt := range tests {
+		inv, ok := Parse(words(tt.line), nil)
+		if !ok {
+			t.Fatalf("%q: not parsed", tt.line)
+		}
+		if got := inv.ListsOnlyStopped(); got != tt.want {
+			t.Errorf("%q: ListsOnlyStopped() = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestStoppedListingTargets(t *testing.T) {
+	stopped := func() Word {
+		w := Unknown("$(docker ps -aq -f status=exited)")
+		w.FromListing, w.Stopped, w.Source = true, true, "docker ps -aq -f status=exited"
+		return w
+	}
+	tests := []struct {
+		argv []Word
+		want []string
+	}{
+		{append(Lits("docker", "rm", "-f"), stopped()), []string{}},
+		{append(Lits("docker", "rm", "-fv"), stopped(), stopped()), []string{}},
+		{append(Lits("docker", "container", "rm", "--force"), stopped()), []string{}},
+		{append(Lits("docker", "kill"), stopped()), []string{}},
+		{append(Lits("docker", "stop", "-t", "0"), stopped()), []string{}},
+		{append(Lits("podman", "rm", "-f"), stopped()), []string{}},
+		// Another target may be running: judged as a single removal.
+		{append(Lits("docker", "rm", "-f", "web"), stopped()), []string{"DG101"}},
+		{append(Lits("docker", "rm", "-f"), stopped(), Unknown("$id")), []string{"DG101"}},
+		// A live listing next to a stopped one is still a mass removal.
+		{append(append(Lits("docker", "rm", "-f"), stopped()), words("@docker-ps-q")...), []string{"DG105"}},
+		// The stopped flag only speaks for containers, not images.
+		{append(Lits("docker", "rmi", "-f"), stopped()), []string{"DG102"}},
+		// Without a target the force is judged as written.
+		{Lits("docker", "rm", "-f"), []string{"DG101"}},
+	}
+	for _, tt := range tests {
+		inv, ok := Parse(tt.argv, nil)
+		if !ok {
+			t.Fatalf("%v: not parsed", tt.argv)
+		}
+		if got := rulesOf(inv.Verdicts()); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", inv.Key(), got, tt.want)
+		}
+	}
+}

@@ -226,7 +226,7 @@ func parseFlagWord(argv []Word, i int, t flagTable) ([]Flag, int) {
 
 // subWord returns the part of w starting at byte off of its value.
 func subWord(w Word, val string, off int) Word {
-	sw := Word{Value: val, Known: true, Start: -1, End: -1, FromListing: w.FromListing, Text: val}
+	sw := Word{Value: val, Known: true, Start: -1, End: -1, FromListing: w.FromListing, Stopped: w.Stopped, Text: val}
 	if w.Start >= 0 && w.End-w.Start == len(w.Value) {
 		// Written without quotes: offsets inside the word are exact.
 		sw.Start, sw.End = w.Start+off, w.End
@@ -294,6 +294,17 @@ func (inv *Invocation) Bool(name string) (set, certain bool) {
 // names, services for compose.
 func (inv *Invocation) Targets() []Word { return inv.Args }
 
+// onlyStopped reports whether there are targets and every one comes from a
+// listing of containers that are not running.
+func (inv *Invocation) onlyStopped() bool {
+	for _, a := range inv.Args {
+		if !a.FromListing || !a.Stopped {
+			return false
+		}
+	}
+	return len(inv.Args) > 0
+}
+
 // FromListing reports whether any positional argument comes from a
 // container listing.
 func (inv *Invocation) FromListing() bool {
@@ -303,6 +314,49 @@ func (inv *Invocation) FromListing() bool {
 		}
 	}
 	return false
+}
+
+// stoppedStates are the container states in which nothing runs: a force
+// removal or a kill of such a container kills no process.
+var stoppedStates = map[string]bool{"exited": true, "created": true, "dead": true}
+
+// ListsOnlyStopped reports whether a container listing can only print
+// containers that are not running: every status filter is known and names
+// exited, created or dead (docker ps -aq -f status=exited, compose ps
+// --status exited). Status filters are ORed by the CLIs, so one running
+// state, or one unknown value, is enough to answer false.
+func (inv *Invocation) ListsOnlyStopped() bool {
+	if !inv.IsContainerListing() {
+		return false
+	}
+	seen := false
+	for _, f := range inv.Flags {
+		var state string
+		switch f.Name {
+		case "filter":
+			if !f.HasValue || !f.Value.Known {
+				// An unknown filter may be a status one.
+				return false
+			}
+			k, v, ok := strings.Cut(f.Value.Value, "=")
+			if !ok || strings.TrimSpace(k) != "status" {
+				continue
+			}
+			state = v
+		case "status":
+			if !f.HasValue || !f.Value.Known {
+				return false
+			}
+			state = f.Value.Value
+		default:
+			continue
+		}
+		if !stoppedStates[strings.ToLower(strings.TrimSpace(state))] {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // IsContainerListing reports whether the invocation prints container IDs or

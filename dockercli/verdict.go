@@ -36,7 +36,14 @@ const (
 // and whenever an unknown word leaves the answer open.
 func (inv *Invocation) Verdicts() []Verdict {
 	var out []Verdict
-	mass := inv.FromListing()
+	// A listing of stopped containers among the targets adds nothing to
+	// kill, so only the other listings make the call a mass removal.
+	mass := false
+	for _, a := range inv.Args {
+		if a.FromListing && !a.Stopped {
+			mass = true
+		}
+	}
 	if all, ok := inv.Bool("all"); ok && all {
 		mass = true
 	}
@@ -48,7 +55,16 @@ func (inv *Invocation) Verdicts() []Verdict {
 		}
 		out = append(out, vd)
 	}
-	switch inv.Cmd() {
+	cmd := inv.Cmd()
+	switch cmd {
+	case "container rm", "container kill", "container stop", "container restart":
+		// Containers listed as exited, created or dead run no process:
+		// forcing their removal or killing them sends no signal.
+		if inv.onlyStopped() {
+			return nil
+		}
+	}
+	switch cmd {
 	case "container rm":
 		if inv.on("force") {
 			add(RuleForceRemoveContainer, fmt.Sprintf(

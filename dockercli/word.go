@@ -32,6 +32,10 @@ type Word struct {
 	// Source is, for a FromListing word, the listing it came from (for
 	// example "docker ps -aq"), for messages. Optional.
 	Source string
+	// Stopped is, for a FromListing word, set when the listing can only
+	// hold containers that are not running (docker ps -aq -f
+	// status=exited): a force removal or kill of those has nothing to kill.
+	Stopped bool
 }
 
 // Lit returns a known word without a source position.

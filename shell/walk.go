@@ -36,6 +36,11 @@ type checker struct {
 	// listingCache remembers whether a command substitution lists
 	// containers, so nested substitutions are not re-examined.
 	listingCache map[*syntax.CmdSubst]string
+	// stopped maps a listing's text to whether it can only list
+	// containers that are not running (docker ps -aq -f status=exited).
+	// Listings are passed around by their text; one written the same way
+	// that may list running containers makes the text false for good.
+	stopped map[string]bool
 	// probe, when set, collects the DG105s of a function body walked for
 	// a call instead of reporting anything; active holds the functions
 	// being walked so, and funcBudget bounds the bytes of bodies walked
@@ -411,6 +416,7 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		c.checkCode(c.codeUnit(u, ws, modeBare, false), true)
 		return
 	}
+	c.markStopped(fed)
 	inv, ok := dockercli.Parse(fed, c.bins)
 	if !ok {
 		return
@@ -667,6 +673,7 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 			case *syntax.CallExpr:
 				if inv, isInv := c.invocation(u, n); isInv && inv.IsContainerListing() {
 					text, ok = strings.TrimSpace(c.display(nodeText(u, n))), true
+					c.noteStopped(text, inv.ListsOnlyStopped())
 				}
 				return false
 			}
@@ -674,6 +681,28 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 		})
 	}
 	return text, ok
+}
+
+// noteStopped records whether the listing written as text lists only
+// containers that are not running.
+func (c *checker) noteStopped(text string, stopped bool) {
+	if c.stopped == nil {
+		c.stopped = map[string]bool{}
+	}
+	if prev, ok := c.stopped[text]; ok {
+		stopped = stopped && prev
+	}
+	c.stopped[text] = stopped
+}
+
+// markStopped flags the listing words whose listing holds only containers
+// that are not running, so the verdicts know nothing is killed.
+func (c *checker) markStopped(ws []dockercli.Word) {
+	for i, w := range ws {
+		if w.FromListing && c.stopped[listingSource(w)] {
+			ws[i].Stopped = true
+		}
+	}
 }
 
 // listingSubst reports whether a command substitution lists containers.
