@@ -23,6 +23,14 @@
 //   - a loop with a constant number of iterations within the limit (a fixed
 //     worker pool), or workers that drain a channel.
 //
+// Not reported: a follower, a goroutine whose Docker calls wait on or stream
+// from one container for as long as it runs (ContainerWait,
+// ContainerAttach, Events, ContainerLogs with Follow not known to be
+// false, and fsouza's equivalents), with at most short reads (inspect,
+// list) besides. Followers are meant to run side by side: bounding them to
+// 3 would starve the others. A follower that also starts, stops or removes
+// containers is reported.
+//
 // A bound whose constant size exceeds the limit (-limit, default 3), or a
 // negative errgroup limit, is reported with its size. os/exec commands whose
 // shell code runs docker in parallel (xargs -P 0, GNU parallel) are

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
@@ -60,9 +61,9 @@ type checker struct {
 	limit int
 	p     *resolve.Pkg
 	insp  *inspector.Inspector
-	// funcs maps the package's functions to whether they call Docker,
-	// directly or through other functions of the package.
-	funcs map[*types.Func]bool
+	// funcs maps the package's functions to the kinds of Docker calls they
+	// make, directly or through other functions of the package.
+	funcs map[*types.Func]kind
 	decls map[*types.Func]*ast.FuncDecl
 	// dockerExec holds the os/exec calls that run a container CLI.
 	dockerExec map[*ast.CallExpr]bool
@@ -115,7 +116,16 @@ func (c *checker) run() {
 			continue
 		}
 		body := c.goroutineBody(fn)
-		if !c.nodeCallsDocker(spawned) && !c.nodeCallsDocker(body) {
+		encl, bodyBlock := resolve.EnclosingFunc(cur), resolve.EnclosingFunc(cur)
+		if b, isBlock := body.(*ast.BlockStmt); isBlock && (encl == nil || b.Pos() < encl.Pos() || b.End() > encl.End()) {
+			bodyBlock = b // a function declared elsewhere in the package
+		}
+		k := c.nodeKinds(encl, spawned) | c.nodeKinds(bodyBlock, body)
+		if k == 0 || k&follow != 0 && k&other == 0 {
+			// No Docker call, or a follower: a goroutine that waits on
+			// or streams from one container for as long as it runs. Such
+			// goroutines are meant to run side by side; a bound of 3
+			// would starve the rest.
 			continue
 		}
 		limit, bounded := c.bound(cur, loop, body, group)
@@ -177,47 +187,116 @@ func (c *checker) goroutineBody(fn ast.Expr) ast.Node {
 	return nil
 }
 
-// nodeCallsDocker reports whether node calls Docker, directly or through
-// a function of this package.
-func (c *checker) nodeCallsDocker(node ast.Node) bool {
-	if node == nil {
-		return false
+// kind classifies Docker calls, as a bit set.
+type kind uint8
+
+const (
+	// read: a short read such as an inspect or a list.
+	read kind = 1 << iota
+	// follow: a call that waits on or streams from one container for as
+	// long as it lives (ContainerWait, ContainerAttach, Events, followed
+	// logs).
+	follow
+	// other: any other Docker call, exec sites running a container CLI
+	// included.
+	other
+)
+
+// readMethods are SDK methods that only read a little state.
+var readMethods = map[string]bool{}
+
+// followMethods are SDK methods that wait or stream for as long as the
+// container (or the daemon) runs; logs count only when followed.
+var followMethods = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields(`ContainerInspect ContainerInspectWithRaw ContainerList
+		ContainerTop ImageInspect ImageInspectWithRaw ImageList VolumeInspect VolumeList
+		NetworkInspect NetworkList InspectContainer InspectContainerWithOptions
+		ListContainers InspectImage ListImages InspectVolume ListVolumes InspectNetwork
+		ListNetworks TopContainer Info Ping ServerVersion`) {
+		readMethods[m] = true
 	}
-	found := false
+	for _, m := range strings.Fields(`ContainerWait ContainerAttach Events ContainerLogs
+		WaitContainer WaitContainerWithContext AttachToContainer
+		AttachToContainerNonBlocking AddEventListener AddEventListenerWithOptions Logs`) {
+		followMethods[m] = true
+	}
+}
+
+// nodeKinds returns the kinds of Docker calls node (inside the function
+// whose body is fnBody) makes, directly or through functions of this
+// package.
+func (c *checker) nodeKinds(fnBody *ast.BlockStmt, node ast.Node) kind {
+	if node == nil {
+		return 0
+	}
+	var k kind
 	ast.Inspect(node, func(n ast.Node) bool {
-		if found {
-			return false
-		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
 		}
-		if c.isDockerCall(call) {
-			found = true
-			return false
-		}
-		if callee, ok := c.p.CalleeOf(call); ok && callee.Func != nil && c.funcs[callee.Func] {
-			found = true
-			return false
+		k |= c.callKind(fnBody, call)
+		if callee, ok := c.p.CalleeOf(call); ok && callee.Func != nil {
+			k |= c.funcs[callee.Func]
 		}
 		return true
 	})
-	return found
+	return k
+}
+
+// callKind classifies call when it is an SDK client method call or an exec
+// site running a container CLI, and returns 0 otherwise. body is the
+// function holding call, when known, for following option values.
+func (c *checker) callKind(body *ast.BlockStmt, call *ast.CallExpr) kind {
+	if c.dockerExec[call] {
+		return other
+	}
+	callee, ok := sdk.IsClientCall(c.p, call)
+	switch {
+	case !ok:
+		return 0
+	case readMethods[callee.Name]:
+		return read
+	case followMethods[callee.Name]:
+		if (callee.Name == "ContainerLogs" || callee.Name == "Logs") && !c.followed(body, callee, call) {
+			return read
+		}
+		return follow
+	}
+	return other
+}
+
+// followed reports whether a logs call may follow the log: its options'
+// Follow field is not known to be false.
+func (c *checker) followed(body *ast.BlockStmt, callee resolve.Callee, call *ast.CallExpr) bool {
+	index := 2
+	if callee.Name == "Logs" {
+		index = 0
+	}
+	opt := sdk.OptionsArg(c.p, callee, call, sdk.LogsOptions, index)
+	if opt == nil {
+		return true
+	}
+	for _, v := range c.p.Field(body, opt, call.Pos(), "Follow") {
+		if !v.IsZero() || v.State != resolve.Known && v.State != resolve.Absent {
+			return true
+		}
+	}
+	return false
 }
 
 // isDockerCall reports an SDK client method call or an exec site running a
 // container CLI.
 func (c *checker) isDockerCall(call *ast.CallExpr) bool {
-	if _, ok := sdk.IsClientCall(c.p, call); ok {
-		return true
-	}
-	return c.dockerExec[call]
+	return c.callKind(nil, call) != 0
 }
 
 // summarise computes which functions of the package call Docker, through
 // any chain of calls within the package.
 func (c *checker) summarise() {
-	c.funcs = map[*types.Func]bool{}
+	c.funcs = map[*types.Func]kind{}
 	c.decls = map[*types.Func]*ast.FuncDecl{}
 	calls := map[*types.Func][]*types.Func{}
 	for _, f := range c.pass.Files {
@@ -236,8 +315,8 @@ func (c *checker) summarise() {
 				if !ok {
 					return true
 				}
-				if c.isDockerCall(call) {
-					c.funcs[obj] = true
+				if k := c.callKind(fd.Body, call); k != 0 {
+					c.funcs[obj] |= k
 				} else if callee, ok := c.p.CalleeOf(call); ok && callee.Func != nil {
 					calls[obj] = append(calls[obj], callee.Func)
 				}
@@ -248,14 +327,10 @@ func (c *checker) summarise() {
 	for changed := true; changed; {
 		changed = false
 		for f, cs := range calls {
-			if c.funcs[f] {
-				continue
-			}
 			for _, g := range cs {
-				if c.funcs[g] {
-					c.funcs[f] = true
+				if k := c.funcs[f] | c.funcs[g]; k != c.funcs[f] {
+					c.funcs[f] = k
 					changed = true
-					break
 				}
 			}
 		}
@@ -453,7 +528,7 @@ func (c *checker) firstDockerCall(region ast.Node) token.Pos {
 
 func (c *checker) callsPkgDocker(call *ast.CallExpr) bool {
 	callee, ok := c.p.CalleeOf(call)
-	return ok && callee.Func != nil && c.funcs[callee.Func]
+	return ok && callee.Func != nil && c.funcs[callee.Func] != 0
 }
 
 // semaphore looks in region, before position until, for a semaphore

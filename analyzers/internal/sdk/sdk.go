@@ -54,6 +54,12 @@ var (
 		{Moby, "ContainerRestartOptions"},
 		{DockerContainer, "StopOptions"},
 	}
+	LogsOptions = []Type{
+		{Moby, "ContainerLogsOptions"},
+		{DockerContainer, "LogsOptions"},
+		{DockerTypes, "ContainerLogsOptions"},
+		{Fsouza, "LogsOptions"},
+	}
 	CreateOptions = []Type{
 		{Moby, "ContainerCreateOptions"},
 		{Fsouza, "CreateContainerOptions"},

@@ -3,6 +3,7 @@ package client
 
 import (
 	"context"
+	"io"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -41,6 +42,15 @@ func (cli *Client) ContainerStart(ctx context.Context, containerID string, optio
 	return nil
 }
 func (cli *Client) ContainerList(ctx context.Context, options container.ListOptions) ([]container.Summary, error) {
+	return nil, nil
+}
+func (cli *Client) ContainerInspect(ctx context.Context, containerID string) (container.InspectResponse, error) {
+	return container.InspectResponse{}, nil
+}
+func (cli *Client) ContainerLogs(ctx context.Context, containerID string, options container.LogsOptions) (io.ReadCloser, error) {
+	return nil, nil
+}
+func (cli *Client) ContainerWait(ctx context.Context, containerID string, condition container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
 	return nil, nil
 }
 func (cli *Client) VolumeRemove(ctx context.Context, volumeID string, force bool) error { return nil }

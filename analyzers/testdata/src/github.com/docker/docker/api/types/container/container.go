@@ -42,3 +42,15 @@ type CreateResponse struct {
 	ID       string
 	Warnings []string
 }
+
+type LogsOptions struct {
+	ShowStdout bool
+	Follow     bool
+	Tail       string
+}
+
+type WaitCondition string
+
+type WaitResponse struct{ StatusCode int64 }
+
+type InspectResponse struct{ ID string }
