@@ -134,6 +134,49 @@ func overridesBase(c *fileCache, f *yfile, base []string) bool {
 	return false
 }
 
+// completesAbove returns the compose file, in a folder above dir, that
+// defines a service f tunes without defining it (no image, build or
+// extends); "" when there is none.
+func completesAbove(c *fileCache, dir string, f *yfile) string {
+	_, owner := partialService(c, dir, f)
+	return owner
+}
+
+// partialService finds the first service (by name) that f leaves
+// incomplete and a compose file in a folder above dir defines completely,
+// searching upwards as far as referrers does.
+func partialService(c *fileCache, dir string, f *yfile) (svc, owner string) {
+	var partial []string
+	for name, s := range f.services {
+		if !serviceComplete(s) {
+			partial = append(partial, name)
+		}
+	}
+	if len(partial) == 0 {
+		return "", ""
+	}
+	sort.Strings(partial)
+	for level := 0; level < 8; level++ {
+		parent := filepath.Dir(dir)
+		if parent == dir || !c.within(parent, level) {
+			break
+		}
+		dir = parent
+		for _, cand := range candidatesIn(dir) {
+			cf := c.get(cand)
+			if cf.readErr != nil || !looksLikeCompose(cf) {
+				continue
+			}
+			for _, name := range partial {
+				if s, ok := cf.services[name]; ok && serviceComplete(s) {
+					return name, cand
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
 // serviceComplete reports whether a service definition can stand alone.
 func serviceComplete(s svcNodes) bool {
 	for _, k := range []string{"image", "build", "extends", "provider"} {
@@ -274,6 +317,15 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 			// loaded through the file that includes or extends it
 		case len(base) > 0 && overridesBase(c, f, base):
 			fragments = append(fragments, abs)
+		case len(base) == 0 && completesAbove(c, dir, f) != "":
+			// An override kept in a subfolder and passed with -f next to
+			// the base (docker compose -f compose.yaml -f extra/compose.x.yml):
+			// alone, Compose would refuse its incomplete service.
+			if isGiven(given, abs) && !explicit[abs] {
+				svc, owner := partialService(c, dir, f)
+				fp.notes = append(fp.notes, rules.Note{File: c.displayPath(abs),
+					Message: fmt.Sprintf("not checked on its own: service %q has no image or build here and is defined in %s, so this file is an override of that project; give both with -compose-file to check them together", svc, c.displayPath(owner))})
+			}
 		case selfContained(f):
 			own = append(own, []string{abs})
 		case !selfContained(f):

@@ -15,6 +15,10 @@
 //     image and build (docker-compose.prod.yml adding limits to the base),
 //     or when it completes services the base defines. A fragment is merged
 //     into the default project as a further override.
+//   - A file in a folder without a base file, that tunes a service it
+//     does not define while a compose file in a folder above defines it,
+//     is an override passed with -f next to that file; it gets a note
+//     rather than a load error of its own.
 //   - Any other such file is a project of its own (docker-compose.test.yml).
 //   - A file that another compose file includes or extends belongs to that
 //     file's project.
