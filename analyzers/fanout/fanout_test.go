@@ -13,5 +13,5 @@ func TestFanout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, fanout.Analyzer, "fanout/a", "fanout/follow")
+	analysistest.Run(t, dir, fanout.Analyzer, "fanout/a", "fanout/follow", "github.com/fsouza/go-dockerclient")
 }

@@ -334,8 +334,8 @@ func parallelRunner(u dockercli.Unwrapped, inv *dockercli.Invocation, limit int)
 	return ""
 }
 
-// relevant reports whether the package imports os/exec or a Docker SDK
-// package, directly or through one of its imports.
+// relevant reports whether the package is a Docker SDK package or imports
+// os/exec or one, directly or through one of its imports.
 func relevant(pass *analysis.Pass) bool {
 	for _, f := range pass.Files {
 		for _, imp := range f.Imports {
@@ -346,6 +346,9 @@ func relevant(pass *analysis.Pass) bool {
 	}
 	if pass.Pkg == nil {
 		return false
+	}
+	if sdk.IsSDKPkg(pass.Pkg.Path()) {
+		return true // the SDK itself, its own tests included
 	}
 	for _, imp := range pass.Pkg.Imports() {
 		for _, imp2 := range imp.Imports() {

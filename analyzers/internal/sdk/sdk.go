@@ -6,6 +6,7 @@ package sdk
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -163,7 +164,8 @@ func init() {
 //     type-check: a known SDK method name in a file that imports an SDK
 //     client package.
 //
-// A user's concrete type with a method of the same name is never a client.
+// A user's concrete type with a method of the same name is never a client,
+// nor is an unexported method of the SDK's client.
 func IsClientCall(p *resolve.Pkg, call *ast.CallExpr) (resolve.Callee, bool) {
 	c, ok := p.CalleeOf(call)
 	if !ok || !c.Method {
@@ -171,7 +173,9 @@ func IsClientCall(p *resolve.Pkg, call *ast.CallExpr) (resolve.Callee, bool) {
 	}
 	if c.Typed {
 		if IsClientPkg(c.Pkg) {
-			return c, true
+			// Unexported methods are the SDK's own plumbing (its HTTP
+			// helpers), seen only when checking the SDK itself.
+			return c, token.IsExported(c.Name)
 		}
 		if c.Iface && usesSDKTypes(c.Func) {
 			return c, true
