@@ -66,6 +66,10 @@ func envFinding(id string, s *service, name, setting, key, msg string) (rules.Fi
 			}
 		}
 	}
+	// Not written in the compose files: it comes from an env_file.
+	if d, _, v, ok := lookup(s.chain, "env_file"); ok {
+		return d.f.finding(id, v, key, msg), true
+	}
 	return serviceFinding(id, s, key, msg)
 }
 
