@@ -139,6 +139,13 @@ func checkServices(svcs []*service) []rules.Finding {
 			add(valueFinding("DG205", s, pathOomKill, key+":oom_kill_disable", fmt.Sprintf(
 				"service %q sets oom_kill_disable without a memory limit: the kernel cannot stop it from taking all of the host's memory", s.name)))
 		}
+		if s.memswapSet && s.memswap > 0 && !s.hasLimit() {
+			// The daemon refuses MemorySwap > 0 with Memory == 0, so the
+			// container never starts.
+			add(valueFinding("DG205", s, pathMemswap, key+":memswap_limit", fmt.Sprintf(
+				"service %q sets memswap_limit %s without a memory limit: the Docker daemon refuses to create the container, because memswap_limit counts memory plus swap and needs mem_limit or deploy.resources.limits.memory",
+				s.name, humanBytes(s.memswap))))
+		}
 		if s.memswapSet && s.memswap != -1 && s.limit > 0 && s.limitKnown && s.memswap < s.limit {
 			sb, lb := humanPair(s.memswap, s.limit)
 			add(valueFinding("DG205", s, pathMemswap, key+":memswap_limit", fmt.Sprintf(
