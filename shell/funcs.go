@@ -93,6 +93,7 @@ func (c *checker) defBody(u *unit, fd *syntax.FuncDecl) {
 	bu.vars = &vars{consts: u.vars.consts, listing: u.vars.listing, funcs: funcs}
 	c.inBody++
 	defer func() { c.inBody-- }()
+	defer c.freshHalted()()
 	c.stmt(&bu, fd.Body, ctx{})
 }
 
@@ -146,6 +147,7 @@ func (c *checker) runFunc(u *unit, def *funcDef) {
 	c.inBody++
 	c.running++
 	defer func() { c.inBody--; c.running-- }()
+	defer c.freshHalted()()
 	c.stmt(&bu, def.decl.Body, ctx{})
 }
 
@@ -317,6 +319,7 @@ func (c *checker) walkBody(u *unit, def *funcDef, args []dockercli.Word, x ctx) 
 	p := &probe{}
 	c.probe = p
 	defer func() { c.probe = saved }()
+	defer c.freshHalted()()
 	c.stmt(&bu, def.decl.Body, x)
 	return p.hits
 }

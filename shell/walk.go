@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dockguard/dockguard/dockercli"
@@ -41,6 +42,12 @@ type checker struct {
 	// Listings are passed around by their text; one written the same way
 	// that may list running containers makes the text false for good.
 	stopped map[string]bool
+	// halted holds the targets (as written) of the docker stop and kill
+	// commands that certainly ran before the command being walked: a
+	// later forced removal of the same targets kills nothing. Each
+	// statement list drops what it added when it ends, so a stop inside
+	// an if branch or a loop body does not cover the code after it.
+	halted []string
 	// probe, when set, collects the DG105s of a function body walked for
 	// a call instead of reporting anything; active holds the functions
 	// being walked so, and funcBudget bounds the bytes of bodies walked
@@ -126,9 +133,11 @@ func (c *checker) walkFile(u *unit, f *syntax.File) {
 }
 
 func (c *checker) stmts(u *unit, list []*syntax.Stmt, x ctx) {
+	mark := len(c.halted)
 	for _, s := range list {
 		c.stmt(u, s, x)
 	}
+	c.halted = c.halted[:min(mark, len(c.halted))]
 }
 
 func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
@@ -198,13 +207,20 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 	case *syntax.Subshell:
 		c.stmts(u, cmd.Stmts, x)
 	case *syntax.BinaryCmd:
+		mark := len(c.halted)
 		c.stmt(u, cmd.X, x)
+		// X always runs; Y may not (&&, ||) or runs alongside X (|). So
+		// Y sees X's stops only after X has ended, and nothing Y stops
+		// outlives the command.
+		first := slices.Clone(c.halted[min(mark, len(c.halted)):])
 		y := x
 		if cmd.Op == syntax.Pipe || cmd.Op == syntax.PipeAll {
 			text, ok := c.listingIn(u, []*syntax.Stmt{cmd.X})
 			y.stdinListing, y.stdinText = ok, text
+			c.halted = c.halted[:min(mark, len(c.halted))]
 		}
 		c.stmt(u, cmd.Y, y)
+		c.halted = append(c.halted[:min(mark, len(c.halted))], first...)
 	case *syntax.FuncDecl:
 		c.defineFunc(u, cmd)
 		c.defBody(u, cmd)
@@ -269,6 +285,7 @@ func (c *checker) words(u *unit, n syntax.Node, x ctx) {
 func (c *checker) forItems(u *unit, l *syntax.WordIter, x ctx) {
 	name := l.Name.Value
 	u.vars.forget(name)
+	c.unhalt(name)
 	if !l.InPos.IsValid() && len(l.Items) == 0 {
 		// for c; do ...: the items are "$@".
 		if src, ok := u.vars.listing["@"]; ok {
@@ -299,6 +316,7 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 		return
 	}
 	name := a.Name.Value
+	c.unhalt(name)
 	if a.Naked {
 		if decl == "local" || decl == "declare" || decl == "typeset" {
 			u.vars.forget(name)
@@ -428,7 +446,11 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 	if w := inv.Argv[0]; w.Start >= 0 {
 		start = w.Start
 	}
+	stoppedFirst := c.halt(inv, s.Background)
 	for _, vd := range inv.Verdicts() {
+		if stoppedFirst && vd.Base == dockercli.RuleForceRemoveContainer {
+			continue
+		}
 		if c.probe != nil && vd.Rule == dockercli.RuleMassForceRemove {
 			c.noteMass(u, start, callEnd, inv, vd.Base)
 		}
@@ -462,6 +484,7 @@ func (c *checker) unset(u *unit, args []dockercli.Word) {
 		}
 		if !fn || vr {
 			u.vars.forget(w.Value)
+			c.unhalt(w.Value)
 		}
 	}
 }
@@ -621,6 +644,7 @@ func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
 	}
 	for _, n := range names {
 		u.vars.forget(n)
+		c.unhalt(n)
 		if x.stdinListing {
 			u.vars.listing[n] = x.stdinText
 		}
@@ -681,6 +705,97 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 		})
 	}
 	return text, ok
+}
+
+// haltKey is how a target is compared between a stop and a removal: as
+// written, without quotes, so "$id" and $id match.
+func haltKey(w dockercli.Word) string {
+	return strings.NewReplacer(`"`, "", "'", "").Replace(w.Display())
+}
+
+// halt records the targets of a docker stop, or of a kill that sends
+// SIGKILL, that runs to its end (not in the background). For a container
+// removal it reports whether every target was stopped or killed that way
+// before: then -f has nothing left to kill.
+func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
+	switch inv.Cmd() {
+	case "container stop":
+		if !background {
+			c.haltTargets(inv)
+		}
+	case "container kill":
+		if sig, ok := inv.Lookup("signal"); !background && (!ok || (sig.HasValue && sig.Value.Known && dockercli.IsKillSignal(sig.Value.Value))) {
+			c.haltTargets(inv)
+		}
+	case "container rm":
+		if len(inv.Args) == 0 {
+			return false
+		}
+		for _, a := range inv.Args {
+			if !slices.Contains(c.halted, haltKey(a)) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// haltTargets records the targets of a stop or kill. A command
+// substitution is left out: written again later, it lists again, and may
+// find containers started since.
+func (c *checker) haltTargets(inv *dockercli.Invocation) {
+	for _, a := range inv.Args {
+		if k := haltKey(a); !strings.Contains(k, "$(") && !strings.Contains(k, "`") {
+			c.halted = append(c.halted, k)
+		}
+	}
+}
+
+// unhalt forgets the stopped targets that name variable name, which has
+// just changed value.
+func (c *checker) unhalt(name string) {
+	if len(c.halted) == 0 {
+		return
+	}
+	// Positions matter to the statement lists that drop what they added,
+	// so a forgotten target is blanked rather than removed.
+	for i, k := range c.halted {
+		if mentionsVar(k, name) {
+			c.halted[i] = "\x00"
+		}
+	}
+}
+
+// mentionsVar reports whether text expands the shell variable name ($name
+// or ${name...}).
+func mentionsVar(text, name string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '$' {
+			continue
+		}
+		rest := strings.TrimPrefix(text[i+1:], "{")
+		if strings.HasPrefix(rest, name) {
+			after := rest[len(name):]
+			if after == "" || !isNameByte(after[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNameByte(b byte) bool {
+	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
+}
+
+// freshHalted empties the stopped targets while a function body is walked
+// (its positional parameters are not the caller's) and returns the
+// function that restores them.
+func (c *checker) freshHalted() func() {
+	saved := c.halted
+	c.halted = nil
+	return func() { c.halted = saved }
 }
 
 // noteStopped records whether the listing written as text lists only

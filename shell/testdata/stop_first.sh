@@ -1,0 +1,29 @@
+#!/bin/bash
+# A forced removal of containers stopped just before kills nothing.
+docker stop web || true && docker rm -f web || true
+docker stop "$name"; docker rm -f $name
+ids=$(docker ps -aq --filter label=ci)
+[[ -n "$ids" ]] && { docker stop $ids || true; docker rm -f $ids; }
+docker stop --time 30 api db
+docker rm --force db api
+docker container stop queue && docker container rm -fv queue
+docker kill cache; docker rm -f cache
+docker stop -t 0 worker || true && docker rm -f worker
+docker stop m | tee stop.log; docker rm -f m
+
+# Traps: the stop may not have run, or not finished, or was of others.
+docker stop a & docker rm -f a
+if [ -n "$KEEP" ]; then docker stop b; fi; docker rm -f b
+[ -n "$QUICK" ] || docker stop c; docker rm -f c
+ready && docker stop d; docker rm -f d
+docker stop e | docker rm -f e
+docker stop $f; f=other; docker rm -f $f
+docker kill -s HUP g; docker rm -f g
+docker stop h; docker rm -f h i
+docker rm -f j; docker stop j
+for k in 1 2; do docker stop "$k"; done; docker rm -f "$k"
+docker stop $(docker ps -q); docker rm -f $(docker ps -aq)
+docker stop $(docker ps -aq) && docker rm -f $(docker ps -aq)
+drop() { docker rm -f "$1"; }
+docker stop "$1"; drop other
+while read -r n; do docker stop "$n"; done < names; docker rm -f "$n"
