@@ -109,6 +109,10 @@ func FuzzCheckSource(f *testing.F) {
 		"services:\n  a:\n    image: x\n   bad: indent\n",
 		"apiVersion: v1\nkind: Pod\n",
 		"services:\n  s:\n    image: x\n    mem_limit: !reset null\n",
+		"services:\n  s:\n    image: x\n    mem_limit: 1g\n    environment:\n      JAVA_OPTS: >-\n        -Da=1\n        -Xmx1g\n",
+		"services:\n  s:\n    image: x\n    mem_limit: 1g\n    command: >\n      redis-server --maxmemory\n      2gb\n",
+		"services:\n  s:\n    image: x\n    volumes:\n      - ${FUZZ_UNSET_DIR}:/data\n",
+		"services:\n  s:\n    image: x\n    memswap_limit: 1g\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
