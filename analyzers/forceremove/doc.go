@@ -30,7 +30,11 @@
 //     RemoveContainerOptions, RemoveImageExtended with RemoveImageOptions)
 //     with Force set to true in a composite literal, by a later
 //     `opts.Force = true` in the same function, or in a package-level
-//     variable.
+//     variable. The copy of go-dockerclient that
+//     github.com/ory/dockertest/v3 ships (its docker package) counts as
+//     fsouza's client.
+//   - dockertest's Pool.Purge, Pool.RemoveContainerByName and
+//     Resource.Close, which force-remove the container.
 //
 // A removal whose target comes from a container listing (a loop over
 // ContainerList or over the output of `docker ps`) is reported as DG105

@@ -56,6 +56,14 @@ var checks = map[string]check{
 	"RemoveImageExtended": {rule: "DG102", opts: sdk.ImageRemoveOptions, arg: 1, what: "image"},
 }
 
+// libraryRemovals are methods of test libraries (package.Type.Method)
+// that force-remove a container.
+var libraryRemovals = map[string]bool{
+	"github.com/ory/dockertest/v3.Pool.Purge":                 true,
+	"github.com/ory/dockertest/v3.Pool.RemoveContainerByName": true,
+	"github.com/ory/dockertest/v3.Resource.Close":             true,
+}
+
 func run(pass *analysis.Pass, res *dockerexec.Result) {
 	if !res.Relevant {
 		return
@@ -66,6 +74,17 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 	var stops *sdk.Stops // built on the first forced container removal
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		if lib, ok := p.CalleeOf(call); ok && lib.Typed && lib.Method && libraryRemovals[lib.Pkg+"."+lib.Recv+"."+lib.Name] {
+			if stops == nil {
+				stops = sdk.NewStops(p, pass.Files)
+			}
+			if !stops.StoppedBefore(cur) {
+				diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
+					"dockertest's %s.%s force-removes the container (RemoveContainer with Force: true), killing it with SIGKILL; "+
+						"stop it with a timeout first (pool.Client.StopContainer(id, 10)) so that the removal kills nothing", lib.Recv, lib.Name))
+			}
+			continue
+		}
 		c, ok := sdk.IsClientCall(p, call)
 		if !ok {
 			continue
@@ -138,7 +157,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 }
 
 func stopName(c resolve.Callee) string {
-	if c.Pkg == sdk.Fsouza || c.Name == "RemoveContainer" {
+	if sdk.Family(c) == sdk.Fsouza || c.Name == "RemoveContainer" {
 		return "StopContainer"
 	}
 	return "ContainerStop"

@@ -21,6 +21,20 @@ const (
 	Fsouza = "github.com/fsouza/go-dockerclient"
 )
 
+// DockertestFork is the copy of fsouza/go-dockerclient that
+// github.com/ory/dockertest/v3 ships as its own package; it has the same
+// API and is treated as Fsouza.
+const DockertestFork = "github.com/ory/dockertest/v3/docker"
+
+// Canonical maps a fork of an SDK client package to the package it copies,
+// and returns any other path unchanged.
+func Canonical(path string) string {
+	if path == DockertestFork {
+		return Fsouza
+	}
+	return path
+}
+
 // Type packages.
 const (
 	MobyContainer   = "github.com/moby/moby/api/types/container"
@@ -74,7 +88,7 @@ var (
 
 // IsClientPkg reports whether path is one of the SDK client packages.
 func IsClientPkg(path string) bool {
-	switch path {
+	switch Canonical(path) {
 	case Moby, Docker, Fsouza:
 		return true
 	}
@@ -96,6 +110,7 @@ func IsSDKPkg(path string) bool {
 
 // In reports whether (pkg, name) is one of ts.
 func In(ts []Type, pkg, name string) bool {
+	pkg = Canonical(pkg)
 	for _, t := range ts {
 		if t.Pkg == pkg && t.Name == name {
 			return true
@@ -214,7 +229,7 @@ func usesSDKTypes(f *types.Func) bool {
 // or "" when only the method name is known.
 func Family(c resolve.Callee) string {
 	if IsClientPkg(c.Pkg) {
-		return c.Pkg
+		return Canonical(c.Pkg)
 	}
 	return ""
 }
