@@ -118,12 +118,25 @@ func execListing(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos, 
 }
 
 // FromListing reports whether expression e, found at cursor c, mentions a
-// variable that holds a container listing or ranges over one.
+// variable that holds a container listing or ranges over one. An element
+// picked by a constant index (list[0]), or by any index outside a loop, is
+// one container, not the listing.
 func FromListing(p *resolve.Pkg, c inspector.Cursor, e ast.Expr) bool {
 	body := resolve.EnclosingFunc(c)
+	inLoop := false // in a loop of the same declared function
+	for l := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil)) {
+		_, isDecl := l.Node().(*ast.FuncDecl)
+		inLoop = !isDecl
+		break
+	}
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if found {
+			return false
+		}
+		if ix, isIndex := n.(*ast.IndexExpr); isIndex && (!inLoop || p.Const(ix.Index) != nil) {
+			// list[0], or list[n] outside a loop: one container picked
+			// from the listing, not every one.
 			return false
 		}
 		id, isIdent := n.(*ast.Ident)
