@@ -300,7 +300,7 @@ var (
 // loadErrorFinding turns compose-go's refusal into DG004 at the offending
 // line, found from the key path the message names.
 func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) rules.Finding {
-	msg := err.Error()
+	msg := condenseJoined(err.Error())
 	// compose-go names files by absolute path; report them as findings do.
 	for _, f := range p.allFiles(c) {
 		msg = strings.ReplaceAll(msg, f.abs, f.display)
@@ -364,6 +364,13 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 				if n == len(keys) && topPropsRE.MatchString(msg) {
 					v = k // an unknown attribute: its key is the culprit
 				}
+				if strings.Contains(msg, `parsing ""`) && !strings.Contains(full, "unset variable") {
+					// An empty value where a number or duration belongs:
+					// name the unset variables the value uses.
+					if vars := unsetIn(scalarOrEmpty(v), missing); len(vars) > 0 {
+						full += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(vars, ", "))
+					}
+				}
 				return d.f.finding("DG004", v, key+":"+strings.Join(keys, "."), full)
 			}
 		}
@@ -418,6 +425,29 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 		return target.finding("DG004", target.servicesKey, key, full)
 	}
 	return target.lineFinding("DG004", 1, key, full)
+}
+
+// condenseJoined shortens compose-go's joined errors when they repeat one
+// problem (the same unset variable interpolated into many services): the
+// first is kept, the rest counted.
+func condenseJoined(msg string) string {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	if len(lines) < 2 {
+		return msg
+	}
+	const prefix = "error while interpolating "
+	for _, l := range lines {
+		if !strings.HasPrefix(l, prefix) {
+			return msg
+		}
+	}
+	return fmt.Sprintf("%s (and %d more like it)", lines[0], len(lines)-1)
+}
+
+// scalarOrEmpty is the value of n when it is a scalar, else "".
+func scalarOrEmpty(n *yaml.Node) string {
+	v, _ := scalar(n)
+	return v
 }
 
 // findSpec finds the scalar that reads spec once its variables are
