@@ -42,12 +42,14 @@ type checker struct {
 	// Listings are passed around by their text; one written the same way
 	// that may list running containers makes the text false for good.
 	stopped map[string]bool
-	// halted holds the targets (as written) of the docker stop and kill
-	// commands that certainly ran before the command being walked: a
-	// later forced removal of the same targets kills nothing. Each
+	// halted holds the targets (as written) of the docker stop commands
+	// that certainly ran before the command being walked: a later forced
+	// removal of the same targets kills nothing. Each
 	// statement list drops what it added when it ends, so a stop inside
 	// an if branch or a loop body does not cover the code after it.
 	halted []string
+	// haltGen changes whenever stops are forgotten.
+	haltGen int
 	// probe, when set, collects the DG105s of a function body walked for
 	// a call instead of reporting anything; active holds the functions
 	// being walked so, and funcBudget bounds the bytes of bodies walked
@@ -211,16 +213,22 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 		c.stmt(u, cmd.X, x)
 		// X always runs; Y may not (&&, ||) or runs alongside X (|). So
 		// Y sees X's stops only after X has ended, and nothing Y stops
-		// outlives the command.
-		first := slices.Clone(c.halted[min(mark, len(c.halted)):])
+		// outlives the command; what Y starts again stays forgotten.
+		end, gen := len(c.halted), c.haltGen
+		var first []string
 		y := x
 		if cmd.Op == syntax.Pipe || cmd.Op == syntax.PipeAll {
 			text, ok := c.listingIn(u, []*syntax.Stmt{cmd.X})
 			y.stdinListing, y.stdinText = ok, text
-			c.halted = c.halted[:min(mark, len(c.halted))]
+			first = slices.Clone(c.halted[min(mark, end):])
+			c.halted = c.halted[:min(mark, end)]
+			end = mark
 		}
 		c.stmt(u, cmd.Y, y)
-		c.halted = append(c.halted[:min(mark, len(c.halted))], first...)
+		c.halted = c.halted[:min(end, len(c.halted))]
+		if c.haltGen == gen {
+			c.halted = append(c.halted, first...)
+		}
 	case *syntax.FuncDecl:
 		c.defineFunc(u, cmd)
 		c.defBody(u, cmd)
@@ -707,24 +715,31 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 	return text, ok
 }
 
-// haltKey is how a target is compared between a stop and a removal: as
-// written, without quotes, so "$id" and $id match.
-func haltKey(w dockercli.Word) string {
-	return strings.NewReplacer(`"`, "", "'", "").Replace(w.Display())
+// haltKey is how a target is compared between a stop and a removal: the
+// binary and its global flags (which pick the engine: -H, --context, -n),
+// then the target as written without quotes, so "$id" and $id match.
+func haltKey(inv *dockercli.Invocation, w dockercli.Word) string {
+	var b strings.Builder
+	b.WriteString(inv.Binary)
+	for _, g := range inv.Globals {
+		b.WriteString(" " + g.Written)
+		if g.HasValue && !strings.Contains(g.Written, "=") {
+			b.WriteString(" " + g.Value.Display())
+		}
+	}
+	b.WriteString("\x00" + w.Display())
+	return strings.NewReplacer(`"`, "", "'", "").Replace(b.String())
 }
 
-// halt records the targets of a docker stop, or of a kill that sends
-// SIGKILL, that runs to its end (not in the background). For a container
-// removal it reports whether every target was stopped or killed that way
-// before: then -f has nothing left to kill.
+// halt records the targets of a docker stop that runs to its end (not in
+// the background). For a container removal it reports whether every
+// target was stopped so before: then -f has nothing left to kill. A
+// command that may start containers again (run, start, restart, create,
+// unpause, compose up...) forgets every stop seen so far.
 func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 	switch inv.Cmd() {
 	case "container stop":
 		if !background {
-			c.haltTargets(inv)
-		}
-	case "container kill":
-		if sig, ok := inv.Lookup("signal"); !background && (!ok || (sig.HasValue && sig.Value.Known && dockercli.IsKillSignal(sig.Value.Value))) {
 			c.haltTargets(inv)
 		}
 	case "container rm":
@@ -732,10 +747,37 @@ func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 			return false
 		}
 		for _, a := range inv.Args {
-			if !slices.Contains(c.halted, haltKey(a)) {
+			if !slices.Contains(c.halted, haltKey(inv, a)) {
 				return false
 			}
 		}
+		return true
+	default:
+		if !keepsStopped(inv.Path) {
+			c.unhaltAll()
+		}
+	}
+	return false
+}
+
+// keepsStopped reports whether a container-CLI subcommand leaves stopped
+// containers stopped: it lists, inspects, removes or works on images,
+// volumes and networks. Anything else (run, start, restart, create,
+// unpause, compose up, a subcommand dockguard does not model) may start
+// one again.
+func keepsStopped(path []string) bool {
+	if len(path) == 0 {
+		return false
+	}
+	switch path[0] {
+	case "image", "volume", "network", "system", "builder", "buildx", "login", "logout",
+		"version", "info", "images", "rmi", "pull", "push", "build", "tag", "save", "load",
+		"inspect", "search", "manifest", "context":
+		return true
+	}
+	switch path[len(path)-1] {
+	case "ls", "list", "ps", "inspect", "logs", "wait", "rm", "remove", "kill", "stop",
+		"port", "top", "stats", "events", "cp", "diff", "export", "prune", "config", "images":
 		return true
 	}
 	return false
@@ -746,9 +788,17 @@ func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 // find containers started since.
 func (c *checker) haltTargets(inv *dockercli.Invocation) {
 	for _, a := range inv.Args {
-		if k := haltKey(a); !strings.Contains(k, "$(") && !strings.Contains(k, "`") {
+		if k := haltKey(inv, a); !strings.Contains(k, "$(") && !strings.Contains(k, "`") {
 			c.halted = append(c.halted, k)
 		}
+	}
+}
+
+// unhaltAll forgets every stop seen so far.
+func (c *checker) unhaltAll() {
+	c.haltGen++
+	for i := range c.halted {
+		c.halted[i] = "\x00"
 	}
 }
 
@@ -760,6 +810,7 @@ func (c *checker) unhalt(name string) {
 	}
 	// Positions matter to the statement lists that drop what they added,
 	// so a forgotten target is blanked rather than removed.
+	c.haltGen++
 	for i, k := range c.halted {
 		if mentionsVar(k, name) {
 			c.halted[i] = "\x00"
