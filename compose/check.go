@@ -284,17 +284,18 @@ func cleanYAMLError(err error) string {
 }
 
 var (
-	bracketPathRE = regexp.MustCompile(`services\[([^\]]+)\]((?:\.[A-Za-z0-9_-]+)*)`)
-	dottedPathRE  = regexp.MustCompile(`\bservices\.([A-Za-z0-9._\-\[\]]+)`)
-	quotedSvcRE   = regexp.MustCompile(`service "([^"]+)"`)
-	validatingRE  = regexp.MustCompile(`validating ([^:]+):`)
-	topPropsRE    = regexp.MustCompile(`(\S*) additional propert(?:y|ies) '([^']+)'`)
-	spacesRE      = regexp.MustCompile(`\s*\n\s*`)
-	absPathRE     = regexp.MustCompile(`(?:^|[\s'"(])/[^\s:'"]+`)
-	undefinedRE   = regexp.MustCompile(`undefined (?:service|network|volume|secret|config|model) "?([^\s":]+)`)
-	invalidSpecRE = regexp.MustCompile(`invalid spec: (.*): (?:empty section between colons|too many colons)`)
-	composeVarRE  = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-	missingFileRE = regexp.MustCompile(`(?:open|env file|stat) ([^\s:]+)(?:: no such file| not found)`)
+	bracketPathRE   = regexp.MustCompile(`services\[([^\]]+)\]((?:\.[A-Za-z0-9_-]+)*)`)
+	dottedPathRE    = regexp.MustCompile(`\bservices\.([A-Za-z0-9._\-\[\]]+)`)
+	quotedSvcRE     = regexp.MustCompile(`service "([^"]+)"`)
+	validatingRE    = regexp.MustCompile(`validating ([^:]+):`)
+	topPropsRE      = regexp.MustCompile(`(\S*) additional propert(?:y|ies) '([^']+)'`)
+	spacesRE        = regexp.MustCompile(`\s*\n\s*`)
+	absPathRE       = regexp.MustCompile(`(?:^|[\s'"(])/[^\s:'"]+`)
+	undefinedRE     = regexp.MustCompile(`undefined (?:service|network|volume|secret|config|model) "?([^\s":]+)`)
+	containerNameRE = regexp.MustCompile(`services\.(scale|deploy\.replicas): can't set container_name and (\S+) as`)
+	invalidSpecRE   = regexp.MustCompile(`invalid spec: (.*): (?:empty section between colons|too many colons)`)
+	composeVarRE    = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
+	missingFileRE   = regexp.MustCompile(`(?:open|env file|stat) ([^\s:]+)(?:: no such file| not found)`)
 )
 
 // loadErrorFinding turns compose-go's refusal into DG004 at the offending
@@ -313,6 +314,14 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 	})
 	msg = strings.TrimSpace(spacesRE.ReplaceAllString(msg, " "))
 	msg = strings.ReplaceAll(msg, ":  ", ": ")
+	// compose-go swaps the service and the attribute in this message
+	// ("services.scale: can't set container_name and web ..."); put them
+	// back so that both the text and the position name the service.
+	containerName := false
+	if m := containerNameRE.FindStringSubmatch(msg); m != nil {
+		msg = strings.Replace(msg, m[0], fmt.Sprintf("services.%s: can't set container_name and %s as", m[2], m[1]), 1)
+		containerName = true
+	}
 
 	var svc string
 	var keys []string
@@ -337,6 +346,8 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 	}
 	// The limit conflicts are about specific attributes; point at them.
 	switch {
+	case containerName:
+		keys = []string{"container_name"}
 	case strings.Contains(msg, "'mem_limit' and 'deploy.resources.limits.memory'"):
 		keys = pathMemLimit
 		if svc != "" && !strings.Contains(msg, "hint:") {
