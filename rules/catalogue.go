@@ -176,10 +176,10 @@ var Catalogue = []*Rule{
 	{
 		ID: "DG205", Name: "compose-unsafe-memory-settings", Severity: SeverityError, Frontend: "compose",
 		Summary:     "Memory settings that defeat the limit.",
-		Rationale:   "`oom_kill_disable: true` without a memory limit lets one container take the host down; `memswap_limit` below the memory limit is invalid (other than -1, unlimited swap).",
+		Rationale:   "`oom_kill_disable: true` without a memory limit lets one container take the host down; `memswap_limit` below the memory limit is invalid (other than -1, unlimited swap), and a positive `memswap_limit` without a memory limit makes the daemon refuse to create the container.",
 		Bad:         "oom_kill_disable: true",
 		Good:        "mem_limit: 512m\nmemswap_limit: 512m",
-		Alternative: "Always pair oom_kill_disable with a limit, and keep memswap_limit ≥ mem_limit or -1.",
+		Alternative: "Always pair oom_kill_disable and memswap_limit with a memory limit, and keep memswap_limit ≥ mem_limit or -1.",
 		Tags:        []string{"reliability", "compose", "memory"}, Precision: "very-high",
 	},
 	{
