@@ -303,6 +303,7 @@ func TestClassify(t *testing.T) {
 		"sub/.github/workflows/ci.yaml": KindGitHubWorkflow, "action.yml": KindGitHubAction, ".github/actions/x/action.yaml": KindGitHubAction,
 		".gitlab-ci.yml": KindGitLabCI, ".circleci/config.yml": KindCircleCI, "web/package.json": KindPackageJSON,
 		"main.go": KindGo, "compose.yaml": KindCompose, "docker-compose.override.yml": KindCompose, "x/docker-compose.test.yaml": KindCompose,
+		"home/.bashrc": KindScript, ".zshrc": KindScript, "x/.envrc": KindScript, ".bash_aliases": KindScript,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
 		if got, _ := ClassifyName(path); got != want {

@@ -75,10 +75,22 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 	case "Makefile", "makefile", "GNUmakefile":
 		return KindMakefile, false
 	}
+	if shellStartupFiles[base] {
+		return KindScript, false
+	}
 	if ext == "" || strings.HasPrefix(lower, ".") && strings.Count(lower, ".") == 1 {
 		return KindNone, true
 	}
 	return KindNone, false
+}
+
+// shellStartupFiles are the shells' start-up and direnv files: shell code
+// with no shebang and no extension, where aliases and functions such as
+// `alias dclean='docker rm -f $(docker ps -aq)'` live.
+var shellStartupFiles = map[string]bool{
+	".bashrc": true, ".bash_profile": true, ".bash_login": true, ".bash_logout": true, ".bash_aliases": true,
+	".profile": true, ".zshrc": true, ".zprofile": true, ".zshenv": true, ".zlogin": true, ".kshrc": true,
+	".envrc": true,
 }
 
 var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "ksh": true, "mksh": true, "zsh": true, "ash": true, "bats": true}
