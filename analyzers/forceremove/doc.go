@@ -48,6 +48,10 @@
 // then only removes a stopped container, which is the stop-then-remove
 // sequence the rule asks for.
 //
+// Nor is the forced removal of a container created in the same function
+// (created.ID from ContainerCreate or CreateContainer) and never started
+// there, in the sense of memlimit: nothing runs, so nothing is killed.
+//
 // Not reported: Force set from a value that is not a constant; volume
 // removal with force on Docker (VolumeRemove(ctx, id, true) only ignores a
 // missing volume); methods named ContainerRemove on the program's own

@@ -3,6 +3,7 @@ package forceremove
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
@@ -124,8 +125,9 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 			}
 		}
 		mass := false
+		var targets []ast.Expr
 		if ck.rule == "DG101" {
-			targets := call.Args
+			targets = call.Args
 			if ck.id != "" {
 				for _, v := range p.Field(body, opt, call.Pos(), ck.id) {
 					if v.Expr != nil {
@@ -138,6 +140,10 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 					mass = true
 				}
 			}
+		}
+		if !mass && ck.rule == "DG101" && createdOnly(p, body, call, targets) {
+			// Created and never started: nothing runs, nothing is killed.
+			continue
 		}
 		switch {
 		case mass:
@@ -161,4 +167,45 @@ func stopName(c resolve.Callee) string {
 		return "StopContainer"
 	}
 	return "ContainerStop"
+}
+
+// createdOnly reports whether a target of the removal is the ID of a
+// container created in the same function (created.ID, with created set
+// only from ContainerCreate or CreateContainer) that is never started there.
+func createdOnly(p *resolve.Pkg, body *ast.BlockStmt, call *ast.CallExpr, targets []ast.Expr) bool {
+	isClient := func(c *ast.CallExpr) (string, bool) {
+		callee, ok := sdk.IsClientCall(p, c)
+		return callee.Name, ok
+	}
+	for _, t := range targets {
+		sel, ok := ast.Unparen(t).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "ID" {
+			continue
+		}
+		id, ok := ast.Unparen(sel.X).(*ast.Ident)
+		if !ok {
+			continue
+		}
+		v, ok := p.ObjectOf(id).(*types.Var)
+		if !ok {
+			continue
+		}
+		srcs := p.AssignedFrom(body, v, call.Pos())
+		created := len(srcs) > 0
+		for _, src := range srcs {
+			c, isCall := ast.Unparen(src).(*ast.CallExpr)
+			if !isCall {
+				created = false
+				break
+			}
+			if name, ok := isClient(c); !ok || !sdk.IsCreate(name) {
+				created = false
+				break
+			}
+		}
+		if created && sdk.NeverStarted(p.Info, body, v, isClient) {
+			return true
+		}
+	}
+	return false
 }

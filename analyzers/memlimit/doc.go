@@ -24,5 +24,8 @@
 // A limit assigned later in the function (hc.Memory = 512 << 20, also
 // through the embedded Resources) counts, on any path. A host config or
 // memory value that is not known statically (a parameter, a function
-// result) is not reported.
+// result) is not reported, nor is a container that is never started: its
+// create result is used only as the target of SDK calls that do not start
+// it (copying files out, inspecting, removing), and never returned, stored
+// or handed to another function.
 package memlimit

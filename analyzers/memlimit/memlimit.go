@@ -78,6 +78,11 @@ func run(pass *analysis.Pass, insp *inspector.Inspector) (any, error) {
 		if len(vals) == 0 || anyLimit(vals) || !allZero(vals) {
 			continue
 		}
+		// A container created only to copy files out of its image, and
+		// removed without ever starting, uses no memory.
+		if v := sdk.CreatedVar(p.Info, cur.Parent().Node(), call); v != nil && sdk.NeverStarted(p.Info, body, v, clientCall(p)) {
+			continue
+		}
 		msg := c.Name + " with a HostConfig that sets no Resources.Memory creates a container without a memory limit; it may use all of the Docker VM's memory; " + fix
 		switch {
 		case all(host, resolve.Nil):
@@ -126,4 +131,12 @@ func anyKnownZero(vals []resolve.Value) bool {
 		}
 	}
 	return false
+}
+
+// clientCall adapts sdk.IsClientCall for sdk.NeverStarted.
+func clientCall(p *resolve.Pkg) func(*ast.CallExpr) (string, bool) {
+	return func(call *ast.CallExpr) (string, bool) {
+		c, ok := sdk.IsClientCall(p, call)
+		return c.Name, ok
+	}
 }

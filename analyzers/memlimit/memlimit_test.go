@@ -13,5 +13,5 @@ func TestMemLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, memlimit.Analyzer, "memlimit/moby", "memlimit/docker", "memlimit/fsouza")
+	analysistest.Run(t, dir, memlimit.Analyzer, "memlimit/moby", "memlimit/docker", "memlimit/fsouza", "memlimit/created")
 }

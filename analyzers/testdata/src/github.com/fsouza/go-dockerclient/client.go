@@ -81,3 +81,5 @@ func (c *Client) ListContainers(opts ListContainersOptions) ([]APIContainers, er
 	return nil, nil
 }
 func (c *Client) RemoveVolumeWithOptions(opts RemoveVolumeOptions) error { return nil }
+
+func (c *Client) StartContainer(id string, hostConfig *HostConfig) error { return nil }
