@@ -359,6 +359,23 @@ func (inv *Invocation) ListsOnlyStopped() bool {
 	return seen
 }
 
+// ScopedByLabel reports whether the invocation carries a known positive
+// label filter (--filter label=ci or --filter label=com.example.owner):
+// a prune or listing restricted to objects the caller labelled. Negative
+// filters (label!=keep) do not scope.
+func (inv *Invocation) ScopedByLabel() bool {
+	for _, f := range inv.Flags {
+		if f.Name != "filter" || !f.HasValue || !f.Value.Known {
+			continue
+		}
+		k, v, hasValue := strings.Cut(f.Value.Value, "=")
+		if strings.TrimSpace(k) == "label" && (!hasValue || strings.TrimSpace(v) != "") {
+			return true
+		}
+	}
+	return false
+}
+
 // IsContainerListing reports whether the invocation prints container IDs or
 // names: docker ps, container ls/list, compose ps. Output of such a command
 // feeding a removal makes it a mass removal (DG105).

@@ -142,12 +142,17 @@ func (inv *Invocation) Verdicts() []Verdict {
 				inv.quote("volumes"), inv.composePrefix()), "")
 		}
 	case "system prune":
-		if inv.on("volumes") {
+		// A positive label filter scopes the prune to the caller's own
+		// volumes, which is the safe way to clean them up.
+		if inv.on("volumes") && !inv.ScopedByLabel() {
 			add(RuleDestructivePrune, fmt.Sprintf(
 				"%s deletes every unused volume and its data, other projects' too; prune without --volumes and remove the volumes you own by name: %s volume rm NAME",
 				inv.quote("volumes"), inv.Binary), "")
 		}
 	case "volume prune":
+		if inv.ScopedByLabel() {
+			break
+		}
 		add(RuleDestructivePrune, fmt.Sprintf(
 			"%s deletes unused volumes and their data, other projects' too; remove the volumes you own by name: %s volume rm NAME",
 			inv.quote(""), inv.Binary), "")
