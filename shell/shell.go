@@ -6,7 +6,7 @@
 // groups, functions, if and loop bodies, command and process substitutions,
 // assignments, behind wrappers (sudo, env, timeout, xargs, GNU parallel...)
 // and inside strings and here-documents that are shell code (sh -c, bash -c,
-// eval, trap, bash <<EOF). Words assigned a constant earlier in the same
+// eval, trap, bash <<EOF, the value of alias NAME=VALUE). Words assigned a constant earlier in the same
 // code are resolved; every other expansion is unknown and never causes a
 // finding by itself. A call of a shell function whose arguments or input
 // are a container listing is judged by what the body does with them, and
@@ -183,10 +183,19 @@ func mayMention(code []byte, bins []string) bool {
 }
 
 // langFor picks the parser dialect: bash (a superset of POSIX sh for our
-// purposes) unless the file name or shebang says zsh, mksh or bats.
+// purposes) unless the file name (.zshrc and the other zsh start-up
+// files, *.zsh, *.bats) or the shebang says zsh, mksh or bats.
 func langFor(file string, code []byte) langVariant {
 	if strings.HasSuffix(file, ".bats") {
 		return langBats
+	}
+	switch base := filepath.Base(file); base {
+	case ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout":
+		return langZsh
+	default:
+		if strings.HasSuffix(base, ".zsh") {
+			return langZsh
+		}
 	}
 	if bytes.HasPrefix(code, []byte("#!")) {
 		line := code

@@ -30,8 +30,28 @@ func render(fs []rules.Finding) string {
 	return b.String()
 }
 
-func TestGolden(t *testing.T) {
+// goldenInputs lists the golden test inputs: testdata/*.sh, and start-up
+// files kept under their real names in testdata/startup (.bash_aliases,
+// .zshrc), since the name picks the dialect.
+func goldenInputs() ([]string, error) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.sh"))
+	if err != nil {
+		return nil, err
+	}
+	startup, err := filepath.Glob(filepath.Join("testdata", "startup", ".*"))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range startup {
+		if !strings.HasSuffix(p, ".golden") {
+			files = append(files, p)
+		}
+	}
+	return files, nil
+}
+
+func TestGolden(t *testing.T) {
+	files, err := goldenInputs()
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden inputs: %v", err)
 	}
@@ -209,7 +229,7 @@ func TestPrefilter(t *testing.T) {
 }
 
 func FuzzCheck(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.sh"))
+	files, _ := goldenInputs()
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
@@ -405,5 +425,91 @@ func TestFunctionRunsBounded(t *testing.T) {
 	}
 	if len(mass) != 1 || string(src[mass[0].Start:mass[0].End]) != "cleanup $(docker ps -aq)" {
 		t.Errorf("want one DG105 at the call of cleanup in f40, got %+v", mass)
+	}
+}
+
+// TestAliasValues pins where findings in alias values point, and that a
+// value's definition-time substitution is reported once, where it runs.
+func TestAliasValues(t *testing.T) {
+	tests := []struct {
+		file, src string
+		want      []string // "RULE span" of each finding, in order
+	}{
+		{"a.sh", "alias drm='docker rm -f'\n", []string{"DG101 docker rm -f"}},
+		{"a.sh", "alias dclean='docker rm -f $(docker ps -aq)'\n", []string{"DG105 docker rm -f $(docker ps -aq)"}},
+		{"a.sh", "alias x=\"docker rm -f $(docker ps -aq)\"\n", []string{"DG105 docker rm -f $(docker ps -aq)"}},
+		// The substitution removes at definition; the value is its output.
+		{"a.sh", "alias x=\"$(docker rm -f a)\"\n", []string{"DG101 docker rm -f a"}},
+		{"a.sh", "alias a='docker ps' b='docker kill b'\n", []string{"DG104 docker kill b"}},
+		{"a.sh", "alias x=docker\\ rm\\ -f\\ web\n", []string{"DG101 docker\\ rm\\ -f\\ web"}},
+		{"a.sh", "alias -- -x='docker kill y'\n", []string{"DG104 docker kill y"}},
+		{"a.sh", "f() {\n  alias k='docker kill z'\n}\n", []string{"DG104 docker kill z"}},
+		{".zshrc", "alias -g X='| xargs docker kill'\n", []string{"DG104 docker kill"}},
+		{".zshrc", "alias -m 'docker*'\nalias -L docker\n", nil},
+		{"a.sh", "alias x='docker volume rm -f v'\nalias y='docker compose rm -f'\n", nil},
+		{"a.sh", "alias\nalias -p\nunalias x\nalias x\nalias x=\n", nil},
+		{"a.sh", "echo \"alias x='docker rm -f'\"\n# alias y='docker rm -f'\n", nil},
+		// Positional parameters in a value are those of the use.
+		{"a.sh", "f() { alias x='docker rm -f $1'; }\nf $(docker ps -aq)\n", []string{"DG101 docker rm -f $1"}},
+	}
+	for _, tt := range tests {
+		src := tt.src
+		fs := CheckScript(tt.file, []byte(src), nil)
+		var got []string
+		for _, f := range fs {
+			if f.Start < 0 || f.End < f.Start || f.End > len(src) {
+				t.Fatalf("%q: bad range %d-%d", src, f.Start, f.End)
+			}
+			got = append(got, f.Rule+" "+src[f.Start:f.End])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, src, got, tt.want)
+		}
+	}
+}
+
+// TestAliasBadValues feeds alias values that do not parse: no panic, a
+// DG001 for an ordinary alias as for sh -c, none for a zsh global alias,
+// which is a fragment of a command line by design, and the file goes on.
+func TestAliasBadValues(t *testing.T) {
+	tests := []struct {
+		file, src string
+		dg001     bool
+	}{
+		{"a.sh", "alias x='docker rm -f \"web'\ndocker kill b\n", true},
+		{"a.sh", "alias x='docker rm -f $(docker ps'\ndocker kill b\n", true},
+		{"a.sh", "alias x=\"docker rm -f \\\"web\"\ndocker kill b\n", true},
+		{"a.sh", "alias x='docker kill b; if'\ndocker kill b\n", true},
+		{".zshrc", "alias -g X='docker rm -f \"web'\ndocker kill b\n", false},
+		{".zshrc", "alias -g X='|| docker kill a &&'\ndocker kill b\n", false},
+	}
+	for _, tt := range tests {
+		fs := CheckScript(tt.file, []byte(tt.src), nil)
+		dg001, last := false, false
+		for _, f := range fs {
+			if f.Start < 0 || f.End < f.Start || f.End > len(tt.src) {
+				t.Fatalf("%q: bad range %d-%d", tt.src, f.Start, f.End)
+			}
+			dg001 = dg001 || f.Rule == "DG001"
+			last = last || (f.Rule == "DG104" && f.Line == 2)
+		}
+		if dg001 != tt.dg001 || !last {
+			t.Errorf("%s %q: DG001 %v (want %v), line 2 checked %v:\n%s", tt.file, tt.src, dg001, tt.dg001, last, render(fs))
+		}
+	}
+}
+
+// TestZshStartupDialect: .zshrc and *.zsh are parsed as zsh, so its own
+// syntax is no DG001.
+func TestZshStartupDialect(t *testing.T) {
+	src := []byte("for f in ${(f)\"$(ls)\"}; do print -r -- $f; done\ndocker kill b\n")
+	for _, name := range []string{".zshrc", "home/.zprofile", "lib/prompt.zsh"} {
+		got := render(CheckScript(name, src, nil))
+		if strings.Contains(got, "DG001") || !strings.Contains(got, "DG104") {
+			t.Errorf("%s:\n%s", name, got)
+		}
+	}
+	if got := render(CheckScript(".bashrc", src, nil)); !strings.Contains(got, "DG001") {
+		t.Errorf("bash should not parse zsh-only syntax:\n%s", got)
 	}
 }

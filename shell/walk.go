@@ -385,6 +385,9 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 	case "trap":
 		c.trapCode(u, ce.Args[1:], argv[1:])
 		return
+	case "alias":
+		c.aliasCode(u, ce.Args[1:])
+		return
 	case "read", "mapfile", "readarray":
 		c.readVars(u, argv, x)
 		return

@@ -1,0 +1,12 @@
+# zsh: global and suffix aliases, and zsh-only syntax around them.
+alias -g DRM='| xargs docker rm -f'
+alias -g NUL='> /dev/null 2>&1'
+alias -g G='| grep'
+alias -s log='docker logs -f'
+alias -gr DK='docker kill'
+alias -m 'd*'
+alias -L
+alias +g
+for f in ${(f)"$(ls)"}; do print -r -- $f; done
+alias dclean='docker rm -f $(docker ps -aq)'
+alias -g OPEN='docker rm -f "web'
