@@ -51,7 +51,7 @@ docker run --rm -v /var/run/docker.sock:/s docker:cli sh -c "docker rm -f inner"
 docker exec -i web bash <<EOF2
 docker rm -f web
 EOF2
-alias drm='docker rm -f'
+alias dlogs='docker logs -f' dcrm='docker compose rm -f'
 x='docker kill web'
 : "docker rm -f web"
 test "docker rm -f web"
