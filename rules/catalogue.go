@@ -28,6 +28,9 @@ type Rule struct {
 	Bad, Good string
 	// Alternative is the safe way to do the same job.
 	Alternative string
+	// NotReported lists look-alikes the rule deliberately leaves alone, so
+	// that users can tell a miss from a design decision.
+	NotReported string
 	// Tags and Precision feed SARIF's properties.
 	Tags      []string
 	Precision string
@@ -81,6 +84,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker rm -f web",
 		Good:        "docker stop --time 10 web && docker rm web",
 		Alternative: "Stop gracefully first (`docker stop --time N`), then remove (`docker rm`). In Go, call ContainerStop with a timeout, then ContainerRemove without Force.",
+		NotReported: "`docker compose rm -f` (there -f only skips the prompt) and `--force=false`; a removal right after a `docker stop` of the same container that certainly ran (`docker stop web || true && docker rm -f web`); containers from a listing that can only hold stopped ones (`docker ps -aq -f status=exited`); in Go, a forced ContainerRemove after ContainerStop on the same path, or of a container that was created and never started, and methods of the program's own types that only share the SDK's names.",
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
@@ -99,6 +103,7 @@ var Catalogue = []*Rule{
 		Bad:         "podman volume rm -f pgdata",
 		Good:        "podman stop --time 10 db && podman rm db && podman volume rm pgdata",
 		Alternative: "Stop and remove the containers gracefully, then remove the volume without -f.",
+		NotReported: "`docker volume rm -f`: with Docker, -f only ignores a missing volume.",
 		Tags:        []string{"reliability", "podman", "data-loss"}, Precision: "high",
 	},
 	{
@@ -108,6 +113,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker kill web\ndocker stop -t 0 web",
 		Good:        "docker stop --time 10 web",
 		Alternative: "Use `docker stop --time N` (SIGTERM, then SIGKILL after N seconds).",
+		NotReported: "Kills with a signal other than SIGKILL (`docker kill -s HUP` is a reload), and kills after a graceful stop of the same container.",
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
@@ -117,6 +123,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker rm -f $(docker ps -aq)",
 		Good:        "docker ps -q --filter label=ci | xargs -r -n1 -P3 docker stop --time 10\ndocker container prune -f --filter label=ci",
 		Alternative: "Filter the listing to what you own, stop gracefully with bounded concurrency (at most 3 at a time), then prune or remove without -f.",
+		NotReported: "Force removals or kills of a listing that can only hold stopped containers (`docker ps -aq -f status=exited`: there is nothing to kill), and removals without -f.",
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
@@ -126,6 +133,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop",
 		Good:        "docker ps -q | xargs -P 3 -n1 docker stop --time 10",
 		Alternative: "Bound concurrency to 3 (xargs -P 3, errgroup.SetLimit(3), a semaphore) and space the calls.",
+		NotReported: "`xargs -P N` with N at or below the limit (3 by default, `--parallel-limit`), and in Go, goroutines that only wait on or follow one container (ContainerWait, ContainerAttach, Events, logs with Follow).",
 		Tags:        []string{"reliability", "performance"}, Precision: "high",
 	},
 	{
@@ -135,6 +143,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker compose down -v",
 		Good:        "docker compose down",
 		Alternative: "Prune containers, images and build cache without --volumes; remove the named volumes you own explicitly.",
+		NotReported: "`docker system prune` without --volumes, and prunes scoped by a positive label filter (`docker volume prune --filter label=ci`), which only delete volumes you labelled. In Go, a wrapper method that only passes VolumesPrune on to the client it wraps; the call through the wrapper is reported.",
 		Tags:        []string{"data-loss", "docker"}, Precision: "high",
 	},
 	{
@@ -189,6 +198,7 @@ var Catalogue = []*Rule{
 		Bad:         "cli.ContainerCreate(ctx, cfg, nil, nil, nil, name)",
 		Good:        "cli.ContainerCreate(ctx, cfg, &container.HostConfig{Resources: container.Resources{Memory: 256 << 20}}, nil, nil, name)",
 		Alternative: "Set HostConfig.Resources.Memory on every container you create.",
+		NotReported: "ContainerCreate for a container that is never started (created only to copy files out of an image).",
 		Tags:        []string{"reliability", "go", "memory"}, Precision: "high",
 	},
 	{
@@ -361,5 +371,8 @@ func (r *Rule) Explain() string {
 	fmt.Fprintf(&b, "## Bad\n\n```\n%s\n```\n\n", r.Bad)
 	fmt.Fprintf(&b, "## Good\n\n```\n%s\n```\n\n", r.Good)
 	fmt.Fprintf(&b, "## Instead\n\n%s\n", r.Alternative)
+	if r.NotReported != "" {
+		fmt.Fprintf(&b, "\n## Not reported\n\n%s\n", r.NotReported)
+	}
 	return b.String()
 }
