@@ -237,6 +237,7 @@ func FuzzCheck(f *testing.F) {
 	}
 	f.Add([]byte("docker rm -f $(docker ps -aq)\n"))
 	f.Add([]byte("sh -c \"docker kill '$x'\" && eval 'docker rm -f a' <<EOF\nEOF\n"))
+	f.Add([]byte("alias -g X='| xargs docker rm -f' d=\"docker rm -f $(docker ps -aq)\" e='docker kill '\\''a'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := CheckScript("f.sh", src, nil)
 		for _, fd := range fs {
@@ -248,6 +249,12 @@ func FuzzCheck(f *testing.F) {
 		prefix := []byte("# header\n")
 		file := append(append([]byte{}, prefix...), src...)
 		Check("g.sh", file, src, func(o int) int { return o + len(prefix) }, nil)
+		// As a zsh start-up file, with zsh's dialect.
+		for _, fd := range CheckScript(".zshrc", src, nil) {
+			if fd.Start < 0 || fd.End < fd.Start || fd.End > len(src) {
+				t.Fatalf("zsh: bad range %d-%d for %d bytes", fd.Start, fd.End, len(src))
+			}
+		}
 	})
 }
 
