@@ -146,16 +146,16 @@ func (inv *Invocation) Verdicts() []Verdict {
 		// volumes, which is the safe way to clean them up.
 		if inv.on("volumes") && !inv.ScopedByLabel() {
 			add(RuleDestructivePrune, fmt.Sprintf(
-				"%s deletes every unused volume and its data, other projects' too; prune without --volumes and remove the volumes you own by name: %s volume rm NAME",
-				inv.quote("volumes"), inv.Binary), "")
+				"%s deletes every unused volume and its data, other projects' too; prune without --volumes, and remove the volumes you own by name (%s volume rm NAME) or by label (%s volume prune --filter label=…)",
+				inv.quote("volumes"), inv.Binary, inv.Binary), "")
 		}
 	case "volume prune":
 		if inv.ScopedByLabel() {
 			break
 		}
 		add(RuleDestructivePrune, fmt.Sprintf(
-			"%s deletes unused volumes and their data, other projects' too; remove the volumes you own by name: %s volume rm NAME",
-			inv.quote(""), inv.Binary), "")
+			"%s deletes unused volumes and their data, other projects' too; remove the volumes you own by name (%s volume rm NAME) or prune only those you labelled (%s volume prune --filter label=…)",
+			inv.quote(""), inv.Binary, inv.Binary), "")
 	}
 	return out
 }
