@@ -625,3 +625,26 @@ func TestStoppedListingTargets(t *testing.T) {
 		}
 	}
 }
+
+func TestMassAlternative(t *testing.T) {
+	for listing, filtered := range map[string]bool{
+		"":                                  false,
+		"docker ps -aq":                     false,
+		"docker ps -q -f status=running":    false,
+		"docker ps -aq --filter label=ci":   true,
+		"docker ps -q -f name=test-":        true,
+		"docker ps -q --filter=label=ci":    true,
+		"docker compose ps -q":              true,
+		"$ids":                              false,
+		"cat ids.txt":                       false,
+		"docker images -q --filter label=x": false,
+	} {
+		got := MassAlternative("docker", listing)
+		if want := !strings.HasPrefix(got, "filter the listing"); want != filtered {
+			t.Errorf("MassAlternative(%q) = %q; filtered %v, want %v", listing, got, want, filtered)
+		}
+		if filtered && !strings.Contains(got, listing+" | xargs -r -n1 -P3 docker stop") {
+			t.Errorf("MassAlternative(%q) = %q does not reuse the listing", listing, got)
+		}
+	}
+}

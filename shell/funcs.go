@@ -281,8 +281,8 @@ func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []do
 	if h.base == dockercli.RuleKill {
 		what = "SIGKILLs"
 	}
-	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s them all at once, the removal storm that hangs the engine; filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
-		name, h.cmd, h.line, via, from, what, h.binary, h.binary, h.binary)
+	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s them all at once, the removal storm that hangs the engine; %s",
+		name, h.cmd, h.line, via, from, what, dockercli.MassAlternative(h.binary, src))
 	parts := make([]string, len(argv))
 	for i, w := range argv {
 		parts[i] = w.Display()
