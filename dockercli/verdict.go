@@ -277,7 +277,7 @@ func (inv *Invocation) massMessage(base, flag string) string {
 		return fmt.Sprintf("%s %s every container at once, the removal storm that hangs the engine; %s",
 			inv.quoteT(flag, false), what, alt)
 	}
-	return fmt.Sprintf("%s on every container from %s %s them all at once, the removal storm that hangs the engine; %s",
+	return fmt.Sprintf("%s on every container from %s %s each of them with no time to stop, the removal storm that hangs the engine; %s",
 		inv.quoteT(flag, false), src, what, alt)
 }
 

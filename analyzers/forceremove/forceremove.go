@@ -148,7 +148,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 		switch {
 		case mass:
 			diag.Report(pass, "DG105", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
-				"%s with Force: true on every container from a listing SIGKILLs and removes them all at once, the removal storm that hangs the engine; "+
+				"%s with Force: true on every container from a listing SIGKILLs and removes each of them with no time to stop, the removal storm that hangs the engine; "+
 					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
 		case ck.rule == "DG101":
 			diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
