@@ -48,6 +48,20 @@
 // then only removes a stopped container, which is the stop-then-remove
 // sequence the rule asks for.
 //
+// The stop must be of the container removed: the same variable, the same
+// field chain on it (c.ID, resp.ID, r.Container.ID for dockertest's Purge
+// and Close), the same constant, or the loop variable of the current
+// iteration; a local assigned once (id := c.ID) stands for what it was
+// assigned. A function of the package that stops its parameter (or a field
+// of it, or of its receiver) stops the argument passed for it. A stop of a
+// provably different container (another variable or field, another
+// constant or constant index, or the same variable assigned again in
+// between) still leaves the removal reported. When either side cannot be
+// named (an ID returned by a call, indexes that may be equal, a name
+// constant against an ID variable, a container local to the helper), the
+// stop counts: a program that stops before removing is likely stopping the
+// right container, and reporting it would be a false alarm.
+//
 // Nor is the forced removal of a container created in the same function
 // (created.ID from ContainerCreate or CreateContainer) and never started
 // there, in the sense of memlimit: nothing runs, so nothing is killed.

@@ -79,7 +79,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 			if stops == nil {
 				stops = sdk.NewStops(p, pass.Files)
 			}
-			if !stops.StoppedBefore(cur) {
+			if !stops.StoppedBefore(cur, libraryTargets(p, resolve.EnclosingFunc(cur), lib, call)) {
 				diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 					"dockertest's %s.%s force-removes the container (RemoveContainer with Force: true), killing it with SIGKILL; "+
 						"stop it with a timeout first (pool.Client.StopContainer(id, 10)) so that the removal kills nothing", lib.Recv, lib.Name))
@@ -120,7 +120,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 			if stops == nil {
 				stops = sdk.NewStops(p, pass.Files)
 			}
-			if stops.StoppedBefore(cur) {
+			if stops.StoppedBefore(cur, removed(p, body, ck, opt, call)) {
 				continue
 			}
 		}
@@ -160,6 +160,49 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 				c.Name), related...)
 		}
 	}
+}
+
+// removed names the containers an SDK removal acts on: the id argument
+// of ContainerRemove, or every value the ID field of fsouza's options may
+// hold. An ID that cannot be resolved gives an unknown target.
+func removed(p *resolve.Pkg, body *ast.BlockStmt, ck check, opt ast.Expr, call *ast.CallExpr) []sdk.Target {
+	if ck.id == "" {
+		if ck.arg >= 1 && ck.arg-1 < len(call.Args) {
+			return []sdk.Target{sdk.TargetOf(p, body, call.Args[ck.arg-1])}
+		}
+		return nil
+	}
+	var out []sdk.Target
+	for _, v := range p.Field(body, opt, call.Pos(), ck.id) {
+		switch {
+		case v.Expr != nil:
+			out = append(out, sdk.TargetOf(p, body, v.Expr))
+		default:
+			out = append(out, sdk.Target{})
+		}
+	}
+	return out
+}
+
+// libraryTargets names the container a dockertest removal acts on:
+// Purge(r) and r.Close() remove r.Container.ID, RemoveContainerByName its
+// argument.
+func libraryTargets(p *resolve.Pkg, body *ast.BlockStmt, lib resolve.Callee, call *ast.CallExpr) []sdk.Target {
+	switch lib.Name {
+	case "Purge":
+		if len(call.Args) == 1 {
+			return []sdk.Target{sdk.TargetOf(p, body, call.Args[0]).Field("Container", "ID")}
+		}
+	case "Close":
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return []sdk.Target{sdk.TargetOf(p, body, sel.X).Field("Container", "ID")}
+		}
+	case "RemoveContainerByName":
+		if len(call.Args) == 1 {
+			return []sdk.Target{sdk.TargetOf(p, body, call.Args[0])}
+		}
+	}
+	return nil
 }
 
 func stopName(c resolve.Callee) string {

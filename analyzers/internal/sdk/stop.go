@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 
@@ -67,17 +68,47 @@ func AnyZero(vals []resolve.Value) bool {
 // Stops finds graceful stops: SDK calls of ContainerStop, StopContainer or
 // StopContainerWithContext that do not kill at once, and calls of the
 // package's own functions that make one (through any chain of calls within
-// the package).
+// the package), together with the container each one stops.
 type Stops struct {
-	p     *resolve.Pkg
-	funcs map[*types.Func]bool
+	p *resolve.Pkg
+	// funcs holds, for each function of the package that stops a
+	// container, the targets it stops in its own terms: roots may be its
+	// parameters or receiver, which a call maps to its arguments.
+	funcs map[*types.Func][]Target
+}
+
+// maxTargets bounds what one function is recorded to stop; beyond it the
+// function stops "something", an unknown target.
+const maxTargets = 16
+
+// edge is a call from one function of the package to another.
+type edge struct {
+	caller, callee *types.Func
+	body           *ast.BlockStmt
+	call           *ast.CallExpr
 }
 
 // NewStops summarises which functions of the package's files stop a
-// container gracefully.
+// container gracefully, and which containers.
 func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
-	s := &Stops{p: p, funcs: map[*types.Func]bool{}}
-	calls := map[*types.Func][]*types.Func{}
+	s := &Stops{p: p, funcs: map[*types.Func][]Target{}}
+	seen := map[*types.Func]map[string]bool{}
+	add := func(f *types.Func, t Target) bool {
+		if seen[f] == nil {
+			seen[f] = map[string]bool{}
+		}
+		if len(seen[f]) >= maxTargets {
+			t = Target{}
+		}
+		k := t.key()
+		if seen[f][k] {
+			return false
+		}
+		seen[f][k] = true
+		s.funcs[f] = append(s.funcs[f], t)
+		return true
+	}
+	var edges []edge
 	for _, f := range files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -93,10 +124,10 @@ func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
 				if !ok {
 					return true
 				}
-				if s.direct(fd.Body, call) {
-					s.funcs[obj] = true
+				if t, ok := s.direct(fd.Body, call); ok {
+					add(obj, t)
 				} else if callee, ok := p.CalleeOf(call); ok && callee.Func != nil {
-					calls[obj] = append(calls[obj], callee.Func)
+					edges = append(edges, edge{obj, callee.Func.Origin(), fd.Body, call})
 				}
 				return true
 			})
@@ -104,14 +135,10 @@ func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
 	}
 	for changed := true; changed; {
 		changed = false
-		for f, cs := range calls {
-			if s.funcs[f] {
-				continue
-			}
-			for _, g := range cs {
-				if s.funcs[g] {
-					s.funcs[f], changed = true, true
-					break
+		for _, e := range edges {
+			for _, t := range s.funcs[e.callee] {
+				if add(e.caller, s.through(e.body, e.call, e.callee, t)) {
+					changed = true
 				}
 			}
 		}
@@ -120,35 +147,137 @@ func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
 }
 
 // direct reports whether call is an SDK stop that gives the container time
-// to shut down. Restarts do not count: the container runs again after them.
-func (s *Stops) direct(body *ast.BlockStmt, call *ast.CallExpr) bool {
+// to shut down, and the container it stops. Restarts do not count: the
+// container runs again after them.
+func (s *Stops) direct(body *ast.BlockStmt, call *ast.CallExpr) (Target, bool) {
 	c, ok := IsClientCall(s.p, call)
 	if !ok {
-		return false
+		return Target{}, false
 	}
+	arg := -1
 	switch c.Name {
-	case "ContainerStop", "StopContainer", "StopContainerWithContext":
-		return StopKills(s.p, body, c, call) == ""
+	case "ContainerStop":
+		arg = 1 // (ctx, id, options)
+	case "StopContainer", "StopContainerWithContext":
+		arg = 0 // (id, timeout[, ctx])
+	default:
+		return Target{}, false
 	}
-	return false
+	if StopKills(s.p, body, c, call) != "" {
+		return Target{}, false
+	}
+	if arg >= len(call.Args) {
+		return Target{}, true
+	}
+	return TargetOf(s.p, body, call.Args[arg]), true
+}
+
+// through maps a target t that callee stops, in callee's terms, to the
+// caller's terms at call: a parameter becomes the argument passed for it,
+// the receiver the receiver expression. Package-level variables and
+// constants stay as they are; the callee's local variables are unknown.
+func (s *Stops) through(body *ast.BlockStmt, call *ast.CallExpr, callee *types.Func, t Target) Target {
+	if t.kind != pathTarget {
+		return t
+	}
+	if v, ok := t.root.(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+		return t
+	}
+	sig, ok := callee.Type().(*types.Signature)
+	if !ok {
+		return Target{}
+	}
+	fun := ast.Unparen(call.Fun)
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ast.Unparen(ix.X)
+	} else if ix, ok := fun.(*ast.IndexListExpr); ok {
+		fun = ast.Unparen(ix.X)
+	}
+	shift := 0
+	var recv ast.Expr
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		if selection, ok := s.p.Info.Selections[sel]; ok {
+			switch selection.Kind() {
+			case types.MethodVal:
+				recv = sel.X
+			case types.MethodExpr:
+				shift = 1
+				if len(call.Args) > 0 {
+					recv = call.Args[0]
+				}
+			}
+		}
+	}
+	var base Target
+	switch {
+	case sig.Recv() != nil && t.root == sig.Recv():
+		base = TargetOf(s.p, body, recv)
+	default:
+		i := -1
+		for j := 0; j < sig.Params().Len(); j++ {
+			if sig.Params().At(j) == t.root {
+				i = j
+			}
+		}
+		if i < 0 || sig.Variadic() && i == sig.Params().Len()-1 {
+			return Target{}
+		}
+		if len(call.Args) != sig.Params().Len()+shift {
+			return Target{} // f(g()) with several results
+		}
+		base = TargetOf(s.p, body, call.Args[i+shift])
+	}
+	for _, st := range t.chain {
+		base = base.with(st)
+	}
+	return base
+}
+
+// stopped reports whether call stops a container gracefully, directly or
+// through a function of the package, and the containers it stops.
+func (s *Stops) stopped(body *ast.BlockStmt, call *ast.CallExpr) ([]Target, bool) {
+	if t, ok := s.direct(body, call); ok {
+		return []Target{t}, true
+	}
+	c, ok := s.p.CalleeOf(call)
+	if !ok || c.Func == nil {
+		return nil, false
+	}
+	f := c.Func.Origin()
+	ts := s.funcs[f]
+	if len(ts) == 0 {
+		return nil, false
+	}
+	out := make([]Target, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, s.through(body, call, f, t))
+	}
+	return out, true
 }
 
 // Graceful reports whether call stops a container gracefully, directly or
 // through a function of the package.
 func (s *Stops) Graceful(body *ast.BlockStmt, call *ast.CallExpr) bool {
-	if s.direct(body, call) {
-		return true
-	}
-	c, ok := s.p.CalleeOf(call)
-	return ok && c.Func != nil && s.funcs[c.Func]
+	_, ok := s.stopped(body, call)
+	return ok
 }
 
-// StoppedBefore reports whether a graceful stop runs before the node at cur
-// on every path that reaches it: in a statement that precedes it in one of
-// the blocks that enclose it, within the same function and the same loop
+// StoppedBefore reports whether a graceful stop of one of removed (the
+// containers a removal at cur acts on) runs before the node at cur on every
+// path that reaches it: in a statement that precedes it in one of the
+// blocks that enclose it, within the same function and the same loop
 // iteration. Stops inside a branch that does not enclose cur, inside a
 // function literal, or before the loop that holds cur do not count.
-func (s *Stops) StoppedBefore(cur inspector.Cursor) bool {
+//
+// A stop counts when its target and a removed one are the same (see
+// compare), and also when they cannot be told apart: an unknown target on
+// either side, say an ID computed by a call, is given the benefit of the
+// doubt, since a false report on a program that stops before it removes
+// costs more than a missed one on a program that already stops. A stop of
+// a provably different container (another variable, another field, another
+// constant, or the same variable assigned again between the stop and the
+// removal) does not count. An empty removed counts any stop.
+func (s *Stops) StoppedBefore(cur inspector.Cursor, removed []Target) bool {
 	body := resolve.EnclosingFunc(cur)
 	pos := cur.Node().Pos()
 	for e := range cur.Enclosing() {
@@ -173,7 +302,34 @@ func (s *Stops) StoppedBefore(cur inspector.Cursor) bool {
 			if st.Pos() >= pos {
 				break
 			}
-			if s.stmtStops(body, st) {
+			for _, stop := range s.stmtStops(body, st) {
+				if s.matches(body, stop, removed, pos) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// aStop is one graceful stop call and the containers it stops.
+type aStop struct {
+	call    *ast.CallExpr
+	targets []Target
+}
+
+// matches reports whether stop may have stopped one of removed, removed at
+// pos.
+func (s *Stops) matches(body *ast.BlockStmt, stop aStop, removed []Target, pos token.Pos) bool {
+	if len(removed) == 0 {
+		return true
+	}
+	for _, t := range stop.targets {
+		if assignedBetween(s.p, body, t.objects(), stop.call.End(), pos) {
+			continue // the variable now holds another container
+		}
+		for _, r := range removed {
+			if compare(t, r) != different {
 				return true
 			}
 		}
@@ -181,10 +337,10 @@ func (s *Stops) StoppedBefore(cur inspector.Cursor) bool {
 	return false
 }
 
-// stmtStops reports whether st certainly runs a graceful stop: the stop is
+// stmtStops returns the graceful stops that st certainly runs: the stop is
 // the statement itself or part of its expressions, not inside a nested
 // block, branch or function literal.
-func (s *Stops) stmtStops(body *ast.BlockStmt, st ast.Stmt) bool {
+func (s *Stops) stmtStops(body *ast.BlockStmt, st ast.Stmt) []aStop {
 	var exprs []ast.Expr
 	switch st := st.(type) {
 	case *ast.ExprStmt:
@@ -206,23 +362,20 @@ func (s *Stops) stmtStops(body *ast.BlockStmt, st ast.Stmt) bool {
 			}
 		}
 	}
-	found := false
+	var out []aStop
 	for _, x := range exprs {
 		ast.Inspect(x, func(n ast.Node) bool {
-			if found {
-				return false
-			}
 			switch n := n.(type) {
 			case *ast.FuncLit:
 				return false
 			case *ast.CallExpr:
-				if s.Graceful(body, n) {
-					found = true
+				if ts, ok := s.stopped(body, n); ok {
+					out = append(out, aStop{n, ts})
 					return false
 				}
 			}
 			return true
 		})
 	}
-	return found
+	return out
 }

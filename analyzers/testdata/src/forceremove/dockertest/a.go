@@ -29,6 +29,14 @@ func stopped(pool *dockertest.Pool, r *dockertest.Resource) {
 	_ = pool.Purge(r)
 }
 
+// Stopping another resource leaves this one running.
+func stoppedOther(pool *dockertest.Pool, r, other *dockertest.Resource) {
+	_ = pool.Client.StopContainer(other.Container.ID, 10)
+	_ = pool.Purge(r) // want `Pool.Purge force-removes.*\(DG101\)`
+	_ = pool.Client.StopContainer(r.Container.ID, 10)
+	_ = r.Close()
+}
+
 // Traps: Close of other types, and a user type with the same method names.
 type myPool struct{}
 
