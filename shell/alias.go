@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/dockguard/dockguard/rules"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -35,7 +36,7 @@ import (
 // the same. With zsh's -m the arguments are patterns of aliases to print,
 // and nothing is defined. An argument without = prints one alias.
 func (c *checker) aliasCode(u *unit, args []*syntax.Word) {
-	global := false
+	global, suffix := false, false
 	i := 0
 	for ; i < len(args); i++ {
 		v, ok := c.literal(u, args[i])
@@ -52,11 +53,33 @@ func (c *checker) aliasCode(u *unit, args []*syntax.Word) {
 		if v[0] == '-' && strings.Contains(v[1:], "g") {
 			global = true
 		}
+		if v[0] == '-' && strings.Contains(v[1:], "s") {
+			suffix = true
+		}
 	}
 	for _, w := range args[i:] {
-		if v := c.aliasValue(u, w, global); v != nil {
-			c.checkAlias(v, !global)
+		name, v := c.aliasValue(u, w, global)
+		if v == nil {
+			if name != "" && !global && !suffix {
+				// alias x='' : x now expands to nothing dockguard follows.
+				delete(c.aliases, name)
+			}
+			continue
 		}
+		// The value's findings are gathered first: a use of the alias
+		// does not repeat a rule reported here.
+		var got []rules.Finding
+		saved := c.collect
+		c.collect = &got
+		c.checkAlias(v, !global)
+		c.collect = saved
+		for _, f := range got {
+			c.add(f)
+		}
+		if global || suffix {
+			continue
+		}
+		c.defineAlias(u, name, v, got)
 	}
 }
 
@@ -67,7 +90,7 @@ func (c *checker) aliasCode(u *unit, args []*syntax.Word) {
 // starts with an operator (alias -g X='| xargs docker rm -f') continues
 // the command line it stands in; a no-op command put before it lets it
 // parse, and maps to the value's first byte.
-func (c *checker) aliasValue(u *unit, w *syntax.Word, global bool) *unit {
+func (c *checker) aliasValue(u *unit, w *syntax.Word, global bool) (string, *unit) {
 	// The value's unquoted expansions ran when the alias was defined, in
 	// this shell; it keeps their output, and sees the variables as they
 	// are now when it runs. A copy, though: what the value assigns happens
@@ -79,8 +102,12 @@ func (c *checker) aliasValue(u *unit, w *syntax.Word, global bool) *unit {
 	// Its positional parameters are those of wherever it is used.
 	bindPositional(cb.vars, nil)
 	eq := bytes.IndexByte(cb.b, '=')
-	if eq <= 0 || eq+1 >= len(cb.b) {
-		return nil
+	if eq <= 0 {
+		return "", nil
+	}
+	name := string(cb.b[:eq])
+	if eq+1 >= len(cb.b) {
+		return name, nil
 	}
 	src, offS, offE := cb.b[eq+1:], cb.offS[eq+1:], cb.offE[eq+1:]
 	if global {
@@ -91,7 +118,7 @@ func (c *checker) aliasValue(u *unit, w *syntax.Word, global bool) *unit {
 			offE = append([]int{offS[0], offS[0]}, offE...)
 		}
 	}
-	return &unit{src: src, parent: u, offS: offS, offE: offE, vars: cb.vars, depth: u.depth + 1}
+	return name, &unit{src: src, parent: u, offS: offS, offE: offE, vars: cb.vars, depth: u.depth + 1}
 }
 
 // checkAlias checks the value of an alias as code that runs later, when

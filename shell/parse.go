@@ -52,6 +52,9 @@ type unit struct {
 	offS, offE []int
 	vars       *vars
 	depth      int
+	// alias is set on the code of a command whose alias word was
+	// replaced by its value.
+	alias *aliasUse
 }
 
 // toParent maps the range [s, e) of u.src into u.parent's coordinates.

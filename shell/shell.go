@@ -78,16 +78,17 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		return nil
 	}
 	c := &checker{
-		file:       file,
-		fileSrc:    fileSrc,
-		m:          m,
-		cfg:        cfg,
-		bins:       cfg.binaries(),
-		limit:      cfg.limit(),
-		lang:       langFor(file, code),
-		seen:       map[findingKey]bool{},
-		budget:     8*len(code) + 1<<16,
-		funcBudget: 8*len(code) + 1<<16,
+		file:        file,
+		fileSrc:     fileSrc,
+		m:           m,
+		cfg:         cfg,
+		bins:        cfg.binaries(),
+		limit:       cfg.limit(),
+		lang:        langFor(file, code),
+		seen:        map[findingKey]bool{},
+		budget:      8*len(code) + 1<<16,
+		funcBudget:  8*len(code) + 1<<16,
+		aliasBudget: 8*len(code) + 1<<16,
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -96,6 +97,10 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 			out = c.findings
 		}
 	}()
+	c.expandFrom = -1
+	if aliasesFromStart(file, code, c.lang) {
+		c.expandFrom = 0
+	}
 	c.checkCode(&unit{src: normalise(code), vars: newVars()}, true)
 	c.runUncalled()
 	return c.findings

@@ -69,6 +69,20 @@ type checker struct {
 	topDefs []*funcDef
 	funcGen int
 	ranAt   map[*syntax.FuncDecl]int
+	// aliases holds the aliases defined so far by top-level code.
+	// expandFrom is the file offset from which the shell replaces them
+	// (-1: it does not), and lineAfter the start of the line after the
+	// top-level command being walked, where what it defines takes
+	// effect. sub counts the subshells being walked, whose aliases and
+	// options die with them. collect, when set, gathers findings instead
+	// of recording them.
+	aliases    map[string]*aliasDef
+	expandFrom int
+	lineAfter  int
+	sub        int
+	collect    *[]rules.Finding
+	// aliasBudget bounds the bytes of code built by replacing aliases.
+	aliasBudget int
 }
 
 // ctx is what a command inherits from where it stands.
@@ -118,8 +132,17 @@ func (c *checker) report(rule string, u *unit, s, e int, msg, key string) {
 
 // emit records a finding unless one of the same rule and range already is.
 func (c *checker) emit(rule string, u *unit, s, e int, msg, key string) {
-	f := c.newFinding(rule, u, s, e, msg, key)
-	k := findingKey{rule, f.Start, f.End}
+	c.add(c.newFinding(rule, u, s, e, msg, key))
+}
+
+// add records f unless a finding of the same rule and range already is,
+// or gathers it while findings are collected.
+func (c *checker) add(f rules.Finding) {
+	if c.collect != nil {
+		*c.collect = append(*c.collect, f)
+		return
+	}
+	k := findingKey{f.Rule, f.Start, f.End}
 	if c.seen[k] {
 		return
 	}
@@ -131,7 +154,19 @@ func (c *checker) walkFile(u *unit, f *syntax.File) {
 	if f == nil {
 		return
 	}
-	c.stmts(u, f.Stmts, ctx{})
+	if !c.topLevel(u) {
+		c.stmts(u, f.Stmts, ctx{})
+		return
+	}
+	// What a top-level command defines (an alias, shopt) takes effect
+	// from the line after it: the shell reads the whole line first.
+	mark := len(c.halted)
+	for _, s := range f.Stmts {
+		_, e := c.fileRange(u, off(u, s.Pos()), off(u, s.End()))
+		c.lineAfter = c.nextLine(e)
+		c.stmt(u, s, ctx{})
+	}
+	c.halted = c.halted[:min(mark, len(c.halted))]
 }
 
 func (c *checker) stmts(u *unit, list []*syntax.Stmt, x ctx) {
@@ -207,7 +242,9 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 	case *syntax.Block:
 		c.stmts(u, cmd.Stmts, x)
 	case *syntax.Subshell:
+		c.sub++
 		c.stmts(u, cmd.Stmts, x)
+		c.sub--
 	case *syntax.BinaryCmd:
 		mark := len(c.halted)
 		c.stmt(u, cmd.X, x)
@@ -278,10 +315,14 @@ func (c *checker) words(u *unit, n syntax.Node, x ctx) {
 	syntax.Walk(n, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:
+			c.sub++
 			c.stmts(u, n.Stmts, ctx{inLoop: x.inLoop, loopWaits: x.loopWaits})
+			c.sub--
 			return false
 		case *syntax.ProcSubst:
+			c.sub++
 			c.stmts(u, n.Stmts, ctx{inLoop: x.inLoop, loopWaits: x.loopWaits})
+			c.sub--
 			return false
 		}
 		return true
@@ -352,6 +393,9 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 }
 
 func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
+	if c.aliasCall(u, ce, x) {
+		return
+	}
 	for _, a := range ce.Assigns {
 		c.words(u, a, x)
 	}
@@ -376,23 +420,30 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 	if len(argv) == 0 || !argv[0].Known {
 		return
 	}
-	switch dockercli.BaseName(argv[0].Value) {
+	k := c.builtinAt(u, ce, argv)
+	switch dockercli.BaseName(argv[k].Value) {
 	case "echo", "printf", ":", "true", "false", "test", "[", "print":
 		return // their arguments are data
 	case "eval":
-		c.evalCode(u, ce.Args[1:])
+		c.evalCode(u, ce.Args[k+1:])
 		return
 	case "trap":
-		c.trapCode(u, ce.Args[1:], argv[1:])
+		c.trapCode(u, ce.Args[k+1:], argv[k+1:])
 		return
 	case "alias":
-		c.aliasCode(u, ce.Args[1:])
+		c.aliasCode(u, ce.Args[k+1:])
+		return
+	case "unalias":
+		c.unalias(argv[k+1:])
+		return
+	case "shopt":
+		c.shopt(u, argv[k+1:])
 		return
 	case "read", "mapfile", "readarray":
-		c.readVars(u, argv, x)
+		c.readVars(u, argv[k:], x)
 		return
 	case "unset":
-		c.unset(u, argv[1:])
+		c.unset(u, argv[k+1:])
 		return
 	}
 	if def, ok := u.vars.funcs[argv[0].Value]; ok && !c.isBinaryName(argv[0].Value) {
@@ -467,6 +518,39 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		}
 		c.report(vd.Rule, u, start, callEnd, vd.Message, inv.Key())
 	}
+}
+
+// builtinAt returns the index of the word naming the builtin a call runs:
+// 0, or the word after `builtin` and `command` (with -p, or --), which run
+// the builtin of that name (bash; zsh's command runs only external
+// commands, so only builtin there). The words up to it must each be one
+// word of ce, so argv and ce.Args stay aligned. `command -v NAME` prints
+// and runs nothing; it keeps 0, and the wrappers table finds nothing to run.
+func (c *checker) builtinAt(u *unit, ce *syntax.CallExpr, argv []dockercli.Word) int {
+	aligned := func(i int) bool {
+		return i < len(argv) && i < len(ce.Args) && argv[i].Known && argv[i].Start == off(u, ce.Args[i].Pos())
+	}
+	k := 0
+	for aligned(k) {
+		next := k + 1
+		switch argv[k].Value {
+		case "builtin":
+		case "command":
+			if c.lang == langZsh {
+				return k
+			}
+			for aligned(next) && (argv[next].Value == "-p" || argv[next].Value == "--") {
+				next++
+			}
+		default:
+			return k
+		}
+		if !aligned(next) {
+			return k
+		}
+		k = next
+	}
+	return k
 }
 
 // unset forgets variables, and functions with -f. Without -f or -v, bash
@@ -670,6 +754,15 @@ func (c *checker) firstDocker(u *unit, s *syntax.Stmt) (*dockercli.Invocation, b
 			return false
 		}
 		if ce, ok := n.(*syntax.CallExpr); ok {
+			if eu, f, _, _ := c.expandAlias(u, ce); eu != nil {
+				for _, st := range f.Stmts {
+					if inv, ok := c.firstDocker(eu, st); ok {
+						found = inv
+						break
+					}
+				}
+				return false
+			}
 			if inv, ok := c.invocation(u, ce); ok {
 				found = inv
 				return false
@@ -706,6 +799,10 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 			case *syntax.CmdSubst, *syntax.ProcSubst:
 				return false // a listing nested in an argument is not our output
 			case *syntax.CallExpr:
+				if eu, f, _, _ := c.expandAlias(u, n); eu != nil {
+					text, ok = c.listingIn(eu, f.Stmts)
+					return false
+				}
 				if inv, isInv := c.invocation(u, n); isInv && inv.IsContainerListing() {
 					text, ok = strings.TrimSpace(c.display(nodeText(u, n))), true
 					c.noteStopped(text, inv.ListsOnlyStopped())
