@@ -154,7 +154,7 @@ func (s *Stops) direct(body *ast.BlockStmt, call *ast.CallExpr) (Target, bool) {
 	if !ok {
 		return Target{}, false
 	}
-	arg := -1
+	var arg int
 	switch c.Name {
 	case "ContainerStop":
 		arg = 1 // (ctx, id, options)

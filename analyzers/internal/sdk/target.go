@@ -70,9 +70,10 @@ func (t Target) with(s step) Target {
 	if t.kind != pathTarget || len(t.chain) >= maxChain {
 		return Target{}
 	}
-	chain := make([]step, len(t.chain), len(t.chain)+1)
+	chain := make([]step, len(t.chain)+1)
 	copy(chain, t.chain)
-	t.chain = append(chain, s)
+	chain[len(t.chain)] = s
+	t.chain = chain
 	return t
 }
 
