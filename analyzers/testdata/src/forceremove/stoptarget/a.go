@@ -130,6 +130,38 @@ func deferredClosure(ctx context.Context, cli *client.Client, c container.Summar
 	}()
 }
 
+// A recursive helper stops a chain of containers; the analysis of what it
+// stops must end, and the head it was given is among them.
+type node struct {
+	ID   string
+	next *node
+}
+
+func (k ctl) stopChain(ctx context.Context, n *node) {
+	if n == nil {
+		return
+	}
+	_ = k.stop(ctx, n.ID)
+	k.stopChain(ctx, n.next)
+}
+
+func (k ctl) chain(ctx context.Context, head *node) {
+	k.stopChain(ctx, head)
+	_ = k.cli.ContainerRemove(ctx, head.ID, container.RemoveOptions{Force: true})
+}
+
+// A variadic helper stops containers of its own loop: unknown, so it counts.
+func (k ctl) stopAll(ctx context.Context, ids ...string) {
+	for _, id := range ids {
+		_ = k.stop(ctx, id)
+	}
+}
+
+func (k ctl) variadic(ctx context.Context, a, b string) {
+	k.stopAll(ctx, a, b)
+	_ = k.cli.ContainerRemove(ctx, b, container.RemoveOptions{Force: true})
+}
+
 // Hits: the stopped container is provably another one.
 
 func otherVar(ctx context.Context, cli *client.Client, a, b string) {
