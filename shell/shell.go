@@ -6,8 +6,11 @@
 // groups, functions, if and loop bodies, command and process substitutions,
 // assignments, behind wrappers (sudo, env, timeout, xargs, GNU parallel...)
 // and inside strings and here-documents that are shell code (sh -c, bash -c,
-// eval, trap, bash <<EOF, the value of alias NAME=VALUE). Words assigned a constant earlier in the same
-// code are resolved; every other expansion is unknown and never causes a
+// eval, trap, bash <<EOF, the value of alias NAME=VALUE). Where the shell
+// expands aliases (zsh, sh, bash start-up files, bash after shopt -s
+// expand_aliases), a use of an alias defined on an earlier line is read
+// as its value followed by the rest of the command. Words assigned a
+// constant earlier in the same code are resolved; every other expansion is unknown and never causes a
 // finding by itself. A call of a shell function whose arguments or input
 // are a container listing is judged by what the body does with them, and
 // reported at the call. A call at the top level sees the functions defined

@@ -238,6 +238,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("docker rm -f $(docker ps -aq)\n"))
 	f.Add([]byte("sh -c \"docker kill '$x'\" && eval 'docker rm -f a' <<EOF\nEOF\n"))
 	f.Add([]byte("alias -g X='| xargs docker rm -f' d=\"docker rm -f $(docker ps -aq)\" e='docker kill '\\''a'\n"))
+	f.Add([]byte("shopt -s expand_aliases\nalias s='sudo ' d='drm -v' drm='docker rm -f'\ns d $(docker ps -aq) <<E\nE\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := CheckScript("f.sh", src, nil)
 		for _, fd := range fs {
@@ -249,10 +250,13 @@ func FuzzCheck(f *testing.F) {
 		prefix := []byte("# header\n")
 		file := append(append([]byte{}, prefix...), src...)
 		Check("g.sh", file, src, func(o int) int { return o + len(prefix) }, nil)
-		// As a zsh start-up file, with zsh's dialect.
-		for _, fd := range CheckScript(".zshrc", src, nil) {
-			if fd.Start < 0 || fd.End < fd.Start || fd.End > len(src) {
-				t.Fatalf("zsh: bad range %d-%d for %d bytes", fd.Start, fd.End, len(src))
+		// As start-up files, which expand aliases; .zshrc with zsh's
+		// dialect.
+		for _, name := range []string{".zshrc", ".bashrc"} {
+			for _, fd := range CheckScript(name, src, nil) {
+				if fd.Start < 0 || fd.End < fd.Start || fd.End > len(src) {
+					t.Fatalf("%s: bad range %d-%d for %d bytes", name, fd.Start, fd.End, len(src))
+				}
 			}
 		}
 	})
@@ -518,5 +522,83 @@ func TestZshStartupDialect(t *testing.T) {
 	}
 	if got := render(CheckScript(".bashrc", src, nil)); !strings.Contains(got, "DG001") {
 		t.Errorf("bash should not parse zsh-only syntax:\n%s", got)
+	}
+}
+
+// TestAliasUses checks where a use of an alias is replaced by its value:
+// the finding of the expanded command spans the use, and nothing the
+// definition already reported is repeated.
+func TestAliasUses(t *testing.T) {
+	const def = "alias drm='docker rm -f'\n"
+	tests := []struct {
+		file, src string
+		want      []string // "RULE span" of each finding, in order
+	}{
+		{".bashrc", def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		{".bash_profile", def + "drm $(docker ps -aq) >/dev/null\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		{".profile", def + "X=1 drm $(docker ps -aq)\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		{"home/.bash_login", "alias dps='docker ps -aq'\ndocker kill $(dps)\n", []string{"DG105 docker kill $(dps)"}},
+		{"x.zsh", def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		{"x.sh", "#!/usr/bin/env sh\n" + def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		{"x.sh", "shopt -s expand_aliases\n" + def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f", "DG105 drm $(docker ps -aq)"}},
+		// An alias of nothing but the binary: the use is the command.
+		{".bashrc", "alias d=docker\nd rm -f web\n", []string{"DG101 d rm -f web"}},
+		// Names add nothing to the definition's DG101.
+		{".bashrc", def + "drm web db\n", []string{"DG101 docker rm -f"}},
+		// Not replaced.
+		{"x.sh", def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{"x.bash", "#!/bin/bash\n" + def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{"x.sh", def + "shopt -s expand_aliases; drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{"x.sh", "f() { shopt -s expand_aliases; }\n" + def + "drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{".bashrc", def + "unalias drm\ndrm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{".bashrc", def + "'drm' $(docker ps -aq)\n\\drm $(docker ps -aq)\n\"drm\" $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{".bashrc", def + "echo drm $(docker ps -aq)\nsudo drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{".bashrc", "drm $(docker ps -aq)\n" + def, []string{"DG101 docker rm -f"}},
+		{".bashrc", "alias drm='docker rm -f'; drm $(docker ps -aq)\n", []string{"DG101 docker rm -f"}},
+		{".bashrc", "f() { drm $(docker ps -aq); }\n" + def, []string{"DG101 docker rm -f"}},
+		{"x.sh", "sh -c \"alias drm='docker kill'\"\ndrm $(docker ps -q)\n", []string{"DG104 docker kill"}},
+		// command and builtin reach the alias and eval builtins.
+		{"x.sh", "command alias k='docker kill a'\nbuiltin eval 'docker kill b'\ncommand -p eval 'docker kill c'\n",
+			[]string{"DG104 docker kill a", "DG104 docker kill b", "DG104 docker kill c"}},
+		{"x.sh", "command -v eval 'docker kill a'\n", nil},
+		// zsh's command runs external commands only.
+		{".zshrc", "command alias k='docker kill a'\nbuiltin alias j='docker kill b'\n", []string{"DG104 docker kill b"}},
+	}
+	for _, tt := range tests {
+		src := tt.src
+		fs := CheckScript(tt.file, []byte(src), nil)
+		var got []string
+		for _, f := range fs {
+			if f.Start < 0 || f.End < f.Start || f.End > len(src) {
+				t.Fatalf("%q: bad range %d-%d", src, f.Start, f.End)
+			}
+			got = append(got, f.Rule+" "+src[f.Start:f.End])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, src, got, tt.want)
+		}
+	}
+}
+
+// TestAliasUsesBounded: aliases that use each other, or replace
+// themselves, end; values that use several other aliases each do not
+// multiply the work without bound.
+func TestAliasUsesBounded(t *testing.T) {
+	// a runs b runs a: the shell stops at a, a command of that name.
+	loop := "alias a='b $(docker ps -q)' b='a docker' s='s ' t='s t '\na x\ns t s drm\n" +
+		"alias k='docker kill ' p='$(docker ps -q)'\nk p\n"
+	got := render(CheckScript(".zshrc", []byte(loop), nil))
+	if !strings.Contains(got, "5:1-5:4: DG105") || strings.Count(got, "\n") != 2 {
+		t.Errorf("want the DG104 of k's value and the DG105 of k p only:\n%s", got)
+	}
+	var b strings.Builder
+	const n = 40
+	for i := range n {
+		fmt.Fprintf(&b, "alias a%d='docker kill $(a%d) $(a%d) $(a%d)'\n", i, i+1, i+1, i+1)
+	}
+	b.WriteString("a0 x\n")
+	fs := CheckScript(".bashrc", []byte(b.String()), nil)
+	if len(fs) < n {
+		t.Errorf("want at least %d findings, got %d", n, len(fs))
 	}
 }
