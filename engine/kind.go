@@ -1,9 +1,10 @@
 package engine
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockguard/dockguard/shell"
 )
 
 // Kind says which front end reads a file.
@@ -97,31 +98,4 @@ var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "ksh": true
 
 // ShebangIsShell reports whether src starts with a shebang that runs a shell,
 // resolving `#!/usr/bin/env [-S] NAME` (so `env python3` is not shell).
-func ShebangIsShell(src []byte) bool {
-	if !bytes.HasPrefix(src, []byte("#!")) {
-		return false
-	}
-	line := src[2:]
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	fields := strings.Fields(string(line))
-	if len(fields) == 0 {
-		return false
-	}
-	prog := filepath.Base(fields[0])
-	if prog == "env" {
-		rest := fields[1:]
-		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
-			rest = rest[1:]
-		}
-		for len(rest) > 0 && strings.Contains(rest[0], "=") {
-			rest = rest[1:]
-		}
-		if len(rest) == 0 {
-			return false
-		}
-		prog = filepath.Base(rest[0])
-	}
-	return shells[prog]
-}
+func ShebangIsShell(src []byte) bool { return shells[shell.Interpreter(src)] }

@@ -88,27 +88,7 @@ func aliasesFromStart(file string, code []byte, lang langVariant) bool {
 	if bashStartup[filepath.Base(file)] {
 		return true
 	}
-	if !bytes.HasPrefix(code, []byte("#!")) {
-		return false
-	}
-	line := code[2:]
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	fields := strings.Fields(string(line))
-	if len(fields) == 0 {
-		return false
-	}
-	interp := filepath.Base(fields[0])
-	if interp == "env" {
-		interp = ""
-		for _, f := range fields[1:] {
-			if !strings.HasPrefix(f, "-") && !strings.Contains(f, "=") {
-				interp = filepath.Base(f)
-				break
-			}
-		}
-	}
+	interp := Interpreter(code)
 	switch interp {
 	case "sh", "dash", "ash", "ksh", "ksh93", "posh":
 		return true

@@ -205,22 +205,13 @@ func langFor(file string, code []byte) langVariant {
 			return langZsh
 		}
 	}
-	if bytes.HasPrefix(code, []byte("#!")) {
-		line := code
-		if i := bytes.IndexByte(code, '\n'); i >= 0 {
-			line = code[:i]
-		}
-		fields := strings.Fields(string(line[2:]))
-		for _, f := range fields {
-			switch filepath.Base(f) {
-			case "zsh":
-				return langZsh
-			case "mksh":
-				return langMksh
-			case "bats":
-				return langBats
-			}
-		}
+	switch Interpreter(code) {
+	case "zsh":
+		return langZsh
+	case "mksh":
+		return langMksh
+	case "bats":
+		return langBats
 	}
 	return langBash
 }

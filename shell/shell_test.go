@@ -602,3 +602,23 @@ func TestAliasUsesBounded(t *testing.T) {
 		t.Errorf("want at least %d findings, got %d", n, len(fs))
 	}
 }
+
+func TestInterpreter(t *testing.T) {
+	for src, want := range map[string]string{
+		"#!/bin/bash\necho":                  "bash",
+		"#! /bin/sh -e\n":                    "sh",
+		"#!/usr/bin/env bash":                "bash",
+		"#!/usr/bin/env -S zsh -f\n":         "zsh",
+		"#!/usr/bin/env LANG=C FOO=1 dash\n": "dash",
+		"#!/usr/bin/env python3\n":           "python3",
+		"#!/usr/bin/env\n":                   "",
+		"#!\n":                               "",
+		"echo hi\n":                          "",
+		"":                                   "",
+		"\xef\xbb\xbf#!/bin/bash\n":          "",
+	} {
+		if got := Interpreter([]byte(src)); got != want {
+			t.Errorf("Interpreter(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
