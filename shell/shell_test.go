@@ -464,17 +464,8 @@ func TestAliasValues(t *testing.T) {
 		{"a.sh", "f() { alias x='docker rm -f $1'; }\nf $(docker ps -aq)\n", []string{"DG101 docker rm -f $1"}},
 	}
 	for _, tt := range tests {
-		src := tt.src
-		fs := CheckScript(tt.file, []byte(src), nil)
-		var got []string
-		for _, f := range fs {
-			if f.Start < 0 || f.End < f.Start || f.End > len(src) {
-				t.Fatalf("%q: bad range %d-%d", src, f.Start, f.End)
-			}
-			got = append(got, f.Rule+" "+src[f.Start:f.End])
-		}
-		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, src, got, tt.want)
+		if got := ruleSpans(t, tt.file, tt.src); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, tt.src, got, tt.want)
 		}
 	}
 }
@@ -565,17 +556,8 @@ func TestAliasUses(t *testing.T) {
 		{".zshrc", "command alias k='docker kill a'\nbuiltin alias j='docker kill b'\n", []string{"DG104 docker kill b"}},
 	}
 	for _, tt := range tests {
-		src := tt.src
-		fs := CheckScript(tt.file, []byte(src), nil)
-		var got []string
-		for _, f := range fs {
-			if f.Start < 0 || f.End < f.Start || f.End > len(src) {
-				t.Fatalf("%q: bad range %d-%d", src, f.Start, f.End)
-			}
-			got = append(got, f.Rule+" "+src[f.Start:f.End])
-		}
-		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, src, got, tt.want)
+		if got := ruleSpans(t, tt.file, tt.src); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", tt.file, tt.src, got, tt.want)
 		}
 	}
 }
@@ -621,4 +603,18 @@ func TestInterpreter(t *testing.T) {
 			t.Errorf("Interpreter(%q) = %q, want %q", src, got, want)
 		}
 	}
+}
+
+// ruleSpans checks src as file and returns each finding as "RULE text",
+// where text is the source its range covers; a range outside src fails.
+func ruleSpans(t *testing.T, file, src string) []string {
+	t.Helper()
+	var got []string
+	for _, f := range CheckScript(file, []byte(src), nil) {
+		if f.Start < 0 || f.End < f.Start || f.End > len(src) {
+			t.Fatalf("%q: bad range %d-%d", src, f.Start, f.End)
+		}
+		got = append(got, f.Rule+" "+src[f.Start:f.End])
+	}
+	return got
 }
