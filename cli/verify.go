@@ -242,7 +242,11 @@ func verifySummary(f *verify.Facts, res rules.Result) string {
 	}
 	local := ""
 	if f.CgroupReads > 0 {
-		local = fmt.Sprintf(" plus %d usage %s read from cgroups", f.CgroupReads, map[bool]string{true: "sample", false: "samples"}[f.CgroupReads == 1])
+		samples := "samples"
+		if f.CgroupReads == 1 {
+			samples = "sample"
+		}
+		local = fmt.Sprintf(" plus %d usage %s read from cgroups", f.CgroupReads, samples)
 	}
 	return fmt.Sprintf("%d %s on %s: %d containers inspected, %d API calls (budget %d)%s in %s",
 		n, word, f.Endpoint, len(f.Containers), calls, f.Budget, local, f.Elapsed.Round(time.Millisecond))
