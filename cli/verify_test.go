@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dockguard/dockguard/internal/testdaemon/fakedaemon"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
 )
 
 func fake(t *testing.T) *fakedaemon.Daemon {
@@ -168,5 +170,18 @@ func TestVerifyProgress(t *testing.T) {
 	}
 	if code, _, stderr := run("verify", "-H", d.Host(), "--progress", "sometimes"); code != ExitUsage || !strings.Contains(stderr, "--progress") {
 		t.Errorf("bad --progress: exit %d %s", code, stderr)
+	}
+}
+
+func TestVerifySummaryCountsCgroupReads(t *testing.T) {
+	f := &verify.Facts{Endpoint: "unix:///d.sock", Reached: true, Containers: make([]verify.ContainerFacts, 3),
+		Calls: map[string]int{"ping": 1, "containers/inspect": 3}, Budget: 9, CgroupReads: 1}
+	got := verifySummary(f, rules.Result{})
+	if want := "0 findings on unix:///d.sock: 3 containers inspected, 4 API calls (budget 9) plus 1 usage sample read from cgroups in 0s"; got != want {
+		t.Errorf("summary %q\nwant    %q", got, want)
+	}
+	f.CgroupReads = 0
+	if got := verifySummary(f, rules.Result{}); strings.Contains(got, "cgroups") {
+		t.Errorf("summary without cgroup reads mentions them: %q", got)
 	}
 }
