@@ -639,7 +639,8 @@ func TestMassAlternative(t *testing.T) {
 		"cat ids.txt":                       false,
 		"docker images -q --filter label=x": false,
 	} {
-		got := MassAlternative("docker", listing)
+		inv, ok := Parse(Lits(strings.Fields(listing)...), nil)
+		got := MassAlternative("docker", listing, ok && inv.ListsFiltered())
 		if want := !strings.HasPrefix(got, "filter the listing"); want != filtered {
 			t.Errorf("MassAlternative(%q) = %q; filtered %v, want %v", listing, got, want, filtered)
 		}

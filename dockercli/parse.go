@@ -359,6 +359,33 @@ func (inv *Invocation) ListsOnlyStopped() bool {
 	return seen
 }
 
+// ListsFiltered reports whether a container listing is already scoped to
+// some containers: it carries a --filter other than a status one, or lists
+// one compose project's containers.
+func (inv *Invocation) ListsFiltered() bool {
+	if !inv.IsContainerListing() {
+		return false
+	}
+	if inv.Cmd() == "compose ps" {
+		return true
+	}
+	for _, f := range inv.Flags {
+		if f.Name != "filter" {
+			continue
+		}
+		// An unknown value is judged by how it is written: status=$STATE
+		// is still a status filter, "$FILTER" may scope anything.
+		v := f.Value.Value
+		if !f.Value.Known {
+			v = f.Value.Text
+		}
+		if k, _, _ := strings.Cut(v, "="); strings.TrimSpace(k) != "status" {
+			return true
+		}
+	}
+	return false
+}
+
 // ScopedByLabel reports whether the invocation carries a known positive
 // label filter (--filter label=ci or --filter label=com.example.owner):
 // a prune or listing restricted to objects the caller labelled. Negative

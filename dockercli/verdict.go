@@ -254,8 +254,10 @@ func (inv *Invocation) composePrefix() string {
 
 func (inv *Invocation) massMessage(base, flag string) string {
 	src := "a container listing"
+	filtered := false
 	for _, a := range inv.Args {
 		if a.FromListing && (a.Source != "" || a.Text != "") {
+			filtered = a.Filtered
 			src = a.Source
 			if src == "" {
 				src = a.Text
@@ -272,7 +274,7 @@ func (inv *Invocation) massMessage(base, flag string) string {
 	if inv.FromListing() && strings.HasPrefix(src, "`") {
 		listing = strings.Trim(src, "`")
 	}
-	alt := MassAlternative(inv.Binary, listing)
+	alt := MassAlternative(inv.Binary, listing, filtered)
 	if !inv.FromListing() {
 		return fmt.Sprintf("%s %s every container at once, the removal storm that hangs the engine; %s",
 			inv.quoteT(flag, false), what, alt)
@@ -284,38 +286,13 @@ func (inv *Invocation) massMessage(base, flag string) string {
 // MassAlternative is the advice for a mass force removal or kill of the
 // containers from listing (the listing command as written, or "" when it is
 // unknown): filter the listing to what the caller owns unless it already
-// is, stop with bounded concurrency, then remove without force.
-func MassAlternative(binary, listing string) string {
-	if listingFiltered(listing) {
+// is (filtered, see Invocation.ListsFiltered), stop with bounded
+// concurrency, then remove without force.
+func MassAlternative(binary, listing string, filtered bool) string {
+	if filtered && listing != "" {
 		return fmt.Sprintf("stop those containers gracefully with bounded concurrency, then remove them without -f: %s | xargs -r -n1 -P3 %s stop --time 10",
 			listing, binary)
 	}
 	return fmt.Sprintf("filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
 		binary, binary, binary)
-}
-
-// listingFiltered reports whether a listing command as written is already
-// scoped: it carries a --filter (other than a status one) or lists one
-// compose project's containers.
-func listingFiltered(listing string) bool {
-	fields := strings.Fields(listing)
-	if len(fields) == 0 {
-		return false
-	}
-	inv, ok := Parse(Lits(fields...), nil)
-	if !ok || !inv.IsContainerListing() {
-		return false
-	}
-	if inv.Cmd() == "compose ps" {
-		return true
-	}
-	for _, f := range inv.Flags {
-		if f.Name != "filter" {
-			continue
-		}
-		if k, _, _ := strings.Cut(f.Value.Value, "="); !f.Value.Known || strings.TrimSpace(k) != "status" {
-			return true
-		}
-	}
-	return false
 }

@@ -36,6 +36,10 @@ type Word struct {
 	// hold containers that are not running (docker ps -aq -f
 	// status=exited): a force removal or kill of those has nothing to kill.
 	Stopped bool
+	// Filtered is, for a FromListing word, set when the listing is already
+	// scoped (Invocation.ListsFiltered): the advice then is not to filter
+	// it again.
+	Filtered bool
 }
 
 // Lit returns a known word without a source position.

@@ -282,7 +282,7 @@ func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []do
 		what = "SIGKILLs"
 	}
 	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s each of them with no time to stop, the removal storm that hangs the engine; %s",
-		name, h.cmd, h.line, via, from, what, dockercli.MassAlternative(h.binary, src))
+		name, h.cmd, h.line, via, from, what, dockercli.MassAlternative(h.binary, src, c.listings[src].filtered))
 	parts := make([]string, len(argv))
 	for i, w := range argv {
 		parts[i] = w.Display()

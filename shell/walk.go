@@ -37,11 +37,12 @@ type checker struct {
 	// listingCache remembers whether a command substitution lists
 	// containers, so nested substitutions are not re-examined.
 	listingCache map[*syntax.CmdSubst]string
-	// stopped maps a listing's text to whether it can only list
-	// containers that are not running (docker ps -aq -f status=exited).
-	// Listings are passed around by their text; one written the same way
-	// that may list running containers makes the text false for good.
-	stopped map[string]bool
+	// listings maps a listing's text to what is known of it: whether it
+	// can only list containers that are not running (docker ps -aq -f
+	// status=exited) and whether it is already filtered. Listings are
+	// passed around by their text; one written the same way without the
+	// property makes it false for good.
+	listings map[string]listingFacts
 	// halted holds the targets (as written) of the docker stop commands
 	// that certainly ran before the command being walked: a later forced
 	// removal of the same targets kills nothing. Each
@@ -496,7 +497,7 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		c.checkCode(c.codeUnit(u, ws, modeBare, false), true)
 		return
 	}
-	c.markStopped(fed)
+	c.markListings(fed)
 	inv, ok := dockercli.Parse(fed, c.bins)
 	if !ok {
 		return
@@ -805,7 +806,7 @@ func (c *checker) listingIn(u *unit, stmts []*syntax.Stmt) (string, bool) {
 				}
 				if inv, isInv := c.invocation(u, n); isInv && inv.IsContainerListing() {
 					text, ok = strings.TrimSpace(c.display(nodeText(u, n))), true
-					c.noteStopped(text, inv.ListsOnlyStopped())
+					c.noteListing(text, listingFacts{stopped: inv.ListsOnlyStopped(), filtered: inv.ListsFiltered()})
 				}
 				return false
 			}
@@ -949,25 +950,37 @@ func (c *checker) freshHalted() func() {
 	return func() { c.halted = saved }
 }
 
-// noteStopped records whether the listing written as text lists only
-// containers that are not running.
-func (c *checker) noteStopped(text string, stopped bool) {
-	if c.stopped == nil {
-		c.stopped = map[string]bool{}
-	}
-	if prev, ok := c.stopped[text]; ok {
-		stopped = stopped && prev
-	}
-	c.stopped[text] = stopped
+// listingFacts is what the walk knows of a listing written as some text.
+type listingFacts struct {
+	// stopped: it lists only containers that are not running.
+	stopped bool
+	// filtered: it is already scoped (dockercli's ListsFiltered).
+	filtered bool
 }
 
-// markStopped flags the listing words whose listing holds only containers
-// that are not running, so the verdicts know nothing is killed.
-func (c *checker) markStopped(ws []dockercli.Word) {
+// noteListing records the facts of the listing written as text.
+func (c *checker) noteListing(text string, f listingFacts) {
+	if c.listings == nil {
+		c.listings = map[string]listingFacts{}
+	}
+	if prev, ok := c.listings[text]; ok {
+		f.stopped = f.stopped && prev.stopped
+		f.filtered = f.filtered && prev.filtered
+	}
+	c.listings[text] = f
+}
+
+// markListings flags the listing words whose listing holds only containers
+// that are not running, so the verdicts know nothing is killed, and those
+// whose listing is already filtered, for the advice.
+func (c *checker) markListings(ws []dockercli.Word) {
 	for i, w := range ws {
-		if w.FromListing && c.stopped[listingSource(w)] {
-			ws[i].Stopped = true
+		if !w.FromListing {
+			continue
 		}
+		f := c.listings[listingSource(w)]
+		ws[i].Stopped = ws[i].Stopped || f.stopped
+		ws[i].Filtered = ws[i].Filtered || f.filtered
 	}
 }
 
