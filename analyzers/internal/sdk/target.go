@@ -220,7 +220,7 @@ func targetOf(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, depth int) Target
 		}
 	case *ast.CallExpr:
 		// A conversion such as string(id) names what it converts.
-		if tv, ok := p.Info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+		if isConversion(p, x) && len(x.Args) == 1 {
 			return targetOf(p, body, x.Args[0], depth+1)
 		}
 	}
