@@ -14,13 +14,13 @@ import (
 	"github.com/docker/go-units"
 
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 	"github.com/dockguard/dockguard/verify/endpoint"
-	"github.com/dockguard/dockguard/verify/guard"
 	vrender "github.com/dockguard/dockguard/verify/render"
 )
 
@@ -63,7 +63,7 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	fs.BoolVar(&v.noUsage, "no-usage", false, "sample no memory usage; DG407 then counts limits only")
 	fs.StringVar(&v.usageSource, "usage-source", "auto", "where usage comes from: auto (the host's cgroups when the daemon runs here, else one-shot stats), api or cgroup")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
-	d := guard.Defaults()
+	d := daemonguard.Defaults()
 	fs.IntVar(&v.maxInFlight, "max-in-flight", d.MaxInFlight, "most API requests in flight at once")
 	fs.Float64Var(&v.rate, "rate", d.Rate, "API requests per second")
 	fs.IntVar(&v.burst, "burst", d.Burst, "API requests allowed back to back")
@@ -114,7 +114,7 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 		return nil, &usageError{err.Error()}
 	}
 	c, err := dockerapi.New(ep, dockerapi.Config{
-		Guard: guard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
+		Guard: daemonguard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
 			Tries: v.tries, BreakerThreshold: v.breaker},
 		DiskUsageTimeout: v.dfTimeout,
 	})

@@ -18,12 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/internal/testdaemon/fakedaemon"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 	"github.com/dockguard/dockguard/verify/endpoint"
-	"github.com/dockguard/dockguard/verify/guard"
 	"github.com/dockguard/dockguard/verify/render"
 )
 
@@ -45,7 +45,7 @@ func staged(api string) *fakedaemon.Daemon {
 	return d.Start()
 }
 
-func newClient(t *testing.T, host string, g guard.Config) *dockerapi.Client {
+func newClient(t *testing.T, host string, g daemonguard.Config) *dockerapi.Client {
 	t.Helper()
 	c, err := dockerapi.New(endpoint.Endpoint{Host: host}, dockerapi.Config{Guard: g})
 	if err != nil {
@@ -68,7 +68,7 @@ func TestFakeDaemonShapes(t *testing.T) {
 		t.Run("API "+api, func(t *testing.T) {
 			d := staged(api)
 			defer d.Close()
-			c := newClient(t, d.Host(), guard.Config{})
+			c := newClient(t, d.Host(), daemonguard.Config{})
 			facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }})
 			got := rulesOf(res.Findings)
 			want := map[string]int{"DG401": 1, "DG403": 2, "DG404": 1, "DG405": 1, "DG406": 1}
@@ -127,7 +127,7 @@ func TestLabelScopeAndDrift(t *testing.T) {
 		gotDir, gotFiles, gotName = dir, files, name
 		return map[string]int64{"db": 512 << 20}, nil
 	}
-	c := newClient(t, d.Host(), guard.Config{})
+	c := newClient(t, d.Host(), daemonguard.Config{})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Labels: []string{"run=x"}, ComposeLimits: limits, NoDiskUsage: true})
 	if len(facts.Containers) != 1 {
 		t.Fatalf("label filter: %d containers", len(facts.Containers))
@@ -174,7 +174,7 @@ func TestSlowDaemonNeverSeesMoreThanTheCap(t *testing.T) {
 	d.Start()
 	defer d.Close()
 	for _, cap := range []int{1, 3} {
-		c := newClient(t, d.Host(), guard.Config{MaxInFlight: cap, Rate: 1000, Burst: 100})
+		c := newClient(t, d.Host(), daemonguard.Config{MaxInFlight: cap, Rate: 1000, Burst: 100})
 		// More workers than the cap: the transport must still hold the line.
 		facts, res := verify.Run(context.Background(), c, verify.Options{Workers: 10, NoDiskUsage: true})
 		if len(facts.Containers) != 40 || rulesOf(res.Findings)["DG408"] != 0 {
@@ -193,7 +193,7 @@ func TestTransient500sAreRetried(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"info": {Status: 500, Times: 2}}
-	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
 	facts, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true, Now: func() time.Time { return now }})
 	if rulesOf(res.Findings)["DG408"] != 0 || facts.Daemon == nil {
 		t.Errorf("two 500s then success should be retried away: %v", res.Findings)
@@ -210,7 +210,7 @@ func Test4xxIsNeverRetried(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"info": {Status: 400}}
-	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
 	_, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true, Now: func() time.Time { return now }})
 	if n := d.Count("info"); n != 1 {
 		t.Errorf("a 400 was tried %d times", n)
@@ -224,7 +224,7 @@ func TestPersistent500sOpenTheBreaker(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Status: 503}}
-	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
 	checkBroken(t, d, c, facts, res)
 }
@@ -233,7 +233,7 @@ func TestDroppedConnectionsOpenTheBreaker(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Drop: true}}
-	c := newClient(t, d.Host(), guard.Config{Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
 	checkBroken(t, d, c, facts, res)
 }
@@ -242,7 +242,7 @@ func TestHangingDaemonHitsTheDeadline(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Delay: 10 * time.Second}}
-	c := newClient(t, d.Host(), guard.Config{Timeout: 50 * time.Millisecond, Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Timeout: 50 * time.Millisecond, Backoff: time.Millisecond})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
 	checkBroken(t, d, c, facts, res)
 	if !strings.Contains(fmt.Sprint(res.Findings), "no answer within 50ms") {
@@ -287,7 +287,7 @@ func checkBroken(t *testing.T, d *fakedaemon.Daemon, c *dockerapi.Client, facts 
 }
 
 func TestUnreachable(t *testing.T) {
-	c := newClient(t, "tcp://127.0.0.1:1", guard.Config{Tries: 1})
+	c := newClient(t, "tcp://127.0.0.1:1", daemonguard.Config{Tries: 1})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: "tcp://127.0.0.1:1"})
 	if facts.Reached || rulesOf(res.Findings)["DG408"] != 1 || len(res.Errors) != 1 {
 		t.Errorf("reached=%v findings=%v errors=%v", facts.Reached, res.Findings, res.Errors)
@@ -297,7 +297,7 @@ func TestUnreachable(t *testing.T) {
 func TestEnabledFilter(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
-	c := newClient(t, d.Host(), guard.Config{})
+	c := newClient(t, d.Host(), daemonguard.Config{})
 	_, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }, Enabled: func(id string) bool { return id == "DG401" }})
 	if got := rulesOf(res.Findings); len(got) != 1 || got["DG401"] != 1 {
 		t.Errorf("enabled DG401 only, got %v", got)
@@ -321,7 +321,7 @@ func TestProgressSaysWhyStatsAreSlow(t *testing.T) {
 	d.Start()
 	defer d.Close()
 	p := &countingProgress{}
-	c := newClient(t, d.Host(), guard.Config{})
+	c := newClient(t, d.Host(), daemonguard.Config{})
 	verify.Run(context.Background(), c, verify.Options{Progress: p, NoDiskUsage: true})
 	if p.steps == 0 || len(p.said) == 0 || !strings.Contains(p.said[0], "stats") {
 		t.Errorf("progress: %d steps, said %q", p.steps, p.said)
@@ -331,7 +331,7 @@ func TestProgressSaysWhyStatsAreSlow(t *testing.T) {
 func TestNoUsageTakesNoStats(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
-	c := newClient(t, d.Host(), guard.Config{})
+	c := newClient(t, d.Host(), daemonguard.Config{})
 	facts, res := verify.Run(context.Background(), c, verify.Options{NoUsage: true, Now: func() time.Time { return now }})
 	if d.Count("containers/stats") != 0 || facts.Calls["containers/stats"] != 0 {
 		t.Errorf("--no-usage sampled: %v", d.Log())
@@ -394,7 +394,7 @@ func TestUsageSources(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := staged("1.52")
 			defer d.Close()
-			c := newClient(t, d.Host(), guard.Config{})
+			c := newClient(t, d.Host(), daemonguard.Config{})
 			fc := &fakeCgroups{usage: tt.cgroups}
 			facts, res := verify.Run(context.Background(), c, verify.Options{UsageSource: tt.src, Cgroups: fc, Now: func() time.Time { return now }})
 			u := unlimited(facts)
@@ -423,7 +423,7 @@ func TestUsageSources(t *testing.T) {
 func TestTooOldDaemon(t *testing.T) {
 	d := staged("1.38")
 	defer d.Close()
-	c := newClient(t, d.Host(), guard.Config{})
+	c := newClient(t, d.Host(), daemonguard.Config{})
 	facts, res := verify.Run(context.Background(), c, verify.Options{})
 	if facts.Reached || rulesOf(res.Findings)["DG408"] != 1 || !strings.Contains(fmt.Sprint(res.Findings), "1.38") {
 		t.Errorf("API 1.38: reached %v, findings %v", facts.Reached, res.Findings)
@@ -444,7 +444,7 @@ func TestTLSDaemon(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(tls *endpoint.TLS) (*verify.Facts, rules.Result) {
-		c, err := dockerapi.New(endpoint.Endpoint{Host: d.Host(), TLS: tls}, dockerapi.Config{Guard: guard.Config{Tries: 1}})
+		c, err := dockerapi.New(endpoint.Endpoint{Host: d.Host(), TLS: tls}, dockerapi.Config{Guard: daemonguard.Config{Tries: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,10 +12,10 @@ import (
 	"github.com/docker/go-units"
 	"github.com/moby/moby/client/pkg/versions"
 
+	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify/cgroupmem"
 	"github.com/dockguard/dockguard/verify/dockerapi"
-	"github.com/dockguard/dockguard/verify/guard"
 )
 
 // Compose labels set by docker compose on the containers it creates.
@@ -174,7 +174,7 @@ type Facts struct {
 	CgroupReads int `json:"cgroupReads"`
 	// Transport carries the guard's counters when the daemon is a real
 	// client (retries, peak in flight).
-	Transport *guard.Stats `json:"transport,omitempty"`
+	Transport *daemonguard.Stats `json:"transport,omitempty"`
 }
 
 // ContainerFacts is one inspected container.
@@ -230,7 +230,7 @@ type ReclaimFacts struct {
 // guarded is implemented by dockerapi.Client; Run uses it for counters and
 // the breaker state.
 type guarded interface {
-	Guard() *guard.Transport
+	Guard() *daemonguard.Transport
 }
 
 type run struct {

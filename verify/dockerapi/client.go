@@ -16,13 +16,13 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
 
+	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/verify/endpoint"
-	"github.com/dockguard/dockguard/verify/guard"
 )
 
 // Config configures a Client.
 type Config struct {
-	Guard guard.Config
+	Guard daemonguard.Config
 	// DiskUsageTimeout is the deadline of the single /system/df call
 	// (default 60 s); the call is the most expensive one the daemon serves.
 	DiskUsageTimeout time.Duration
@@ -31,7 +31,7 @@ type Config struct {
 // Client is the moby-client implementation of Daemon.
 type Client struct {
 	api   *client.Client
-	guard *guard.Transport
+	guard *daemonguard.Transport
 	cfg   Config
 	ep    endpoint.Endpoint
 }
@@ -47,7 +47,7 @@ func New(ep endpoint.Endpoint, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	gt := guard.New(base, g)
+	gt := daemonguard.New(base, g)
 	hc := &http.Client{Transport: gt, CheckRedirect: client.CheckRedirect}
 	api, err := client.New(
 		client.WithHost(apiHost),
@@ -63,10 +63,10 @@ func New(ep endpoint.Endpoint, cfg Config) (*Client, error) {
 
 // transportFor builds the http.Transport for an endpoint. The moby client
 // is given a host only to form URLs; the dialer decides where bytes go.
-func transportFor(ep endpoint.Endpoint, g guard.Config) (*http.Transport, string, string, error) {
+func transportFor(ep endpoint.Endpoint, g daemonguard.Config) (*http.Transport, string, string, error) {
 	maxConns := g.MaxInFlight
 	if maxConns <= 0 {
-		maxConns = guard.Defaults().MaxInFlight
+		maxConns = daemonguard.Defaults().MaxInFlight
 	}
 	tr := &http.Transport{
 		MaxConnsPerHost:     maxConns,
@@ -120,7 +120,7 @@ func tlsConfig(t *endpoint.TLS) (*tls.Config, error) {
 }
 
 // Guard returns the protective transport, for its counters.
-func (c *Client) Guard() *guard.Transport { return c.guard }
+func (c *Client) Guard() *daemonguard.Transport { return c.guard }
 
 // Endpoint returns the endpoint the client talks to.
 func (c *Client) Endpoint() endpoint.Endpoint { return c.ep }
@@ -272,7 +272,7 @@ func memUsage(usage uint64, stats map[string]uint64) int64 {
 
 // DiskUsage implements Daemon.
 func (c *Client) DiskUsage(ctx context.Context) (DiskUsage, error) {
-	ctx = guard.WithTimeout(ctx, c.cfg.DiskUsageTimeout)
+	ctx = daemonguard.WithTimeout(ctx, c.cfg.DiskUsageTimeout)
 	ver := c.api.ClientVersion()
 	r, err := c.api.DiskUsage(ctx, client.DiskUsageOptions{
 		Containers: true, Volumes: true, BuildCache: true,

@@ -1,4 +1,4 @@
-package guard
+package daemonguard
 
 import (
 	"context"

@@ -1,12 +1,16 @@
-// Package guard wraps an http.RoundTripper so that dockguard can never become
-// the API storm it warns about: a cap on requests in flight, a rate limit, a
-// deadline on every request, bounded retries with jittered exponential
-// backoff on transient errors only, a circuit breaker, and a read-only
-// policy (only GET and HEAD leave the process).
+// Package daemonguard wraps an http.RoundTripper so that dockguard can never
+// become the API storm it warns about: a cap on requests in flight, a rate
+// limit, a deadline on every request, bounded retries with jittered
+// exponential backoff on transient errors only, a circuit breaker, and a
+// read-only policy (only GET and HEAD leave the process).
+//
+// It is its own package because every part of dockguard that talks to a
+// daemon (verify, cleanup, the guard proxy) goes through it: its in-flight
+// count is meant to be the daemon's in-flight count.
 //
 // It also counts the calls it lets through, by endpoint, so that the
 // API-call budget can be reported and tested.
-package guard
+package daemonguard
 
 import (
 	"context"
