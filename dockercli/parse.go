@@ -55,6 +55,19 @@ type Invocation struct {
 	// Uncertain is set when an unknown word stood where the subcommand
 	// was expected and had to be skipped.
 	Uncertain bool
+
+	unmodelled bool // a written subcommand missing from the tables
+}
+
+// Modelled reports whether the command line names a subcommand that
+// dockguard models (rm, container rm, compose down...), rather than none or
+// one it does not know: a call that only looks like a command runner
+// (X.F("docker", ...)) counts as one only when this holds.
+func (inv *Invocation) Modelled() bool {
+	if inv.unmodelled || len(inv.Path) == 0 {
+		return false
+	}
+	return inv.Path[0] != "compose" || len(inv.Path) > 1
 }
 
 // Cmd returns the canonical subcommand path joined by spaces, for example
@@ -116,6 +129,7 @@ func Parse(argv []Word, binaries []string) (*Invocation, bool) {
 		}
 		child := n.children[w.Value]
 		if child == nil {
+			inv.unmodelled = true
 			inv.Path = append(inv.Path, w.Value)
 			inv.PathIndex = append(inv.PathIndex, i)
 			n = &node{} // unmodelled subcommand: generic flag parsing

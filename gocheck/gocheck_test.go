@@ -231,3 +231,35 @@ func TestShellStringPositions(t *testing.T) {
 		"x.go:12:2-12:19 DG102",
 	})
 }
+
+func TestUntypedRecall(t *testing.T) {
+	offline(t)
+	files := extract(t, "untyped.txtar")
+	res := Check(context.Background(), files, Options{})
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule != "DG302" {
+			got = append(got, fmt.Sprintf("%s:%d %s", filepath.ToSlash(f.File), f.Line, f.Rule))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"e2e/steps.go:14 DG101",
+		"e2e/steps.go:24 DG101",
+		"e2e/wrappers.go:15 DG101",
+		"e2e/wrappers.go:16 DG101",
+		"e2e/wrappers.go:17 DG102",
+		"e2e/wrappers.go:22 DG101",
+		"svc/iface.go:15 DG101",
+		"svc/moby.go:10 DG102",
+		"svc/svc.go:17 DG101",
+		"svc/svc.go:19 DG102",
+		"svc/svc.go:20 DG101",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		for _, f := range res.Findings {
+			t.Logf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Rule, f.Message)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func New(exec *analysis.Analyzer) *analysis.Analyzer {
 		RunDespiteErrors: true,
 		Run: func(pass *analysis.Pass) (any, error) {
 			for _, s := range pass.ResultOf[exec].(*dockerexec.Result).Sites {
-				if s.Context || !s.Docker {
+				if s.Context || !s.Docker || s.Wrapper != "" { // a wrapper or helper: its own exec call is the site
 					continue
 				}
 				what := s.Program

@@ -16,5 +16,6 @@ func TestForceRemove(t *testing.T) {
 	analysistest.Run(t, dir, forceremove.Analyzer,
 		"forceremove/mobyv2", "forceremove/dockerv28", "forceremove/fsouza",
 		"forceremove/execs", "forceremove/traps", "forceremove/shells",
-		"forceremove/stopfirst", "forceremove/stoptarget", "forceremove/dockertest", "forceremove/created")
+		"forceremove/stopfirst", "forceremove/stoptarget", "forceremove/dockertest", "forceremove/created",
+		"forceremove/wrappers")
 }

@@ -42,12 +42,17 @@ type Finding struct {
 	Message  string
 }
 
-// Site is one os/exec.Command or CommandContext call.
+// Site is one call that runs a command line: os/exec.Command or
+// CommandContext, a known wrapper of them (see Runners), a function shaped
+// like them, or a helper of the package that passes its parameters on.
 type Site struct {
 	Call   *ast.CallExpr
 	Cursor inspector.Cursor
 	// Context reports exec.CommandContext.
 	Context bool
+	// Wrapper names what the command runs through when that is not os/exec
+	// itself ("icmd.RunCommand", a helper's name); "" for os/exec.
+	Wrapper string
 	// Program is the base name of the program, when known.
 	Program string
 	// Docker reports that the command runs a container CLI, directly, through
@@ -92,38 +97,29 @@ func New(cfg Config) *analysis.Analyzer {
 
 func run(pass *analysis.Pass, cfg Config) *Result {
 	res := &Result{}
-	if !relevant(pass) {
+	binaries := cfg.Binaries
+	if len(binaries) == 0 {
+		binaries = dockercli.DefaultBinaries
+	}
+	if !relevant(pass, binaries) {
 		return res
 	}
 	insp := inspector.New(pass.Files)
 	res.Relevant, res.Insp = true, insp
 	p := resolve.New(pass, insp)
 	srcs := map[string][]byte{}
-	binaries := cfg.Binaries
-	if len(binaries) == 0 {
-		binaries = dockercli.DefaultBinaries
-	}
+	f := newFinder(pass, p, binaries)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		c, ok := p.CalleeOf(call)
-		if !ok || c.Method || !sdk.IsExecPkg(c.Pkg) || (c.Name != "Command" && c.Name != "CommandContext") {
-			continue
-		}
-		args := call.Args
-		site := &Site{Call: call, Cursor: cur, Context: c.Name == "CommandContext"}
-		if site.Context {
-			if len(args) == 0 {
-				continue
-			}
-			args = args[1:]
-		}
-		if len(args) == 0 {
-			continue
-		}
 		body := resolve.EnclosingFunc(cur)
-		words := p.Args(body, args, call.Ellipsis.IsValid(), call.Pos())
-		if !words[0].Known && len(args) > 0 {
-			if prog, found := lookPath(p, body, args[0], call.Pos()); found {
+		m, ok := f.match(call, body, false)
+		if !ok {
+			continue
+		}
+		site := &Site{Call: call, Cursor: cur, Context: m.context, Wrapper: m.via}
+		words := m.words
+		if !words[0].Known && words[0].Expr != nil {
+			if prog, found := lookPath(p, body, words[0].Expr, call.Pos()); found {
 				words[0].Value, words[0].Known = prog, true
 			}
 		}
@@ -335,14 +331,19 @@ func parallelRunner(u dockercli.Unwrapped, inv *dockercli.Invocation, limit int)
 }
 
 // relevant reports whether the package is a Docker SDK package or imports
-// os/exec or one, directly or through one of its imports.
-func relevant(pass *analysis.Pass) bool {
+// os/exec, a known command wrapper or an SDK, directly or through one of its
+// imports, or whether one of its files holds a container CLI's name as a
+// string literal (what a call only shaped like a command runner needs).
+func relevant(pass *analysis.Pass, binaries []string) bool {
 	for _, f := range pass.Files {
 		for _, imp := range f.Imports {
-			if path, err := strconv.Unquote(imp.Path.Value); err == nil && (sdk.IsExecPkg(path) || sdk.IsSDKPkg(path)) {
+			if path, err := strconv.Unquote(imp.Path.Value); err == nil && (sdk.IsExecPkg(path) || sdk.IsSDKPkg(path) || runnerPkgs[path]) {
 				return true
 			}
 		}
+	}
+	if namesBinary(pass.Files, binaries) {
+		return true
 	}
 	if pass.Pkg == nil {
 		return false
@@ -355,6 +356,36 @@ func relevant(pass *analysis.Pass) bool {
 			if sdk.IsSDKPkg(imp2.Path()) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// namesBinary reports whether a string literal in files is exactly a
+// container CLI's name.
+func namesBinary(files []*ast.File, binaries []string) bool {
+	found := false
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if found {
+				return false
+			}
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			if s, err := strconv.Unquote(lit.Value); err == nil {
+				name := dockercli.BaseName(s)
+				for _, b := range append([]string{"docker-compose"}, binaries...) {
+					if name == b {
+						found = true
+					}
+				}
+			}
+			return true
+		})
+		if found {
+			return true
 		}
 	}
 	return false

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -89,6 +90,9 @@ func (p *Pkg) sliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth in
 				return ws
 			}
 		}
+		if p.isEmptyMake(x) {
+			return nil // make([]string, 0, n): filled by the appends that follow
+		}
 		c, ok := p.CalleeOf(x)
 		if !ok || c.Pkg != "strings" || c.Method {
 			return unknown
@@ -157,6 +161,23 @@ func (p *Pkg) sliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth in
 		return ws
 	}
 	return unknown
+}
+
+// isEmptyMake reports whether call is make(T, 0) or make(T, 0, n) of a
+// slice type, which holds no elements whatever the capacity.
+func (p *Pkg) isEmptyMake(call *ast.CallExpr) bool {
+	id, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
+	if !isIdent || id.Name != "make" || len(call.Args) < 2 {
+		return false
+	}
+	if _, isBuiltin := p.Info.Uses[id].(*types.Builtin); !isBuiltin && p.Info.Uses[id] != nil {
+		return false
+	}
+	if _, isSlice := ast.Unparen(call.Args[0]).(*ast.ArrayType); !isSlice {
+		return false
+	}
+	n := p.Const(call.Args[1])
+	return n != nil && n.Kind() == constant.Int && constant.Sign(n) == 0
 }
 
 // appendsTo reports whether e is append(name, ...).

@@ -112,6 +112,13 @@ func (p *Pkg) CalleeOf(call *ast.CallExpr) (Callee, bool) {
 					c.Recv = n.Obj().Name()
 				}
 				c.Iface = types.IsInterface(rt)
+				if c.Recv == "" && c.Iface {
+					// A method declared in a named interface has the bare
+					// interface as its receiver: name it by the operand's type.
+					if pkg, name, ok := NamedOf(sel.Recv()); ok && pkg == c.Pkg {
+						c.Recv = name
+					}
+				}
 			}
 			return c, true
 		}

@@ -333,6 +333,16 @@ func (p *Pkg) isPackageVar(v *types.Var) bool {
 	return v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 }
 
+// PackageVarInit returns the initialiser of a package-level variable of this
+// package, or nil.
+func (p *Pkg) PackageVarInit(v *types.Var) ast.Expr {
+	if !p.isPackageVar(v) {
+		return nil
+	}
+	init, _ := p.packageVar(v)
+	return init
+}
+
 // packageVar returns the initialiser and declared type of a package-level
 // variable declared in this package.
 func (p *Pkg) packageVar(v *types.Var) (init, typ ast.Expr) {

@@ -192,7 +192,7 @@ func IsClientCall(p *resolve.Pkg, call *ast.CallExpr) (resolve.Callee, bool) {
 			// helpers), seen only when checking the SDK itself.
 			return c, token.IsExported(c.Name)
 		}
-		if c.Iface && usesSDKTypes(c.Func) {
+		if c.Iface && (usesSDKTypes(c.Func) || writesSDKTypes(p, c.Func)) {
 			return c, true
 		}
 		return c, false
@@ -209,7 +209,114 @@ func IsClientCall(p *resolve.Pkg, call *ast.CallExpr) (resolve.Callee, bool) {
 			return c, true
 		}
 	}
+	// The receiver's package is not imported here (a field, a value from
+	// another file): an argument of an SDK type identifies the SDK.
+	body := enclosingBody(f, call.Pos())
+	for _, a := range call.Args {
+		if sdkValue(p, body, a, call.Pos(), 0) {
+			return c, true
+		}
+	}
 	return c, false
+}
+
+// sdkValue reports whether e is a value of an SDK type as written: a
+// composite literal of one (through the file's imports and their aliases),
+// or a variable assigned from one, locally or at package level. A literal
+// whose type is named like the SDK's remove options (*RemoveOptions) from a
+// package whose path names docker or moby counts too, for SDK copies and
+// forks.
+func sdkValue(p *resolve.Pkg, body *ast.BlockStmt, e ast.Expr, at token.Pos, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	if pkg, name, ok := p.TypeName(e); ok {
+		return IsSDKPkg(pkg) || strings.HasSuffix(name, "RemoveOptions") && (strings.Contains(pkg, "docker") || strings.Contains(pkg, "moby"))
+	}
+	e = ast.Unparen(e)
+	if u, isUnary := e.(*ast.UnaryExpr); isUnary && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := p.ObjectOf(id).(*types.Var)
+	if !ok {
+		return false
+	}
+	var srcs []ast.Expr
+	if body != nil {
+		srcs = p.AssignedFrom(body, v, at)
+	}
+	if len(srcs) == 0 {
+		if init := p.PackageVarInit(v); init != nil {
+			srcs = []ast.Expr{init}
+		}
+	}
+	for _, src := range srcs {
+		if sdkValue(p, body, src, at, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// enclosingBody returns the body of the function declaration in f that
+// contains pos, or nil.
+func enclosingBody(f *ast.File, pos token.Pos) *ast.BlockStmt {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Body.Pos() <= pos && pos < fd.Body.End() {
+			return fd.Body
+		}
+	}
+	return nil
+}
+
+// writesSDKTypes reports whether an interface method declared in the
+// package writes an SDK type among its parameters: a narrow interface
+// declared beside the call, when the SDK's own types could not be loaded.
+func writesSDKTypes(p *resolve.Pkg, fn *types.Func) bool {
+	f := p.FileOf(fn.Pos())
+	if f == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		field, ok := n.(*ast.Field)
+		if !ok || len(field.Names) != 1 || field.Names[0].Pos() != fn.Pos() {
+			return true
+		}
+		ft, ok := field.Type.(*ast.FuncType)
+		if !ok {
+			return false
+		}
+		for _, param := range ft.Params.List {
+			if pkg, _, ok := p.WrittenType(param.Type); ok && IsSDKPkg(pkg) {
+				found = true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// invalidParams reports whether a parameter of f has an invalid type (its
+// package could not be loaded).
+func invalidParams(f *types.Func) bool {
+	sig, ok := f.Type().(*types.Signature)
+	if !ok {
+		return false
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		if b, isBasic := sig.Params().At(i).Type().(*types.Basic); isBasic && b.Kind() == types.Invalid {
+			return true
+		}
+	}
+	return false
 }
 
 func usesSDKTypes(f *types.Func) bool {
@@ -240,10 +347,14 @@ func Family(c resolve.Callee) string {
 func OptionsArg(p *resolve.Pkg, c resolve.Callee, call *ast.CallExpr, opts []Type, index int) ast.Expr {
 	if c.Typed {
 		i := ParamIndex(c, opts)
-		if i < 0 || i >= len(call.Args) {
+		if i >= 0 && i < len(call.Args) {
+			return call.Args[i]
+		}
+		if i >= 0 || !invalidParams(c.Func) {
 			return nil
 		}
-		return call.Args[i]
+		// A user interface whose SDK parameter types failed to load: judge
+		// the call as if untyped.
 	}
 	if a, ok := ArgOfType(p, call, opts); ok {
 		return a

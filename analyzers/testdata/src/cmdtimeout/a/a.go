@@ -15,3 +15,13 @@ func run(ctx context.Context, id string, prog string) {
 	exec.Command("git", "status")
 	exec.Command(prog, "stop", id)
 }
+
+// dockerCmd is a helper: its own exec.Command is the site, not its callers.
+func dockerCmd(args ...string) *exec.Cmd {
+	return exec.Command("docker", args...) // want `\(DG302\)`
+}
+
+func helpers(id string) {
+	dockerCmd("stop", id)
+	dockerCmd("rm", "-f", id)
+}

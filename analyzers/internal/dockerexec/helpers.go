@@ -1,0 +1,236 @@
+package dockerexec
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
+	"golang.org/x/tools/go/analysis"
+)
+
+// finder finds the calls that run a command line: the known Runners,
+// functions shaped like exec.Command, and the package's own helpers that
+// pass their parameters on to one of those.
+type finder struct {
+	p        *resolve.Pkg
+	pkg      *types.Package
+	binaries []string
+	helpers  map[*types.Func]*helper
+}
+
+// match is one call that runs a command line.
+type match struct {
+	words []resolve.Word
+	// context reports exec.CommandContext (or a helper built on it).
+	context bool
+	// via names the wrapper or helper the command runs through; "" for
+	// os/exec itself.
+	via string
+	// general reports a call that is only shaped like a command runner:
+	// it counts as one only when its words are a docker command line.
+	general bool
+}
+
+// helper summarises a function of the package that runs a command line
+// built from its parameters: "runs docker with these parameters as argv".
+type helper struct {
+	name     string
+	tmpl     []tword
+	context  bool
+	general  bool
+	nParams  int
+	variadic bool
+}
+
+// tword is one element of a helper's command line: a fixed word, or the
+// value of one of its parameters.
+type tword struct {
+	word   resolve.Word
+	param  int  // -1: word is fixed
+	spread bool // the parameter is a slice whose elements are words
+}
+
+const maxHelperRounds = 4
+
+func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string) *finder {
+	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}}
+	f.summarise(pass.Files)
+	return f
+}
+
+// summarise finds the package's helpers, to a fixed point over helpers
+// that call helpers (bounded: a chain deeper than maxHelperRounds is cut).
+func (f *finder) summarise(files []*ast.File) {
+	type decl struct {
+		fn   *types.Func
+		d    *ast.FuncDecl
+		args map[*types.Var]int
+	}
+	var decls []decl
+	for _, file := range files {
+		for _, d := range file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fn, ok := f.p.ObjectOf(fd.Name).(*types.Func)
+			if !ok {
+				continue
+			}
+			params := map[*types.Var]int{}
+			i := 0
+			for _, field := range fd.Type.Params.List {
+				if len(field.Names) == 0 {
+					i++
+					continue
+				}
+				for _, n := range field.Names {
+					if v, ok := f.p.ObjectOf(n).(*types.Var); ok {
+						params[v] = i
+					}
+					i++
+				}
+			}
+			if len(params) > 0 {
+				decls = append(decls, decl{fn, fd, params})
+			}
+		}
+	}
+	for round := 0; round < maxHelperRounds; round++ {
+		changed := false
+		for _, d := range decls {
+			if f.helpers[d.fn] != nil {
+				continue
+			}
+			if h := f.summariseOne(d.fn, d.d, d.args); h != nil {
+				f.helpers[d.fn] = h
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// summariseOne returns the helper summary of fd: the first command it runs
+// whose words use its parameters, or nil.
+func (f *finder) summariseOne(fn *types.Func, fd *ast.FuncDecl, params map[*types.Var]int) *helper {
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil {
+		return nil
+	}
+	var h *helper
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if h != nil {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		m, ok := f.match(call, fd.Body, true)
+		if !ok {
+			return true
+		}
+		tmpl := make([]tword, 0, len(m.words))
+		usesParam := false
+		for _, w := range m.words {
+			tw := tword{word: w, param: -1}
+			if id, isIdent := ast.Unparen(w.Expr).(*ast.Ident); !w.Known && isIdent {
+				if v, isVar := f.p.ObjectOf(id).(*types.Var); isVar {
+					if j, isParam := params[v]; isParam {
+						_, isSlice := v.Type().Underlying().(*types.Slice)
+						tw.param, tw.spread, usesParam = j, isSlice, true
+					}
+				}
+			}
+			tmpl = append(tmpl, tw)
+		}
+		if !usesParam {
+			return true
+		}
+		h = &helper{name: fn.Name(), tmpl: tmpl, context: m.context, general: m.general,
+			nParams: sig.Params().Len(), variadic: sig.Variadic()}
+		return false
+	})
+	return h
+}
+
+// expand returns the words a call of helper h runs.
+func (f *finder) expand(h *helper, call *ast.CallExpr, body *ast.BlockStmt) []resolve.Word {
+	var ws []resolve.Word
+	for _, tw := range h.tmpl {
+		j := tw.param
+		switch {
+		case j < 0:
+			ws = append(ws, tw.word)
+		case h.variadic && j == h.nParams-1:
+			if j > len(call.Args) {
+				continue
+			}
+			ws = append(ws, f.p.Args(body, call.Args[j:], call.Ellipsis.IsValid(), call.Pos())...)
+		case j < len(call.Args):
+			ws = append(ws, f.p.Args(body, call.Args[j:j+1], tw.spread, call.Pos())...)
+		}
+	}
+	return ws
+}
+
+// match reports whether call runs a command line, and resolves its words.
+// inHelper relaxes the docker-words test for calls only shaped like a
+// command runner, whose words are the enclosing helper's parameters.
+func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (match, bool) {
+	p := f.p
+	c, ok := p.CalleeOf(call)
+	if !ok {
+		return match{}, false
+	}
+	if r, key, known := knownRunner(c); known {
+		if r.Bin >= len(call.Args) {
+			return match{}, false
+		}
+		m := match{context: sdk.IsExecPkg(c.Pkg) && c.Name == "CommandContext"}
+		if !sdk.IsExecPkg(c.Pkg) {
+			m.via = resolve.ImportName(c.Pkg) + key[len(c.Pkg):]
+		}
+		switch r.Shape {
+		case argvShape:
+			m.words = p.Args(body, call.Args[r.Bin:], call.Ellipsis.IsValid(), call.Pos())
+		case lineShape:
+			line := p.Args(body, call.Args[r.Bin:r.Bin+1], false, call.Pos())
+			m.words = append([]resolve.Word{{Value: "sh", Known: true}, {Value: "-c", Known: true}}, line...)
+		case sliceShape:
+			m.words = p.SliceWords(body, call.Args[r.Bin], call.Pos())
+		}
+		return m, len(m.words) > 0
+	}
+	var m match
+	switch {
+	case c.Typed && c.Func != nil && f.helpers[c.Func] != nil:
+		h := f.helpers[c.Func]
+		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
+	case c.Typed && c.Func != nil:
+		if c.Func.Pkg() == f.pkg || isStdlib(c.Pkg) {
+			return match{}, false // its body is here and runs nothing; or the standard library
+		}
+		bin, shaped := commandShaped(c.Func)
+		if !shaped || bin >= len(call.Args) {
+			return match{}, false
+		}
+		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
+	case !c.Typed && !isStdlib(c.Pkg):
+		bin, found := untypedBin(p, call, f.binaries)
+		if !found {
+			return match{}, false
+		}
+		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
+	default:
+		return match{}, false
+	}
+	if len(m.words) == 0 || (m.general && !inHelper && !runsDockerWords(m.words, f.binaries)) {
+		return match{}, false
+	}
+	return m, true
+}

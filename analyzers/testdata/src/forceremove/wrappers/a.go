@@ -1,0 +1,109 @@
+// Package wrappers runs the docker CLI through libraries that wrap os/exec,
+// through functions shaped like exec.Command, and through the package's own
+// helpers.
+package wrappers
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"example.com/runnerlib"
+
+	gocmd "github.com/go-cmd/cmd"
+
+	"github.com/bitfield/script"
+	"github.com/magefile/mage/sh"
+	"github.com/testcontainers/testcontainers-go"
+	"gotest.tools/v3/icmd"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
+)
+
+func libraries(ctx context.Context, id string, c testcontainers.Container) {
+	icmd.RunCommand("docker", "container", "rm", "-f", id)    // want `\(DG101\)`
+	icmd.Command("docker", "rmi", "-f", "app")                // want `\(DG102\)`
+	kindexec.Command("docker", "rm", "-f", "-v", id)          // want `\(DG101\)`
+	kindexec.CommandContext(ctx, "podman", "rm", "-f", id)    // want `\(DG101\)`
+	_ = sh.Run("docker", "rm", "-f", id)                      // want `\(DG101\)`
+	_ = sh.RunV("docker", "rm", "--force", id)                // want `\(DG101\)`
+	_, _ = sh.Output("docker", "rm", "-f", id)                // want `\(DG101\)`
+	_ = sh.RunWith(nil, "docker", "rm", "-f", id)             // want `\(DG101\)`
+	script.Exec("docker rm -f web")                           // want `\(DG101\)`
+	script.Echo("x").Exec("docker rmi -f app")                // want `\(DG102\)`
+	gocmd.NewCmd("docker", "rm", "-f", id)                    // want `\(DG101\)`
+	_, _, _ = c.Exec(ctx, []string{"docker", "rm", "-f", id}) // want `\(DG101\)`
+	_ = runnerlib.Run(ctx, "docker", "rm", "-f", id)          // want `\(DG101\)`
+
+	// Not force removals, or not commands.
+	icmd.RunCommand("docker", "compose", "rm", "-f")
+	icmd.RunCommand("docker", "logs", "-f", id)
+	_ = sh.Run("docker", "rm", "--force=false", id)
+	script.Echo("docker rm -f web")
+	_ = runnerlib.Run(ctx, "docker", "version")
+	runnerlib.Tag("docker", "nightly", "-f")
+}
+
+const command = "docker"
+
+// stepwise builds the argv in steps.
+func stepwise(ctx context.Context, names []string) {
+	args := make([]string, 0, 3+len(names))
+	args = append(args, "rm", "-f", "-v")
+	args = append(args, names...)
+	exec.Command(command, args...) // want `\(DG101\)`
+	runCmd(ctx, command, args...)  // want `\(DG101\)`
+	kept := make([]string, 0, 4)
+	kept = append(kept, "rm")
+	kept = append(kept, names...)
+	exec.Command(command, kept...)
+}
+
+// dockerCmd fixes the binary and takes the rest.
+func dockerCmd(args ...string) *exec.Cmd { return exec.Command("docker", args...) }
+
+// runCmd is a project's own runner.
+func runCmd(ctx context.Context, name string, args ...string) error {
+	return exec.CommandContext(ctx, name, args...).Run()
+}
+
+// dockerRun is a helper of a helper.
+func dockerRun(args ...string) error { return runCmd(context.Background(), "docker", args...) }
+
+// remote runs docker against a host, with fixed flags before the caller's.
+func remote(host string, args ...string) *exec.Cmd {
+	return exec.Command("docker", append([]string{"--host", host}, args...)...)
+}
+
+// logCmd has a runner's shape but only prints.
+func logCmd(name string, args ...string) { fmt.Println(name, strings.Join(args, " ")) }
+
+func helpers(ctx context.Context, id, img string) {
+	dockerCmd("container", "rm", "-f", id)      // want `\(DG101\)`
+	_ = runCmd(ctx, "docker", "rmi", "-f", img) // want `\(DG102\)`
+	_ = dockerRun("rm", "--force", id)          // want `\(DG101\)`
+	remote("tcp://ci:2375", "rm", "-f", id)     // want `\(DG101\)`
+	rm := []string{"rm", "-f", id}
+	dockerCmd(rm...) // want `\(DG101\)`
+
+	dockerCmd("ps", "-a")
+	dockerCmd("rm", id)
+	_ = runCmd(ctx, "ls", "-f")
+	logCmd("docker", "rm", "-f", id)
+}
+
+func storm() {
+	out, _ := exec.Command("docker", "ps", "-aq").Output()
+	for _, id := range strings.Fields(string(out)) {
+		dockerCmd("rm", "-f", id) // want `\(DG105\)`
+	}
+}
+
+func traps(t *testing.T, s string) {
+	log.Printf("docker", "rm", "-f")
+	_ = strings.Replace(s, "docker", "podman", -1)
+	t.Run("docker", func(t *testing.T) {})
+	fmt.Println("docker", "rm", "-f", s)
+}
