@@ -19,10 +19,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -40,6 +42,10 @@ type Config struct {
 	// Timeout is the deadline of one attempt, including reading the body.
 	// WithTimeout overrides it for one request.
 	Timeout time.Duration
+	// Grace is how much longer an attempt that passed its deadline keeps
+	// its in-flight slot while the daemon may still be working on it; then
+	// its connection is closed. Default: Timeout.
+	Grace time.Duration
 	// Tries is the number of attempts for a transient failure (1 = no retry).
 	Tries int
 	// Backoff is the base delay before the first retry; it doubles for each
@@ -70,6 +76,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = d.Timeout
+	}
+	if c.Grace <= 0 {
+		c.Grace = c.Timeout
 	}
 	if c.Tries <= 0 {
 		c.Tries = d.Tries
@@ -207,14 +216,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.limiter.Wait(parent); err != nil {
 			return nil, lastErrOr(lastErr, err)
 		}
-		resp, err := t.attempt(req, parent, timeout)
-		transient := err != nil || resp.StatusCode >= 500
+		resp, retryable, err := t.attempt(req, parent, timeout)
+		failed := err != nil || resp.StatusCode >= 500
 		if err != nil && parent.Err() != nil {
 			// The caller gave up; that is not the daemon's fault.
 			return nil, err
 		}
-		t.record(transient, resp, err)
-		if !transient || try >= t.cfg.Tries {
+		t.record(failed, resp, err)
+		// A 5xx is an answer, so the daemon is done with the request; a
+		// transport error is retried only when the request never fully
+		// left, because the daemon may still be working on one that did.
+		if !failed || (err != nil && !retryable) || try >= t.cfg.Tries {
 			return resp, err
 		}
 		if resp != nil {
@@ -234,13 +246,29 @@ func lastErrOr(last, err error) error {
 	return err
 }
 
-// attempt sends one try, holding a slot of the in-flight cap until the
-// response body is closed: a request is in flight until its answer is read.
-func (t *Transport) attempt(req *http.Request, parent context.Context, timeout time.Duration) (*http.Response, error) {
+// deadlineError is the cause given to an attempt's context when its deadline
+// passes while the body is being read; it wraps context.DeadlineExceeded so
+// that callers can still test for a timeout.
+type deadlineError struct{ timeout time.Duration }
+
+func (e deadlineError) Error() string { return fmt.Sprintf("no answer within %s", e.timeout) }
+func (e deadlineError) Unwrap() error { return context.DeadlineExceeded }
+
+// attempt sends one try. It holds a slot of the in-flight cap for as long as
+// the daemon may be working on the request, not just as long as the caller
+// waits: until the response body is closed, or, when the caller's deadline
+// passes first, until the daemon answers or Grace more has passed and the
+// connection is closed. Otherwise a retry, or the next request, would be
+// sent while the daemon still serves the first, and the cap would count
+// the client's patience instead of the daemon's load.
+//
+// retryable reports that the attempt failed before the request was
+// completely written, so the daemon cannot have started on it.
+func (t *Transport) attempt(req *http.Request, parent context.Context, timeout time.Duration) (resp *http.Response, retryable bool, err error) {
 	select {
 	case t.sem <- struct{}{}:
 	case <-parent.Done():
-		return nil, parent.Err()
+		return nil, false, parent.Err()
 	}
 	t.mu.Lock()
 	t.inFlight++
@@ -251,27 +279,68 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	t.stats.Methods[req.Method]++
 	t.stats.ByEndpoint[Classify(req.URL.Path)]++
 	t.mu.Unlock()
+	begin := time.Now()
+	// The hard limit: past it the connection is closed whatever happens.
+	hard, stopHard := context.WithDeadlineCause(parent, begin.Add(timeout+t.cfg.Grace), deadlineError{timeout + t.cfg.Grace})
+	ctx, cancel := context.WithCancelCause(hard)
+	var sent atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		if i.Err == nil {
+			sent.Store(true)
+		}
+	}})
 	var once sync.Once
-	ctx, cancel := context.WithTimeout(parent, timeout)
 	release := func() {
 		once.Do(func() {
-			cancel()
+			cancel(nil)
+			stopHard()
 			t.mu.Lock()
 			t.inFlight--
 			t.mu.Unlock()
 			<-t.sem
 		})
 	}
-	resp, err := t.base.RoundTrip(req.Clone(ctx))
-	if err != nil {
-		release()
-		if ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
-			err = fmt.Errorf("%s %s: no answer within %s: %w", req.Method, req.URL.Path, timeout, err)
-		}
-		return nil, err
+	type result struct {
+		resp *http.Response
+		err  error
 	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
-	return resp, nil
+	done := make(chan result, 1)
+	go func() {
+		r, err := t.base.RoundTrip(req.Clone(ctx)) //nolint:bodyclose // closed by the caller through releaseBody, or below once a timed-out attempt ends
+		done <- result{r, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			release()
+			return nil, !sent.Load(), r.err
+		}
+		// The rest of the deadline covers reading the body: cancelling
+		// closes the connection, and the read fails with the cause.
+		stop := time.AfterFunc(timeout-time.Since(begin), func() { cancel(deadlineError{timeout}) })
+		r.resp.Body = &releaseBody{ReadCloser: r.resp.Body, release: func() { stop.Stop(); release() }}
+		return r.resp, false, nil
+	case <-timer.C:
+		go func() {
+			r := <-done
+			if r.resp != nil {
+				_, _ = io.Copy(io.Discard, io.LimitReader(r.resp.Body, 1<<20))
+				r.resp.Body.Close()
+			}
+			release()
+		}()
+		return nil, !sent.Load(), fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, deadlineError{timeout})
+	case <-parent.Done():
+		cancel(parent.Err())
+		// The transport returns once it has closed the connection.
+		if r := <-done; r.resp != nil {
+			r.resp.Body.Close()
+		}
+		release()
+		return nil, false, parent.Err()
+	}
 }
 
 func (t *Transport) record(failed bool, resp *http.Response, err error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -128,7 +129,7 @@ func TestRetriesTransientOnly(t *testing.T) {
 		{"404 not retried", []int{404, 200}, 3, 1, 404},
 		{"400 not retried", []int{400, 200}, 3, 1, 400},
 		{"409 not retried", []int{409, 200}, 3, 1, 409},
-		{"transport error then ok", []int{0, 200}, 3, 2, 200},
+		{"reset before the request was written, then ok", []int{0, 200}, 3, 2, 200},
 		{"one try", []int{500, 200}, 1, 1, 500},
 	}
 	for _, tt := range tests {
@@ -151,6 +152,95 @@ func TestRetriesTransientOnly(t *testing.T) {
 				t.Errorf("attempts %d status %d, want %d and %d", n, resp.StatusCode, tt.attempts, tt.status)
 			}
 		})
+	}
+}
+
+// wrote tells the transport's trace that the whole request left, as
+// net/http does once it has flushed the request to the connection.
+func wrote(r *http.Request) {
+	if tr := httptrace.ContextClientTrace(r.Context()); tr != nil && tr.WroteRequest != nil {
+		tr.WroteRequest(httptrace.WroteRequestInfo{})
+	}
+}
+
+func TestNoRetryOnceTheRequestLeft(t *testing.T) {
+	var n atomic.Int32
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		wrote(r)
+		return nil, errors.New("connection reset by peer")
+	}), fast(Config{Tries: 3, BreakerThreshold: 100}))
+	resp, err := get(t, tr, "/v1.41/containers/abc/json")
+	closeResp(resp)
+	if err == nil || n.Load() != 1 {
+		t.Errorf("err %v after %d attempts; the daemon may be working on the first, so want 1", err, n.Load())
+	}
+}
+
+// TestTimedOutAttemptKeepsItsSlot: with one slot, a request whose first
+// attempt passed its deadline must wait until the daemon has answered that
+// attempt, not only until the caller stopped waiting.
+func TestTimedOutAttemptKeepsItsSlot(t *testing.T) {
+	var cur, peak atomic.Int32
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		wrote(r)
+		c := cur.Add(1)
+		defer cur.Add(-1)
+		if c > peak.Load() {
+			peak.Store(c)
+		}
+		if strings.Contains(r.URL.Path, "slow") {
+			// A daemon that finishes what it started, whatever the client does.
+			time.Sleep(150 * time.Millisecond)
+		}
+		return ok("{}"), nil
+	}), fast(Config{MaxInFlight: 1, Timeout: 30 * time.Millisecond, Grace: time.Second}))
+	start := time.Now()
+	resp, err := get(t, tr, "/v1.41/slow/json")
+	closeResp(resp)
+	if err == nil || !strings.Contains(err.Error(), "no answer within 30ms") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if s := tr.Stats(); s.Attempts != 1 {
+		t.Errorf("a timed-out attempt was retried: %+v", s)
+	}
+	resp, err = get(t, tr, "/v1.41/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if p := peak.Load(); p != 1 {
+		t.Errorf("%d requests at the daemon at once with a cap of 1", p)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("the next request went out after %s, before the daemon answered the first", d)
+	}
+}
+
+// TestGraceEndsTheAttempt: a daemon that never answers gets its connection
+// closed after Timeout+Grace, and the slot comes back.
+func TestGraceEndsTheAttempt(t *testing.T) {
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		wrote(r)
+		if strings.Contains(r.URL.Path, "hang") {
+			<-r.Context().Done()
+			return nil, context.Cause(r.Context())
+		}
+		return ok("{}"), nil
+	}), fast(Config{MaxInFlight: 1, Timeout: 20 * time.Millisecond, Grace: 30 * time.Millisecond}))
+	resp, err := get(t, tr, "/v1.41/hang/json")
+	closeResp(resp)
+	if err == nil {
+		t.Fatal("no error from a hanging daemon")
+	}
+	start := time.Now()
+	resp, err = get(t, tr, "/v1.41/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the slot came back after %s", d)
 	}
 }
 

@@ -49,6 +49,10 @@ type Fault struct {
 	Status int
 	// Drop closes the connection without an answer.
 	Drop bool
+	// KeepWorking sleeps the whole Delay even when the client has gone
+	// away, as a real daemon finishes an inspect it has started: the
+	// request stays in flight at the daemon after the client gave up.
+	KeepWorking bool
 	// Times limits the fault to the first N matching requests (0 = all).
 	Times int
 	seen  int
@@ -197,7 +201,9 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	class := classify(r.URL.Path)
 	if f := d.fault(class); f != nil {
-		if f.Delay > 0 {
+		if f.Delay > 0 && f.KeepWorking {
+			time.Sleep(f.Delay)
+		} else if f.Delay > 0 {
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():
