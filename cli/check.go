@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/docker/go-units"
 
@@ -35,6 +36,10 @@ type checkFlags struct {
 	// adopt holds configuration, suppression, baseline and output state
 	// (cli/adopt.go).
 	adopt adoptFlags
+	// fixes holds the fix flags (cli/fix.go); restrict, when set, keeps
+	// only the rules it accepts (dockguard fix: the fixable ones).
+	fixes    fixFlags
+	restrict func(string) bool
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -80,6 +85,10 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	if err != nil {
 		return nil, err
 	}
+	if only := c.restrict; only != nil {
+		prev := enabled
+		enabled = func(id string) bool { return only(id) && (prev == nil || prev(id)) }
+	}
 	only := map[engine.Kind]bool{}
 	for _, k := range c.only {
 		kind, ok := kindByName(k)
@@ -94,12 +103,13 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		StdinFilename: c.stdinFilename,
 		Jobs:          c.jobs,
 		MaxFileSize:   maxSize,
-		Shell:         shell.Config{Binaries: c.binaries, ParallelLimit: c.parallelLimit},
+		Shell:         shell.Config{Binaries: c.binaries, ParallelLimit: c.parallelLimit, Fix: c.fixes.settings()},
 		Only:          only,
 		Enabled:       enabled,
+		KeepFixable:   c.fixes.active(),
 	}
 	c.wireAdoption(o)
-	wireFrontEnds(o, &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget})
+	wireFrontEnds(o, &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, fix: c.fixes.settings()})
 	return o, nil
 }
 
@@ -153,10 +163,32 @@ func runCheck(env *Env, args []string) int {
 	var c checkFlags
 	c.register(fs)
 	c.adopt.register(fs)
+	c.fixes.register(fs, true)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard check [flags] [PATH...]   (PATH - reads stdin)")
 		fs.PrintDefaults()
 	}
+	return c.run(env, fs, "check", args)
+}
+
+// runFix is `dockguard fix [PATH...]`: check --fix with the fixable rules
+// only (or those of --rules).
+func runFix(env *Env, args []string) int {
+	fs := newFlagSet("fix", env.Stderr)
+	var c checkFlags
+	c.register(fs)
+	c.adopt.register(fs)
+	c.fixes.register(fs, false)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: dockguard fix [flags] [PATH...]")
+		fmt.Fprintln(env.Stderr, "Applies the fixes of the fixable rules ("+strings.Join(fixableIDs(), ", ")+") in place, then reports what is left.")
+		fs.PrintDefaults()
+	}
+	return c.run(env, fs, "fix", args)
+}
+
+// run parses args and runs check (or fix, name) with them.
+func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string) int {
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -164,18 +196,29 @@ func runCheck(env *Env, args []string) int {
 	if c.version {
 		return runVersion(env, nil)
 	}
+	if name == "fix" {
+		c.fixes.fix = !c.fixes.diff
+		if c.restrict, err = fixableSelection(c.fixes.rules); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
+			return ExitUsage
+		}
+	}
 	if err := c.applyConfig(fs, paths); err != nil {
-		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
+		return ExitUsage
+	}
+	if err := c.fixes.applyConfig(setFlags(fs), c.adopt.cfg); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
 	failOn, err := rules.ParseSeverity(c.failOn)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "dockguard check: --fail-on: %v\n", err)
+		fmt.Fprintf(env.Stderr, "dockguard %s: --fail-on: %v\n", name, err)
 		return ExitUsage
 	}
 	opts, err := c.options(env, paths)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
 	res := engine.Run(context.Background(), opts)
@@ -188,11 +231,23 @@ func runCheck(env *Env, args []string) int {
 		Suppressed:   res.Suppressed,
 	}
 	if err := c.finishRun(run, paths); err != nil {
-		fmt.Fprintf(env.Stderr, "dockguard check: %v\n", err)
+		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
-	if err := writeOutputs(env, c.adopt.outputs.specs(c.adopt.output), run, c.noColor); err != nil {
-		fmt.Fprintf(env.Stderr, "dockguard check: write output: %v\n", err)
+	specs := c.adopt.outputs.specs(c.adopt.output)
+	if c.fixes.active() {
+		if err := applyFixes(env, &c.fixes, opts, res, run, paths); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
+			return ExitUsage
+		}
+		if c.fixes.diff {
+			// The diff owns stdout; reports still go to their files, and
+			// the summary to stderr.
+			specs = toFiles(specs)
+		}
+	}
+	if err := writeOutputs(env, specs, run, c.noColor); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard %s: write output: %v\n", name, err)
 		return ExitErrors
 	}
 	return exitCode(run, failOn)

@@ -30,6 +30,7 @@ type command struct {
 // commands is the subcommand table.
 var commands = map[string]command{
 	"check":   {"check files and directories (default .)", runCheck},
+	"fix":     {"apply the fixes of the fixable rules in place (check --fix)", runFix},
 	"rules":   {"list the rules", runRules},
 	"explain": {"print a rule's documentation", runExplain},
 	"version": {"print the version", runVersion},

@@ -18,6 +18,8 @@ type frontEndOptions struct {
 	composeFiles []string
 	profiles     []string
 	memoryBudget int64
+	// fix shapes the fixes every front end attaches to its findings.
+	fix rules.FixSettings
 }
 
 // wireFrontEnds connects every front end to the engine.
@@ -31,7 +33,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindCircleCI:       cishell.CheckCircleCI,
 		engine.KindPackageJSON:    cishell.CheckPackageJSON,
 	}
-	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget}
+	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
 		return compose.Check(ctx, files, copts)
 	}
@@ -39,7 +41,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		return compose.CheckSource(ctx, file, src, copts)
 	}
 	o.GoNeedles = analyzers.Needles
-	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit}
+	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix}
 	o.Go = func(ctx context.Context, files []string) rules.Result {
 		return gocheck.Check(ctx, files, gopts)
 	}

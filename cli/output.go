@@ -69,6 +69,17 @@ func (l outputList) specs(output string) []outputSpec {
 	return out
 }
 
+// toFiles drops the outputs bound for stdout (which --diff owns).
+func toFiles(specs []outputSpec) []outputSpec {
+	var out []outputSpec
+	for _, o := range specs {
+		if o.path != "" && o.path != "-" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // check rejects two formats written to the same destination.
 func (l outputList) check(output string) error {
 	seen := map[string]string{}

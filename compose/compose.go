@@ -1,5 +1,7 @@
 package compose
 
+import "github.com/dockguard/dockguard/rules"
+
 // DefaultMemoryBudget is the DG203 budget when Options.MemoryBudget is 0.
 const DefaultMemoryBudget int64 = 8 << 30
 
@@ -18,4 +20,6 @@ type Options struct {
 	Profiles []string
 	// MemoryBudget is the DG203 budget in bytes; 0 means DefaultMemoryBudget.
 	MemoryBudget int64
+	// Fix shapes the fixes attached to findings (see rules.FixSettings).
+	Fix rules.FixSettings
 }

@@ -48,6 +48,34 @@ type Compose struct {
 	Profiles []string
 }
 
+// Fix holds the settings of generated fixes.
+type Fix struct {
+	// StopTimeout is the --time of the graceful stops fixes write, in
+	// seconds (0: rules.DefaultStopTimeout).
+	StopTimeout int
+	// Label is the KEY=VALUE label that scopes mass-removal fixes
+	// (DG105); empty: those get no fix.
+	Label string
+}
+
+// CheckLabel validates a --fix-label / fix.label value: KEY=VALUE with a
+// key and a value that need no quoting in a shell word or a docker
+// --filter (letters, digits and . _ - / :).
+func CheckLabel(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || v == "" {
+		return fmt.Errorf("want KEY=VALUE, got %q", s)
+	}
+	for _, r := range k + v {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("._-/:", r):
+		default:
+			return fmt.Errorf("%q: only letters, digits and . _ - / : are accepted", s)
+		}
+	}
+	return nil
+}
+
 // Live holds the thresholds of the live daemon checks. A zero field means
 // "not configured": the live checker applies its own default.
 type Live struct {
@@ -89,6 +117,7 @@ type Config struct {
 	Baseline string
 	// Compose and Live are their sections.
 	Compose Compose
+	Fix     Fix
 	Live    Live
 }
 

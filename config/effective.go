@@ -102,6 +102,11 @@ func (c *Config) YAML() string {
 	}
 	b.WriteString("compose:\n")
 	writeList(&b, "profiles", c.Compose.Profiles, "  ")
+	b.WriteString("fix:\n")
+	fmt.Fprintf(&b, "  stop-timeout: %d\n", (&rules.FixSettings{StopTimeout: c.Fix.StopTimeout}).Timeout())
+	if c.Fix.Label != "" {
+		fmt.Fprintf(&b, "  label: %s\n", quote(c.Fix.Label))
+	}
 	b.WriteString("live:")
 	l := c.Live
 	if l == (Live{}) {

@@ -19,9 +19,10 @@ import (
 // Keys lists every key the file accepts, by section ("" is the top level).
 // The JSON Schema is tested against it.
 var Keys = map[string][]string{
-	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "live"},
+	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live"},
 	"rules.*": {"severity"},
 	"compose": {"profiles"},
+	"fix":     {"stop-timeout", "label"},
 	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight"},
 }
 
@@ -122,6 +123,21 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 				if key == "profiles" {
 					for _, s := range p.strings(v, "compose.profiles") {
 						cfg.Compose.Profiles = append(cfg.Compose.Profiles, s.value)
+					}
+				}
+			})
+		case "fix":
+			p.mapping(v, "fix", func(key string, _, v *yaml.Node) {
+				switch key {
+				case "stop-timeout":
+					cfg.Fix.StopTimeout = p.positiveInt(v, "fix.stop-timeout")
+				case "label":
+					if s, ok := p.scalar(v, "fix.label"); ok {
+						if err := CheckLabel(s); err != nil {
+							p.errorf(v, "fix.label: %v", err)
+						} else {
+							cfg.Fix.Label = s
+						}
 					}
 				}
 			})

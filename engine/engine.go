@@ -14,10 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/dockguard/dockguard/fix"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 )
@@ -73,6 +75,10 @@ type Options struct {
 	// source (suppression directives); nil keeps them as they are. It returns
 	// the findings to keep and how many were suppressed.
 	Filter func(file string, src []byte, fs []rules.Finding) ([]rules.Finding, int)
+	// KeepFixable keeps, in Result.Checked, the contents and unfiltered
+	// findings of every file that has a kept finding with a fix, so that
+	// package fix can apply the fixes to exactly what was checked.
+	KeepFixable bool
 }
 
 // Result is the outcome of a run.
@@ -80,6 +86,8 @@ type Result struct {
 	rules.Result
 	FilesScanned int
 	Suppressed   int
+	// Checked is filled with Options.KeepFixable, by display path.
+	Checked map[string]*fix.Checked
 }
 
 // Run checks opts.Paths. It returns an error only for problems with the run
@@ -578,10 +586,15 @@ func (r *runner) addNote(file, msg string) {
 // per-file filter (suppressions).
 func (r *runner) mergeFile(file string, src []byte, fs []rules.Finding) {
 	fs = r.enabled(fs)
+	raw := fs
+	if r.opts.KeepFixable {
+		raw = slices.Clone(fs)
+	}
 	suppressed := 0
 	if r.opts.Filter != nil {
 		fs, suppressed = r.opts.Filter(file, src, fs)
 	}
+	r.keepFixable(file, src, raw, fs)
 	r.mu.Lock()
 	r.res.Findings = append(r.res.Findings, fs...)
 	r.res.Suppressed += suppressed
@@ -652,7 +665,10 @@ func (r *runner) merge(res rules.Result, files []string) {
 			}
 		}
 		for _, file := range order {
-			kept, n := r.opts.Filter(file, r.source(file), byFile[file])
+			src := r.source(file)
+			raw := slices.Clone(byFile[file])
+			kept, n := r.opts.Filter(file, src, byFile[file])
+			r.keepFixable(file, src, raw, kept)
 			res.Findings = append(res.Findings, kept...)
 			r.mu.Lock()
 			r.res.Suppressed += n
@@ -660,9 +676,37 @@ func (r *runner) merge(res rules.Result, files []string) {
 		}
 	} else {
 		res.Findings = r.enabled(res.Findings)
+		if r.opts.KeepFixable {
+			byFile := map[string][]rules.Finding{}
+			for _, f := range res.Findings {
+				byFile[f.File] = append(byFile[f.File], f)
+			}
+			for file, fs := range byFile {
+				r.keepFixable(file, r.source(file), fs, fs)
+			}
+		}
 	}
 	r.mu.Lock()
 	r.res.Merge(res)
+	r.mu.Unlock()
+}
+
+// keepFixable records what file held and its unfiltered findings when a
+// kept finding carries a fix (Options.KeepFixable). src is copied: the
+// engine reuses shell-family buffers.
+func (r *runner) keepFixable(file string, src []byte, raw, kept []rules.Finding) {
+	if !r.opts.KeepFixable || src == nil {
+		return
+	}
+	if !slices.ContainsFunc(kept, func(f rules.Finding) bool { return len(f.Fixes) > 0 }) {
+		return
+	}
+	ck := &fix.Checked{Src: bytes.Clone(src), Raw: slices.Clone(raw)}
+	r.mu.Lock()
+	if r.res.Checked == nil {
+		r.res.Checked = map[string]*fix.Checked{}
+	}
+	r.res.Checked[file] = ck
 	r.mu.Unlock()
 }
 

@@ -43,6 +43,8 @@ type Options struct {
 	Binaries []string
 	// ParallelLimit is the largest accepted concurrency for DG106 (0: 3).
 	ParallelLimit int
+	// Fix shapes the fixes attached to findings (see rules.FixSettings).
+	Fix rules.FixSettings
 }
 
 // loadMode is what the analyzers need: typed syntax for the packages

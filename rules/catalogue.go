@@ -31,6 +31,12 @@ type Rule struct {
 	// NotReported lists look-alikes the rule deliberately leaves alone, so
 	// that users can tell a miss from a design decision.
 	NotReported string
+	// Fix says what --fix does for the rule's findings, or why it does
+	// nothing; shown as the rule doc's "Fix" section. Fixable is set
+	// when some findings of the rule carry a fix (the rules `dockguard
+	// fix` runs).
+	Fix     string
+	Fixable bool
 	// Tags and Precision feed SARIF's properties.
 	Tags      []string
 	Precision string
@@ -373,6 +379,9 @@ func (r *Rule) Explain() string {
 	fmt.Fprintf(&b, "## Instead\n\n%s\n", r.Alternative)
 	if r.NotReported != "" {
 		fmt.Fprintf(&b, "\n## Not reported\n\n%s\n", r.NotReported)
+	}
+	if r.Fix != "" {
+		fmt.Fprintf(&b, "\n## Fix\n\n%s\n", r.Fix)
 	}
 	return b.String()
 }

@@ -42,6 +42,8 @@ type Config struct {
 	Binaries []string
 	// ParallelLimit is the largest concurrency DG106 accepts (default 3).
 	ParallelLimit int
+	// Fix shapes the fixes attached to findings (see rules.FixSettings).
+	Fix rules.FixSettings
 }
 
 func (c *Config) binaries() []string {
