@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,11 @@ func loadProject(ctx context.Context, dir string, configs []types.ConfigFile, en
 			p, err = nil, fmt.Errorf("compose loader failed: %v", r)
 		}
 	}()
+	// compose-go writes COMPOSE_PROJECT_NAME into the map it is given, and
+	// the projects of one folder share theirs and load in parallel: each
+	// load gets its own copy, so that neither a race nor one project's name
+	// reaches its siblings.
+	env = maps.Clone(env)
 	if env == nil {
 		env = types.Mapping{}
 	}
