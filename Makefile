@@ -7,13 +7,14 @@ GOLANGCI_LINT_VERSION := v2.15.0
 build:
 	$(GO) build -o dockguard ./cmd/dockguard
 
-# Unit, golden, testscript and live-daemon tests. The live tests start a
+# Unit, golden, testscript and live-daemon tests, all under the race
+# detector (the live tests too: they take under a minute with it). The live tests start a
 # private dockerd when run as root with dockerd installed, use
 # DOCKGUARD_TEST_DOCKER_HOST otherwise, and skip (saying why) when neither is
 # available; DOCKGUARD_REQUIRE_DAEMON=1 turns that skip into a failure.
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 lint:
 	golangci-lint run ./...

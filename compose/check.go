@@ -221,7 +221,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		}
 		pr, err := loadProject(ctx, p.dir, configs, p.env, p.name, strictLoad, func(k string) { missing.Store(k, true) })
 		if err != nil {
-			res.Findings = append(res.Findings, loadErrorFinding(c, p, err, &missing))
+			res.Findings = append(res.Findings, stableRefusal(ctx, c, p, err, &missing))
 			// A YAML-level refusal fails the same way without the checks.
 			if !strings.Contains(err.Error(), "failed to parse") {
 				pr, err = loadProject(ctx, p.dir, configs, p.env, p.name, lenientLoad, nil)
@@ -298,9 +298,10 @@ var (
 	missingFileRE   = regexp.MustCompile(`(?:open|env file|stat) ([^\s:]+)(?:: no such file| not found)`)
 )
 
-// loadErrorFinding turns compose-go's refusal into DG004 at the offending
-// line, found from the key path the message names.
-func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) rules.Finding {
+// locateLoadError turns compose-go's refusal into DG004 at the offending
+// line, found from the key path the message names, and returns the service
+// the refusal is about ("" when it is about none).
+func locateLoadError(c *fileCache, p *project, err error, missing *sync.Map, skip map[string]bool) (rules.Finding, string) {
 	msg := condenseJoined(err.Error())
 	// compose-go names files by absolute path; report them as findings do.
 	for _, f := range p.allFiles(c) {
@@ -382,28 +383,33 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 						full += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(vars, ", "))
 					}
 				}
-				return d.f.finding("DG004", v, key+":"+strings.Join(keys, "."), full)
+				return d.f.finding("DG004", v, key+":"+strings.Join(keys, "."), full), svc
 			}
 		}
 		if m := undefinedRE.FindStringSubmatch(msg); m != nil {
 			for i := len(ch) - 1; i >= 0; i-- {
 				if n := findScalar(ch[i].value, func(v string) bool { return v == m[1] }, 0); n != nil {
-					return ch[i].f.finding("DG004", n, key+":"+m[1], full)
+					return ch[i].f.finding("DG004", n, key+":"+m[1], full), svc
 				}
 			}
 		}
 		if d, ok := home(ch); ok {
-			return d.f.finding("DG004", d.key, key, full)
+			return d.f.finding("DG004", d.key, key, full), svc
 		}
 	}
 	// A short-syntax volume Compose cannot split names no service; find
 	// the entry that yields it, usually through a variable that is unset.
+	// A port entry compose-go's parser refuses (its message names no
+	// service): find the entry that gives the same error.
+	if d, n, s, ok := findPortEntry(c, p, rawMsg, skip); ok {
+		return d.f.finding("DG004", n, "load:"+serviceKey(s)+":ports", full), s
+	}
 	if m := invalidSpecRE.FindStringSubmatch(rawMsg); m != nil {
 		if f, n, ok := findSpec(p.allFiles(c), p.env, m[1]); ok {
 			if vars := unsetIn(n.Value, missing); len(vars) > 0 {
 				full += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(vars, ", "))
 			}
-			return f.finding("DG004", n, "load:spec:"+n.Value, full)
+			return f.finding("DG004", n, "load:spec:"+n.Value, full), serviceHolding(f, n)
 		}
 	}
 	// A file that cannot be opened: point at the value naming it (env_file,
@@ -415,7 +421,7 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 			if n := findScalar(f.root, func(v string) bool {
 				return v == missing || (!filepath.IsAbs(v) && filepath.Join(dir, v) == missing) || filepath.Join(p.dir, v) == missing
 			}, 0); n != nil {
-				return f.finding("DG004", n, "load:file:"+filepath.Base(missing), full)
+				return f.finding("DG004", n, "load:file:"+filepath.Base(missing), full), serviceHolding(f, n)
 			}
 		}
 	}
@@ -429,13 +435,13 @@ func loadErrorFinding(c *fileCache, p *project, err error, missing *sync.Map) ru
 	}
 	if m := topPropsRE.FindStringSubmatch(msg); m != nil && target.root != nil {
 		if kn, _ := mapGet(target.root, m[2]); kn != nil {
-			return target.finding("DG004", kn, key+":"+m[2], full)
+			return target.finding("DG004", kn, key+":"+m[2], full), svc
 		}
 	}
 	if target.servicesKey != nil {
-		return target.finding("DG004", target.servicesKey, key, full)
+		return target.finding("DG004", target.servicesKey, key, full), svc
 	}
-	return target.lineFinding("DG004", 1, key, full)
+	return target.lineFinding("DG004", 1, key, full), svc
 }
 
 // condenseJoined shortens compose-go's joined errors when they repeat one
@@ -446,6 +452,9 @@ func condenseJoined(msg string) string {
 	if len(lines) < 2 {
 		return msg
 	}
+	// compose-go joins them in map order; sort so that the one kept is the
+	// same in every run.
+	sort.Strings(lines)
 	const prefix = "error while interpolating "
 	for _, l := range lines {
 		if !strings.HasPrefix(l, prefix) {

@@ -97,3 +97,22 @@ func TestCheckSiblingsParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalFirstByPosition: with several services whose ports compose-go
+// refuses, the refusal reported is the first in the file, in every run,
+// and it points at the port entry rather than at the top of the file.
+func TestRefusalFirstByPosition(t *testing.T) {
+	root := t.TempDir()
+	body := "services:\n"
+	for j, spec := range []string{"x:y", "1:2:3:4", ":", "::"} {
+		body += fmt.Sprintf("  s%d:\n    image: x\n    mem_limit: 1g\n    ports: [%q]\n", j, spec)
+	}
+	testfiles.Write(t, root, map[string]string{"compose.yaml": body})
+	t.Chdir(root)
+	for range 10 {
+		got := render(Check(context.Background(), []string{"compose.yaml"}, Options{}))
+		if want := `compose.yaml:5:13-5:18: warning: Compose refuses this project: invalid containerPort: y`; !strings.Contains(got, want) {
+			t.Fatalf("want %q in\n%s", want, got)
+		}
+	}
+}
