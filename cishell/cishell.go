@@ -19,10 +19,14 @@ import (
 )
 
 // CheckGitHubWorkflow checks the run: steps of a GitHub Actions workflow
-// (.github/workflows/*.yml). Steps whose shell is not a POSIX shell (pwsh,
-// powershell, cmd, python, ...), given on the step or through defaults.run.shell
-// at workflow or job level, are skipped; so are steps without a shell on a job
-// whose runs-on names only Windows runners, where the default is pwsh.
+// (.github/workflows/*.yml) in the shell each runs in, as GitHub decides it:
+// the step's shell:, else the job's defaults.run.shell, else the
+// workflow's, else pwsh when the job runs on Windows (runs-on: windows-*,
+// a label list containing a windows label, or a matrix whose every value
+// runs-on names is windows-*) and bash otherwise. A runs-on that is some
+// other expression (${{ inputs.os }}) leaves the shell unknown. PowerShell
+// steps go to the PowerShell splitter; cmd, python and other shells are
+// not checked.
 func CheckGitHubWorkflow(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	return checkYAML(file, src, cfg, githubWorkflow)
 }
@@ -35,11 +39,84 @@ func githubWorkflow(c *checker, root *yaml.Node) {
 		if jobShell == "" {
 			jobShell = wfShell
 		}
-		if jobShell == "" && windowsOnly(get(j, "runs-on")) {
-			jobShell = "pwsh"
+		kind := classifyShell(jobShell)
+		if jobShell == "" {
+			kind = runnerShell(j)
 		}
-		c.githubSteps(get(j, "steps"), jobShell)
+		c.githubSteps(get(j, "steps"), kind)
 	}
+}
+
+// runnerShell is the default shell of a job without a shell setting: pwsh
+// on Windows runners, bash elsewhere, unknown when runs-on is an expression
+// that cannot be resolved from the job's matrix.
+func runnerShell(job *yaml.Node) shellKind {
+	runsOn := get(job, "runs-on")
+	if windowsOnly(runsOn) {
+		return pwshShell
+	}
+	v := strings.TrimSpace(str(runsOn))
+	if !strings.Contains(v, "${{") {
+		return posixShell
+	}
+	key, ok := matrixKey(v)
+	if !ok {
+		return unknownShell
+	}
+	values := matrixValues(get(get(job, "strategy"), "matrix"), key)
+	if len(values) == 0 {
+		return unknownShell
+	}
+	windows := 0
+	for _, val := range values {
+		if strings.Contains(val, "${{") {
+			return unknownShell
+		}
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(val)), "windows") {
+			windows++
+		}
+	}
+	switch windows {
+	case 0:
+		return posixShell
+	case len(values):
+		return pwshShell
+	}
+	return unknownShell // the same step runs in bash on some runners, pwsh on others
+}
+
+// matrixKey returns K for a runs-on of exactly "${{ matrix.K }}".
+func matrixKey(v string) (string, bool) {
+	if !strings.HasPrefix(v, "${{") || !strings.HasSuffix(v, "}}") {
+		return "", false
+	}
+	inner := strings.TrimSpace(v[3 : len(v)-2])
+	key, ok := strings.CutPrefix(inner, "matrix.")
+	if !ok || key == "" || strings.ContainsAny(key, " .[()|&") {
+		return "", false
+	}
+	return key, true
+}
+
+// matrixValues lists the values a matrix gives key: its list (or scalar)
+// and every include entry's value.
+func matrixValues(m *yaml.Node, key string) []string {
+	var vals []string
+	v := get(m, key)
+	switch {
+	case v != nil && v.Kind == yaml.ScalarNode:
+		vals = append(vals, v.Value)
+	case v != nil && v.Kind == yaml.SequenceNode:
+		for _, it := range items(v) {
+			vals = append(vals, str(it))
+		}
+	}
+	for _, inc := range items(get(m, "include")) {
+		if s := get(inc, key); s != nil && s.Kind == yaml.ScalarNode {
+			vals = append(vals, s.Value)
+		}
+	}
+	return vals
 }
 
 // CheckGitHubAction checks the run: steps of a composite action
@@ -53,10 +130,10 @@ func githubAction(c *checker, root *yaml.Node) {
 	if u := str(get(runs, "using")); u != "" && !strings.EqualFold(u, "composite") {
 		return
 	}
-	c.githubSteps(get(runs, "steps"), "")
+	c.githubSteps(get(runs, "steps"), posixShell)
 }
 
-func (c *checker) githubSteps(steps *yaml.Node, defaultShell string) {
+func (c *checker) githubSteps(steps *yaml.Node, jobShell shellKind) {
 	if steps = resolve(steps); steps == nil || !c.visit(steps) {
 		return
 	}
@@ -65,14 +142,11 @@ func (c *checker) githubSteps(steps *yaml.Node, defaultShell string) {
 		if run == nil {
 			continue
 		}
-		sh := str(get(st, "shell"))
-		if sh == "" {
-			sh = defaultShell
+		kind := jobShell
+		if sh := str(get(st, "shell")); sh != "" {
+			kind = classifyShell(sh)
 		}
-		if !isPOSIXShell(sh) {
-			continue
-		}
-		c.script(run, githubTemplate)
+		c.scriptIn(run, githubTemplate, kind)
 	}
 }
 
@@ -142,10 +216,19 @@ func (c *checker) gitlabJob(job *yaml.Node) {
 	if job == nil || job.Kind != yaml.MappingNode {
 		return
 	}
-	for _, k := range gitlabScriptKeys {
-		c.scriptList(get(job, k), gitlabTemplate, 0)
+	kind := posixShell
+	for _, t := range items(get(job, "tags")) {
+		if strings.Contains(strings.ToLower(str(t)), "windows") {
+			// The runner's shell (pwsh by default on Windows since GitLab
+			// Runner 13, or powershell, cmd, bash) is in its own
+			// configuration, not in this file.
+			kind = unknownShell
+		}
 	}
-	c.scriptList(get(get(job, "hooks"), "pre_get_sources_script"), gitlabTemplate, 0)
+	for _, k := range gitlabScriptKeys {
+		c.scriptListIn(get(job, k), gitlabTemplate, 0, kind)
+	}
+	c.scriptListIn(get(get(job, "hooks"), "pre_get_sources_script"), gitlabTemplate, 0, kind)
 }
 
 // CheckCircleCI checks the run: steps of a CircleCI config

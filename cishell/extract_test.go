@@ -39,7 +39,7 @@ func runExtract(t *testing.T, walk walker, tests []extractCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := []byte(tt.src)
-			frags, errs := collect("f.yml", src, walk)
+			frags, errs := collect(src, walk)
 			var codes []string
 			for _, f := range frags {
 				codes = append(codes, string(f.Code))
@@ -332,7 +332,7 @@ func TestYAMLErrorPositions(t *testing.T) {
 		{"a: \xff\n", 1},
 		{"x: 1\n\x00\n", 2},
 	} {
-		_, errs := collect("f.yml", []byte(tt.src), githubWorkflow)
+		_, errs := collect([]byte(tt.src), githubWorkflow)
 		if len(errs) != 1 || errs[0].Line != tt.line || errs[0].Rule != "DG001" || errs[0].File != "f.yml" {
 			t.Errorf("%q: errors %+v, want one DG001 at line %d", tt.src, errs, tt.line)
 		}
@@ -413,7 +413,7 @@ func TestAliasBombs(t *testing.T) {
 		"github shared steps":            {githubWorkflow, "jobs:\n  a: {steps: &s [{run: docker kill x}]}\n  b: {steps: *s}\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			frags, _ := collect("f.yml", []byte(tt.src), tt.walk)
+			frags, _ := collect([]byte(tt.src), tt.walk)
 			if len(frags) != 1 || string(frags[0].Code) != "docker kill x" {
 				var codes []string
 				for _, f := range frags {
@@ -423,4 +423,11 @@ func TestAliasBombs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// collect returns the POSIX-shell fragments a walker finds in f.yml, and
+// the YAML errors.
+func collect(src []byte, walk walker) ([]*fragment.Fragment, []rules.Finding) {
+	c, errs := collectAll("f.yml", src, walk)
+	return c.frags, errs
 }

@@ -38,7 +38,7 @@ func fuzzYAML(f *testing.F, dir string, check func(string, []byte, *shell.Config
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := check("f.yml", src, nil)
 		checkFindings(t, "f.yml", src, fs)
-		frags, _ := collect("f.yml", src, walk)
+		frags, _ := collect(src, walk)
 		for _, fr := range frags {
 			if err := fr.Verify(src); err != nil {
 				t.Fatalf("fragment %q: %v", fr.Code, err)

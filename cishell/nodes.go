@@ -116,6 +116,38 @@ func items(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
+// shellKind is what a CI step's code runs in.
+type shellKind int
+
+const (
+	posixShell   shellKind = iota // sh, bash and the like: the shell front end
+	pwshShell                     // pwsh or powershell: the PowerShell splitter
+	otherShell                    // cmd, python, node...: not checked
+	unknownShell                  // not known from the file
+)
+
+// classifyShell classifies a "shell:" value; "" is POSIX (callers apply
+// defaults first), and a template expression is unknown.
+func classifyShell(v string) shellKind {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return posixShell
+	}
+	if strings.Contains(v, "${{") || strings.Contains(v, "<<") {
+		return unknownShell
+	}
+	if isPOSIXShell(v) {
+		return posixShell
+	}
+	first := strings.Fields(v)[0]
+	first = path.Base(strings.ReplaceAll(first, `\`, "/"))
+	switch strings.TrimSuffix(strings.ToLower(first), ".exe") {
+	case "pwsh", "powershell":
+		return pwshShell
+	}
+	return otherShell
+}
+
 // isPOSIXShell reports whether a CI "shell:" value runs the script with a
 // POSIX shell: unset, bash, sh, dash or ash, possibly as a path and with
 // arguments ("bash -e {0}", "/bin/bash -eo pipefail", "bash.exe"). A value
@@ -141,30 +173,55 @@ type checker struct {
 	src   *source
 	seen  map[*yaml.Node]bool
 	frags []*fragment.Fragment
+	// psFrags are the scripts of steps that run in PowerShell.
+	psFrags []*fragment.Fragment
+	// unknown marks fragments whose shell cannot be known from the file
+	// (runs-on is an expression, a GitLab job on a Windows runner): they are
+	// read as POSIX shell unless that fails on code that shows PowerShell.
+	unknown map[*fragment.Fragment]bool
 }
 
 // walker finds the shell scripts of one kind of CI file in a YAML document.
 type walker func(c *checker, root *yaml.Node)
 
-// collect decodes src and returns the shell fragments walk finds in every
-// document, plus DG001 findings for YAML syntax errors.
-func collect(file string, src []byte, walk walker) ([]*fragment.Fragment, []rules.Finding) {
-	c := &checker{src: newSource(file, src), seen: map[*yaml.Node]bool{}}
+// collectAll decodes src and returns the checker holding the fragments walk
+// finds in every document, plus DG001 findings for YAML syntax errors.
+func collectAll(file string, src []byte, walk walker) (*checker, []rules.Finding) {
+	c := &checker{src: newSource(file, src), seen: map[*yaml.Node]bool{}, unknown: map[*fragment.Fragment]bool{}}
 	docs, errs := c.src.decode()
 	for _, d := range docs {
 		walk(c, docRoot(d))
 	}
-	return c.frags, errs
+	return c, errs
 }
 
-// checkYAML is collect followed by the shell front end on each fragment.
+// checkYAML is collect followed by the shell front end on each fragment,
+// and by the PowerShell splitter on the PowerShell ones. A fragment whose
+// shell is unknown and that does not parse as POSIX shell but shows
+// PowerShell is read as PowerShell: it is no parse error.
 func checkYAML(file string, src []byte, cfg *shell.Config, walk walker) []rules.Finding {
-	frags, out := collect(file, src, walk)
+	c, out := collectAll(file, src, walk)
 	h := fragment.NewHost(file, src)
-	for _, f := range frags {
-		out = append(out, h.Check(f, cfg)...)
+	for _, f := range c.frags {
+		fs := h.Check(f, cfg)
+		if c.unknown[f] && hasParseError(fs) && psMarkers(f.Code) {
+			fs = checkPowerShell(file, src, f, cfg)
+		}
+		out = append(out, fs...)
+	}
+	for _, f := range c.psFrags {
+		out = append(out, checkPowerShell(file, src, f, cfg)...)
 	}
 	return out
+}
+
+func hasParseError(fs []rules.Finding) bool {
+	for _, f := range fs {
+		if f.Rule == "DG001" {
+			return true
+		}
+	}
+	return false
 }
 
 // visit reports whether container node n is seen for the first time, and
@@ -179,22 +236,39 @@ func (c *checker) visit(n *yaml.Node) bool {
 }
 
 // script checks one scalar of shell code.
-func (c *checker) script(n *yaml.Node, t template) {
+func (c *checker) script(n *yaml.Node, t template) { c.scriptIn(n, t, posixShell) }
+
+// scriptIn checks one scalar of code that runs in shell sh.
+func (c *checker) scriptIn(n *yaml.Node, t template, sh shellKind) {
 	n = resolve(n)
-	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" || c.seen[n] {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" || c.seen[n] || sh == otherShell {
 		return
 	}
 	c.seen[n] = true
 	if strings.TrimSpace(n.Value) == "" {
 		return
 	}
-	c.frags = append(c.frags, c.src.scalarFragment(n, t))
+	f := c.src.scalarFragment(n, t)
+	switch sh {
+	case pwshShell:
+		c.psFrags = append(c.psFrags, f)
+	case unknownShell:
+		c.unknown[f] = true
+		c.frags = append(c.frags, f)
+	default:
+		c.frags = append(c.frags, f)
+	}
 }
 
 // scriptList checks a GitLab-style script: a string, or a list of strings
 // and nested lists (anchors of lists are flattened by GitLab). "!reference"
 // tags name other jobs' scripts, which are checked where they are defined.
 func (c *checker) scriptList(n *yaml.Node, t template, depth int) {
+	c.scriptListIn(n, t, depth, posixShell)
+}
+
+// scriptListIn is scriptList for code that runs in shell sh.
+func (c *checker) scriptListIn(n *yaml.Node, t template, depth int, sh shellKind) {
 	n = resolve(n)
 	if n == nil || depth > 10 || strings.HasPrefix(n.Tag, "!reference") {
 		return
@@ -204,10 +278,10 @@ func (c *checker) scriptList(n *yaml.Node, t template, depth int) {
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		c.script(n, t)
+		c.scriptIn(n, t, sh)
 	case yaml.SequenceNode:
 		for _, it := range n.Content {
-			c.scriptList(it, t, depth+1)
+			c.scriptListIn(it, t, depth+1, sh)
 		}
 	}
 }
