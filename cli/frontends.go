@@ -9,6 +9,7 @@ import (
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/makefiles"
+	"github.com/dockguard/dockguard/python"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 )
@@ -40,6 +41,8 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return compose.CheckSource(ctx, file, src, copts)
 	}
+	o.Python = python.New().Check
+	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
 	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix}
 	o.Go = func(ctx context.Context, files []string) rules.Result {

@@ -462,3 +462,27 @@ func (inv *Invocation) Span() (start, end int) {
 	}
 	return start, end
 }
+
+// KeepsStopped reports whether the subcommand leaves stopped
+// containers stopped: it lists, inspects, removes or works on images,
+// volumes and networks. Anything else (run, start, restart, create,
+// unpause, compose up, a subcommand dockguard does not model) may start
+// one again.
+func (inv *Invocation) KeepsStopped() bool {
+	path := inv.Path
+	if len(path) == 0 {
+		return false
+	}
+	switch path[0] {
+	case "image", "volume", "network", "system", "builder", "buildx", "login", "logout",
+		"version", "info", "images", "rmi", "pull", "push", "build", "tag", "save", "load",
+		"inspect", "search", "manifest", "context":
+		return true
+	}
+	switch path[len(path)-1] {
+	case "ls", "list", "ps", "inspect", "logs", "wait", "rm", "remove", "kill", "stop",
+		"port", "top", "stats", "events", "cp", "diff", "export", "prune", "config", "images":
+		return true
+	}
+	return false
+}

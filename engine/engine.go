@@ -62,6 +62,11 @@ type Options struct {
 	// besides the binaries and directives (default: os/exec and
 	// moby/moby); analyzers.Needles is the full set.
 	GoNeedles []string
+	// Python checks Python files (nil disables them); PythonNeedles are
+	// the byte strings besides the binaries and directives that make a
+	// Python file worth parsing.
+	Python        FileFunc
+	PythonNeedles []string
 	// AlwaysCompose calls Compose even when the walk found no compose file
 	// (an explicit --compose-file set).
 	AlwaysCompose bool
@@ -317,7 +322,7 @@ func (r *runner) kindWanted(k Kind, needHead bool) bool {
 		return true
 	}
 	if needHead {
-		return r.opts.Only[KindScript]
+		return r.opts.Only[KindScript] || r.opts.Only[KindPython]
 	}
 	return r.opts.Only[k]
 }
@@ -368,8 +373,11 @@ func (r *runner) sniff(j fileJob) (Kind, bool) {
 	defer f.Close()
 	var head [256]byte
 	n, _ := io.ReadFull(f, head[:])
-	if ShebangIsShell(head[:n]) {
+	if ShebangIsShell(head[:n]) && r.kindWanted(KindScript, false) {
 		return KindScript, true
+	}
+	if ShebangIsPython(head[:n]) && r.kindWanted(KindPython, false) {
+		return KindPython, true
 	}
 	if j.explicit {
 		r.addNote(j.display, "skipped: not a kind of file dockguard checks")
@@ -480,6 +488,16 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 		r.compose = append(r.compose, display)
 		r.noteDirective(display, d)
 		r.mu.Unlock()
+	case kind == KindPython:
+		if r.opts.Python == nil || !r.mentions(src, r.opts.PythonNeedles...) {
+			return
+		}
+		fs, err := safeFile(r.opts.Python, display, src, &r.opts.Shell)
+		if err != nil {
+			r.addError(display, err.Error())
+			return
+		}
+		r.mergeFile(display, src, fs)
 	case kind.IsShellFamily():
 		if !r.mentions(src) {
 			return

@@ -302,7 +302,7 @@ func TestClassify(t *testing.T) {
 		"GNUmakefile": KindMakefile, "build/rules.mk": KindMakefile, ".github/workflows/ci.yml": KindGitHubWorkflow,
 		"sub/.github/workflows/ci.yaml": KindGitHubWorkflow, "action.yml": KindGitHubAction, ".github/actions/x/action.yaml": KindGitHubAction,
 		".gitlab-ci.yml": KindGitLabCI, ".circleci/config.yml": KindCircleCI, "web/package.json": KindPackageJSON,
-		"main.go": KindGo, "compose.yaml": KindCompose, "docker-compose.override.yml": KindCompose, "x/docker-compose.test.yaml": KindCompose,
+		"main.go": KindGo, "tool.py": KindPython, "stubs.pyi": KindPython, "tests/conftest.py": KindPython, "compose.yaml": KindCompose, "docker-compose.override.yml": KindCompose, "x/docker-compose.test.yaml": KindCompose,
 		"home/.bashrc": KindScript, ".zshrc": KindScript, "x/.envrc": KindScript, ".bash_aliases": KindScript,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
@@ -324,6 +324,58 @@ func TestShebang(t *testing.T) {
 		if got := ShebangIsShell([]byte(src)); got != want {
 			t.Errorf("ShebangIsShell(%q) = %v", src, got)
 		}
+	}
+}
+
+func TestShebangPython(t *testing.T) {
+	for src, want := range map[string]bool{
+		"#!/usr/bin/env python3\n": true, "#!/usr/bin/python3.12 -u\n": true, "#!/usr/bin/env pypy3\n": true,
+		"#!/bin/sh\n": false, "import os\n": false, "": false,
+	} {
+		if got := ShebangIsPython([]byte(src)); got != want {
+			t.Errorf("ShebangIsPython(%q) = %v", src, got)
+		}
+	}
+}
+
+// TestPythonFiles checks the Python kinds: *.py and *.pyi by name,
+// extension-less files by shebang, the prefilter (container CLIs, the
+// Python libraries' names, directives), and --only python.
+func TestPythonFiles(t *testing.T) {
+	root := t.TempDir()
+	testfiles.Write(t, root, map[string]string{
+		"launcher.py":       "import subprocess\nsubprocess.run(['docker', 'ps'])\n",
+		"whales.py":         "from python_on_whales import docker as d\n",
+		"plain.py":          "print('hello')\n",
+		"stubs.pyi":         "def run(cmd: str) -> None: ...  # docker\n",
+		"bin/deploy":        "#!/usr/bin/env python3\nimport os\nos.system('docker kill x')\n",
+		"bin/clean":         "#!/bin/sh\ndocker rm -f x\n",
+		"tests/test_a.py":   "def test_a(c):\n    c.remove(force=True)\n",
+		"tests/conftest.py": "import docker\n",
+	})
+	chdir(t, root)
+	var py, sh []string
+	spyPy := func(file string, src []byte, cfg *shell.Config) []rules.Finding {
+		py = append(py, file)
+		return nil
+	}
+	spySh := func(file string, src []byte, cfg *shell.Config) []rules.Finding {
+		sh = append(sh, file)
+		return nil
+	}
+	opts := &Options{Jobs: 1, Python: spyPy, PythonNeedles: []string{"python_on_whales", "force=True"}, ShellFamily: map[Kind]FileFunc{KindScript: spySh}}
+	run(t, opts)
+	if got := strings.Join(sortedCopy(py), " "); got != "bin/deploy launcher.py stubs.pyi tests/conftest.py tests/test_a.py whales.py" {
+		t.Errorf("Python files parsed: %q", got)
+	}
+	if got := strings.Join(sh, " "); got != "bin/clean" {
+		t.Errorf("shell files parsed: %q", got)
+	}
+	py, sh = nil, nil
+	opts.Only = map[Kind]bool{KindPython: true}
+	run(t, opts)
+	if len(sh) != 0 || len(py) != 6 {
+		t.Errorf("--only python: shell %q, python %q", sh, py)
 	}
 }
 

@@ -22,9 +22,10 @@ const (
 	KindPackageJSON
 	KindGo
 	KindCompose
+	KindPython
 )
 
-var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose"}
+var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python"}
 
 // String names the kind as --only and notes spell it.
 func (k Kind) String() string {
@@ -49,6 +50,8 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 		return KindScript, false
 	case ".go":
 		return KindGo, false
+	case ".py", ".pyi":
+		return KindPython, false
 	case ".mk":
 		return KindMakefile, false
 	case ".yml", ".yaml":
@@ -95,6 +98,13 @@ var shellStartupFiles = map[string]bool{
 }
 
 var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "ksh": true, "mksh": true, "zsh": true, "ash": true, "bats": true}
+
+// ShebangIsPython reports whether src starts with a shebang that runs
+// Python (python, python3, python3.12, pypy3…).
+func ShebangIsPython(src []byte) bool {
+	p := shell.Interpreter(src)
+	return strings.HasPrefix(p, "python") || strings.HasPrefix(p, "pypy")
+}
 
 // ShebangIsShell reports whether src starts with a shebang that runs a shell,
 // resolving `#!/usr/bin/env [-S] NAME` (so `env python3` is not shell).

@@ -854,32 +854,9 @@ func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 		}
 		return true
 	default:
-		if !keepsStopped(inv.Path) {
+		if !inv.KeepsStopped() {
 			c.unhaltAll()
 		}
-	}
-	return false
-}
-
-// keepsStopped reports whether a container-CLI subcommand leaves stopped
-// containers stopped: it lists, inspects, removes or works on images,
-// volumes and networks. Anything else (run, start, restart, create,
-// unpause, compose up, a subcommand dockguard does not model) may start
-// one again.
-func keepsStopped(path []string) bool {
-	if len(path) == 0 {
-		return false
-	}
-	switch path[0] {
-	case "image", "volume", "network", "system", "builder", "buildx", "login", "logout",
-		"version", "info", "images", "rmi", "pull", "push", "build", "tag", "save", "load",
-		"inspect", "search", "manifest", "context":
-		return true
-	}
-	switch path[len(path)-1] {
-	case "ls", "list", "ps", "inspect", "logs", "wait", "rm", "remove", "kill", "stop",
-		"port", "top", "stats", "events", "cp", "diff", "export", "prune", "config", "images":
-		return true
 	}
 	return false
 }

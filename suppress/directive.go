@@ -43,6 +43,9 @@ const (
 	StyleJSON
 	// StyleGo is Go: `//` line comments outside string literals.
 	StyleGo
+	// StylePython is Python: `#` comments as in shell, and flake8's and
+	// ruff's `# noqa: DG101` honoured for dockguard's rule IDs.
+	StylePython
 )
 
 // StyleFor returns the comment style of a file from its name.
@@ -52,6 +55,8 @@ func StyleFor(file string) Style {
 		return StyleGo
 	case ".json":
 		return StyleJSON
+	case ".py", ".pyi":
+		return StylePython
 	}
 	return StyleHash
 }
@@ -69,6 +74,9 @@ type Directive struct {
 	FileWide bool
 	// NoLint is set for //nolint:dockguard, which covers every rule.
 	NoLint bool
+	// NoQA is set for Python's # noqa: DG101, which covers its line and
+	// needs no reason.
+	NoQA bool
 	// Rules are the rule IDs the directive names (none for NoLint).
 	Rules []string
 	// Reason is the text after "--" (or after "//" for nolint).
@@ -95,7 +103,8 @@ func (d *Directive) Covers(rule string, line int) bool {
 // the comment style). It never fails: malformed directives carry a Problem.
 func Parse(file string, src []byte) []Directive {
 	style := StyleFor(file)
-	if !bytes.Contains(src, []byte(Marker)) && (style != StyleGo || !bytes.Contains(src, []byte("nolint:"))) {
+	if !bytes.Contains(src, []byte(Marker)) && (style != StyleGo || !bytes.Contains(src, []byte("nolint:"))) &&
+		(style != StylePython || !bytes.Contains(src, []byte("noqa"))) {
 		return nil
 	}
 	lines := splitLines(src)
@@ -114,6 +123,9 @@ func Parse(file string, src []byte) []Directive {
 			switch {
 			case d.FileWide:
 				d.From, d.To = 1, len(lines)
+			case d.NoQA:
+				// noqa covers its own line, as flake8 and ruff read it.
+				d.From, d.To = i+1, i+1
 			case alone:
 				d.From, d.To = nextCommand(src, lines, i+1, style)
 			default:
@@ -213,6 +225,15 @@ func parseComment(line []byte, cpos int, style Style) []Directive {
 			d.End = cpos + at + len(d.Text)
 			out = append(out, d)
 			return out // the rest of the comment is this directive's reason
+		case style == StylePython && len(body) >= 4 && strings.EqualFold(body[:4], "noqa"):
+			d, ok := parseNoQA(body)
+			if !ok {
+				continue
+			}
+			d.Start = cpos + at
+			d.End = cpos + at + len(d.Text)
+			out = append(out, d)
+			return out
 		case style == StyleGo && strings.HasPrefix(body, "nolint:"):
 			d, ok := parseNoLint(body)
 			if !ok {
@@ -342,6 +363,58 @@ func parseNoLint(body string) (d Directive, ok bool) {
 		d.Problem = "nolint:dockguard has no reason; add ` // why this is safe`"
 	}
 	return d, true
+}
+
+// parseNoQA parses body, which starts with "noqa". Only a list naming
+// dockguard's rule IDs (DGnnn) is ours; a bare # noqa and other tools'
+// codes are left to those tools, so that a blanket noqa written for
+// flake8 does not silence a forced removal.
+func parseNoQA(body string) (d Directive, ok bool) {
+	rest, found := strings.CutPrefix(body[4:], ":")
+	if !found {
+		return d, false
+	}
+	d.Text = strings.TrimRight(body, " \t")
+	d.NoQA = true
+	// The list ends at the first word that is not a code (flake8 reads
+	// "# noqa: E501 some prose" the same way).
+	for _, f := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !isCode(f) {
+			break
+		}
+		if !strings.HasPrefix(strings.ToUpper(f), "DG") {
+			continue
+		}
+		r, known := rules.Lookup(strings.ToUpper(f))
+		if !known {
+			d.Problem = fmt.Sprintf("unknown rule %q", f)
+			return d, true
+		}
+		if !slices.Contains(d.Rules, r.ID) {
+			d.Rules = append(d.Rules, r.ID)
+		}
+	}
+	if len(d.Rules) == 0 && d.Problem == "" {
+		return d, false
+	}
+	return d, true
+}
+
+// isCode reports a flake8-style code: letters then digits (E501, DG101).
+func isCode(s string) bool {
+	i := 0
+	for i < len(s) && isLetter(s[i]) {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -1,0 +1,3 @@
+﻿import os
+if True:
+	os.system("docker kill web")
