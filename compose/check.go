@@ -213,6 +213,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	// Unreadable or broken files leave the raw YAML of the others to check.
 	var svcs []*service
 	loaded := false
+	name := p.name
 	if !broken {
 		var missing sync.Map
 		configs := make([]types.ConfigFile, len(p.configs))
@@ -229,12 +230,14 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		}
 		if err == nil {
 			svcs, loaded = fromProject(pr, p, c), true
+			name = pr.Name
 		}
 	}
 	if !loaded {
 		svcs = fromRaw(p, c)
 	}
-	res.Findings = append(res.Findings, checkServices(svcs)...)
+	fx := &fixer{sizing: opts.Sizing, project: name, dir: p.dir}
+	res.Findings = append(res.Findings, checkServices(svcs, fx)...)
 	res.Findings = append(res.Findings, checkBudget(p, svcs, opts)...)
 	res.Notes = append(res.Notes, limitVarNotes(svcs)...)
 	return res

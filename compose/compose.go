@@ -22,4 +22,8 @@ type Options struct {
 	MemoryBudget int64
 	// Fix shapes the fixes attached to findings (see rules.FixSettings).
 	Fix rules.FixSettings
+	// Sizing is where the DG201 fix takes its limits from; nil attaches no
+	// DG201 fix. The DG202 and DG204 fixes need no value and are always
+	// attached.
+	Sizing *Sizing
 }

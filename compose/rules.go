@@ -121,7 +121,9 @@ func noLimitFinding(s *service, key string) (rules.Finding, bool) {
 func attrName(keys []string) string { return strings.Join(keys, ".") }
 
 // checkServices runs DG201, DG202, DG204 and DG205 on each service.
-func checkServices(svcs []*service) []rules.Finding {
+// fx attaches the fixes; a nil fx attaches those that need no value
+// source (DG202, DG204).
+func checkServices(svcs []*service, fx *fixer) []rules.Finding {
 	var out []rules.Finding
 	add := func(f rules.Finding, ok bool) {
 		if ok {
@@ -132,7 +134,12 @@ func checkServices(svcs []*service) []rules.Finding {
 		key := serviceKey(s.name)
 		// DG201: no limit (0 counts as none).
 		if !s.hasLimit() {
-			add(noLimitFinding(s, key))
+			if f, ok := noLimitFinding(s, key); ok {
+				fx.limitFix(s, &f)
+				out = append(out, f)
+			}
+		} else {
+			fx.reportLimited(s)
 		}
 		// DG205: settings that defeat the limit.
 		if s.oomKill && !s.hasLimit() {
@@ -158,9 +165,12 @@ func checkServices(svcs []*service) []rules.Finding {
 		// DG202: reservation above the limit.
 		if s.reservation > s.limit {
 			rb, lb := humanPair(s.reservation, s.limit)
-			add(valueFinding("DG202", s, s.reservationPath, key, fmt.Sprintf(
+			if f, ok := valueFinding("DG202", s, s.reservationPath, key, fmt.Sprintf(
 				"service %q reserves %s (%s), more than its memory limit %s",
-				s.name, rb, attrName(s.reservationPath), lb)))
+				s.name, rb, attrName(s.reservationPath), lb)); ok {
+				reservationFix(s, &f)
+				out = append(out, f)
+			}
 		}
 		// DG204: runtime caps at or above the limit.
 		for _, rc := range runtimeCaps(s) {
@@ -184,6 +194,8 @@ func checkServices(svcs []*service) []rules.Finding {
 					s.name, rc.runtime, rc.setting, cb, rc.where, lb)
 			}
 			k := key + ":" + strings.ToLower(rc.runtime)
+			var f rules.Finding
+			var ok bool
 			switch rc.where {
 			case "command", "entrypoint":
 				flag := strings.Fields(rc.setting)[0]
@@ -193,9 +205,13 @@ func checkServices(svcs []*service) []rules.Finding {
 				if rc.runtime == "JVM" && strings.HasPrefix(flag, "-Xmx") {
 					flag = "-Xmx"
 				}
-				add(commandFinding("DG204", s, rc.where, flag, rc.setting, k, msg))
+				f, ok = commandFinding("DG204", s, rc.where, flag, rc.setting, k, msg)
 			default:
-				add(envFinding("DG204", s, rc.where, rc.setting, k, msg))
+				f, ok = envFinding("DG204", s, rc.where, rc.setting, k, msg)
+			}
+			if ok {
+				capFix(s, rc, &f)
+				out = append(out, f)
 			}
 		}
 	}

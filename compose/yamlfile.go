@@ -273,8 +273,7 @@ func (f *yfile) nodeRange(n *yaml.Node) (start, end int) {
 	if n == nil || n.Line == 0 {
 		return 0, 0
 	}
-	col := rules.RuneColumnToByte(f.src, n.Line, n.Column)
-	start = rules.Offset(f.src, n.Line, col)
+	start = f.offsetOf(n)
 	lineEnd := bytes.IndexByte(f.src[start:], '\n')
 	if lineEnd < 0 {
 		lineEnd = len(f.src) - start

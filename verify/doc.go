@@ -10,7 +10,7 @@
 // ever becoming the API storm it warns about.
 //
 // A usage sample is read from the container's memory cgroup when dockguard
-// runs on the daemon's host and sees its processes (package cgroupmem), at
+// runs on the daemon's host and sees its processes (package memusage), at
 // no cost to the daemon; otherwise it is a one-shot stats call, which
 // daemons before Docker 25 answer only at their stats collector's next
 // one-second pass.

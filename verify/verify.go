@@ -13,18 +13,18 @@ import (
 	"github.com/moby/moby/client/pkg/versions"
 
 	"github.com/dockguard/dockguard/daemonguard"
+	"github.com/dockguard/dockguard/memusage"
 	"github.com/dockguard/dockguard/rules"
-	"github.com/dockguard/dockguard/verify/cgroupmem"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 )
 
 // Compose labels set by docker compose on the containers it creates.
 const (
-	LabelProject     = "com.docker.compose.project"
-	LabelService     = "com.docker.compose.service"
+	LabelProject     = memusage.LabelProject
+	LabelService     = memusage.LabelService
 	LabelConfigFiles = "com.docker.compose.project.config_files"
-	LabelWorkingDir  = "com.docker.compose.project.working_dir"
-	LabelOneoff      = "com.docker.compose.oneoff"
+	LabelWorkingDir  = memusage.LabelWorkingDir
+	LabelOneoff      = memusage.LabelOneoff
 )
 
 // LimitsFunc returns the memory limit compose would now apply to each
@@ -65,7 +65,7 @@ type Options struct {
 	// UsageSource says where usage samples come from (default UsageAuto).
 	UsageSource UsageSource
 	// Cgroups reads usage from the host's cgroups for UsageAuto and
-	// UsageCgroup (default: a cgroupmem.Reader on the real /proc and /sys).
+	// UsageCgroup (default: a memusage.CgroupReader on the real /proc and /sys).
 	Cgroups CgroupReader
 	// NoDiskUsage skips /system/df (DG406 and sizes are then unknown).
 	NoDiskUsage bool
@@ -111,42 +111,27 @@ func (o *Options) defaults() {
 		o.UsageSource = UsageAuto
 	}
 	if o.Cgroups == nil {
-		o.Cgroups = &cgroupmem.Reader{}
+		o.Cgroups = &memusage.CgroupReader{}
 	}
 }
 
-// UsageSource says where verify reads a container's memory usage.
-type UsageSource string
+// UsageSource says where verify reads a container's memory usage; it is
+// memusage's, which fix --limits-from shares.
+type UsageSource = memusage.Source
 
 // The usage sources.
 const (
-	// UsageAuto reads the container's memory cgroup when dockguard runs on
-	// the daemon's host and sees its processes, and otherwise takes a
-	// one-shot stats sample through the API.
-	UsageAuto UsageSource = "auto"
-	// UsageAPI always takes one-shot stats samples through the API.
-	UsageAPI UsageSource = "api"
-	// UsageCgroup only reads cgroups; containers whose cgroup cannot be
-	// read stay unsampled.
-	UsageCgroup UsageSource = "cgroup"
+	UsageAuto   = memusage.SourceAuto
+	UsageAPI    = memusage.SourceAPI
+	UsageCgroup = memusage.SourceCgroup
 )
 
 // ParseUsageSource checks a --usage-source value.
-func ParseUsageSource(s string) (UsageSource, error) {
-	switch u := UsageSource(s); u {
-	case UsageAuto, UsageAPI, UsageCgroup:
-		return u, nil
-	}
-	return "", fmt.Errorf("unknown usage source %q (want auto, api or cgroup)", s)
-}
+func ParseUsageSource(s string) (UsageSource, error) { return memusage.ParseSource(s) }
 
 // CgroupReader reads a container's memory usage from the kernel's cgroup
-// accounting; cgroupmem.Reader implements it.
-type CgroupReader interface {
-	// Usage returns the usage of container id, whose init process is pid,
-	// or an error when it cannot be read from here.
-	Usage(pid int, id string) (int64, error)
-}
+// accounting; memusage.CgroupReader implements it.
+type CgroupReader = memusage.Cgroups
 
 type nopProgress struct{}
 
@@ -193,6 +178,7 @@ type ContainerFacts struct {
 	OOMKilled    bool      `json:"oomKilled"`
 	Project      string    `json:"composeProject,omitempty"`
 	Service      string    `json:"composeService,omitempty"`
+	WorkingDir   string    `json:"composeWorkingDir,omitempty"`
 	FinishedAt   time.Time `json:"finishedAt,omitzero"`
 	Size         int64     `json:"size"` // writable layer, -1 unknown
 }
@@ -422,7 +408,7 @@ func (r *run) inspectAll() []ContainerFacts {
 			ID: c.ID, Name: nameOr(c.Name, s.Name), Image: c.Image, State: c.State, Pid: c.Pid,
 			Limit: c.Memory, Reservation: c.MemoryReservation, Usage: -1,
 			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled,
-			Project: c.Labels[LabelProject], Service: c.Labels[LabelService],
+			Project: c.Labels[LabelProject], Service: c.Labels[LabelService], WorkingDir: c.Labels[LabelWorkingDir],
 			FinishedAt: c.FinishedAt, Size: -1,
 		}
 		keep[i] = true

@@ -1,4 +1,4 @@
-package cgroupmem
+package memusage
 
 import (
 	"fmt"
@@ -13,9 +13,9 @@ import (
 	"github.com/moby/sys/mountinfo"
 )
 
-// Reader reads containers' memory cgroups. The zero value reads the real
+// CgroupReader reads containers' memory cgroups. The zero value reads the real
 // /proc and /sys; it is safe for concurrent use.
-type Reader struct {
+type CgroupReader struct {
 	// Root is prefixed to every path read ("" is the real root). Tests
 	// point it at a fake tree.
 	Root string
@@ -29,7 +29,7 @@ type Reader struct {
 // process is pid (from the daemon's inspect), without the inactive file
 // cache. It returns an error wrapping ErrUnavailable when the container's
 // cgroup cannot be found or read from here.
-func (r *Reader) Usage(pid int, id string) (int64, error) {
+func (r *CgroupReader) Usage(pid int, id string) (int64, error) {
 	if pid <= 0 || len(id) < 12 {
 		return 0, fmt.Errorf("%w: no process ID or container ID", ErrUnavailable)
 	}
@@ -71,7 +71,7 @@ func (r *Reader) Usage(pid int, id string) (int64, error) {
 
 // dir maps a cgroup path to its folder through the matching cgroup mount:
 // the one of the right version whose root is the longest prefix of p.
-func (r *Reader) dir(p string, v2 bool) (string, error) {
+func (r *CgroupReader) dir(p string, v2 bool) (string, error) {
 	r.once.Do(func() {
 		f, err := os.Open(r.Root + "/proc/self/mountinfo")
 		if err != nil {
@@ -109,7 +109,7 @@ func (r *Reader) dir(p string, v2 bool) (string, error) {
 	return filepath.Join(best.Mountpoint, rel), nil
 }
 
-func (r *Reader) read(name string, max int64) ([]byte, error) {
+func (r *CgroupReader) read(name string, max int64) ([]byte, error) {
 	f, err := os.Open(r.Root + name)
 	if err != nil {
 		return nil, err

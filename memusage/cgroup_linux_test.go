@@ -1,4 +1,4 @@
-package cgroupmem
+package memusage
 
 import (
 	"errors"
@@ -147,7 +147,7 @@ func TestUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &Reader{Root: tree(t, tt.files)}
+			r := &CgroupReader{Root: tree(t, tt.files)}
 			got, err := r.Usage(tt.pid, tt.id)
 			if tt.fails {
 				if !errors.Is(err, ErrUnavailable) {
@@ -179,7 +179,7 @@ func TestUsageOwnProcess(t *testing.T) {
 		// the container-ID check; the root cgroup has none.
 		t.Skipf("own memory cgroup %q has no long name", e.Path)
 	}
-	var r Reader
+	var r CgroupReader
 	got, err := r.Usage(os.Getpid(), name)
 	if err != nil {
 		t.Fatalf("own usage: %v", err)

@@ -1,4 +1,4 @@
-package cgroupmem
+package memusage
 
 import (
 	"reflect"
