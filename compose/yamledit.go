@@ -221,6 +221,14 @@ func (t *tnode) child(key string) *tnode {
 	return k
 }
 
+// add puts lf's value at path below t.
+func (t *tnode) add(path []string, lf leaf) {
+	for _, k := range path {
+		t = t.child(k)
+	}
+	t.value, t.comment = lf.value, lf.comment
+}
+
 func (t *tnode) comments() []string {
 	var out []string
 	if t.comment != "" {
@@ -309,12 +317,7 @@ func (f *yfile) setLeaves(svcKey, svc *yaml.Node, leaves []leaf, comments bool) 
 			last := i == len(lf.path)-1
 			if cur.Kind == yaml.ScalarNode && cur.Tag == "!!null" && cur.Value == "" && cur.Style == 0 {
 				// `deploy:` with nothing after it: its children go below it.
-				t := find(cur, curKey).tree
-				for _, rest := range lf.path[i : len(lf.path)-1] {
-					t = t.child(rest)
-				}
-				l := t.child(lf.path[len(lf.path)-1])
-				l.value, l.comment = lf.value, lf.comment
+				find(cur, curKey).tree.add(lf.path[i:], lf)
 				done = true
 				break
 			}
@@ -326,12 +329,7 @@ func (f *yfile) setLeaves(svcKey, svc *yaml.Node, leaves []leaf, comments bool) 
 				if mk, _ := mapGet(cur, k); mk != nil && !last {
 					return nil, &errNotEditable{fmt.Sprintf("%s comes from a merge key (<<), which a new %s key would replace as a whole", strings.Join(lf.path[:i+1], "."), k)}
 				}
-				t := find(cur, nil).tree
-				for _, rest := range lf.path[i : len(lf.path)-1] {
-					t = t.child(rest)
-				}
-				l := t.child(lf.path[len(lf.path)-1])
-				l.value, l.comment = lf.value, lf.comment
+				find(cur, nil).tree.add(lf.path[i:], lf)
 				done = true
 				break
 			}
@@ -476,7 +474,6 @@ func (f *yfile) replaceScalar(n *yaml.Node, value, comment string, comments bool
 	if m := defaultVarRE.FindStringSubmatchIndex(old); m != nil {
 		text = old[:m[2]] + inner + old[m[3]:]
 	} else {
-		text = inner
 		switch {
 		case n.Style&yaml.DoubleQuotedStyle != 0:
 			text = `"` + inner + `"`

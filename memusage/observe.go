@@ -208,29 +208,38 @@ func (o *Observer) Observe(ctx context.Context, targets []Target) ([]Observation
 		}
 	}
 	window := last.Sub(first)
-	type key struct{ project, service, dir string }
-	by := map[key]*Observation{}
+	g := grouper{}
 	for i, tg := range targets {
-		k := key{tg.Project, tg.Service, tg.WorkingDir}
-		ob := by[k]
-		if ob == nil {
-			ob = &Observation{Project: tg.Project, Service: tg.Service, WorkingDir: tg.WorkingDir, Window: window}
-			by[k] = ob
-		}
-		ob.Containers++
+		ob := g.add(tg.Project, tg.Service, tg.WorkingDir, tg.OOMKilled, tg.Limit)
 		ob.Samples = append(ob.Samples, samples[i]...)
-		ob.OOMKilled = ob.OOMKilled || tg.OOMKilled
-		ob.Limit = max(ob.Limit, tg.Limit)
+		ob.Window = window
 	}
-	out := make([]Observation, 0, len(by))
-	for _, ob := range by {
-		out = append(out, *ob)
-	}
-	sortObservations(out)
-	return out, cnt, lastErr
+	return g.sorted(), cnt, lastErr
 }
 
-func sortObservations(out []Observation) {
+// grouper pools containers into one observation per compose service.
+type grouper map[[3]string]*Observation
+
+// add counts one container of the service and returns its observation.
+func (g grouper) add(project, service, dir string, oom bool, limit int64) *Observation {
+	k := [3]string{project, service, dir}
+	ob := g[k]
+	if ob == nil {
+		ob = &Observation{Project: project, Service: service, WorkingDir: dir}
+		g[k] = ob
+	}
+	ob.Containers++
+	ob.OOMKilled = ob.OOMKilled || oom
+	ob.Limit = max(ob.Limit, limit)
+	return ob
+}
+
+// sorted returns the observations in project, service, folder order.
+func (g grouper) sorted() []Observation {
+	out := make([]Observation, 0, len(g))
+	for _, ob := range g {
+		out = append(out, *ob)
+	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Project != b.Project {
@@ -241,6 +250,7 @@ func sortObservations(out []Observation) {
 		}
 		return a.WorkingDir < b.WorkingDir
 	})
+	return out
 }
 
 // FromReport reads the observations held in a `dockguard report --format
@@ -269,19 +279,12 @@ func FromReport(data []byte) ([]Observation, error) {
 	if doc.Live == nil {
 		return nil, errors.New("the report holds no live section (was it written with --no-live?)")
 	}
-	type key struct{ project, service, dir string }
-	by := map[key]*Observation{}
+	g := grouper{}
 	for _, c := range doc.Live.Containers {
 		if c.Project == "" || c.Service == "" {
 			continue
 		}
-		k := key{c.Project, c.Service, c.WorkingDir}
-		ob := by[k]
-		if ob == nil {
-			ob = &Observation{Project: c.Project, Service: c.Service, WorkingDir: c.WorkingDir}
-			by[k] = ob
-		}
-		ob.Containers++
+		ob := g.add(c.Project, c.Service, c.WorkingDir, c.OOMKilled, c.Limit)
 		switch {
 		case len(c.Samples) > 0:
 			ob.Samples = append(ob.Samples, c.Samples...)
@@ -291,15 +294,8 @@ func FromReport(data []byte) ([]Observation, error) {
 		if w := time.Duration(c.Window * float64(time.Second)); w > ob.Window {
 			ob.Window = w
 		}
-		ob.OOMKilled = ob.OOMKilled || c.OOMKilled
-		ob.Limit = max(ob.Limit, c.Limit)
 	}
-	out := make([]Observation, 0, len(by))
-	for _, ob := range by {
-		out = append(out, *ob)
-	}
-	sortObservations(out)
-	return out, nil
+	return g.sorted(), nil
 }
 
 // parallel runs f(0..n-1) on up to workers goroutines and stops handing

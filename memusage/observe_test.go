@@ -59,18 +59,18 @@ func (f fakeCgroups) Usage(_ int, id string) (int64, error) {
 	return 0, ErrUnavailable
 }
 
-func labels(project, service string) map[string]string {
-	return map[string]string{LabelProject: project, LabelService: service, LabelWorkingDir: "/srv/" + project}
+func labels(service string) map[string]string {
+	return map[string]string{LabelProject: "shop", LabelService: service, LabelWorkingDir: "/srv/shop"}
 }
 
 func TestObserve(t *testing.T) {
 	d := &fakeDaemon{
 		list: []dockerapi.ContainerSummary{{ID: "a1"}, {ID: "a2"}, {ID: "db"}, {ID: "run", Labels: map[string]string{LabelOneoff: "True"}}, {ID: "gone"}},
 		inspect: map[string]dockerapi.Container{
-			"a1":  {ID: "a1", Name: "shop-api-1", State: "running", Pid: 10, Labels: labels("shop", "api")},
-			"a2":  {ID: "a2", Name: "shop-api-2", State: "running", Pid: 11, Labels: labels("shop", "api"), Memory: 64 * mb},
-			"db":  {ID: "db", Name: "shop-db-1", State: "exited", OOMKilled: true, Memory: 128 * mb, Labels: labels("shop", "db")},
-			"run": {ID: "run", State: "running", Labels: labels("shop", "api")},
+			"a1":  {ID: "a1", Name: "shop-api-1", State: "running", Pid: 10, Labels: labels("api")},
+			"a2":  {ID: "a2", Name: "shop-api-2", State: "running", Pid: 11, Labels: labels("api"), Memory: 64 * mb},
+			"db":  {ID: "db", Name: "shop-db-1", State: "exited", OOMKilled: true, Memory: 128 * mb, Labels: labels("db")},
+			"run": {ID: "run", State: "running", Labels: labels("api")},
 		},
 		stats: map[string][]int64{"a2": {20 * mb, 30 * mb, 25 * mb}},
 	}

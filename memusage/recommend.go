@@ -92,7 +92,7 @@ func Recommend(o Observation, p Policy) (r Recommendation, ok bool) {
 		h = DefaultHeadroom
 	}
 	st := o.Stats()
-	if st.N == 0 && !(o.OOMKilled && o.Limit > 0) {
+	if st.N == 0 && (!o.OOMKilled || o.Limit <= 0) {
 		return Recommendation{}, false
 	}
 	want := clampBytes(float64(max(st.P99, st.Max)) * h)
