@@ -236,7 +236,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	if !loaded {
 		svcs = fromRaw(p, c)
 	}
-	fx := &fixer{sizing: opts.Sizing, project: name, dir: p.dir}
+	fx := &fixer{sizing: opts.Sizing, explain: opts.Fix.Explain, project: name, dir: p.dir}
 	res.Findings = append(res.Findings, checkServices(svcs, fx)...)
 	res.Findings = append(res.Findings, checkBudget(p, svcs, opts)...)
 	res.Notes = append(res.Notes, limitVarNotes(svcs)...)

@@ -55,9 +55,13 @@ type SizedService struct {
 // fixer attaches fixes to one project's findings.
 type fixer struct {
 	sizing  *Sizing // nil: no DG201 fix
+	explain bool    // say why a DG201 finding has no fix
 	project string
 	dir     string
 }
+
+// noSourceHint says how to get a DG201 fix.
+const noSourceHint = "no limit to write: run `dockguard fix --limits-from live` where the stack runs to size it from its usage, or pass --default-memory SIZE"
 
 // Fix settings that are not sizes.
 const (
@@ -76,7 +80,13 @@ func (fx *fixer) observed(s *service) (memusage.Observation, bool) {
 // limitFix attaches the DG201 fix to fd, or says in its message why there
 // is none.
 func (fx *fixer) limitFix(s *service, fd *rules.Finding) {
-	if fx == nil || fx.sizing == nil {
+	if fx == nil {
+		return
+	}
+	if fx.sizing == nil {
+		if fx.explain {
+			fd.Message += "; no fix: " + noSourceHint
+		}
 		return
 	}
 	sz := fx.sizing
@@ -104,11 +114,11 @@ func (fx *fixer) limitFix(s *service, fd *rules.Finding) {
 		limit, basis = max(sz.Default, s.reservation), "--default-memory, no usage observed"
 	}
 	if limit == 0 {
-		why := "no usage was observed"
 		if sz.Observed == nil {
-			why = "no value source was given"
+			fd.Message += "; no fix: " + noSourceHint
+		} else {
+			fd.Message += fmt.Sprintf("; no fix: no usage of it was observed in %s (give it --default-memory SIZE, or observe it where it runs)", sz.From)
 		}
-		fd.Message += fmt.Sprintf("; no fix: %s (run `dockguard fix --limits-from live` where the stack runs, or pass --default-memory SIZE)", why)
 		fx.report(row)
 		return
 	}

@@ -237,7 +237,7 @@ func runFixCase(t *testing.T, dir string) {
 	tmp := copyCase(t, dir)
 	before := snapshot(t, tmp)
 	files := caseFiles(t, tmp, c)
-	opts := Options{Sizing: c.sizing}
+	opts := Options{Sizing: c.sizing, Fix: rules.FixSettings{Explain: true}}
 	res := checkIn(tmp, files, opts)
 	for _, f := range res.Findings {
 		src := []byte(before[filepath.ToSlash(f.File)])

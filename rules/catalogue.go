@@ -159,6 +159,8 @@ var Catalogue = []*Rule{
 		Bad:         "services:\n  cache:\n    image: redis:7",
 		Good:        "services:\n  cache:\n    image: redis:7\n    deploy:\n      resources:\n        limits: {memory: 256m}\n        reservations: {memory: 128m}",
 		Alternative: "Give every service `deploy.resources.limits.memory` (and a reservation below it).",
+		Fix:         "Inserts `deploy.resources.limits.memory` into the service's own definition (or `mem_limit` where the file writes limits that way, or where `deploy` comes from a `<<` merge), as byte edits that keep comments, key order, indentation, quoting, anchors and line ends; an explicit 0 is replaced in place, and `${VAR:-0}` keeps its variable. The size comes from observed usage (`dockguard fix --limits-from live` or `--limits-from report.json`: max(p99, peak) × `--headroom` 1.15, rounded up to 16 MiB, at least 32 MiB and at least the runtime caps in the service + 25 %; an OOM-killed service gets its limit + 20 %, at least + 100 MiB; under 10 minutes of samples the figure is provisional), else from `--default-memory`; a YAML comment says which (`--no-comment` leaves it out), and `--with-reservation` also sets the reservation to the p50. Without either there is no fix and the finding says how to get one.",
+		Fixable:     true,
 		Tags:        []string{"reliability", "compose", "memory"}, Precision: "very-high",
 	},
 	{
@@ -168,6 +170,8 @@ var Catalogue = []*Rule{
 		Bad:         "deploy: {resources: {limits: {memory: 256m}, reservations: {memory: 512m}}}",
 		Good:        "deploy: {resources: {limits: {memory: 512m}, reservations: {memory: 256m}}}",
 		Alternative: "Keep the reservation at or below the limit.",
+		Fix:         "Lowers the reservation to the limit, written as the limit is, when the limit is a size written in the file (not a variable) and the reservation is in the service's own definition.",
+		Fixable:     true,
 		Tags:        []string{"correctness", "compose", "memory"}, Precision: "very-high",
 	},
 	{
@@ -177,6 +181,7 @@ var Catalogue = []*Rule{
 		Bad:         "six services at 2g each with an 8 GiB budget",
 		Good:        "limits that sum to less than the budget (default 8 GiB, --memory-budget)",
 		Alternative: "Lower limits, reduce replicas, or move optional services into profiles.",
+		Fix:         "None: which service to shrink is a decision. With observed usage (`--limits-from`) the message lists the services whose p99 is below half their limit, as candidates to lower.",
 		Tags:        []string{"reliability", "compose", "memory"}, Precision: "high",
 	},
 	{
@@ -186,6 +191,8 @@ var Catalogue = []*Rule{
 		Bad:         "mem_limit: 256m\ncommand: redis-server --maxmemory 256mb",
 		Good:        "mem_limit: 256m\ncommand: redis-server --maxmemory 200mb",
 		Alternative: "Keep the runtime's cap well below the container limit (about 75-80%).",
+		Fix:         "Lowers the cap to 75 % of the container limit in the runtime's own units (Redis `mb`, JVM `m`/`g`, Node MiB, `-XX:MaxRAMPercentage=75.0`), inside the `command`, `entrypoint` or `environment` string that holds it, when the setting is written there in one piece in the service's own definition.",
+		Fixable:     true,
 		Tags:        []string{"reliability", "compose", "memory"}, Precision: "high",
 	},
 	{
