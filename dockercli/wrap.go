@@ -485,21 +485,31 @@ func RemoteCommand(argv []Word) ([]Word, bool) {
 	if len(argv) == 0 || !argv[0].Known || BaseName(argv[0].Value) != "ssh" {
 		return nil, false
 	}
-	i := 1
-	for i < len(argv) {
-		a := argv[i]
-		if !a.Known || !isFlagWord(a.Value) {
-			break
-		}
-		if a.Value == "--" {
-			i++
-			break
-		}
-		_, i = parseFlagWord(argv, i, sshFlags)
-	}
+	// OpenSSH reads its options on both sides of the destination
+	// (ssh user@host -p 2222 'docker rm -f x'); the command starts at the
+	// first word after the destination that is not an option.
+	i, ended := sshOptions(argv, 1)
 	i++ // the destination
+	if !ended {
+		i, _ = sshOptions(argv, i)
+	}
 	if i >= len(argv) {
 		return nil, false
 	}
 	return argv[i:], true
+}
+
+// sshOptions skips ssh options from i; ended reports a "--".
+func sshOptions(argv []Word, i int) (next int, ended bool) {
+	for i < len(argv) {
+		a := argv[i]
+		if !a.Known || !isFlagWord(a.Value) {
+			return i, false
+		}
+		if a.Value == "--" {
+			return i + 1, true
+		}
+		_, i = parseFlagWord(argv, i, sshFlags)
+	}
+	return i, false
 }

@@ -161,6 +161,10 @@ func (p *parser) assign(name, op, value string) {
 			old.value = joinSpace(old.value, value)
 		}
 	case "!=":
+		if bin, found := p.located(value); found {
+			p.vars[name] = &variable{value: bin, simple: true} // DOCKER != which docker
+			break
+		}
 		p.vars[name] = &variable{unknown: true}
 	}
 }
@@ -232,6 +236,9 @@ func (p *parser) lookup(body string, visiting []*variable) (text string, v *vari
 		return "", nil, false, false
 	}
 	if strings.ContainsAny(body, " \t,:=") {
+		if bin, found := p.binaryCall(body, visiting); found {
+			return bin, nil, true, false
+		}
 		return "", nil, false, false // function call or substitution reference
 	}
 	name := body
@@ -428,4 +435,84 @@ func conventional(name string) string {
 		return "docker-compose"
 	}
 	return ""
+}
+
+// binaryCall resolves the make functions that name a container CLI:
+// $(shell which docker), $(shell command -v podman), $(shell type -p
+// docker), and $(or A,B) / $(strip A) / $(firstword A) over them. Where the
+// CLI is installed, which prints its path, and the path runs the CLI; where
+// it is not, the recipe fails before it removes anything.
+func (p *parser) binaryCall(body string, visiting []*variable) (string, bool) {
+	fn, args, _ := strings.Cut(strings.TrimLeft(body, " \t"), " ")
+	switch fn {
+	case "shell":
+		return p.located(p.expandString(args, nil, visiting))
+	case "or":
+		for _, a := range splitArgs(args) {
+			v := strings.TrimSpace(p.expandString(a, nil, visiting))
+			if v == "" {
+				continue
+			}
+			if p.bins[v] || v == "docker-compose" {
+				return v, true
+			}
+			return "", false
+		}
+	case "strip", "firstword":
+		v := strings.TrimSpace(p.expandString(args, nil, visiting))
+		if p.bins[v] || v == "docker-compose" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// located reports a shell command that prints where a container CLI is:
+// which X, command -v X, type -p X (stderr redirections and a trailing
+// "|| true" allowed).
+func (p *parser) located(cmd string) (string, bool) {
+	cmd, _, _ = strings.Cut(cmd, "||")
+	var words []string
+	for _, w := range strings.Fields(cmd) {
+		if strings.HasPrefix(w, "2>") || w == "/dev/null" {
+			continue
+		}
+		words = append(words, w)
+	}
+	var bin string
+	switch {
+	case len(words) == 2 && words[0] == "which":
+		bin = words[1]
+	case len(words) == 3 && words[0] == "command" && words[1] == "-v":
+		bin = words[2]
+	case len(words) == 3 && words[0] == "type" && (words[1] == "-p" || words[1] == "-P"):
+		bin = words[2]
+	default:
+		return "", false
+	}
+	if p.bins[bin] || bin == "docker-compose" {
+		return bin, true
+	}
+	return "", false
+}
+
+// splitArgs splits make function arguments at the commas outside nested
+// references.
+func splitArgs(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '{':
+			depth++
+		case ')', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
 }

@@ -292,6 +292,15 @@ func (p *parser) parse() {
 			}
 			p.shellCalls(text[:limit], offs)
 			if targetVar {
+				// target: VAR op value. The variable holds only in that
+				// target's recipes; it is taken for the file when the file
+				// does not set it otherwise, which is what those recipes see.
+				rest := text[opEnd:]
+				if k, at2, end2 := classify(rest); k == lineAssign {
+					if name := p.expandName(strings.TrimSpace(rest[:at2])); p.vars[name] == nil {
+						p.assign(rest[:at2], rest[at2:end2], rest[end2:])
+					}
+				}
 				continue
 			}
 			inRule = true

@@ -363,3 +363,77 @@ func (c *checker) noteMass(u *unit, s, e int, inv *dockercli.Invocation, base st
 	line, _ := rules.Position(c.fileSrc, fs)
 	c.probe.hits = append(c.probe.hits, massHit{start: fs, end: fe, line: line, cmd: inv.Key(), base: base, binary: inv.Binary})
 }
+
+// wrapped returns the command line a call of def runs when def passes its
+// arguments on after a fixed command (nerdctl "$@", command docker "$@",
+// sudo podman --remote "$@"): the first simple command of the body that
+// uses "$@" or "$*", with the call's arguments in their place. Its words
+// have no position in the caller's code. Wrappers of wrappers are
+// followed a few levels deep.
+func (c *checker) wrapped(u *unit, def *funcDef, args []dockercli.Word, depth int) ([]dockercli.Word, bool) {
+	if depth > 3 || def.decl.Body == nil {
+		return nil, false
+	}
+	var stmts []*syntax.Stmt
+	switch b := def.decl.Body.Cmd.(type) {
+	case *syntax.Block:
+		stmts = b.Stmts
+	case *syntax.Subshell:
+		stmts = b.Stmts
+	default:
+		stmts = []*syntax.Stmt{def.decl.Body}
+	}
+	for _, st := range stmts {
+		ce, ok := st.Cmd.(*syntax.CallExpr)
+		if !ok || len(ce.Args) == 0 {
+			continue
+		}
+		var out, fixed []dockercli.Word
+		uses := false
+		for _, w := range ce.Args {
+			if allArgs(w) {
+				uses = true
+				out = append(out, args...)
+				continue
+			}
+			for _, rw := range c.resolve(def.unit, w) {
+				rw.Start, rw.End = -1, -1
+				out = append(out, rw)
+				fixed = append(fixed, rw)
+			}
+		}
+		if !uses {
+			continue
+		}
+		if len(out) == 0 || !out[0].Known {
+			return nil, false
+		}
+		if inner, isFunc := u.vars.funcs[out[0].Value]; isFunc && inner != def && !c.isBinaryName(out[0].Value) {
+			return c.wrapped(u, inner, out[1:], depth+1)
+		}
+		// Only the CLI (and its global flags) is fixed: a body that names
+		// the subcommand itself (docker rm -f "$@") is judged where it is.
+		uw := dockercli.Unwrap(fixed)
+		inv, isCLI := dockercli.Parse(uw.Feed(false, ""), c.bins)
+		if !isCLI || len(inv.Path) > 0 && inv.Binary != "docker-compose" || len(inv.Path) > 1 {
+			return nil, false
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// allArgs reports whether w is "$@", $@, "$*" or $*.
+func allArgs(w *syntax.Word) bool {
+	parts := w.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	if len(parts) != 1 {
+		return false
+	}
+	pe, ok := parts[0].(*syntax.ParamExp)
+	return ok && pe.Param != nil && (pe.Param.Value == "@" || pe.Param.Value == "*") && pe.Exp == nil && pe.Index == nil
+}

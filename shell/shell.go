@@ -90,6 +90,7 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		bins:        cfg.binaries(),
 		limit:       cfg.limit(),
 		lang:        langFor(file, code),
+		topSrc:      code,
 		seen:        map[findingKey]bool{},
 		budget:      8*len(code) + 1<<16,
 		funcBudget:  8*len(code) + 1<<16,

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dockguard/dockguard/dockercli"
@@ -19,6 +20,7 @@ type findingKey struct {
 type checker struct {
 	file     string
 	fileSrc  []byte
+	topSrc   []byte           // the code checked, for questions about the whole file
 	lines    *rules.LineIndex // built on the first finding
 	m        OffsetMap
 	cfg      *Config
@@ -418,6 +420,12 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		}
 		argv = append(argv, rw...)
 	}
+	inferred, wrapper := "", ""
+	if len(argv) > 0 && !argv[0].Known {
+		if name, bin, ok := c.namedCLI(u, ce.Args[0]); ok {
+			argv[0].Value, argv[0].Known, inferred = bin, true, name
+		}
+	}
 	if len(argv) == 0 || !argv[0].Known {
 		return
 	}
@@ -454,6 +462,11 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		// wrapper (sudo, timeout...), whose line stays judged as before.
 		c.funcCall(u, def, ce, argv, x)
 		c.runFunc(u, def)
+		if w, ok := c.wrapped(u, def, argv[1:], 0); ok {
+			// exec::nerdctl() { nerdctl "$@"; } called as exec::nerdctl rm -f x:
+			// the call's words complete the function's command line.
+			wrapper, argv = argv[0].Value, w
+		}
 	}
 	uw := dockercli.Unwrap(argv)
 	if len(uw.Argv) == 0 {
@@ -497,9 +510,33 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		c.checkCode(c.codeUnit(u, ws, modeBare, false), true)
 		return
 	}
+	var awkVars []string
+	value := func(operand string) string {
+		// Each awk value is an unknown word, shown as written.
+		c.placeholders++
+		name := "__dockguard_" + strconv.Itoa(c.placeholders)
+		if c.original == nil {
+			c.original = map[string]string{}
+		}
+		c.original["${"+name+"}"] = operand
+		awkVars = append(awkVars, name)
+		return "${" + name + "}"
+	}
+	if code, w, ok := awkSystem(fed, value); ok && mayMention([]byte(code), c.bins) {
+		// awk '{system("docker rmi -f " $3)}': the command lines awk hands
+		// to sh, with awk's own values ($3, variables) unknown.
+		inner := wholeUnit(u, code, w.Start, w.End)
+		if x.stdinListing {
+			for _, name := range awkVars {
+				inner.vars.listing[name] = x.stdinText
+			}
+		}
+		c.checkCode(inner, false)
+		return
+	}
 	c.markListings(fed)
 	inv, ok := dockercli.Parse(fed, c.bins)
-	if !ok {
+	if !ok || inferred != "" && !inv.Modelled() {
 		return
 	}
 	if uw.Runner != "" {
@@ -517,7 +554,14 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		if c.probe != nil && vd.Rule == dockercli.RuleMassForceRemove {
 			c.noteMass(u, start, callEnd, inv, vd.Base)
 		}
-		c.report(vd.Rule, u, start, callEnd, vd.Message, inv.Key())
+		msg := vd.Message
+		if inferred != "" {
+			msg += fmt.Sprintf(" ($%s is never set in this file; dockguard took it for %s from its name)", inferred, inv.Binary)
+		}
+		if wrapper != "" {
+			msg += fmt.Sprintf(" (through the function %s, which runs %s with its arguments)", wrapper, inv.Binary)
+		}
+		c.report(vd.Rule, u, start, callEnd, msg, inv.Key())
 	}
 }
 

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,19 +162,88 @@ func (c *checker) param(u *unit, p *syntax.ParamExp) (string, bool) {
 		return val, known
 	}
 	switch p.Exp.Op {
-	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull:
-		if known && (val != "" || p.Exp.Op == syntax.DefaultUnset) {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AssignUnset, syntax.AssignUnsetOrNull:
+		if known && (val != "" || p.Exp.Op == syntax.DefaultUnset || p.Exp.Op == syntax.AssignUnset) {
 			return val, true
 		}
 		if _, isListing := u.vars.listing[name]; isListing {
 			return "", false
 		}
-		if p.Exp.Word == nil {
-			return "", true
+		def, ok := "", true
+		if p.Exp.Word != nil {
+			def, ok = c.literal(u, p.Exp.Word)
 		}
-		return c.literal(u, p.Exp.Word)
+		if ok && (p.Exp.Op == syntax.AssignUnset || p.Exp.Op == syntax.AssignUnsetOrNull) {
+			// : ${CONTAINER_CLI:=docker} sets the variable when it is unset.
+			u.vars.consts[name] = def
+		}
+		return def, ok
 	}
 	return "", false
+}
+
+// namedCLIs are variable names that, by convention, hold a container CLI.
+var namedCLIs = map[string]string{
+	"DOCKER": "docker", "DOCKER_BIN": "docker", "DOCKER_CMD": "docker", "DOCKER_CLI": "docker",
+	"DOCKER_BINARY": "docker", "DOCKER_EXE": "docker", "DOCKER_COMMAND": "docker",
+	"PODMAN": "podman", "PODMAN_BIN": "podman", "PODMAN_CMD": "podman",
+	"NERDCTL": "nerdctl", "NERDCTL_BIN": "nerdctl",
+	"CONTAINER_RUNTIME": "docker", "CONTAINER_CLI": "docker", "CONTAINER_ENGINE": "docker",
+	"CONTAINER_TOOL": "docker", "CONTAINER_CMD": "docker",
+}
+
+// namedCLI reads a command word that is a variable the file never sets
+// ($DOCKER, ${CONTAINER_RUNTIME}) as the CLI its name says it holds.
+func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) {
+	if len(w.Parts) != 1 {
+		return "", "", false
+	}
+	pe, isParam := w.Parts[0].(*syntax.ParamExp)
+	if !isParam || pe.Param == nil || pe.Exp != nil || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Length || pe.Excl {
+		return "", "", false
+	}
+	name = pe.Param.Value
+	bin, named := namedCLIs[name]
+	if !named || !slices.Contains(c.bins, bin) {
+		return "", "", false
+	}
+	if _, known := u.vars.consts[name]; known {
+		return "", "", false
+	}
+	if _, listing := u.vars.listing[name]; listing || setsVar(c.topSrc, name) {
+		return "", "", false
+	}
+	return name, bin, true
+}
+
+// setsVar reports whether code may set the variable name anywhere: an
+// assignment (NAME=, NAME+=), a ${NAME:=...}, or a read or for loop naming
+// it.
+func setsVar(code []byte, name string) bool {
+	s := string(code)
+	for i := strings.Index(s, name); i >= 0; {
+		before := byte(' ')
+		if i > 0 {
+			before = s[i-1]
+		}
+		rest := s[i+len(name):]
+		if !isNameByte(before) && (strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, "+=") ||
+			strings.HasPrefix(rest, ":=") || before == '{' && strings.HasPrefix(rest, "=")) {
+			return true
+		}
+		if !isNameByte(before) && (len(rest) == 0 || !isNameByte(rest[0])) {
+			line := s[strings.LastIndexByte(s[:i], '\n')+1 : i]
+			if strings.Contains(line, "read ") || strings.Contains(line, "for ") || strings.Contains(line, "export ") && strings.HasPrefix(rest, "=") {
+				return true
+			}
+		}
+		j := strings.Index(rest, name)
+		if j < 0 {
+			break
+		}
+		i += len(name) + j
+	}
+	return false
 }
 
 // unescapeBare removes backslash quoting from unquoted text.
