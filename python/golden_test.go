@@ -2,7 +2,9 @@ package python
 
 import (
 	"flag"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/dockguard/dockguard/internal/findingtest"
@@ -33,4 +35,27 @@ func TestConftestFixtures(t *testing.T) {
 	findingtest.Golden(t, filepath.Join("testdata", "project", "conftest.py"), *update, func(path string, src []byte) []rules.Finding {
 		return New().Check(path, src, nil)
 	})
+}
+
+// TestConcurrentChecker checks one Checker from many goroutines, as the
+// engine's workers use it (run with -race).
+func TestConcurrentChecker(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "project", "tests", "integration", "*.py"))
+	c := New()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		for _, f := range files {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				src, err := os.ReadFile(f)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c.Check(f, src, nil)
+			}()
+		}
+	}
+	wg.Wait()
 }

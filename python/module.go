@@ -91,12 +91,14 @@ type module struct {
 	root     *scope
 	scopes   map[*syntax.FuncDef]*scope
 	fixtures fixtureSet
+	// funcs are the module-level functions by name.
+	funcs map[string]*syntax.FuncDef
 	// fixtureFuncs are the module's pytest fixtures by fixture name.
 	fixtureFuncs map[string]*syntax.FuncDef
 }
 
 func newModule(f *syntax.File, src []byte) *module {
-	m := &module{f: f, src: src, imports: map[string]string{}, root: &scope{}, scopes: map[*syntax.FuncDef]*scope{}, fixtureFuncs: map[string]*syntax.FuncDef{}}
+	m := &module{f: f, src: src, imports: map[string]string{}, root: &scope{}, scopes: map[*syntax.FuncDef]*scope{}, fixtureFuncs: map[string]*syntax.FuncDef{}, funcs: map[string]*syntax.FuncDef{}}
 	m.collect(f.Body, m.root, true)
 	return m
 }
@@ -184,6 +186,9 @@ func (m *module) collectStmt(st syntax.Stmt, sc *scope, top bool) {
 			fs.bind(s.Params[i].Name, binding{param: &s.Params[i]})
 		}
 		m.scopes[s] = fs
+		if sc == m.root {
+			m.funcs[s.Name] = s
+		}
 		if name := isFixture(m, s); name != "" && top {
 			m.fixtureFuncs[name] = s
 		}

@@ -16,6 +16,8 @@ type sdkCheck func(ck *checker, c *syntax.Call, a *syntax.Attribute, r recv, sc 
 // testcontainers.
 var sdkMethods = map[kind]map[string]sdkCheck{
 	kContainer: {
+		"start":   restart(-1),
+		"unpause": restart(-1),
 		"remove":  forceRemove("DG101", -1),
 		"kill":    kill(-1, 0),
 		"stop":    stop(-1, "timeout"),
@@ -42,6 +44,8 @@ var sdkMethods = map[kind]map[string]sdkCheck{
 		"create":  memLimit("memory"),
 	},
 	kWhalesContainer: {
+		"start":   restart(-1),
+		"unpause": restart(-1),
 		"remove":  forceRemove("DG101", -1),
 		"kill":    kill(-1, 0),
 		"stop":    stop(-1, "time"),
@@ -225,8 +229,17 @@ func stop(arg int, kw string) sdkCheck {
 				return
 			}
 		}
-		if t != nil && a.Attr == "stop" {
-			st.halted[ck.targetKey(a, arg, t, sc)] = true
+		if t != nil {
+			st.halted[ck.targetKey(a, arg, t, sc)] = a.Attr == "stop"
+		}
+	}
+}
+
+// restart forgets a stop: the container runs again.
+func restart(arg int) sdkCheck {
+	return func(ck *checker, c *syntax.Call, a *syntax.Attribute, _ recv, sc *scope, st *state) {
+		if t, _ := ck.target(c, a, arg, sc); t != nil {
+			delete(st.halted, ck.targetKey(a, arg, t, sc))
 		}
 	}
 }

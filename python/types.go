@@ -53,6 +53,8 @@ var constructors = map[string]kind{
 	"docker.client.from_env":                      kClient,
 	"docker.DockerClient":                         kClient,
 	"docker.client.DockerClient":                  kClient,
+	"docker.DockerClient.from_env":                kClient,
+	"docker.client.DockerClient.from_env":         kClient,
 	"docker.APIClient":                            kAPI,
 	"docker.api.APIClient":                        kAPI,
 	"docker.api.client.APIClient":                 kAPI,
@@ -169,6 +171,13 @@ func (ck *checker) callType(e *syntax.Call, sc *scope, depth int) recv {
 	}
 	if strings.HasPrefix(q, "testcontainers.") && isContainerClass(q) {
 		return recv{k: kTestcontainer}
+	}
+	if n, ok := e.Func.(*syntax.Name); ok {
+		// A helper function of this module that returns a client or a
+		// container (get_docker_client()).
+		if fn := ck.mod.funcs[n.ID]; fn != nil && depth < 8 {
+			return ck.returnedDepth(fn, depth+1)
+		}
 	}
 	a, ok := e.Func.(*syntax.Attribute)
 	if !ok {
@@ -353,6 +362,23 @@ func annotationKind(m *module, a Expr) recv {
 	return recv{}
 }
 
+// returnAnnotation types a return annotation, looking through
+// Generator[X, …], Iterator[X] and Iterable[X] (a fixture that yields).
+func returnAnnotation(m *module, a Expr) recv {
+	if s, ok := a.(*syntax.Subscript); ok {
+		switch q := m.qualified(s.X); q {
+		case "typing.Generator", "typing.Iterator", "typing.Iterable", "collections.abc.Generator", "collections.abc.Iterator",
+			"typing.AsyncGenerator", "typing.AsyncIterator", "collections.abc.AsyncGenerator", "collections.abc.AsyncIterator":
+			idx := s.Index
+			if seq, ok := idx.(*syntax.Seq); ok && len(seq.Elts) > 0 {
+				idx = seq.Elts[0]
+			}
+			return annotationKind(m, idx)
+		}
+	}
+	return annotationKind(m, a)
+}
+
 // fixtureSet maps fixture names to what they provide.
 type fixtureSet map[string]recv
 
@@ -387,20 +413,27 @@ func (m *module) fixtureKinds(inherited fixtureSet) fixtureSet {
 
 // returned returns what a function returns or yields, when that is one
 // known kind.
-func (ck *checker) returned(fn *syntax.FuncDef) recv {
+func (ck *checker) returned(fn *syntax.FuncDef) recv { return ck.returnedDepth(fn, 0) }
+
+func (ck *checker) returnedDepth(fn *syntax.FuncDef, depth int) recv {
 	sc := ck.mod.scopes[fn]
+	if fn.Returns != nil {
+		if r := returnAnnotation(ck.mod, fn.Returns); r.k != kNone {
+			return r
+		}
+	}
 	var got recv
 	var visit func([]syntax.Stmt)
 	visit = func(body []syntax.Stmt) {
 		for _, st := range body {
 			switch s := st.(type) {
 			case *syntax.Return:
-				if r := ck.typeOf(s.X, sc); r.k != kNone {
+				if r := ck.typeOfDepth(s.X, sc, depth); r.k != kNone {
 					got = r
 				}
 			case *syntax.ExprStmt:
 				if y, ok := s.X.(*syntax.Yield); ok && !y.From {
-					if r := ck.typeOf(y.X, sc); r.k != kNone {
+					if r := ck.typeOfDepth(y.X, sc, depth); r.k != kNone {
 						got = r
 					}
 				}

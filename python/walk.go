@@ -55,8 +55,18 @@ func (ck *checker) stmt(s syntax.Stmt, sc *scope, st *state) {
 		ck.body(s.Body, sc, st.fork())
 	case *syntax.If:
 		ck.expr(s.Cond, sc, st)
-		ck.body(s.Body, sc, st.fork())
-		ck.body(s.Else, sc, st.fork())
+		body, els := st.fork(), st.fork()
+		// if c.status == "running": … else: c.remove(force=True) removes a
+		// container that is not running: nothing is killed there.
+		if x, running, ok := ck.statusTest(s.Cond); ok {
+			notRunning := els
+			if !running {
+				notRunning = body
+			}
+			notRunning.halted[ck.targetKey(&syntax.Attribute{X: x}, -1, x, sc)] = true
+		}
+		ck.body(s.Body, sc, body)
+		ck.body(s.Else, sc, els)
 	case *syntax.For:
 		ck.expr(s.Iter, sc, st)
 		inner := st.fork()
@@ -183,6 +193,24 @@ func (ck *checker) expr(e Expr, sc *scope, st *state) {
 	case *syntax.Yield:
 		ck.expr(x.X, sc, st)
 	}
+}
+
+// statusTest recognises X.status == "running" (running) and
+// X.status != "running" (not running).
+func (ck *checker) statusTest(cond Expr) (x Expr, running, ok bool) {
+	b, isBin := cond.(*syntax.BinOp)
+	if !isBin || b.Op != "==" && b.Op != "!=" {
+		return nil, false, false
+	}
+	a, isAttr := b.X.(*syntax.Attribute)
+	s, isStr := b.Y.(*syntax.Str)
+	if !isAttr || !isStr || a.Attr != "status" {
+		return nil, false, false
+	}
+	if v, known := s.Value(); !known || v != "running" {
+		return nil, false, false
+	}
+	return a.X, b.Op == "==", true
 }
 
 // call judges one call: a command runner, an SDK method, a pool

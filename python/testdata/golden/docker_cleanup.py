@@ -94,3 +94,28 @@ def user_classes(j: Janitor):
     Janitor().kill()
     items = {}
     items.remove(force=True)
+
+
+def get_docker_client():
+    return docker.DockerClient(base_url="tcp://10.0.0.2:2375", timeout=300)
+
+
+def restart_node(name):
+    node_docker = get_docker_client()
+    node_docker.containers.run("spdk:latest", name=name, detach=True)  # DG301 through the helper's return
+    for node in node_docker.containers.list(all=True, filters={"ancestor": "spdk"}):
+        if node.status == "running":
+            node.stop(timeout=5)
+            node.remove(force=True)  # stopped first
+        else:
+            node.remove(force=True)  # not running: nothing to kill
+    for node in node_docker.containers.list(all=True, filters={"ancestor": "spdk"}):
+        if node.status != "running":
+            node.remove(force=True)  # not running
+        else:
+            node.remove(force=True)  # DG105: running, ancestor is not a label
+
+
+def from_classmethod():
+    c = docker.DockerClient.from_env()
+    c.containers.get("x").kill()  # DG104
