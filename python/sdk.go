@@ -16,8 +16,8 @@ type sdkCheck func(ck *checker, c *syntax.Call, a *syntax.Attribute, r recv, sc 
 // testcontainers.
 var sdkMethods = map[kind]map[string]sdkCheck{
 	kContainer: {
-		"start":   restart(-1),
-		"unpause": restart(-1),
+		"start":   started,
+		"unpause": started,
 		"remove":  forceRemove("DG101", -1),
 		"kill":    kill(-1, 0),
 		"stop":    stop(-1, "timeout"),
@@ -44,8 +44,8 @@ var sdkMethods = map[kind]map[string]sdkCheck{
 		"create":  memLimit("memory"),
 	},
 	kWhalesContainer: {
-		"start":   restart(-1),
-		"unpause": restart(-1),
+		"start":   started,
+		"unpause": started,
 		"remove":  forceRemove("DG101", -1),
 		"kill":    kill(-1, 0),
 		"stop":    stop(-1, "time"),
@@ -235,12 +235,10 @@ func stop(arg int, kw string) sdkCheck {
 	}
 }
 
-// restart forgets a stop: the container runs again.
-func restart(arg int) sdkCheck {
-	return func(ck *checker, c *syntax.Call, a *syntax.Attribute, _ recv, sc *scope, st *state) {
-		if t, _ := ck.target(c, a, arg, sc); t != nil {
-			delete(st.halted, ck.targetKey(a, arg, t, sc))
-		}
+// started forgets a stop of the receiver: the container runs again.
+func started(ck *checker, c *syntax.Call, a *syntax.Attribute, _ recv, sc *scope, st *state) {
+	if t, _ := ck.target(c, a, -1, sc); t != nil {
+		delete(st.halted, ck.targetKey(a, -1, t, sc))
 	}
 }
 
