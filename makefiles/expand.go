@@ -243,7 +243,16 @@ func (p *parser) lookup(body string, visiting []*variable) (text string, v *vari
 	}
 	name := body
 	if strings.IndexByte(name, '$') >= 0 {
+		// A computed name ($($(X))) is expanded first; each level rescans
+		// the rest of the name, so both its depth and the bytes scanned
+		// are bounded.
+		p.work += len(name)
+		if p.nameDepth >= maxDepth || p.work > maxWork {
+			return "", nil, false, false
+		}
+		p.nameDepth++
 		name = strings.TrimSpace(p.expandString(name, nil, visiting))
+		p.nameDepth--
 	}
 	v = p.vars[name]
 	if v == nil {
@@ -360,7 +369,7 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 			}
 			end, body, dollar := refAt(line, i)
 			fs, fe := pc.start+i, pc.start+end
-			if bs, ok := shellBody(line, i, end, body); ok {
+			if bs, ok := shellBody(line, i, end, body); ok && p.spanWork <= maxSpanWork(len(p.src)) {
 				p.addSpan(line, identity(pc.start, len(line)), bs, end-1)
 			}
 			t, v, ok, undef := p.lookup(body, nil)

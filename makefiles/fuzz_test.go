@@ -23,6 +23,9 @@ func FuzzMakefile(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, s := range hostileMakefiles(300) {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := Check("Makefile", src, nil)
 		checkFindings(t, "Makefile", src, fs)

@@ -94,6 +94,12 @@ type parser struct {
 	// a hostile makefile can take.
 	memo map[*variable]memoEntry
 	work int
+	// spanWork counts the bytes of shell-call bodies queued as code: a
+	// body holding another call is queued and scanned again, so nested
+	// calls would cost quadratic time without this bound (maxWork).
+	spanWork int
+	// nameDepth is how many computed variable names are being expanded.
+	nameDepth int
 }
 
 // memoEntry is a cached expansion; ok is false for one that was too large.
@@ -125,21 +131,69 @@ const maxRecipes = 1 << 16
 
 // shellCalls queues the body of each $(shell ...) call in a make line as
 // shell code; offs holds the file offset of each byte of text.
+//
+// It makes one pass: the closer of every bracket is found first with a
+// stack per bracket kind (which is how refAt counts), so that a line of
+// deeply nested or unterminated references costs linear time rather than
+// one rescan per '$'.
 func (p *parser) shellCalls(text string, offs []int) {
-	for i := 0; i < len(text); i++ {
+	if !strings.Contains(text, "shell") {
+		return
+	}
+	closer := matchBrackets(text)
+	for i := 0; i+1 < len(text); i++ {
 		if text[i] != '$' {
 			continue
 		}
-		end, body, dollar := refAt(text, i)
-		if dollar {
+		if text[i+1] == '$' {
 			i++
 			continue
+		}
+		if (text[i+1] != '(' && text[i+1] != '{') || !strings.HasPrefix(text[i+2:], "shell") {
+			continue
+		}
+		end, body := len(text), text[i+2:]
+		if c := closer[i+1]; c >= 0 {
+			end, body = c+1, text[i+2:c]
 		}
 		if bs, ok := shellBody(text, i, end, body); ok {
 			p.addSpan(text, offs, bs, end-1)
 			i = end - 1
 		}
 	}
+}
+
+// maxSpanWork bounds the bytes of shell-call bodies queued for a file of n
+// bytes: a small multiple of the file, which nested calls in real files
+// never approach.
+func maxSpanWork(n int) int { return 2*n + 1<<20 }
+
+// matchBrackets returns, for each '(' and '{' of s, the offset of the
+// bracket of the same kind that closes it (-1 when none does); other
+// offsets hold -1.
+func matchBrackets(s string) []int {
+	closer := make([]int, len(s))
+	var parens, braces []int
+	for i := 0; i < len(s); i++ {
+		closer[i] = -1
+		switch s[i] {
+		case '(':
+			parens = append(parens, i)
+		case '{':
+			braces = append(braces, i)
+		case ')':
+			if n := len(parens); n > 0 {
+				closer[parens[n-1]] = i
+				parens = parens[:n-1]
+			}
+		case '}':
+			if n := len(braces); n > 0 {
+				closer[braces[n-1]] = i
+				braces = braces[:n-1]
+			}
+		}
+	}
+	return closer
 }
 
 // shellBody reports whether the reference text[i:end] with the given body
@@ -165,6 +219,9 @@ func (p *parser) addSpan(text string, offs []int, start, end int) {
 		end--
 	}
 	if start >= end || end > len(offs) || offs[end-1]-offs[start] != end-1-start {
+		return
+	}
+	if p.spanWork += end - start; p.spanWork > maxSpanWork(len(p.src)) {
 		return
 	}
 	p.recipes = append(p.recipes, recipe{{start: offs[start], end: offs[end-1] + 1}})

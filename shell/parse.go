@@ -123,6 +123,14 @@ func (c *checker) checkCode(u *unit, report bool) {
 	if u.depth > maxDepth {
 		return
 	}
+	// mvdan/sh recurses once per nesting level, and a stack overflow is a
+	// fatal error no recover catches: measure the nesting first.
+	if n, at := nestingDepth(u.src, maxNesting); n > maxNesting {
+		if report {
+			c.report("DG001", u, at, at, fmt.Sprintf("nesting too deep to check (%d levels, the limit is %d); dockguard did not parse this code", n, maxNesting), "parse-error: nesting too deep")
+		}
+		return
+	}
 	f, err := c.parse(u.src)
 	if err == nil {
 		c.walkFile(u, f)

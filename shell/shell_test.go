@@ -239,6 +239,9 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("sh -c \"docker kill '$x'\" && eval 'docker rm -f a' <<EOF\nEOF\n"))
 	f.Add([]byte("alias -g X='| xargs docker rm -f' d=\"docker rm -f $(docker ps -aq)\" e='docker kill '\\''a'\n"))
 	f.Add([]byte("shopt -s expand_aliases\nalias s='sudo ' d='drm -v' drm='docker rm -f'\ns d $(docker ps -aq) <<E\nE\n"))
+	for _, src := range deepCases(maxNesting + 1) {
+		f.Add([]byte(src))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := CheckScript("f.sh", src, nil)
 		for _, fd := range fs {
