@@ -91,7 +91,14 @@ var Catalogue = []*Rule{
 		Good:        "docker stop --time 10 web && docker rm web",
 		Alternative: "Stop gracefully first (`docker stop --time N`), then remove (`docker rm`). In Go, call ContainerStop with a timeout, then ContainerRemove without Force.",
 		NotReported: "`docker compose rm -f` (there -f only skips the prompt) and `--force=false`; a removal right after a `docker stop` of the same container that certainly ran (`docker stop web || true && docker rm -f web`); containers from a listing that can only hold stopped ones (`docker ps -aq -f status=exited`); in Go, a forced ContainerRemove after ContainerStop on the same path, or of a container that was created and never started, and methods of the program's own types that only share the SDK's names.",
-		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
+		Fix: "In shell code (scripts, Makefiles, CI steps, package.json), a graceful stop of the same containers goes before the removal: `docker rm -f web` becomes `docker stop --time 10 web >/dev/null 2>&1 || true; docker rm -f web` (the time is `--stop-timeout` / `fix.stop-timeout`). " +
+			"The removal keeps `-f` because of what it does for a missing container: since Docker 20.10 (docker/cli#2678) `docker rm -f` of a container that does not exist prints `Error: No such container` and exits 0, where `docker stop` and `docker rm` exit 1. " +
+			"Verified with a real test on Docker 20.10 (fix/livetest); Docker 28's CLI keeps the zero exit, and newer ones also drop the message (docker/cli#7110). So a script under `set -e` that relies on the removal of a missing container succeeding keeps working, and on a container that was just stopped `-f` kills nothing. " +
+			"Where the original ignores failure anyway (`docker rm -f web || true`, `|| :`), `-f` goes: `docker stop --time 10 web >/dev/null 2>&1 || true; docker rm web || true`, with the same exit status and output. " +
+			"The stop's output and failure are ignored (under `set -e` a failing stop would end the script), since the removal that follows prints the same names and errors and decides the exit status. The wrappers (`sudo`, `timeout`), the engine (`podman`), Make's `$(DOCKER)` and `@`/`-` prefixes, redirections, `-v` and line continuations are kept; a removal that is part of a larger command (`a && docker rm -f x`) gets `{ stop; rm; }`. " +
+			"No fix for removals run through xargs or parallel, inside strings of code (`sh -c '…'`), aliases, or a file that does not parse.",
+		Fixable: true,
+		Tags:    []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
 		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell, go",
@@ -100,6 +107,7 @@ var Catalogue = []*Rule{
 		Bad:         "docker rmi -f app:dev",
 		Good:        "docker rmi app:dev   # fails, as it should, while a container uses it",
 		Alternative: "Remove the containers gracefully first, then the image without -f; or use `docker image prune` with a filter.",
+		Fix:         "None: which containers use the image, and whether to remove them, is a decision, not a mechanical edit.",
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
@@ -120,6 +128,8 @@ var Catalogue = []*Rule{
 		Good:        "docker stop --time 10 web",
 		Alternative: "Use `docker stop --time N` (SIGTERM, then SIGKILL after N seconds).",
 		NotReported: "Kills with a signal other than SIGKILL (`docker kill -s HUP` is a reload), and kills after a graceful stop of the same container.",
+		Fix:         "In shell code, `docker kill X` (SIGKILL) becomes `docker stop --time 10 X`, a zero stop time (`docker stop -t 0 X`, `--time=0`) becomes `--time 10`, and a SIGKILL stop signal (`docker stop -s KILL`) is dropped; for compose, `docker compose kill` becomes `docker compose stop --timeout 10` and `-t 0` becomes `--timeout 10`. The time is `--stop-timeout` / `fix.stop-timeout`; everything else on the line is kept.",
+		Fixable:     true,
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
@@ -130,6 +140,8 @@ var Catalogue = []*Rule{
 		Good:        "docker ps -q --filter label=ci | xargs -r -n1 -P3 docker stop --time 10\ndocker container prune -f --filter label=ci",
 		Alternative: "Filter the listing to what you own, stop gracefully with bounded concurrency (at most 3 at a time), then prune or remove without -f.",
 		NotReported: "Force removals or kills of a listing that can only hold stopped containers (`docker ps -aq -f status=exited`: there is nothing to kill), and removals without -f.",
+		Fix:         "Only with `--fix-label KEY=VALUE` (or `fix.label` in .dockguard.yaml), since which containers are yours cannot be guessed: in shell code, `docker rm -f $(docker ps -aq)` becomes `docker ps -q --filter label=KEY=VALUE | xargs -r -n1 -P3 docker stop --time 10; docker container prune -f --filter label=KEY=VALUE` (with `-v`, the removal is `docker ps -aq --filter label=KEY=VALUE | xargs -r docker rm -v`), and a mass kill becomes the stop alone. Without a label, `--fix` and `--diff` say in the finding why there is no fix.",
+		Fixable:     true,
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{

@@ -133,6 +133,9 @@ func (c *checker) checkCode(u *unit, report bool) {
 	}
 	f, err := c.parse(u.src)
 	if err == nil {
+		if u.parent == nil {
+			c.top, c.topFile = u, f
+		}
 		c.walkFile(u, f)
 		return
 	}

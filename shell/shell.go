@@ -78,7 +78,13 @@ func CheckScript(file string, src []byte, cfg *Config) []rules.Finding {
 //
 // Check never panics on input: a panic inside the parser is recovered and
 // reported as DG001.
-func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []rules.Finding) {
+func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) []rules.Finding {
+	return CheckFragment(file, fileSrc, code, m, nil, cfg)
+}
+
+// CheckFragment is Check for code extracted from a host file: host
+// adapts the fixes to it (see FixHost).
+func CheckFragment(file string, fileSrc, code []byte, m OffsetMap, host FixHost, cfg *Config) (out []rules.Finding) {
 	if !mayMention(code, cfg.binaries()) {
 		return nil
 	}
@@ -92,6 +98,7 @@ func Check(file string, fileSrc, code []byte, m OffsetMap, cfg *Config) (out []r
 		lang:        langFor(file, code),
 		topSrc:      code,
 		seen:        map[findingKey]bool{},
+		host:        host,
 		budget:      8*len(code) + 1<<16,
 		funcBudget:  8*len(code) + 1<<16,
 		aliasBudget: 8*len(code) + 1<<16,

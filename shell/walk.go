@@ -86,6 +86,15 @@ type checker struct {
 	collect    *[]rules.Finding
 	// aliasBudget bounds the bytes of code built by replacing aliases.
 	aliasBudget int
+	// host adapts fixes to the file holding the code (nil: the code is
+	// the file). top and topFile are the top-level code and its syntax
+	// when it parsed, the only code fixes are written for; parents and
+	// listed index topFile's statements (see placeOf).
+	host    FixHost
+	top     *unit
+	topFile *syntax.File
+	parents map[*syntax.Stmt]*syntax.Stmt
+	listed  map[*syntax.Stmt]bool
 }
 
 // ctx is what a command inherits from where it stands.
@@ -561,7 +570,12 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		if wrapper != "" {
 			msg += fmt.Sprintf(" (through the function %s, which runs %s with its arguments)", wrapper, inv.Binary)
 		}
-		c.report(vd.Rule, u, start, callEnd, msg, inv.Key())
+		if c.probe != nil || c.running > 0 {
+			continue
+		}
+		f := c.newFinding(vd.Rule, u, start, callEnd, c.explain(vd, msg), inv.Key())
+		f.Fixes = c.fixFor(&site{u: u, stmt: s, ce: ce, inv: inv, uw: uw, start: callStart, end: callEnd}, vd)
+		c.add(f)
 	}
 }
 

@@ -250,7 +250,7 @@ func (h *Host) Check(f *Fragment, cfg *shell.Config) []rules.Finding {
 	}
 	window := h.src[ws:we]
 	m := func(off int) int { return min(max(f.Map(off)-ws, 0), len(window)) }
-	fs := shell.Check(h.file, window, f.Code, m, cfg)
+	fs := shell.CheckFragment(h.file, window, f.Code, m, &fixHost{f: f, h: h}, cfg)
 	for i := range fs {
 		fd := &fs[i]
 		for j := range fd.Fixes {
@@ -314,23 +314,57 @@ func (f *Fragment) fixup(fd *rules.Finding, h *Host) {
 	if len(fd.Fixes) == 0 {
 		return
 	}
-	fixes := make([]rules.Edit, 0, len(fd.Fixes))
+	// The shell front end wrote the fix text through fixHost, so it is
+	// already in the host's syntax; what is left is that every edit
+	// touches only text that is verbatim in the file.
 	for _, e := range fd.Fixes {
 		if !f.editable(e.Start, e.End) {
 			fd.Fixes = nil // the edits form one fix: all or none
 			return
 		}
-		if f.fixText != nil {
-			t, ok := f.fixText(e.NewText)
-			if !ok {
-				fd.Fixes = nil
-				return
-			}
-			e.NewText = t
-		}
-		fixes = append(fixes, e)
 	}
-	fd.Fixes = fixes
+}
+
+// fixHost is the shell.FixHost of a fragment: generated code goes through
+// the fragment's FixText, copies come from the host file, widened to the
+// whole of any replaced span they touch ($(DOCKER), ${{ inputs.name }}).
+type fixHost struct {
+	f *Fragment
+	h *Host
+}
+
+func (x *fixHost) Text(code string) (string, bool) {
+	if x.f.fixText == nil {
+		return code, true
+	}
+	return x.f.fixText(code)
+}
+
+func (x *fixHost) Copy(s, e int) (string, bool) {
+	if e <= s {
+		return "", e == s
+	}
+	fs, fe := x.f.Map(s), x.f.Map(e-1)+1
+	for _, sg := range x.f.segs {
+		end := sg.file + sg.fileLen
+		if sg.file >= fe || end <= fs {
+			continue
+		}
+		switch sg.kind {
+		case collapsed:
+			return "", false
+		case replaced:
+			fs, fe = min(fs, sg.file), max(fe, end)
+		}
+	}
+	if fs < 0 || fe > len(x.h.src) || fe < fs {
+		return "", false
+	}
+	t := string(x.h.src[fs:fe])
+	if strings.ContainsAny(t, "\n\r") {
+		return "", false
+	}
+	return t, true
 }
 
 // restorePlaceholders puts the original text (${{ inputs.name }},
@@ -399,6 +433,11 @@ func replaceWord(s, ph, with string) string {
 func (f *Fragment) editable(start, end int) bool {
 	for _, s := range f.segs {
 		if s.kind == exact && s.file <= start && end <= s.file+s.fileLen && start <= end {
+			return true
+		}
+		// An insertion at either edge of a replaced span ($(DOCKER))
+		// leaves the span whole.
+		if start == end && s.kind == replaced && (start == s.file || start == s.file+s.fileLen) {
 			return true
 		}
 	}

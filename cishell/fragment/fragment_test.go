@@ -54,8 +54,11 @@ func TestFixup(t *testing.T) {
 	}{
 		{name: "inside the expansion widens to the reference", start: 6, end: 8, wantStart: 4, wantEnd: 13},
 		{name: "whole command", start: 4, end: 27, wantStart: 4, wantEnd: 27,
-			fixes:     []rules.Edit{{Start: 17, End: 19, NewText: ""}},
-			wantFixes: 1, wantText: "!"},
+			fixes:     []rules.Edit{{Start: 17, End: 19, NewText: "x"}},
+			wantFixes: 1, wantText: "x"}, // fixHost already adapted the text
+		{name: "insertion before the expansion", start: 4, end: 27, wantStart: 4, wantEnd: 27,
+			fixes:     []rules.Edit{{Start: 4, End: 4, NewText: "y"}},
+			wantFixes: 1, wantText: "y"},
 		{name: "end inside the placeholder", start: 14, end: 22, wantStart: 14, wantEnd: 27},
 		{name: "fix touching the expansion is dropped", start: 4, end: 27, wantStart: 4, wantEnd: 27,
 			fixes: []rules.Edit{{Start: 17, End: 19}, {Start: 4, End: 13, NewText: "podman"}}},
@@ -87,6 +90,33 @@ func TestFixup(t *testing.T) {
 				t.Errorf("key = %q, want %q", fd.Key, tt.wantKey)
 			}
 		})
+	}
+}
+
+func TestFixHost(t *testing.T) {
+	f, src := build()
+	x := &fixHost{f: f, h: NewHost("Makefile", src)}
+	if got, ok := x.Text("docker stop"); !ok || got != "docker stop!" {
+		t.Errorf("Text = %q, %v; want the fragment's FixText", got, ok)
+	}
+	for _, tt := range []struct {
+		s, e int
+		want string
+	}{
+		{0, 7, "$(DOCKER) "}, // the expanded variable, as written
+		{0, 3, "$(DOCKER)"},  // part of it widens to all of it
+		{7, 9, "rm"},
+		{13, 20, "$(NAME)"}, // the placeholder is the file's own text
+	} {
+		if got, ok := x.Copy(tt.s, tt.e); !ok || got != tt.want {
+			t.Errorf("Copy(%d, %d) = %q, %v; want %q", tt.s, tt.e, got, ok, tt.want)
+		}
+	}
+	var b Builder
+	b.Collapse([]byte("docker rm -f x\n"), 5, 6)
+	cf := b.Fragment()
+	if _, ok := (&fixHost{f: cf, h: NewHost("w.yml", []byte("run: >\n  docker rm\n  -f x\n"))}).Copy(0, 6); ok {
+		t.Error("Copy out of a collapsed (folded) value succeeded")
 	}
 }
 
