@@ -90,6 +90,13 @@ type Live struct {
 	InFlight int
 }
 
+// Cleanup holds the defaults of `dockguard cleanup`.
+type Cleanup struct {
+	// Scopes are the scopes on when no scope flag is given (see
+	// CleanupScopes).
+	Scopes []string
+}
+
 // Config is a loaded configuration. A zero or unset field means the
 // default; Set records which top-level keys the file gave, so that
 // command-line flags can override exactly those.
@@ -119,6 +126,7 @@ type Config struct {
 	Compose Compose
 	Fix     Fix
 	Live    Live
+	Cleanup Cleanup
 }
 
 // Default returns the configuration used when there is no file.

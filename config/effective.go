@@ -107,6 +107,10 @@ func (c *Config) YAML() string {
 	if c.Fix.Label != "" {
 		fmt.Fprintf(&b, "  label: %s\n", quote(c.Fix.Label))
 	}
+	if len(c.Cleanup.Scopes) > 0 {
+		b.WriteString("cleanup:\n")
+		writeList(&b, "scopes", c.Cleanup.Scopes, "  ")
+	}
 	b.WriteString("live:")
 	l := c.Live
 	if l == (Live{}) {

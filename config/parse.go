@@ -19,12 +19,16 @@ import (
 // Keys lists every key the file accepts, by section ("" is the top level).
 // The JSON Schema is tested against it.
 var Keys = map[string][]string{
-	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live"},
+	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live", "cleanup"},
 	"rules.*": {"severity"},
 	"compose": {"profiles"},
 	"fix":     {"stop-timeout", "label"},
 	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight"},
+	"cleanup": {"scopes"},
 }
+
+// CleanupScopes are the values cleanup.scopes accepts.
+var CleanupScopes = []string{"containers", "running", "build-cache", "volumes", "all-volumes", "images", "all-images", "all"}
 
 // Severities are the values a rule's severity accepts.
 var Severities = []string{"error", "warning", "info", "off"}
@@ -153,6 +157,19 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 					cfg.Live.Rate = p.positiveFloat(v, name)
 				case "in-flight":
 					cfg.Live.InFlight = p.positiveInt(v, name)
+				}
+			})
+		case "cleanup":
+			p.mapping(v, "cleanup", func(key string, _, v *yaml.Node) {
+				if key != "scopes" {
+					return
+				}
+				for _, s := range p.strings(v, "cleanup.scopes") {
+					if !slices.Contains(CleanupScopes, s.value) {
+						p.errorf(s.node, "cleanup.scopes: unknown scope %q (want one of %s)", s.value, strings.Join(CleanupScopes, ", "))
+						continue
+					}
+					cfg.Cleanup.Scopes = append(cfg.Cleanup.Scopes, s.value)
 				}
 			})
 		}

@@ -54,6 +54,14 @@ type Config struct {
 	// BreakerThreshold is the number of consecutive transport failures
 	// after which every further request fails at once with ErrBreakerOpen.
 	BreakerThreshold int
+	// Writes lets POST and DELETE through (dockguard cleanup); without it
+	// the transport is read-only. A DELETE with force=1 or force=true is
+	// refused even then.
+	Writes bool
+	// WriteInterval is the least time between the starts of two write
+	// attempts (retries included). Unlike the other fields, zero means
+	// none: `cleanup --interval 0`.
+	WriteInterval time.Duration
 }
 
 // Defaults returns the default limits: 3 in flight, 50 requests/s with a
@@ -99,6 +107,10 @@ var ErrBreakerOpen = errors.New("circuit breaker open: too many consecutive tran
 // ErrReadOnly is returned for a request whose method is not GET or HEAD.
 var ErrReadOnly = errors.New("refused: dockguard only reads from the daemon (GET and HEAD)")
 
+// ErrForce is returned for a DELETE that asks for force: dockguard never
+// force-removes anything, which is the storm it warns about.
+var ErrForce = errors.New("refused: dockguard never sends force=1 on a DELETE")
+
 type timeoutKey struct{}
 
 // WithTimeout returns a context whose requests get deadline d per attempt
@@ -143,19 +155,24 @@ type Transport struct {
 	// lastFailure describes the most recent failed attempt, so that the
 	// breaker's error still names the cause.
 	lastFailure string
-	sleep       func(context.Context, time.Duration) error
+	// nextWrite is the earliest start of the next write attempt, and
+	// writeTurn is held by the write being sent.
+	nextWrite time.Time
+	writeTurn chan struct{}
+	sleep     func(context.Context, time.Duration) error
 }
 
 // New wraps base with the limits in cfg.
 func New(base http.RoundTripper, cfg Config) *Transport {
 	cfg = cfg.withDefaults()
 	return &Transport{
-		base:    base,
-		cfg:     cfg,
-		sem:     make(chan struct{}, cfg.MaxInFlight),
-		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst),
-		stats:   Stats{ByEndpoint: map[string]int{}, Methods: map[string]int{}},
-		sleep:   sleepCtx,
+		base:      base,
+		cfg:       cfg,
+		sem:       make(chan struct{}, cfg.MaxInFlight),
+		writeTurn: make(chan struct{}, 1),
+		limiter:   rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst),
+		stats:     Stats{ByEndpoint: map[string]int{}, Methods: map[string]int{}},
+		sleep:     sleepCtx,
 	}
 }
 
@@ -188,9 +205,9 @@ func (t *Transport) BreakerOpen() bool {
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+	if err := t.allowed(req); err != nil {
 		closeBody(req)
-		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrReadOnly)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
 	t.mu.Lock()
 	t.stats.Requests++
@@ -239,6 +256,67 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// allowed is the write policy: reads always, POST and DELETE only with
+// Config.Writes, and never a forced DELETE.
+func (t *Transport) allowed(req *http.Request) error {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead:
+		return nil
+	case http.MethodPost, http.MethodDelete:
+		if !t.cfg.Writes {
+			return ErrReadOnly
+		}
+		if req.Method == http.MethodDelete {
+			switch strings.ToLower(req.URL.Query().Get("force")) {
+			case "", "0", "false":
+			default:
+				return ErrForce
+			}
+		}
+		return nil
+	}
+	if t.cfg.Writes {
+		return fmt.Errorf("refused: method %s is not one dockguard sends", req.Method)
+	}
+	return ErrReadOnly
+}
+
+// IsWrite reports whether a request changes the daemon.
+func IsWrite(method string) bool { return method != http.MethodGet && method != http.MethodHead }
+
+// waitWriteTurn spaces write attempts by WriteInterval, measured where the
+// daemon sees them: from the moment the previous write was on the wire
+// (written, or failed) to the start of this one. It returns the function
+// that ends this write's turn; until then the next write waits.
+func (t *Transport) waitWriteTurn(ctx context.Context) (func(), error) {
+	if t.cfg.WriteInterval <= 0 {
+		return func() {}, nil
+	}
+	select {
+	case t.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	t.mu.Lock()
+	wait := time.Until(t.nextWrite)
+	t.mu.Unlock()
+	if wait > 0 {
+		if err := t.sleep(ctx, wait); err != nil {
+			<-t.writeTurn
+			return nil, err
+		}
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			t.mu.Lock()
+			t.nextWrite = time.Now().Add(t.cfg.WriteInterval)
+			t.mu.Unlock()
+			<-t.writeTurn
+		})
+	}, nil
+}
+
 func lastErrOr(last, err error) error {
 	if last != nil {
 		return fmt.Errorf("%w (gave up retrying: %w)", last, err)
@@ -277,8 +355,19 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	}
 	t.stats.Attempts++
 	t.stats.Methods[req.Method]++
-	t.stats.ByEndpoint[Classify(req.URL.Path)]++
+	t.stats.ByEndpoint[ClassifyRequest(req.Method, req.URL.Path)]++
 	t.mu.Unlock()
+	endTurn := func() {}
+	if IsWrite(req.Method) {
+		var err error
+		if endTurn, err = t.waitWriteTurn(parent); err != nil {
+			t.mu.Lock()
+			t.inFlight--
+			t.mu.Unlock()
+			<-t.sem
+			return nil, false, err
+		}
+	}
 	begin := time.Now()
 	// The hard limit: past it the connection is closed whatever happens.
 	hard, stopHard := context.WithDeadlineCause(parent, begin.Add(timeout+t.cfg.Grace), deadlineError{timeout + t.cfg.Grace})
@@ -288,6 +377,7 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 		if i.Err == nil {
 			sent.Store(true)
 		}
+		endTurn()
 	}})
 	var once sync.Once
 	release := func() {
@@ -306,6 +396,7 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	}
 	done := make(chan result, 1)
 	go func() {
+		defer endTurn()                            // when the request was never written
 		r, err := t.base.RoundTrip(req.Clone(ctx)) //nolint:bodyclose // closed by the caller through releaseBody, or below once a timed-out attempt ends
 		done <- result{r, err}
 	}()
@@ -414,6 +505,8 @@ func Classify(path string) string {
 		return "containers/inspect"
 	case len(parts) == 3 && parts[0] == "containers" && parts[2] == "stats":
 		return "containers/stats"
+	case len(parts) == 3 && parts[0] == "containers" && parts[2] == "stop":
+		return "containers/stop"
 	case p == "volumes":
 		return "volumes/list"
 	}
@@ -421,6 +514,19 @@ func Classify(path string) string {
 		parts = parts[:2]
 	}
 	return strings.Join(parts, "/")
+}
+
+// ClassifyRequest is Classify with the method: a DELETE of one object is
+// "<kind>/remove" ("containers/remove", "volumes/remove"), so that no
+// object ID becomes a class.
+func ClassifyRequest(method, path string) string {
+	c := Classify(path)
+	if method == http.MethodDelete {
+		if kind, _, ok := strings.Cut(c, "/"); ok {
+			return kind + "/remove"
+		}
+	}
+	return c
 }
 
 // Total sums the counts of m.

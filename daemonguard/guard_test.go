@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -340,6 +341,87 @@ func TestClassify(t *testing.T) {
 	} {
 		if got := Classify(in); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWritePolicy(t *testing.T) {
+	var called atomic.Int32
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		called.Add(1)
+		return ok("{}"), nil
+	}), fast(Config{Writes: true}))
+	for _, tt := range []struct {
+		method, path string
+		refused      error
+	}{
+		{http.MethodDelete, "/v1.41/containers/abc?force=1", ErrForce},
+		{http.MethodDelete, "/v1.41/containers/abc?force=true", ErrForce},
+		{http.MethodDelete, "/v1.41/volumes/v?force=True", ErrForce},
+		{http.MethodDelete, "/v1.41/containers/abc?force=0", nil},
+		{http.MethodDelete, "/v1.41/containers/abc", nil},
+		{http.MethodPost, "/v1.41/containers/abc/stop?t=10", nil},
+		{http.MethodPut, "/v1.41/containers/abc/archive", nil},
+	} {
+		before := called.Load()
+		req, _ := http.NewRequest(tt.method, "http://docker"+tt.path, nil)
+		resp, err := tr.RoundTrip(req)
+		closeResp(resp)
+		switch {
+		case tt.refused != nil && !errors.Is(err, tt.refused):
+			t.Errorf("%s %s: err %v, want %v", tt.method, tt.path, err, tt.refused)
+		case tt.method == http.MethodPut && err == nil:
+			t.Errorf("PUT went through")
+		case tt.refused == nil && tt.method != http.MethodPut && err != nil:
+			t.Errorf("%s %s: %v", tt.method, tt.path, err)
+		}
+		if sent := called.Load() > before; sent != (err == nil) {
+			t.Errorf("%s %s: sent %v with err %v", tt.method, tt.path, sent, err)
+		}
+	}
+	if s := tr.Stats(); s.ByEndpoint["containers/remove"] != 2 || s.ByEndpoint["containers/stop"] != 1 {
+		t.Errorf("classes %v", s.ByEndpoint)
+	}
+}
+
+func TestWriteInterval(t *testing.T) {
+	var mu sync.Mutex
+	var starts []time.Time
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		if r.Method != http.MethodGet {
+			starts = append(starts, time.Now())
+		}
+		mu.Unlock()
+		return ok("{}"), nil
+	}), fast(Config{Writes: true, WriteInterval: 40 * time.Millisecond}))
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			method := http.MethodDelete
+			if i%2 == 0 {
+				method = http.MethodGet // reads are not paced
+			}
+			req, _ := http.NewRequest(method, "http://docker/v1.41/containers/c", nil)
+			resp, err := tr.RoundTrip(req)
+			if err != nil {
+				t.Error(err)
+			}
+			closeResp(resp)
+		}()
+	}
+	wg.Wait()
+	if len(starts) != 3 {
+		t.Fatalf("%d writes", len(starts))
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	for i := 1; i < len(starts); i++ {
+		// The base sees a start a goroutine hop after the guard let it
+		// go; allow that much.
+		if d := starts[i].Sub(starts[i-1]); d < 38*time.Millisecond {
+			t.Errorf("writes %d and %d started %s apart", i-1, i, d)
 		}
 	}
 }

@@ -181,6 +181,9 @@ type ContainerFacts struct {
 	WorkingDir   string    `json:"composeWorkingDir,omitempty"`
 	FinishedAt   time.Time `json:"finishedAt,omitzero"`
 	Size         int64     `json:"size"` // writable layer, -1 unknown
+	// Created and Labels are for cleanup's selection, not the report.
+	Created time.Time         `json:"-"`
+	Labels  map[string]string `json:"-"`
 }
 
 // Running reports whether the container holds memory.
@@ -409,7 +412,7 @@ func (r *run) inspectAll() []ContainerFacts {
 			Limit: c.Memory, Reservation: c.MemoryReservation, Usage: -1,
 			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled,
 			Project: c.Labels[LabelProject], Service: c.Labels[LabelService], WorkingDir: c.Labels[LabelWorkingDir],
-			FinishedAt: c.FinishedAt, Size: -1,
+			FinishedAt: c.FinishedAt, Size: -1, Created: c.Created, Labels: c.Labels,
 		}
 		keep[i] = true
 		r.mu.Lock()

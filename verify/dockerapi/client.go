@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/go-connections/tlsconfig"
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
@@ -191,8 +193,9 @@ func (c *Client) Containers(ctx context.Context, labels []string) ([]ContainerSu
 }
 
 // ErrNotFound is returned by Inspect for a container that went away between
-// the list and the inspect.
-var ErrNotFound = errors.New("container not found")
+// the list and the inspect, and by the write methods for an object that is
+// already gone.
+var ErrNotFound = errors.New("not found")
 
 // Inspect implements Daemon.
 func (c *Client) Inspect(ctx context.Context, id string) (Container, error) {
@@ -218,6 +221,7 @@ func (c *Client) Inspect(ctx context.Context, id string) (Container, error) {
 		out.FinishedAt = parseTime(j.State.FinishedAt)
 	}
 	out.RestartCount = j.RestartCount
+	out.Created = parseTime(j.Created)
 	if j.HostConfig != nil {
 		out.Memory = j.HostConfig.Memory
 		out.MemoryReservation = j.HostConfig.MemoryReservation
@@ -313,7 +317,97 @@ func (c *Client) DanglingVolumes(ctx context.Context) ([]Volume, error) {
 		if v.UsageData != nil && v.UsageData.Size >= 0 {
 			size = v.UsageData.Size
 		}
-		out = append(out, Volume{Name: v.Name, Driver: v.Driver, Size: size})
+		out = append(out, Volume{Name: v.Name, Driver: v.Driver, Size: size, Labels: v.Labels})
 	}
 	return out, nil
+}
+
+// StopContainer implements Cleaner.
+func (c *Client) StopContainer(ctx context.Context, id string, timeout time.Duration) error {
+	secs := int(timeout / time.Second)
+	// The daemon waits up to t seconds before it answers: the request's
+	// own deadline must cover that wait.
+	ctx = daemonguard.WithTimeout(ctx, timeout+c.guard.Config().Timeout)
+	_, err := c.api.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs})
+	return writeErr("stop container "+id, err)
+}
+
+// RemoveContainer implements Cleaner.
+func (c *Client) RemoveContainer(ctx context.Context, id string) error {
+	_, err := c.api.ContainerRemove(ctx, id, client.ContainerRemoveOptions{})
+	return writeErr("remove container "+id, err)
+}
+
+// RemoveVolume implements Cleaner.
+func (c *Client) RemoveVolume(ctx context.Context, name string) error {
+	_, err := c.api.VolumeRemove(ctx, name, client.VolumeRemoveOptions{})
+	return writeErr("remove volume "+name, err)
+}
+
+// PruneBuildCache implements Cleaner. The moby client sends the reserved
+// space as keep-storage before API 1.48 and as reserved-space from it.
+func (c *Client) PruneBuildCache(ctx context.Context, until time.Duration, reserved int64) (int64, error) {
+	f := make(client.Filters)
+	if until > 0 {
+		f.Add("until", until.String())
+	}
+	// Pruning a large cache takes the daemon a while.
+	ctx = daemonguard.WithTimeout(ctx, c.cfg.DiskUsageTimeout)
+	r, err := c.api.BuildCachePrune(ctx, client.BuildCachePruneOptions{ReservedSpace: reserved, Filters: f})
+	if err != nil {
+		return 0, writeErr("prune build cache", err)
+	}
+	return int64(r.Report.SpaceReclaimed), nil
+}
+
+// Images implements Cleaner.
+func (c *Client) Images(ctx context.Context, all bool, labels []string) ([]Image, error) {
+	f := make(client.Filters)
+	if !all {
+		f.Add("dangling", "true")
+	}
+	if len(labels) > 0 {
+		f.Add("label", labels...)
+	}
+	r, err := c.api.ImageList(ctx, client.ImageListOptions{Filters: f})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Image, 0, len(r.Items))
+	for _, im := range r.Items {
+		out = append(out, Image{ID: im.ID, Tags: im.RepoTags, Size: im.Size, Created: time.Unix(im.Created, 0), Containers: im.Containers})
+	}
+	return out, nil
+}
+
+// PruneImages implements Cleaner.
+func (c *Client) PruneImages(ctx context.Context, all bool, labels []string, until time.Duration) (int64, error) {
+	f := make(client.Filters)
+	f.Add("dangling", strconv.FormatBool(!all))
+	if len(labels) > 0 {
+		f.Add("label", labels...)
+	}
+	if until > 0 {
+		f.Add("until", until.String())
+	}
+	ctx = daemonguard.WithTimeout(ctx, c.cfg.DiskUsageTimeout)
+	r, err := c.api.ImagePrune(ctx, client.ImagePruneOptions{Filters: f})
+	if err != nil {
+		return 0, writeErr("prune images", err)
+	}
+	return int64(r.Report.SpaceReclaimed), nil
+}
+
+// writeErr gives the write errors cleanup acts on their own identity: 404
+// (gone: done) and 409 (in use or in progress: retry, then skip).
+func writeErr(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case cerrdefs.IsNotFound(err):
+		return fmt.Errorf("%s: %w: %w", what, ErrNotFound, err)
+	case cerrdefs.IsConflict(err):
+		return fmt.Errorf("%s: %w: %w", what, ErrConflict, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -1,7 +1,8 @@
-// Package dockerapi is dockguard's narrow, read-only view of the Docker
-// Engine API. The checks in package verify depend only on the Daemon
-// interface, so they can be tested against fakes, and the pre-1.0 moby
-// client can change under us without touching them.
+// Package dockerapi is dockguard's narrow view of the Docker Engine API. The
+// checks in package verify depend only on the read-only Daemon interface,
+// and package cleanup adds the few writes of Cleaner, so both can be tested
+// against fakes, and the pre-1.0 moby client can change under us without
+// touching them.
 //
 // Client implements Daemon with github.com/moby/moby/client behind a
 // guard.Transport, which enforces the daemon protection limits and counts
@@ -10,6 +11,7 @@ package dockerapi
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -32,6 +34,44 @@ type Daemon interface {
 	// DanglingVolumes lists volumes that no container references.
 	DanglingVolumes(ctx context.Context) ([]Volume, error)
 }
+
+// Cleaner is what dockguard cleanup asks of the daemon beyond Daemon. Each
+// method is one request; none of them ever forces anything.
+type Cleaner interface {
+	Daemon
+	// StopContainer stops a container, waiting up to timeout for it to
+	// exit before the daemon kills it (POST /containers/{id}/stop?t=).
+	StopContainer(ctx context.Context, id string, timeout time.Duration) error
+	// RemoveContainer removes a stopped container, without force and
+	// without its volumes.
+	RemoveContainer(ctx context.Context, id string) error
+	// RemoveVolume removes one unused volume, without force.
+	RemoveVolume(ctx context.Context, name string) error
+	// PruneBuildCache prunes unused build cache older than until (0 = any
+	// age), keeping reserved bytes (0 = none), and returns the bytes the
+	// daemon reports reclaimed.
+	PruneBuildCache(ctx context.Context, until time.Duration, reserved int64) (int64, error)
+	// Images lists images: the dangling ones, or all of them.
+	Images(ctx context.Context, all bool, labels []string) ([]Image, error)
+	// PruneImages prunes dangling images (all unused ones with all),
+	// restricted to labels and to those older than until (0 = any age).
+	PruneImages(ctx context.Context, all bool, labels []string, until time.Duration) (int64, error)
+}
+
+// Image is one row of /images/json.
+type Image struct {
+	ID      string
+	Tags    []string
+	Size    int64
+	Created time.Time
+	// Containers is the number of containers using it, -1 when the daemon
+	// did not count.
+	Containers int64
+}
+
+// ErrConflict is returned by the write methods when the daemon answers
+// 409: the object is in use, running, or already being removed.
+var ErrConflict = errors.New("conflict")
 
 // Ping is the answer to /_ping.
 type Ping struct {
@@ -85,6 +125,8 @@ type Container struct {
 	// MemoryReservation is the soft limit in bytes; 0 means none.
 	MemoryReservation int64
 	Labels            map[string]string
+	// Created is when the container was created (its age when it never ran).
+	Created time.Time
 }
 
 // Running reports whether the container counts as running for the memory
@@ -111,6 +153,9 @@ type Volume struct {
 	Name   string `json:"name"`
 	Driver string `json:"driver"`
 	Size   int64  `json:"size"`
+	// Labels tell a compose project's volumes and, from Docker 23,
+	// anonymous ones (com.docker.volume.anonymous).
+	Labels map[string]string `json:"-"`
 }
 
 // DiskUsage is the part of /system/df the checks read.

@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -369,41 +366,10 @@ func TestUnreachableDaemonIsDG408(t *testing.T) {
 	}
 }
 
-// recorder is a reverse proxy in front of the daemon's socket that records
-// every method and path it forwards.
-type recorder struct {
-	mu      sync.Mutex
-	methods map[string]int
-	paths   []string
-}
-
-func startRecorder(t *testing.T, host string) (string, *recorder) {
-	t.Helper()
-	sock := strings.TrimPrefix(host, "unix://")
-	rec := &recorder{methods: map[string]int{}}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: "docker"})
-	proxy.Transport = &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-	}}
-	ln, err := net.Listen("unix", filepath.Join(t.TempDir(), "proxy.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec.mu.Lock()
-		rec.methods[r.Method]++
-		rec.paths = append(rec.paths, r.Method+" "+r.URL.Path)
-		rec.mu.Unlock()
-		proxy.ServeHTTP(w, r)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	return "unix://" + ln.Addr().String(), rec
-}
-
 func TestVerifyAndReportOnlyRead(t *testing.T) {
 	s := setup(t)
-	proxyHost, rec := startRecorder(t, s.d.Host)
+	rec := testdaemon.StartRecorder(t, s.d.Host)
+	proxyHost := rec.Host
 	work := t.TempDir()
 	script := "#!/bin/sh\ndocker rm -f web\n"
 	if err := os.WriteFile(filepath.Join(work, "clean.sh"), []byte(script), 0o755); err != nil {
@@ -428,18 +394,22 @@ func TestVerifyAndReportOnlyRead(t *testing.T) {
 			t.Errorf("report --format %s lacks the live DG401", format)
 		}
 	}
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if len(rec.paths) == 0 {
+	var paths []string
+	methods := map[string]int{}
+	for _, r := range rec.Requests() {
+		paths = append(paths, r.Method+" "+r.Path())
+		methods[r.Method]++
+	}
+	if len(paths) == 0 {
 		t.Fatal("the proxy saw no request")
 	}
-	for m := range rec.methods {
+	for m := range methods {
 		if m != http.MethodGet && m != http.MethodHead {
-			t.Errorf("method %s sent to the daemon; requests: %v", m, rec.paths)
+			t.Errorf("method %s sent to the daemon; requests: %v", m, paths)
 		}
 	}
-	if !slices.ContainsFunc(rec.paths, func(p string) bool { return strings.HasSuffix(p, "/system/df") }) {
-		t.Errorf("no /system/df seen: %v", rec.paths)
+	if !slices.ContainsFunc(paths, func(p string) bool { return strings.HasSuffix(p, "/system/df") }) {
+		t.Errorf("no /system/df seen: %v", paths)
 	}
 }
 

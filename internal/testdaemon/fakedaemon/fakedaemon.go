@@ -31,6 +31,7 @@ type Container struct {
 	Labels                 map[string]string
 	Usage                  int64
 	SizeRw                 int64
+	Created                time.Time
 }
 
 // Volume is a staged volume.
@@ -38,6 +39,15 @@ type Volume struct {
 	Name     string
 	Dangling bool
 	Size     int64
+	Labels   map[string]string
+}
+
+// Image is a staged image.
+type Image struct {
+	ID       string
+	Dangling bool
+	Size     int64
+	Created  time.Time
 }
 
 // Fault changes the answer for requests whose endpoint class matches.
@@ -55,6 +65,8 @@ type Fault struct {
 	KeepWorking bool
 	// Times limits the fault to the first N matching requests (0 = all).
 	Times int
+	// Every applies the fault to every Nth matching request only.
+	Every int
 	seen  int
 }
 
@@ -66,10 +78,13 @@ type Daemon struct {
 	OS         string
 	Containers []Container
 	Volumes    []Volume
+	Images     []Image
 	BuildCache struct{ Total, Reclaimable, Records int64 }
 	// Faults by endpoint class: "ping", "info", "containers/list",
 	// "containers/inspect", "containers/stats", "system/df", "volumes/list",
-	// or "*" for all but the ping.
+	// the writes "containers/stop", "containers/remove", "volumes/remove",
+	// "build/prune", "images/prune", "images/json", or "*" for all but the
+	// ping.
 	Faults map[string]*Fault
 
 	// TLS serves HTTPS with httptest's self-signed certificate.
@@ -81,6 +96,18 @@ type Daemon struct {
 	inFlight int
 	peak     int
 	log      []string
+	writes   []string
+	// writeTimes are the arrival times of the writes, arrived the arrival
+	// of each request being served.
+	writeTimes []time.Time
+	arrived    map[*http.Request]time.Time
+}
+
+// WriteTimes returns when each write request of Writes arrived.
+func (d *Daemon) WriteTimes() []time.Time {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]time.Time(nil), d.writeTimes...)
 }
 
 // Start serves d on a new httptest server.
@@ -176,6 +203,9 @@ func (d *Daemon) fault(class string) *Fault {
 	if f.Times > 0 && f.seen > f.Times {
 		return nil
 	}
+	if f.Every > 0 && f.seen%f.Every != 0 {
+		return nil
+	}
 	return f
 }
 
@@ -184,10 +214,20 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 	d.inFlight++
 	d.peak = max(d.peak, d.inFlight)
 	d.log = append(d.log, r.Method+" "+r.URL.Path)
+	if d.arrived == nil {
+		d.arrived = map[*http.Request]time.Time{}
+	}
+	d.arrived[r] = time.Now()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// Recorded before any fault, so that refused attempts count too.
+		d.writes = append(d.writes, r.Method+" "+r.URL.RequestURI())
+		d.writeTimes = append(d.writeTimes, d.arrived[r])
+	}
 	d.mu.Unlock()
 	defer func() {
 		d.mu.Lock()
 		d.inFlight--
+		delete(d.arrived, r)
 		d.mu.Unlock()
 	}()
 
@@ -200,6 +240,11 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 		path = m[2]
 	}
 	class := classify(r.URL.Path)
+	if r.Method == http.MethodDelete {
+		if kind, _, ok := strings.Cut(class, "/"); ok {
+			class = kind + "/remove"
+		}
+	}
 	if f := d.fault(class); f != nil {
 		if f.Delay > 0 && f.KeepWorking {
 			time.Sleep(f.Delay)
@@ -226,6 +271,9 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Api-Version", d.APIVersion)
 	w.Header().Set("Ostype", "linux")
+	// The staged objects change under writes: answer under the lock.
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	switch {
 	case path == "/_ping":
 		w.Header().Set("Content-Type", "text/plain")
@@ -246,8 +294,114 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 	case path == "/volumes":
 		d.volumes(w, r)
 	default:
-		writeJSON(w, 404, map[string]string{"message": "page not found"})
+		if !d.write(w, r, path) {
+			writeJSON(w, 404, map[string]string{"message": "page not found"})
+		}
 	}
+}
+
+var (
+	stopRe   = regexp.MustCompile(`^/containers/([^/]+)/stop$`)
+	objectRe = regexp.MustCompile(`^/(containers|volumes)/([^/]+)$`)
+)
+
+// Writes returns "METHOD path?query" for every write request seen, so
+// that tests can check what cleanup sent (never force=1, t= on stops).
+func (d *Daemon) Writes() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.writes...)
+}
+
+// write serves the endpoints cleanup uses, as the daemon does: 404 for a
+// missing object, 409 for a running container or a used volume, and 400
+// for a forced removal, which no dockguard request may carry.
+func (d *Daemon) write(w http.ResponseWriter, r *http.Request, path string) bool {
+	q := r.URL.Query()
+	switch {
+	case r.Method == http.MethodPost && stopRe.MatchString(path):
+		c := d.find(stopRe.FindStringSubmatch(path)[1])
+		switch {
+		case c == nil:
+			writeJSON(w, 404, map[string]string{"message": "No such container"})
+		case c.State != "running":
+			w.WriteHeader(http.StatusNotModified)
+		default:
+			c.State, c.FinishedAt = "exited", time.Now()
+			w.WriteHeader(http.StatusNoContent)
+		}
+	case r.Method == http.MethodDelete && objectRe.MatchString(path):
+		m := objectRe.FindStringSubmatch(path)
+		if f := q.Get("force"); f != "" && f != "0" && f != "false" {
+			writeJSON(w, 400, map[string]string{"message": "the fake refuses forced removals"})
+			return true
+		}
+		if m[1] == "containers" {
+			d.removeContainer(w, m[2])
+		} else {
+			d.removeVolume(w, m[2])
+		}
+	case r.Method == http.MethodPost && path == "/build/prune":
+		n := d.BuildCache.Reclaimable
+		d.BuildCache.Total -= n
+		d.BuildCache.Reclaimable, d.BuildCache.Records = 0, 0
+		writeJSON(w, 200, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": n})
+	case r.Method == http.MethodGet && path == "/images/json":
+		out := []map[string]any{}
+		for _, im := range d.Images {
+			if im.Dangling || !strings.Contains(q.Get("filters"), `"dangling":{"true"`) {
+				out = append(out, map[string]any{"Id": im.ID, "RepoTags": []string{}, "Size": im.Size, "Created": im.Created.Unix(), "Containers": -1})
+			}
+		}
+		writeJSON(w, 200, out)
+	case r.Method == http.MethodPost && path == "/images/prune":
+		var n int64
+		kept := d.Images[:0]
+		for _, im := range d.Images {
+			if im.Dangling {
+				n += im.Size
+				continue
+			}
+			kept = append(kept, im)
+		}
+		d.Images = kept
+		writeJSON(w, 200, map[string]any{"ImagesDeleted": []any{}, "SpaceReclaimed": n})
+	default:
+		return false
+	}
+	return true
+}
+
+func (d *Daemon) removeContainer(w http.ResponseWriter, id string) {
+	for i, c := range d.Containers {
+		if c.ID != id && c.Name != id {
+			continue
+		}
+		if c.State == "running" {
+			writeJSON(w, 409, map[string]string{"message": "You cannot remove a running container " + id + ". Stop the container before attempting removal or force remove"})
+			return
+		}
+		d.Containers = append(d.Containers[:i], d.Containers[i+1:]...)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, 404, map[string]string{"message": "No such container: " + id})
+}
+
+func (d *Daemon) removeVolume(w http.ResponseWriter, name string) {
+	for i, v := range d.Volumes {
+		if v.Name != name {
+			continue
+		}
+		if !v.Dangling {
+			writeJSON(w, 409, map[string]string{"message": "remove " + name + ": volume is in use"})
+			return
+		}
+		d.Volumes = append(d.Volumes[:i], d.Volumes[i+1:]...)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, 404, map[string]string{"message": "get " + name + ": no such volume"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -304,7 +458,7 @@ func (d *Daemon) inspect(w http.ResponseWriter, id string) {
 		finished = c.FinishedAt.UTC().Format(time.RFC3339Nano)
 	}
 	writeJSON(w, 200, map[string]any{
-		"Id": c.ID, "Name": "/" + c.Name, "RestartCount": c.RestartCount,
+		"Id": c.ID, "Name": "/" + c.Name, "RestartCount": c.RestartCount, "Created": c.Created.UTC().Format(time.RFC3339Nano),
 		"State":      map[string]any{"Status": c.State, "Running": c.State == "running", "OOMKilled": c.OOMKilled, "FinishedAt": finished, "StartedAt": "2026-01-01T00:00:00Z"},
 		"HostConfig": map[string]any{"Memory": c.Memory, "MemoryReservation": c.Reservation},
 		"Config":     map[string]any{"Image": c.Image, "Labels": c.Labels},
@@ -331,7 +485,7 @@ func (d *Daemon) volumes(w http.ResponseWriter, r *http.Request) {
 		if filters["dangling"]["true"] && !v.Dangling {
 			continue
 		}
-		out = append(out, map[string]any{"Name": v.Name, "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/" + v.Name, "Scope": "local"})
+		out = append(out, map[string]any{"Name": v.Name, "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/" + v.Name, "Scope": "local", "Labels": v.Labels})
 	}
 	writeJSON(w, 200, map[string]any{"Volumes": out, "Warnings": []string{}})
 }
