@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
 )
@@ -24,7 +25,7 @@ func seed(f *testing.F, dir string) {
 	}
 	for _, s := range []string{
 		"", "\x00", "\xff\xfe", "a: &a [*a]", "- run: |\n\t x\n", "jobs: {a: {steps: [{run: |2-\n  x\n}]}}",
-		"run: \"${{\"", "x: !!binary AAAA", "? [a]\n: b\n", "&a a: *a\n",
+		"run: \"${{\"", "x: !!binary AAAA", "? [a]\n: b\n", "&a a: *a\n", testfiles.MergeBomb(6, 10) + "job:\n  <<: *m6\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -78,4 +79,26 @@ func FuzzPackageJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMergeBombCI: the CI readers resolve a merge-key bomb in bounded work
+// (they never expand merges) and still report the step after it.
+func TestMergeBombCI(t *testing.T) {
+	bomb := testfiles.MergeBomb(11, 10)
+	for name, c := range map[string]struct {
+		check func(string, []byte, *shell.Config) []rules.Finding
+		src   string
+	}{
+		"github": {CheckGitHubWorkflow, bomb + "on: push\njobs:\n  a:\n    <<: *m11\n    runs-on: x\n    steps:\n      - run: docker rm -f a\n"},
+		"gitlab": {CheckGitLabCI, bomb + "job:\n  <<: *m11\n  script:\n    - docker rm -f a\n"},
+	} {
+		fs := c.check(name+".yml", []byte(c.src), nil)
+		found := false
+		for _, f := range fs {
+			found = found || f.Rule == "DG101"
+		}
+		if !found {
+			t.Errorf("%s: the step after the bomb was not reported: %v", name, fs)
+		}
+	}
 }

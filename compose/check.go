@@ -208,6 +208,10 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 			res.Findings = append(res.Findings, f.finding("DG004", f.aliasCycle, "load:alias",
 				"Compose refuses this project: the alias *"+f.aliasCycle.Value+" refers to a node that contains it"))
 			broken = true
+		case f.mergeBomb != nil:
+			res.Findings = append(res.Findings, f.finding("DG004", f.mergeBomb, "load:merge",
+				fmt.Sprintf("merge keys too deep or too wide to resolve (more than %d keys once merged); dockguard did not load this project", maxMergedKeys)))
+			broken = true
 		}
 	}
 	// Unreadable or broken files leave the raw YAML of the others to check.

@@ -106,6 +106,7 @@ func FuzzCheckSource(f *testing.F) {
 		"services:\n  s:\n    extends: s\n",
 		"services:\n  s:\n    image: x\n    deploy: {mode: global, replicas: 3}\n    oom_kill_disable: true\n    memswap_limit: -1\n",
 		"include:\n  - missing.yaml\n",
+		mergeBomb(6, 10),
 		"services:\n  a:\n    image: x\n   bad: indent\n",
 		"apiVersion: v1\nkind: Pod\n",
 		"services:\n  s:\n    image: x\n    mem_limit: !reset null\n",

@@ -32,6 +32,9 @@ type yfile struct {
 	// compose-go spends seconds on such files before refusing them, so
 	// dockguard refuses them itself.
 	aliasCycle *yaml.Node
+	// mergeBomb is the merge key whose merges expand past maxMergedKeys:
+	// compose-go would spend minutes and GiBs resolving it.
+	mergeBomb *yaml.Node
 }
 
 type svcNodes struct {
@@ -72,6 +75,9 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 		}
 		if f.aliasCycle == nil {
 			f.aliasCycle = findAliasCycle(&doc)
+		}
+		if f.aliasCycle == nil && f.mergeBomb == nil {
+			f.mergeBomb = findMergeBomb(&doc)
 		}
 		root := resolveAlias(doc.Content[0])
 		if root.Kind != yaml.MappingNode {
@@ -175,6 +181,63 @@ func findAliasCycle(root *yaml.Node) *yaml.Node {
 	return walk(root, 0)
 }
 
+// maxMergedKeys bounds the keys one mapping may hold once its merge keys
+// are resolved, far above any real file.
+const maxMergedKeys = 100_000
+
+// findMergeBomb returns the first merge key (`<<:`) of the document whose
+// mapping holds more than maxMergedKeys keys once merges are resolved, nil
+// when there is none. Sizes are memoised per node, so the walk is linear in
+// the document however the merges fan out.
+func findMergeBomb(root *yaml.Node) *yaml.Node {
+	size := map[*yaml.Node]int{}
+	var bomb *yaml.Node
+	var sizeOf func(n *yaml.Node, depth int) int
+	sizeOf = func(n *yaml.Node, depth int) int {
+		n = resolveAlias(n)
+		if n == nil || depth > 10000 {
+			return 0
+		}
+		if s, ok := size[n]; ok {
+			return s
+		}
+		size[n] = 0 // a cycle counts nothing (findAliasCycle reports it)
+		total := 0
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				kn, vn := n.Content[i], n.Content[i+1]
+				if kn.Tag == "!!merge" || (kn.Value == "<<" && kn.Style == 0) {
+					mv := resolveAlias(vn)
+					if mv != nil && mv.Kind == yaml.SequenceNode {
+						for _, e := range mv.Content {
+							total += sizeOf(e, depth+1)
+						}
+					} else {
+						total += sizeOf(mv, depth+1)
+					}
+					if total > maxMergedKeys && bomb == nil {
+						bomb = kn
+					}
+					continue
+				}
+				total++
+			}
+		}
+		if total > maxMergedKeys {
+			total = maxMergedKeys + 1 // saturate: sums cannot overflow
+		}
+		for _, c := range n.Content {
+			if c.Kind != yaml.AliasNode {
+				sizeOf(c, depth+1)
+			}
+		}
+		size[n] = total
+		return total
+	}
+	sizeOf(root, 0)
+	return bomb
+}
+
 // resolveAlias follows YAML aliases (*name) to the anchored node.
 func resolveAlias(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
@@ -186,12 +249,19 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 // mapGet returns the key and value nodes of key in mapping m, honouring
 // `<<` merge keys (a later explicit key wins over merged ones, as YAML says).
 func mapGet(m *yaml.Node, key string) (k, v *yaml.Node) {
-	return mapGetDepth(m, key, 0)
+	budget := maxMergeVisits
+	return mapGetDepth(m, key, 0, &budget)
 }
 
-func mapGetDepth(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+// maxMergeVisits bounds the mappings one lookup visits through merge keys:
+// 10 merges a level, 11 levels deep, are 10^11 visits otherwise. Files past
+// it are refused (findMergeBomb) before any lookup; the bound keeps the
+// raw-YAML checks of such files cheap too.
+const maxMergeVisits = 10_000
+
+func mapGetDepth(m *yaml.Node, key string, depth int, budget *int) (k, v *yaml.Node) {
 	m = resolveAlias(m)
-	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
+	if *budget--; m == nil || m.Kind != yaml.MappingNode || depth > 20 || *budget < 0 {
 		return nil, nil
 	}
 	var merges []*yaml.Node
@@ -214,13 +284,13 @@ func mapGetDepth(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
 		mv = resolveAlias(mv)
 		if mv.Kind == yaml.SequenceNode {
 			for _, e := range mv.Content {
-				if k, v = mapGetDepth(e, key, depth+1); k != nil {
+				if k, v = mapGetDepth(e, key, depth+1, budget); k != nil {
 					return k, v
 				}
 			}
 			continue
 		}
-		if k, v = mapGetDepth(mv, key, depth+1); k != nil {
+		if k, v = mapGetDepth(mv, key, depth+1, budget); k != nil {
 			return k, v
 		}
 	}
@@ -228,12 +298,15 @@ func mapGetDepth(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
 }
 
 // mapKeys lists the keys of mapping m, merged ones included.
-func mapKeys(m *yaml.Node) []string { return mapKeysDepth(m, 0) }
+func mapKeys(m *yaml.Node) []string {
+	budget := maxMergeVisits
+	return mapKeysDepth(m, 0, &budget)
+}
 
-func mapKeysDepth(m *yaml.Node, depth int) []string {
+func mapKeysDepth(m *yaml.Node, depth int, budget *int) []string {
 	m = resolveAlias(m)
 	// The depth bound stops self-referencing merge keys (`x: &a {<<: *a}`).
-	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
+	if *budget--; m == nil || m.Kind != yaml.MappingNode || depth > 20 || *budget < 0 {
 		return nil
 	}
 	var out []string
@@ -243,10 +316,10 @@ func mapKeysDepth(m *yaml.Node, depth int) []string {
 			mv := resolveAlias(m.Content[i+1])
 			if mv.Kind == yaml.SequenceNode {
 				for _, e := range mv.Content {
-					out = append(out, mapKeysDepth(e, depth+1)...)
+					out = append(out, mapKeysDepth(e, depth+1, budget)...)
 				}
 			} else {
-				out = append(out, mapKeysDepth(mv, depth+1)...)
+				out = append(out, mapKeysDepth(mv, depth+1, budget)...)
 			}
 			continue
 		}

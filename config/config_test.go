@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/internal/testfiles"
 	"github.com/dockguard/dockguard/rules"
 )
 
@@ -212,6 +213,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("rules: {DG101: [a]}\n")
 	f.Add("live: &a {rate: *a}\n")
 	f.Add("a: b: c")
+	f.Add(testfiles.MergeBomb(6, 10) + "live:\n  <<: *m6\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		cfg, err := Parse("c.yaml", []byte(src))
 		if err == nil {
