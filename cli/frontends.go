@@ -34,7 +34,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindCircleCI:       cishell.CheckCircleCI,
 		engine.KindPackageJSON:    cishell.CheckPackageJSON,
 	}
-	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix}
+	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
 		return compose.Check(ctx, files, copts)
 	}

@@ -39,6 +39,7 @@ import (
 func Check(ctx context.Context, files []string, opts Options) rules.Result {
 	cwd, _ := os.Getwd()
 	c := newFileCache(cwd)
+	c.maxSize = opts.MaxFileSize
 	return run(ctx, c, files, opts)
 }
 
@@ -48,6 +49,7 @@ func Check(ctx context.Context, files []string, opts Options) rules.Result {
 func CheckSource(ctx context.Context, file string, src []byte, opts Options) rules.Result {
 	cwd, _ := os.Getwd()
 	c := newFileCache(cwd)
+	c.maxSize = opts.MaxFileSize
 	c.stdinAbs = c.absPath(file)
 	c.stdinSrc = src
 	if c.stdinSrc == nil {
@@ -84,7 +86,7 @@ func run(ctx context.Context, c *fileCache, files []string, opts Options) rules.
 			cfgs = append(cfgs, abs)
 		}
 		dir := filepath.Dir(cfgs[0])
-		env, err := projectEnv(dir, true)
+		env, err := projectEnv(dir, true, c.limit())
 		if err != nil {
 			res.Notes = append(res.Notes, rules.Note{File: c.displayPath(filepath.Join(dir, ".env")),
 				Message: "could not read .env, interpolating with the OS environment only: " + err.Error()})
@@ -211,6 +213,12 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		case f.mergeBomb != nil:
 			res.Findings = append(res.Findings, f.finding("DG004", f.mergeBomb, "load:merge",
 				fmt.Sprintf("merge keys too deep or too wide to resolve (more than %d keys once merged); dockguard did not load this project", maxMergedKeys)))
+			broken = true
+		}
+	}
+	if !broken {
+		if bad := unsafeReads(c, p); len(bad) > 0 {
+			res.Findings = append(res.Findings, bad...)
 			broken = true
 		}
 	}

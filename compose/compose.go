@@ -26,4 +26,7 @@ type Options struct {
 	// DG201 fix. The DG202 and DG204 fixes need no value and are always
 	// attached.
 	Sizing *Sizing
+	// MaxFileSize bounds every file a project reads (include and extends
+	// targets, env_file, label_file, .env); 0 means 16 MiB.
+	MaxFileSize int64
 }

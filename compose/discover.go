@@ -226,7 +226,7 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 		present[n] = true
 	}
 
-	env, envErr := projectEnv(dir, true)
+	env, envErr := projectEnv(dir, true, c.limit())
 	rel := func(base string) string { return c.displayPath(filepath.Join(dir, base)) }
 
 	// The default project: COMPOSE_FILE from the folder's .env, else the

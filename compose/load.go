@@ -34,7 +34,20 @@ var scanScopedVars = []string{"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PATH_
 // working directory is dir, as `docker compose` does: the OS environment,
 // then the folder's .env (OS variables win). With forScan, the file- and
 // profile-selecting variables of the OS environment are dropped.
-func projectEnv(dir string, forScan bool) (types.Mapping, error) {
+// The .env (or COMPOSE_ENV_FILES) must be a regular file within limit.
+func projectEnv(dir string, forScan bool, limit int64) (types.Mapping, error) {
+	osEnv := func() types.Mapping {
+		env := types.NewMapping(os.Environ())
+		if forScan {
+			for _, k := range scanScopedVars {
+				delete(env, k)
+			}
+		}
+		return env
+	}
+	if err := vetEnvFiles(dir, limit); err != nil {
+		return osEnv(), fmt.Errorf("read env file: %w", err)
+	}
 	fns := []cli.ProjectOptionsFn{cli.WithWorkingDirectory(dir), cli.WithOsEnv}
 	if forScan {
 		fns = append(fns, func(o *cli.ProjectOptions) error {
@@ -50,13 +63,7 @@ func projectEnv(dir string, forScan bool) (types.Mapping, error) {
 	if err != nil {
 		// The .env file is unreadable or malformed: fall back to the OS
 		// environment so the project is still checked.
-		env := types.NewMapping(os.Environ())
-		if forScan {
-			for _, k := range scanScopedVars {
-				delete(env, k)
-			}
-		}
-		return env, fmt.Errorf("read %s: %w", filepath.Join(dir, ".env"), err)
+		return osEnv(), fmt.Errorf("read %s: %w", filepath.Join(dir, ".env"), err)
 	}
 	return o.Environment, nil
 }
@@ -172,7 +179,7 @@ func DeclaredLimits(ctx context.Context, workingDir string, configFiles []string
 	if err != nil {
 		return nil, fmt.Errorf("declared limits: %w", err)
 	}
-	env, err := projectEnv(dir, false)
+	env, err := projectEnv(dir, false, maxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("declared limits: %w", err)
 	}

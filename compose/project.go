@@ -22,6 +22,17 @@ type fileCache struct {
 	// stdin overrides the contents of one path (CheckSource).
 	stdinAbs string
 	stdinSrc []byte
+	// maxSize bounds every file read, by dockguard or by compose-go
+	// (0: maxFileSize).
+	maxSize int64
+}
+
+// limit is the size bound of the files the cache and compose-go read.
+func (c *fileCache) limit() int64 {
+	if c.maxSize > 0 {
+		return c.maxSize
+	}
+	return maxFileSize
 }
 
 func newFileCache(cwd string) *fileCache {
@@ -60,7 +71,7 @@ func (c *fileCache) get(abs string) *yfile {
 	var f *yfile
 	if abs == c.stdinAbs && c.stdinSrc != nil {
 		f = parseYAML(abs, c.displayPath(abs), c.stdinSrc)
-	} else if src, err := readLimited(abs); err != nil {
+	} else if src, err := readLimited(abs, c.limit()); err != nil {
 		f = &yfile{abs: abs, display: c.displayPath(abs), services: map[string]svcNodes{}, readErr: err}
 	} else {
 		f = parseYAML(abs, c.displayPath(abs), src)
@@ -73,7 +84,7 @@ func (c *fileCache) get(abs string) *yfile {
 // vet (an extends or include target).
 const maxFileSize = 16 << 20
 
-func readLimited(p string) ([]byte, error) {
+func readLimited(p string, limit int64) ([]byte, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -81,7 +92,7 @@ func readLimited(p string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &os.PathError{Op: "read", Path: p, Err: os.ErrInvalid}
 	}
-	if fi.Size() > maxFileSize {
+	if fi.Size() > limit {
 		return nil, &os.PathError{Op: "read", Path: p, Err: errTooLarge}
 	}
 	return os.ReadFile(p)
@@ -89,7 +100,7 @@ func readLimited(p string) ([]byte, error) {
 
 type sizeError struct{}
 
-func (sizeError) Error() string { return "file is over the 16 MiB limit" }
+func (sizeError) Error() string { return "file is over the size limit (--max-file-size)" }
 
 var errTooLarge = sizeError{}
 
