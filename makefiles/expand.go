@@ -243,16 +243,7 @@ func (p *parser) lookup(body string, visiting []*variable) (text string, v *vari
 	}
 	name := body
 	if strings.IndexByte(name, '$') >= 0 {
-		// A computed name ($($(X))) is expanded first; each level rescans
-		// the rest of the name, so both its depth and the bytes scanned
-		// are bounded.
-		p.work += len(name)
-		if p.nameDepth >= maxDepth || p.work > maxWork {
-			return "", nil, false, false
-		}
-		p.nameDepth++
 		name = strings.TrimSpace(p.expandString(name, nil, visiting))
-		p.nameDepth--
 	}
 	v = p.vars[name]
 	if v == nil {
@@ -301,6 +292,14 @@ func (p *parser) expandString(s string, self *variable, visiting []*variable) st
 	if strings.IndexByte(s, '$') < 0 {
 		return s
 	}
+	// A reference inside a reference ($($(X)), $(shell $(shell …))) is
+	// expanded from within this one, each level rescanning the rest of
+	// the text: bound the nesting, so that the work stays linear.
+	if p.nesting >= maxDepth {
+		return string(fragment.Placeholder(len(s)))
+	}
+	p.nesting++
+	defer func() { p.nesting-- }()
 	if self != nil {
 		visiting = append(visiting, self)
 	}

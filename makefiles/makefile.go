@@ -98,8 +98,8 @@ type parser struct {
 	// body holding another call is queued and scanned again, so nested
 	// calls would cost quadratic time without this bound (maxWork).
 	spanWork int
-	// nameDepth is how many computed variable names are being expanded.
-	nameDepth int
+	// nesting is how many expansions are in progress, one inside another.
+	nesting int
 }
 
 // memoEntry is a cached expansion; ok is false for one that was too large.
