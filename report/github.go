@@ -35,6 +35,13 @@ func GitHub(w io.Writer, r *Run) error {
 		if name := ruleName(f); name != "" {
 			msg += " [" + f.Rule + " " + name + "]"
 		}
+		if len(f.Fixes) > 0 {
+			// Annotations cannot carry an edit; the fixed line is the
+			// suggestion (`dockguard fix` applies it).
+			if line, ok := fixedLines(r.source(f.File), f.Fixes); ok {
+				msg += "\nSuggested fix (dockguard fix):\n" + line
+			}
+		}
 		fmt.Fprintf(&b, "::%s %s::%s\n", ghCommand(f.Severity), strings.Join(props, ","), ghData(msg))
 	}
 	for _, e := range r.Errors {

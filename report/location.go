@@ -1,11 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/dockguard/dockguard/fix"
 	"github.com/dockguard/dockguard/rules"
 )
 
@@ -143,4 +145,35 @@ func helpURI(id string) string {
 		return r.HelpURI()
 	}
 	return ""
+}
+
+// fixSpan turns a fix (edits applied together) into one replacement: the
+// span [start, end) of src its edits cover and that span's new text.
+func fixSpan(src []byte, edits []rules.Edit) (start, end int, text string, ok bool) {
+	after, err := fix.Apply(src, edits)
+	if err != nil {
+		return 0, 0, "", false
+	}
+	start, end = len(src), 0
+	for _, e := range edits {
+		start, end = min(start, e.Start), max(end, e.End)
+	}
+	// What follows the span is unchanged, so its new text ends where the
+	// old tail starts in the fixed contents.
+	return start, end, string(after[start : len(after)-(len(src)-end)]), true
+}
+
+// fixedLines returns the lines of src that the fix changes, as they read
+// after it, for formats that can only show a suggestion as text.
+func fixedLines(src []byte, edits []rules.Edit) (string, bool) {
+	s, e, text, ok := fixSpan(src, edits)
+	if !ok {
+		return "", false
+	}
+	ls := bytes.LastIndexByte(src[:s], '\n') + 1
+	le := len(src)
+	if i := bytes.IndexByte(src[e:], '\n'); i >= 0 {
+		le = e + i
+	}
+	return strings.TrimRight(string(src[ls:s])+text+string(src[e:le]), "\r"), true
 }

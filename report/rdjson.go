@@ -72,10 +72,13 @@ func RDJSON(w io.Writer, r *Run) error {
 		}
 		if len(f.Fixes) > 0 {
 			if src := r.source(f.File); src != nil {
-				for _, e := range f.Fixes {
-					sl, sc := rules.Position(src, e.Start)
-					el, ec := rules.Position(src, e.End)
-					d.Suggestions = append(d.Suggestions, rdSuggestion{Range: rdRange{Start: rdPosition{sl, sc}, End: rdPosition{el, ec}}, Text: e.NewText})
+				// reviewdog offers each suggestion on its own, so a fix
+				// of several edits becomes one replacement of the span
+				// they cover.
+				if s, e, text, ok := fixSpan(src, f.Fixes); ok {
+					sl, sc := rules.Position(src, s)
+					el, ec := rules.Position(src, e)
+					d.Suggestions = append(d.Suggestions, rdSuggestion{Range: rdRange{Start: rdPosition{sl, sc}, End: rdPosition{el, ec}}, Text: text})
 				}
 			}
 		}

@@ -209,16 +209,22 @@ func SARIF(w io.Writer, r *Run) error {
 		if s.Kind != "" {
 			res.Suppressions = []sarifSuppression{{Kind: s.Kind, Status: "accepted", Justification: s.Justification}}
 		}
-		for _, e := range f.Fixes {
-			off, length := e.Start, e.End-e.Start
-			rep := sarifReplacement{DeletedRegion: sarifRegion{ByteOffset: &off, ByteLength: &length}}
-			if e.NewText != "" {
-				rep.InsertedContent = &sarifText{Text: e.NewText}
+		if len(f.Fixes) > 0 {
+			// A finding's edits are one fix: one SARIF fix whose
+			// replacements are applied together.
+			var reps []sarifReplacement
+			for _, e := range f.Fixes {
+				off, length := e.Start, e.End-e.Start
+				rep := sarifReplacement{DeletedRegion: sarifRegion{ByteOffset: &off, ByteLength: &length}}
+				if e.NewText != "" {
+					rep.InsertedContent = &sarifText{Text: e.NewText}
+				}
+				reps = append(reps, rep)
 			}
-			res.Fixes = append(res.Fixes, sarifFix{
-				Description:     sarifText{Text: fixDescription(e)},
-				ArtifactChanges: []sarifArtifactChange{{ArtifactLocation: r.sarifLocation(f.File).PhysicalLocation.ArtifactLocation, Replacements: []sarifReplacement{rep}}},
-			})
+			res.Fixes = []sarifFix{{
+				Description:     sarifText{Text: fixDescription(f.Fixes)},
+				ArtifactChanges: []sarifArtifactChange{{ArtifactLocation: r.sarifLocation(f.File).PhysicalLocation.ArtifactLocation, Replacements: reps}},
+			}}
 		}
 		run.Results = append(run.Results, res)
 	}
@@ -284,9 +290,16 @@ func lineHash(src []byte, f *rules.Finding) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func fixDescription(e rules.Edit) string {
-	if e.NewText == "" {
-		return "Delete the flagged text."
+func fixDescription(es []rules.Edit) string {
+	if len(es) > 1 {
+		return fmt.Sprintf("Apply %d edits together.", len(es))
 	}
-	return fmt.Sprintf("Replace with %q.", e.NewText)
+	switch e := es[0]; {
+	case e.NewText == "":
+		return "Delete the flagged text."
+	case e.Start == e.End:
+		return fmt.Sprintf("Insert %q.", e.NewText)
+	default:
+		return fmt.Sprintf("Replace with %q.", e.NewText)
+	}
 }
