@@ -12,7 +12,7 @@ func TestFixSpan(t *testing.T) {
 	src := []byte("x\ndocker rm -f web || true\ny\n")
 	edits := []rules.Edit{{Start: 2, End: 2, NewText: "docker stop --time 10 web; "}, {Start: 12, End: 15, NewText: ""}}
 	s, e, text, ok := fixSpan(src, edits)
-	if !ok || s != 2 || e != 15 || text != "docker stop --time 10 web; docker rm web" {
+	if !ok || s != 2 || e != 15 || text != "docker stop --time 10 web; docker rm " {
 		t.Fatalf("fixSpan = %d, %d, %q, %v", s, e, text, ok)
 	}
 	line, ok := fixedLines(src, edits)
