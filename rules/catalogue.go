@@ -84,13 +84,13 @@ var Catalogue = []*Rule{
 		Tags:        []string{"correctness", "compose"}, Precision: "very-high",
 	},
 	{
-		ID: "DG101", Name: "force-remove-container", Severity: SeverityError, Frontend: "shell, go",
+		ID: "DG101", Name: "force-remove-container", Severity: SeverityError, Frontend: "shell, go, python",
 		Summary:     "Force-removing a container kills it with SIGKILL and removes it in one API call.",
 		Rationale:   "`docker rm -f` on a running container sends SIGKILL and tears down its mounts and network in the same request. Bursts of these requests are the documented way to hang or crash Docker Desktop's engine (docker/for-win#13218, docker/for-mac#7288, moby#37562), and the container gets no chance to flush data.",
 		Bad:         "docker rm -f web",
 		Good:        "docker stop --time 10 web && docker rm web",
 		Alternative: "Stop gracefully first (`docker stop --time N`), then remove (`docker rm`). In Go, call ContainerStop with a timeout, then ContainerRemove without Force.",
-		NotReported: "`docker compose rm -f` (there -f only skips the prompt) and `--force=false`; a removal right after a `docker stop` of the same container that certainly ran (`docker stop web || true && docker rm -f web`); containers from a listing that can only hold stopped ones (`docker ps -aq -f status=exited`); in Go, a forced ContainerRemove after ContainerStop on the same path, or of a container that was created and never started, and methods of the program's own types that only share the SDK's names.",
+		NotReported: "`docker compose rm -f` (there -f only skips the prompt) and `--force=false`; a removal right after a `docker stop` of the same container that certainly ran (`docker stop web || true && docker rm -f web`); containers from a listing that can only hold stopped ones (`docker ps -aq -f status=exited`); in Go, a forced ContainerRemove after ContainerStop on the same path, or of a container that was created and never started, and methods of the program's own types that only share the SDK's names; in Python, `remove(force=True)` on anything not known to be a container (a user class, a volume, a value whose origin is unknown), a forced removal after `stop()` of the same container or in the branch where `container.status` is not \"running\", and `with DockerContainer(...)` blocks of testcontainers: their exit force-removes the container too, but it is the library's documented use and has no spelling without it, so only an explicit `.stop()` is reported.",
 		Fix: "In shell code (scripts, Makefiles, CI steps, package.json), a graceful stop of the same containers goes before the removal: `docker rm -f web` becomes `docker stop --time 10 web >/dev/null 2>&1 || true; docker rm -f web` (the time is `--stop-timeout` / `fix.stop-timeout`). " +
 			"The removal keeps `-f` because of what it does for a missing container: since Docker 20.10 (docker/cli#2678) `docker rm -f` of a container that does not exist prints `Error: No such container` and exits 0, where `docker stop` and `docker rm` exit 1. " +
 			"Verified with a real test on Docker 20.10 (fix/livetest); Docker 28's CLI keeps the zero exit, and newer ones also drop the message (docker/cli#7110). So a script under `set -e` that relies on the removal of a missing container succeeding keeps working, and on a container that was just stopped `-f` kills nothing. " +
@@ -101,7 +101,7 @@ var Catalogue = []*Rule{
 		Tags:    []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
-		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell, go",
+		ID: "DG102", Name: "force-remove-image", Severity: SeverityWarning, Frontend: "shell, go, python",
 		Summary:     "Force-removing an image untags it even when containers still use it.",
 		Rationale:   "`docker rmi -f` removes tags that running or stopped containers reference, leaving dangling layers that a later prune must scan, and on Podman it also removes the containers using the image.",
 		Bad:         "docker rmi -f app:dev",
@@ -121,7 +121,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "podman", "data-loss"}, Precision: "high",
 	},
 	{
-		ID: "DG104", Name: "kill-container", Severity: SeverityWarning, Frontend: "shell, go",
+		ID: "DG104", Name: "kill-container", Severity: SeverityWarning, Frontend: "shell, go, python",
 		Summary:     "SIGKILL without a graceful stop.",
 		Rationale:   "`docker kill` (default signal KILL) and `docker stop -t 0` skip the application's shutdown: databases lose unflushed writes and the daemon does the teardown work of many containers at once. `docker kill -s HUP` is a reload and is not reported.",
 		Bad:         "docker kill web\ndocker stop -t 0 web",
@@ -133,7 +133,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "high",
 	},
 	{
-		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell, go",
+		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell, go, python",
 		Summary:     "Force removal or kill of every container from a listing.",
 		Rationale:   "`docker rm -f $(docker ps -aq)` sends one SIGKILL-and-remove for every container at once. This removal storm is the pattern behind the Docker Desktop crashes that motivated dockguard.",
 		Bad:         "docker rm -f $(docker ps -aq)",
@@ -145,7 +145,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "docker"}, Precision: "very-high",
 	},
 	{
-		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell, go",
+		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell, go, python",
 		Summary:     "Docker commands run concurrently beyond the limit.",
 		Rationale:   "Unbounded parallel API calls (xargs -P 0, GNU parallel, `docker … &` in a loop, goroutines per container) overload the engine; at most 3 concurrent operations stopped the crashes.",
 		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop",
@@ -155,13 +155,13 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "performance"}, Precision: "high",
 	},
 	{
-		ID: "DG107", Name: "destructive-prune", Severity: SeverityWarning, Frontend: "shell, go",
+		ID: "DG107", Name: "destructive-prune", Severity: SeverityWarning, Frontend: "shell, go, python",
 		Summary:     "Cleanup that destroys volume data.",
 		Rationale:   "`docker system prune --volumes`, `docker volume prune` and `docker compose down -v` delete named volumes, which hold databases; in a shared dev or CI machine they delete other projects' data too.",
 		Bad:         "docker compose down -v",
 		Good:        "docker compose down",
 		Alternative: "Prune containers, images and build cache without --volumes; remove the named volumes you own explicitly.",
-		NotReported: "`docker system prune` without --volumes, and prunes scoped by a positive label filter (`docker volume prune --filter label=ci`), which only delete volumes you labelled. In Go, a wrapper method that only passes VolumesPrune on to the client it wraps; the call through the wrapper is reported.",
+		NotReported: "`docker system prune` without --volumes, and prunes scoped by a positive label filter (`docker volume prune --filter label=ci`), which only delete volumes you labelled. In Go, a wrapper method that only passes VolumesPrune on to the client it wraps; the call through the wrapper is reported. In Python, `client.containers.prune()` and python-on-whales' `docker.container.prune()`, which, like `docker container prune`, delete only stopped containers and no volume, and `volumes.prune(filters={\"label\": …})`.",
 		Tags:        []string{"data-loss", "docker"}, Precision: "high",
 	},
 	{
@@ -217,7 +217,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "compose", "memory"}, Precision: "very-high",
 	},
 	{
-		ID: "DG301", Name: "sdk-container-without-memory-limit", Severity: SeverityWarning, Frontend: "go",
+		ID: "DG301", Name: "sdk-container-without-memory-limit", Severity: SeverityWarning, Frontend: "go, python",
 		Summary:     "ContainerCreate without a memory limit.",
 		Rationale:   "Containers created through the SDK with no HostConfig.Resources.Memory are unlimited; test suites that create many of them exhaust the Docker VM.",
 		Bad:         "cli.ContainerCreate(ctx, cfg, nil, nil, nil, name)",
@@ -227,7 +227,7 @@ var Catalogue = []*Rule{
 		Tags:        []string{"reliability", "go", "memory"}, Precision: "high",
 	},
 	{
-		ID: "DG302", Name: "docker-command-without-timeout", Severity: SeverityInfo, Frontend: "go",
+		ID: "DG302", Name: "docker-command-without-timeout", Severity: SeverityInfo, Frontend: "go, python",
 		Summary:     "exec.Command runs docker without a deadline.",
 		Rationale:   "A hung daemon hangs every docker command; without a context the caller waits forever and retries pile up.",
 		Bad:         `exec.Command("docker", "stop", id)`,

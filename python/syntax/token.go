@@ -96,7 +96,7 @@ const tabsize = 8
 // never fails: problems are in Errors and the stream goes on after them.
 func Tokenize(src []byte) *Tokens {
 	lx := &lexer{src: src, out: &Tokens{Src: src, Unclosed: -1}}
-	lx.out.Toks = make([]Token, 0, len(src)/4+8)
+	lx.out.Toks = make([]Token, 0, len(src)/8+8)
 	lx.run()
 	return lx.out
 }
