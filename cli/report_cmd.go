@@ -3,12 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
@@ -32,6 +34,8 @@ func runReport(env *Env, args []string) int {
 	output := fs.String("output", "", "write the report to this file instead of stdout")
 	fs.StringVar(output, "o", "", "shorthand for --output")
 	noLive := fs.Bool("no-live", false, "do not contact the daemon (static findings only)")
+	cleanupResult := fs.String("cleanup-result", "", "add a \"Resource cleanup\" section from this `dockguard cleanup --format json` file")
+	withCleanup := fs.Bool("cleanup", false, "add a \"Resource cleanup\" section from a cleanup dry run (scopes from cleanup.scopes, else --all)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard report [flags] [PATH...]")
 		fmt.Fprintln(env.Stderr, "Runs check on PATH (default .) and verify on the daemon, and writes one verification report.")
@@ -76,6 +80,20 @@ func runReport(env *Env, args []string) int {
 		Tool:      vrender.Tool{Name: "dockguard", Version: Version()},
 		Generated: time.Now(),
 	}
+	if *cleanupResult != "" && *withCleanup {
+		fmt.Fprintln(env.Stderr, "dockguard report: --cleanup-result and --cleanup contradict each other")
+		return ExitUsage
+	}
+	if *withCleanup && *noLive {
+		fmt.Fprintln(env.Stderr, "dockguard report: --cleanup needs the daemon; it contradicts --no-live")
+		return ExitUsage
+	}
+	if *cleanupResult != "" {
+		if doc.Cleanup, err = readCleanupResult(*cleanupResult); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+			return ExitUsage
+		}
+	}
 	var live *liveSetup
 	if !*noLive {
 		live, err = v.setup(env, opts.Enabled)
@@ -95,6 +113,9 @@ func runReport(env *Env, args []string) int {
 	if live != nil {
 		doc.Live, doc.LiveResult = live.run(ctx)
 	}
+	if *withCleanup && live != nil {
+		doc.Cleanup = reportCleanup(ctx, live, v.labels)
+	}
 	var buf bytes.Buffer
 	if err := write(&buf, doc); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard report: render: %v\n", err)
@@ -112,4 +133,42 @@ func runReport(env *Env, args []string) int {
 	all := &report.Run{Findings: doc.Findings(), Errors: doc.Errors()}
 	fmt.Fprintf(env.Stderr, "report: %s; %d static and %d live findings\n", doc.Status(), len(res.Findings), len(doc.LiveResult.Findings))
 	return exitCode(all, failOn)
+}
+
+// readCleanupResult reads a `dockguard cleanup --format json` file.
+func readCleanupResult(path string) (*cleanup.Result, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cleanup-result: %w", err)
+	}
+	var r cleanup.Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("--cleanup-result %s: not a cleanup result: %w", path, err)
+	}
+	if r.Version < 1 || r.Version > cleanup.ResultVersion {
+		return nil, fmt.Errorf("--cleanup-result %s: version %d, this dockguard reads 1 to %d", path, r.Version, cleanup.ResultVersion)
+	}
+	return &r, nil
+}
+
+// reportCleanup is the dry run of report --cleanup, on the report's own
+// read-only client: the scopes of cleanup.scopes, else --all.
+func reportCleanup(ctx context.Context, live *liveSetup, labels []string) *cleanup.Result {
+	o := cleanup.Options{Labels: labels, Endpoint: live.ep.Host, OlderThan: 72 * time.Hour}
+	if cfg, err := loadProjectConfig(nil, "", false); err == nil {
+		for _, name := range cfg.Cleanup.Scopes {
+			_ = o.Scopes.ParseScope(name) // validated when the file was parsed
+		}
+		if cfg.Live.StaleAfter > 0 {
+			o.OlderThan = cfg.Live.StaleAfter
+		}
+	}
+	if !o.Scopes.Any() {
+		o.Scopes = cleanup.All()
+	}
+	if err := o.Validate(); err != nil {
+		return &cleanup.Result{Version: cleanup.ResultVersion, Endpoint: live.ep.Host, DryRun: true, Plan: []cleanup.Item{},
+			Errors: []rules.Note{{File: live.ep.Host, Message: "cleanup not planned: " + err.Error()}}}
+	}
+	return cleanup.DryRun(cleanup.NewPlan(ctx, live.client, o))
 }

@@ -126,6 +126,22 @@ func TestCleanupOnARealDaemon(t *testing.T) {
 		t.Errorf("the dry run changed the daemon:\n%s\nwas\n%s", after, before)
 	}
 
+	// report --cleanup adds the dry run's plan as "Resource cleanup",
+	// read-only, on the same client as the report's verify pass.
+	var rep, repErr bytes.Buffer
+	cli.Run([]string{"report", "-H", rec.Host, "--label", sel, "--cleanup", t.TempDir()}, nil, &rep, &repErr)
+	if !strings.Contains(rep.String(), "## Resource cleanup") || !strings.Contains(rep.String(), "dry run: nothing was changed") {
+		t.Errorf("report --cleanup without the section; stderr %s\n%s", repErr.String(), rep.String())
+	}
+	for _, rq := range rec.Requests() {
+		if rq.Method != "GET" && rq.Method != "HEAD" {
+			t.Errorf("report --cleanup sent %s %s", rq.Method, rq.URI)
+		}
+	}
+	if after := state(t, d); after != before {
+		t.Errorf("report --cleanup changed the daemon")
+	}
+
 	// Apply at 0s: both exited containers, the labelled running one and
 	// the anonymous volume.
 	rec.Reset()

@@ -16,13 +16,14 @@ import (
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"size":     Size,
-	"limit":    Limit,
-	"signed":   signedSize,
-	"loc":      Location,
-	"finished": finished,
-	"yesno":    yesNo,
-	"sev":      func(s rules.Severity) string { return s.String() },
+	"size":        Size,
+	"cleanupRows": CleanupRows,
+	"limit":       Limit,
+	"signed":      signedSize,
+	"loc":         Location,
+	"finished":    finished,
+	"yesno":       yesNo,
+	"sev":         func(s rules.Severity) string { return s.String() },
 	"usage": func(c verify.ContainerFacts) string {
 		if c.Usage < 0 {
 			return "not sampled"

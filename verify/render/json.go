@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 )
@@ -22,6 +23,9 @@ type jsonReport struct {
 	Static          *jsonStatic     `json:"static"`
 	Live            *jsonLive       `json:"live"`
 	Recommendations []jsonRecommend `json:"recommendations"`
+	// Cleanup is added by report --cleanup-result / --cleanup; a reader
+	// of version 1 without it still reads the rest.
+	Cleanup *cleanup.Result `json:"cleanup,omitempty"`
 }
 
 type jsonSummary struct {
@@ -65,6 +69,7 @@ func JSON(w io.Writer, d *Document) error {
 		Status:    d.Status(),
 		Summary:   jsonSummary{Live: count(d.LiveResult.Findings), Total: count(d.Findings())},
 		Checklist: nonNil(d.Checklist()),
+		Cleanup:   d.Cleanup,
 	}
 	if s := d.Static; s != nil {
 		doc.Summary.Static = count(s.Result.Findings)

@@ -166,6 +166,32 @@ func Markdown(w io.Writer, d *Document) error {
 		b.WriteString("\n")
 	}
 
+	if c := d.Cleanup; c != nil {
+		b.WriteString("## Resource cleanup\n\n")
+		mode := "carried out"
+		if c.DryRun {
+			mode = "dry run: nothing was changed"
+		}
+		fmt.Fprintf(&b, "On `%s`, %s, in %s.\n\n", c.Endpoint, mode, (time.Duration(c.DurationMS) * time.Millisecond).String())
+		b.WriteString("| Object | Planned | Done | Skipped | Failed | Planned size | Reclaimed |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range CleanupRows(c) {
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %s | %s |\n", r.Kind, r.Planned, r.Done, r.Skipped, r.Failed, Size(r.PlannedBytes), Size(r.ReclaimedBytes))
+		}
+		fmt.Fprintf(&b, "| **Total** | **%d** | **%d** | **%d** | **%d** | **%s** | **%s** |\n\n", len(c.Plan), len(c.Done), len(c.Skipped), len(c.Failed), Size(c.PlannedBytes), Size(c.ReclaimedBytes))
+		for _, o := range c.Skipped {
+			fmt.Fprintf(&b, "- skipped %s %s: %s\n", o.Kind, cell(o.Name), mdEscape(o.Reason))
+		}
+		for _, o := range c.Failed {
+			fmt.Fprintf(&b, "- failed %s %s: %s\n", o.Kind, cell(o.Name), mdEscape(o.Error))
+		}
+		if c.Stopped != "" {
+			fmt.Fprintf(&b, "- stopped early (%s): the rest of the plan was not attempted\n", c.Stopped)
+		}
+		if len(c.Skipped)+len(c.Failed) > 0 || c.Stopped != "" {
+			b.WriteString("\n")
+		}
+	}
+
 	// Recommendations.
 	b.WriteString("## Recommendations\n\n")
 	groups := ByRule(d.Findings())

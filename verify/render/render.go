@@ -13,6 +13,7 @@ import (
 
 	"github.com/docker/go-units"
 
+	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 )
@@ -40,6 +41,49 @@ type Document struct {
 	Live      *verify.Facts
 	// LiveResult holds the live findings, notes and errors.
 	LiveResult rules.Result
+	// Cleanup, when set, is a cleanup plan or run, shown as "Resource
+	// cleanup" (report --cleanup-result, report --cleanup).
+	Cleanup *cleanup.Result
+}
+
+// CleanupRow is one line of the "Resource cleanup" table: per kind, what was planned
+// and what became of it.
+type CleanupRow struct {
+	Kind                           string
+	Planned, Done, Skipped, Failed int
+	PlannedBytes, ReclaimedBytes   int64
+}
+
+// CleanupRows sums a cleanup result by kind of object, in plan order.
+func CleanupRows(r *cleanup.Result) []CleanupRow {
+	var rows []CleanupRow
+	idx := map[string]int{}
+	row := func(kind string) *CleanupRow {
+		i, ok := idx[kind]
+		if !ok {
+			i = len(rows)
+			idx[kind] = i
+			rows = append(rows, CleanupRow{Kind: kind})
+		}
+		return &rows[i]
+	}
+	for _, it := range r.Plan {
+		w := row(it.Kind)
+		w.Planned++
+		w.PlannedBytes += max(it.Size, 0)
+	}
+	for _, o := range r.Done {
+		w := row(o.Kind)
+		w.Done++
+		w.ReclaimedBytes += o.Reclaimed
+	}
+	for _, o := range r.Skipped {
+		row(o.Kind).Skipped++
+	}
+	for _, o := range r.Failed {
+		row(o.Kind).Failed++
+	}
+	return rows
 }
 
 // Status is the overall verdict.

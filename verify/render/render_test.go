@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/dockguard/dockguard/cleanup"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +92,25 @@ func clean() *Document {
 		Static: &Static{Paths: []string{"."}, FilesScanned: 3}}
 }
 
+// cleaned is the incident's report with the incident's cleanup applied:
+// 3 stale exited containers, an orphaned volume and 11.85 GB of build
+// cache, one container skipped on a 409.
+func cleaned() *Document {
+	d := incident()
+	c := func(id, name string, size int64) cleanup.Item {
+		return cleanup.Item{Kind: cleanup.KindContainer, ID: id, Name: name, Rule: "DG404", Why: "exited 3 days ago", Size: size, Action: cleanup.ActionRemove}
+	}
+	plan := []cleanup.Item{c("a1", "job-1", 10<<20), c("a2", "job-2", 20<<20), c("a3", "job-3", 5<<20), c("a4", "job-4", 1<<20),
+		{Kind: cleanup.KindVolume, Name: "orphan", Rule: "DG405", Why: "dangling anonymous volume", Size: 106 << 20, Action: cleanup.ActionRemove},
+		{Kind: cleanup.KindBuildCache, Name: "build cache", Rule: "DG406", Why: "11GiB reclaimable", Size: 11850000000, Action: cleanup.ActionPrune, Count: 40}}
+	done := func(it cleanup.Item, n int64) cleanup.Outcome { return cleanup.Outcome{Item: it, Reclaimed: n} }
+	d.Cleanup = &cleanup.Result{Version: cleanup.ResultVersion, Endpoint: "unix:///var/run/docker.sock", Plan: plan,
+		Done:    []cleanup.Outcome{done(plan[0], 10<<20), done(plan[1], 20<<20), done(plan[2], 5<<20), done(plan[4], 106<<20), done(plan[5], 11850000000)},
+		Skipped: []cleanup.Outcome{{Item: plan[3], Reason: "skipped after 3 tries: conflict: removal in progress"}},
+		Failed:  []cleanup.Outcome{}, PlannedBytes: 12_000_000_000, ReclaimedBytes: 11850000000 + 141<<20, DurationMS: 3012}
+	return d
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -110,7 +130,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	docs := map[string]*Document{"incident": incident(), "unreachable": unreachable(), "clean": clean()}
+	docs := map[string]*Document{"incident": incident(), "unreachable": unreachable(), "clean": clean(), "cleaned": cleaned()}
 	for name, d := range docs {
 		for ext, fn := range map[string]func(*bytes.Buffer, *Document) error{
 			"md":   func(b *bytes.Buffer, d *Document) error { return Markdown(b, d) },
