@@ -71,6 +71,10 @@ case_workflow_deep_run() {
   mkdir -p .github/workflows
   { printf 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: docker ps; '; rep '(' 1000000; echo; } > .github/workflows/ci.yml
 }
+case_python_2mb_paren() { { echo 'import subprocess'; printf 'x = '; rep '(' 2000000; echo; } > deep.py; }
+case_python_100k_not() { { echo 'import docker'; printf 'x = '; rep 'not ' 100000; echo 'docker'; } > deep.py; }
+case_python_fstring_nest() { { echo 'import docker'; printf 'x = '; rep 'f"{' 100000; echo; } > deep.py; }
+case_python_150_indent() { { echo 'import docker'; for i in $(seq 0 150); do printf '%*sif x:\n' "$i" ''; done; printf '%*spass\n' 151 ''; } > deep.py; }
 case_makefile_32k_nested() { { printf 'X = '; rep '$(' 32000; rep ')' 32000; printf '\nt:\n\tdocker ps\n'; } > Makefile; }
 case_makefile_200k_nested() { { printf 'X = '; rep '$(' 200000; printf '\nt:\n\tdocker ps\n'; } > Makefile; }
 case_makefile_400kb_shell_calls() { { printf 'X = '; rep '$(shell ' 50000; rep ')' 50000; printf '\nt:\n\tdocker ps\n'; } > Makefile; }

@@ -234,7 +234,8 @@ func fieldEnd(src []byte, from, end int) (fe, exprEnd int, spec, ok bool) {
 			if tri {
 				b = j + 3
 			}
-			e, sok, _ := scanBody(src, b, q, tri, j > 0 && src[j-1]|0x20 == 'f', 1)
+			budget := fieldBudget
+			e, sok, _ := scanBody(src, b, q, tri, j > 0 && src[j-1]|0x20 == 'f', 1, &budget)
 			if !sok {
 				return 0, 0, false, false
 			}
@@ -254,7 +255,8 @@ func fieldEnd(src []byte, from, end int) (fe, exprEnd int, spec, ok bool) {
 				}
 				continue
 			}
-			close, fok := scanSpec(src, j+1, 0, true, 1)
+			budget := fieldBudget
+			close, fok := scanSpec(src, j+1, 0, true, 1, &budget)
 			if !fok || close > end {
 				return 0, 0, false, false
 			}

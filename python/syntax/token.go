@@ -681,7 +681,21 @@ func (lx *lexer) string(ws, start, plen int, q byte) (atLineStart bool) {
 	if triple {
 		body = p + 3
 	}
-	end, ok, brokeLine := scanBody(src, body, q, triple, fstr, 0)
+	budget := fieldBudget
+	if fstr {
+		// The work on fields is bounded by the string's length as 3.11
+		// reads it (up to the first quote like the opening one), so that
+		// hostile nesting stays linear.
+		plain := len(src)
+		pend, _, _ := scanBody(src, body, q, triple, false, 0, &plain)
+		budget = 16*(pend-body) + 4096
+	}
+	end, ok, brokeLine := scanBody(src, body, q, triple, fstr, 0, &budget)
+	if budget < 0 {
+		// Fields nested beyond reason: read the string as 3.11 does.
+		budget = len(src)
+		end, ok, brokeLine = scanBody(src, body, q, triple, false, 0, &budget)
+	}
 	switch {
 	case ok:
 		lx.emit(STRING, start, end)
@@ -713,6 +727,10 @@ func (lx *lexer) string(ws, start, plen int, q byte) (atLineStart bool) {
 	}
 }
 
+// fieldBudget bounds the work of scanning one string's replacement
+// fields; past it the string is read without them, in linear time.
+const fieldBudget = 1 << 20
+
 // maxFStringNesting bounds replacement fields nested in format specs and
 // strings nested in fields, as CPython does (it allows 150 levels).
 const maxFStringNesting = 150
@@ -723,10 +741,13 @@ const maxFStringNesting = 150
 // a backslash-newline and then hit a newline. In an f-string, replacement
 // fields are skipped as Python 3.12 does: they may hold strings with the
 // same quote.
-func scanBody(src []byte, p int, q byte, triple, fstr bool, depth int) (end int, ok, brokeLine bool) {
+func scanBody(src []byte, p int, q byte, triple, fstr bool, depth int, budget *int) (end int, ok, brokeLine bool) {
 	n := len(src)
 	cont := false
 	for p < n {
+		if *budget--; *budget < 0 {
+			return p, false, false
+		}
 		c := src[p]
 		switch {
 		case c == '\\':
@@ -755,10 +776,12 @@ func scanBody(src []byte, p int, q byte, triple, fstr bool, depth int) (end int,
 			if depth >= maxFStringNesting {
 				return p, false, false
 			}
-			e, fok := scanField(src, p+1, q, triple, depth+1)
+			e, fok := scanField(src, p+1, q, triple, depth+1, budget)
 			if !fok {
-				// Not a 3.12 field either: read it as 3.11 does, text
-				// up to the closing quote.
+				// Not a 3.12 field either: read the rest as 3.11 does,
+				// text up to the closing quote. Not trying fields again
+				// keeps hostile nesting linear.
+				fstr = false
 				p++
 				continue
 			}
@@ -772,10 +795,13 @@ func scanBody(src []byte, p int, q byte, triple, fstr bool, depth int) (end int,
 
 // scanField skips a replacement field's expression, conversion and format
 // spec from p (after the '{') and returns the offset after its '}'.
-func scanField(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
+func scanField(src []byte, p int, q byte, triple bool, depth int, budget *int) (int, bool) {
 	n := len(src)
 	brackets := 0
 	for p < n {
+		if *budget--; *budget < 0 {
+			return p, false
+		}
 		c := src[p]
 		switch c {
 		case '\n':
@@ -793,7 +819,7 @@ func scanField(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
 			brackets--
 		case ':':
 			if brackets == 0 && (p+1 >= n || src[p+1] != '=') {
-				return scanSpec(src, p+1, q, triple, depth)
+				return scanSpec(src, p+1, q, triple, depth, budget)
 			}
 		case '!':
 			if brackets == 0 && (p+1 >= n || src[p+1] != '=') {
@@ -803,7 +829,7 @@ func scanField(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
 					p++
 				}
 				if p < n && src[p] == ':' {
-					return scanSpec(src, p+1, q, triple, depth)
+					return scanSpec(src, p+1, q, triple, depth, budget)
 				}
 				if p < n && src[p] == '}' {
 					return p + 1, true
@@ -817,7 +843,7 @@ func scanField(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
 				body = p + 3
 			}
 			fs := p > 0 && (src[p-1]|0x20 == 'f' || p > 1 && src[p-2]|0x20 == 'f' && src[p-1]|0x20 == 'r')
-			e, sok, _ := scanBody(src, body, c, tri, fs, depth+1)
+			e, sok, _ := scanBody(src, body, c, tri, fs, depth+1, budget)
 			if !sok {
 				return p, false
 			}
@@ -831,15 +857,18 @@ func scanField(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
 
 // scanSpec skips a format spec (literal text with nested fields) up to the
 // field's closing '}'.
-func scanSpec(src []byte, p int, q byte, triple bool, depth int) (int, bool) {
+func scanSpec(src []byte, p int, q byte, triple bool, depth int, budget *int) (int, bool) {
 	n := len(src)
 	for p < n {
+		if *budget--; *budget < 0 {
+			return p, false
+		}
 		c := src[p]
 		switch {
 		case c == '}':
 			return p + 1, true
 		case c == '{':
-			e, ok := scanField(src, p+1, q, triple, depth+1)
+			e, ok := scanField(src, p+1, q, triple, depth+1, budget)
 			if !ok {
 				return p, false
 			}
