@@ -118,6 +118,20 @@ func TestPreCommitHookEntries(t *testing.T) {
 	if code, out := run(hooks["dockguard-new"]); code != ExitFindings || !strings.Contains(out, "ok.sh:3:1: warning:") || strings.Contains(out, "clean.sh") {
 		t.Errorf("dockguard-new with a new finding: exit %d\n%s", code, out)
 	}
+	// dockguard-fix rewrites the file; pre-commit then fails the commit
+	// because a hook modified it, so the fix is reviewed and staged.
+	if h := hooks["dockguard-fix"]; h.Entry != "dockguard fix" || !h.RequireSerial {
+		t.Errorf("dockguard-fix %+v", h)
+	}
+	if code, out := run(hooks["dockguard-fix"], "clean.sh"); code != ExitOK || !strings.Contains(out, "fixed 1 finding in 1 file") {
+		t.Errorf("dockguard-fix hook: exit %d\n%s", code, out)
+	}
+	if b, _ := os.ReadFile("clean.sh"); string(b) != "#!/bin/sh\ndocker stop --time 10 web >/dev/null 2>&1 || true; docker rm -f web\n" {
+		t.Errorf("dockguard-fix left %q", b)
+	}
+	if code, out := run(hooks["dockguard"], "clean.sh"); code != ExitOK {
+		t.Errorf("dockguard hook after dockguard-fix: exit %d\n%s", code, out)
+	}
 	if code, out := run(hooks["dockguard-config"], ".dockguard.yaml"); code != ExitOK {
 		t.Errorf("dockguard-config: exit %d\n%s", code, out)
 	}

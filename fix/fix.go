@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dockguard/dockguard/rules"
 )
@@ -101,13 +103,47 @@ func Run(ctx context.Context, findings []rules.Finding, opts *Options) *Result {
 		byFile[f.File] = append(byFile[f.File], f)
 	}
 	sort.Strings(names)
+	// Files are independent: fix them in parallel (re-checks use the CPUs,
+	// fsyncs wait on the disk), each into its own Result, merged in name
+	// order so the outcome does not depend on scheduling.
+	parts := make([]Result, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(names), 2*runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if ctx.Err() != nil {
+					parts[i].reject(byFile[names[i]], "the run was cancelled")
+					continue
+				}
+				parts[i].file(ctx, names[i], byFile[names[i]], opts)
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	res := &Result{}
-	for _, name := range names {
-		if ctx.Err() != nil {
-			res.reject(byFile[name], "the run was cancelled")
-			continue
+	dirs := map[string]bool{}
+	for i := range parts {
+		p := &parts[i]
+		res.Files = append(res.Files, p.Files...)
+		res.Applied = append(res.Applied, p.Applied...)
+		res.Rejected = append(res.Rejected, p.Rejected...)
+		res.Errors = append(res.Errors, p.Errors...)
+		for _, f := range p.Files {
+			if f.Written {
+				dirs[filepath.Dir(f.Path)] = true
+			}
 		}
-		res.file(ctx, name, byFile[name], opts)
+	}
+	// The renames are durable once their folders are synced, each once.
+	for d := range dirs {
+		syncDir(d)
 	}
 	return res
 }

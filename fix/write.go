@@ -60,7 +60,6 @@ func write(path string, before, after []byte) error {
 		return fmt.Errorf("rename over the file: %w", unwrap(err))
 	}
 	done = true
-	syncDir(filepath.Dir(path))
 	return nil
 }
 

@@ -86,10 +86,13 @@ func (b *fixer) replace(s, e int, text string) {
 
 // remove deletes an argv word and the blanks after it (or, at the end of
 // a line, before it).
-func (b *fixer) remove(w dockercli.Word) {
+func (b *fixer) remove(w dockercli.Word) { b.removeRange(w.Start, w.End) }
+
+// removeRange deletes [s, e) and the blanks after it (or, at the end of a
+// line, before it).
+func (b *fixer) removeRange(s, e int) {
 	src := b.u.src
-	s, e := w.Start, w.End
-	if s < 0 || e > len(src) {
+	if s < 0 || e > len(src) || e < s {
 		b.ok = false
 		return
 	}
@@ -402,10 +405,11 @@ func (b *fixer) dropFlag(inv *dockercli.Invocation, name string) {
 			b.ok = false
 			return
 		}
-		b.remove(w)
+		end := w.End
 		if f.HasValue && f.Index+1 < len(inv.Argv) && inv.Argv[f.Index+1].Start == f.Value.Start && f.Value.Start != w.Start {
-			b.remove(inv.Argv[f.Index+1])
+			end = inv.Argv[f.Index+1].End // the flag and its value go together
 		}
+		b.removeRange(w.Start, end)
 	}
 }
 
@@ -427,10 +431,7 @@ func (b *fixer) setTime(inv *dockercli.Invocation, name string, n int) {
 			end = inv.Argv[f.Index+1].End
 		}
 		if done {
-			b.remove(w)
-			if end != w.End {
-				b.remove(inv.Argv[f.Index+1])
-			}
+			b.removeRange(w.Start, end)
 			continue
 		}
 		b.replace(w.Start, end, b.gen(fmt.Sprintf("--%s %d", name, n)))
