@@ -10,6 +10,7 @@ import (
 	"github.com/docker/go-units"
 
 	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
@@ -32,6 +33,7 @@ type checkFlags struct {
 	composeFiles  repeatFlag
 	profiles      listFlag
 	memoryBudget  string
+	goMode        string
 	// adopt holds configuration, suppression, baseline and output state
 	// (cli/adopt.go).
 	adopt adoptFlags
@@ -57,6 +59,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.composeFiles, "compose-file", "load this explicit compose file set, like docker compose -f (repeatable)")
 	fs.Var(&c.profiles, "profile", "compose profiles to budget together (DG203; repeatable)")
 	fs.StringVar(&c.memoryBudget, "memory-budget", "8GiB", "memory budget for compose services that start together (DG203)")
+	fs.StringVar(&c.goMode, "go-mode", "typed", "Go checks: typed (type-check with the go command) or syntax (no go command, no build cache; names resolved through imports)")
 }
 
 // usageError is a bad flag value: exit 2.
@@ -79,6 +82,10 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	}
 	if c.parallelLimit < 1 {
 		return nil, &usageError{"--parallel-limit must be at least 1"}
+	}
+	goMode, err := gocheck.ParseMode(c.goMode)
+	if err != nil {
+		return nil, &usageError{"--go-mode: " + err.Error()}
 	}
 	enabled, err := ruleSelection(c.enable, c.disable)
 	if err != nil {
@@ -108,7 +115,11 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		KeepFixable:   c.fixes.active(),
 	}
 	c.wireAdoption(o)
-	wireFrontEnds(o, &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, fix: c.fixes.settings()})
+	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings()}
+	if isTerminal(env.Stderr) {
+		fe.goProgress = progressLine(env.Stderr)
+	}
+	wireFrontEnds(o, fe)
 	return o, nil
 }
 

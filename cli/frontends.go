@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"sync"
 
 	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/cishell"
@@ -21,6 +24,24 @@ type frontEndOptions struct {
 	memoryBudget int64
 	// fix shapes the fixes every front end attaches to its findings.
 	fix rules.FixSettings
+	goMode       gocheck.Mode
+	// goProgress, when set, is told of each Go package checked.
+	goProgress func(done, total int)
+}
+
+// progressLine returns a Go progress reporter that rewrites one line of w
+// (a terminal) and clears it when the last package is done.
+func progressLine(w io.Writer) func(done, total int) {
+	var mu sync.Mutex
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done >= total {
+			fmt.Fprint(w, "\r\x1b[K")
+			return
+		}
+		fmt.Fprintf(w, "\rGo: %d/%d packages", done, total)
+	}
 }
 
 // wireFrontEnds connects every front end to the engine.
@@ -44,7 +65,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.Python = python.New().Check
 	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
-	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix}
+	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress}
 	o.Go = func(ctx context.Context, files []string) rules.Result {
 		return gocheck.Check(ctx, files, gopts)
 	}

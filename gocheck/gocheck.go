@@ -45,13 +45,49 @@ type Options struct {
 	ParallelLimit int
 	// Fix shapes the fixes attached to findings (see rules.FixSettings).
 	Fix rules.FixSettings
+	// Jobs bounds how many packages are parsed, type-checked and analysed
+	// at once (0: GOMAXPROCS). Each holds its syntax and types only while
+	// it is being checked.
+	Jobs int
+	// Mode is ModeTyped (the default) or ModeSyntax.
+	Mode Mode
+	// Progress, when set, is called after each type-checked package with
+	// the number done and the number to check.
+	Progress func(done, total int)
 }
 
-// loadMode is what the analyzers need: typed syntax for the packages
-// themselves, export data for their dependencies.
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
-	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+// Mode selects how much of the Go toolchain a check uses.
+type Mode int
+
+const (
+	// ModeTyped loads the package graph with the go command and
+	// type-checks each package that holds a wanted file against its
+	// dependencies' export data.
+	ModeTyped Mode = iota
+	// ModeSyntax skips the go command and type-checking: every file is
+	// parsed and its names are resolved through its imports, as for a
+	// package that cannot be loaded. It needs no build cache.
+	ModeSyntax
+)
+
+// ParseMode reads a --go-mode value.
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "", "typed":
+		return ModeTyped, nil
+	case "syntax":
+		return ModeSyntax, nil
+	}
+	return ModeTyped, fmt.Errorf("unknown Go mode %q (want typed or syntax)", s)
+}
+
+// metaMode is what the streaming load asks go/packages for: the package
+// graph, and every package's types from the export data the go command
+// compiles. No package is parsed or type-checked from source by the load;
+// the packages that hold wanted files are, one at a time, by checkRoot.
+const metaMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedDeps | packages.NeedTypes | packages.NeedTypesSizes |
+	packages.NeedModule
 
 // Check analyses the Go packages holding files. The paths are reported as
 // given.
@@ -77,6 +113,18 @@ func Check(ctx context.Context, files []string, opts Options) rules.Result {
 		groups[root] = append(groups[root], abs)
 	}
 	sort.Strings(roots)
+	if opts.Mode == ModeSyntax {
+		var all []string
+		for _, root := range roots {
+			all = append(all, groups[root]...)
+		}
+		if len(all) > 0 {
+			c.fallback(all, "--go-mode=syntax")
+			c.res.Notes = append(c.res.Notes, rules.Note{Message: fmt.Sprintf("Go: %d files checked at syntax level (--go-mode=syntax): names were resolved through each file's imports, without type information", len(all))})
+		}
+		c.finish()
+		return c.res
+	}
 	for _, root := range roots {
 		if ctx.Err() != nil {
 			c.res.Errors = append(c.res.Errors, rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
@@ -113,7 +161,10 @@ type run struct {
 	modRoots  map[string]string
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
-	mu        sync.Mutex
+	// mu guards res, seen and noted; srcMu guards srcs. Packages are
+	// checked concurrently.
+	mu    sync.Mutex
+	srcMu sync.Mutex
 }
 
 func newRun(opts Options) *run {
@@ -156,7 +207,12 @@ func (c *run) moduleRoot(dir string) string {
 }
 
 // loadModule type-checks the packages of files (all inside the module at
-// root) and analyses them.
+// root) and analyses them. One go/packages load (one `go list -deps
+// -export`) gives the graph and every package's export data; then a bounded
+// pool of workers parses, type-checks and analyses each package holding a
+// wanted file, and drops its syntax and types when done, so memory holds
+// the export data plus one package per worker instead of every package's
+// syntax at once.
 func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	dirs := map[string]bool{}
 	hasTest := map[string]bool{}
@@ -179,12 +235,9 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	sort.Strings(patterns)
 	cfg := &packages.Config{
 		Context: ctx,
-		Mode:    loadMode,
+		Mode:    metaMode,
 		Dir:     root,
 		Tests:   tests,
-		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-			return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
-		},
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
@@ -195,35 +248,16 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	for _, f := range files {
 		want[f] = true
 	}
-	covered := map[string]bool{}
 	var roots []*packages.Package
 	for _, p := range chooseVariants(pkgs) {
-		mine := false
 		for _, f := range p.CompiledGoFiles {
 			if want[filepath.Clean(f)] {
-				mine = true
+				roots = append(roots, p)
+				break
 			}
 		}
-		if !mine {
-			continue
-		}
-		c.parseErrors(p)
-		if p.Types == nil || p.TypesInfo == nil || p.Fset == nil || len(p.Syntax) == 0 {
-			continue // fallback below
-		}
-		for _, f := range p.CompiledGoFiles {
-			covered[filepath.Clean(f)] = true
-		}
-		if p.IllTyped {
-			for _, f := range p.CompiledGoFiles {
-				if want[filepath.Clean(f)] {
-					c.note(f, "type-checking failed ("+firstError(p)+"); Go rules matched names through the file's imports where types were missing")
-				}
-			}
-		}
-		roots = append(roots, p)
 	}
-	c.analyze(roots)
+	covered := c.checkRoots(ctx, roots, want)
 	var rest []string
 	for _, f := range files {
 		if !covered[f] {
@@ -233,6 +267,169 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	if len(rest) > 0 {
 		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
 	}
+}
+
+// checkRoots checks roots on a bounded pool of workers and returns the
+// wanted files that were type-checked.
+func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want map[string]bool) map[string]bool {
+	covered := map[string]bool{}
+	if len(roots) == 0 {
+		return covered
+	}
+	jobs := c.opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	work := make(chan *packages.Package)
+	var wg sync.WaitGroup
+	var done int
+	for range min(jobs, len(roots)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				ok := c.checkRoot(p, want)
+				c.mu.Lock()
+				if ok {
+					for _, f := range p.CompiledGoFiles {
+						covered[filepath.Clean(f)] = true
+					}
+				}
+				done++
+				n := done
+				c.mu.Unlock()
+				if c.opts.Progress != nil {
+					c.opts.Progress(n, len(roots))
+				}
+			}
+		}()
+	}
+	for _, p := range roots {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	if ctx.Err() != nil {
+		c.addError(rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
+	}
+	return covered
+}
+
+// checkRoot parses and type-checks one package from source against its
+// dependencies' export data, analyses it and lets its syntax and types go.
+// It reports false when the package could not be type-checked at all
+// (its files then go to the fallback).
+func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
+	if meta.Fset == nil || len(meta.CompiledGoFiles) == 0 {
+		return false
+	}
+	fset := meta.Fset
+	var syntax []*ast.File
+	parseErr := false
+	for _, name := range meta.CompiledGoFiles {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return false
+		}
+		af, perr := parser.ParseFile(fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+		if perr != nil && !parseErr {
+			// The first syntax error explains the rest of the package's.
+			parseErr = true
+			var list scanner.ErrorList
+			if errors.As(perr, &list) && len(list) > 0 {
+				list.Sort()
+				c.reportAt(list[0].Pos.Filename, list[0].Pos.Line, list[0].Pos.Column, list[0].Msg)
+			}
+		}
+		if af == nil {
+			return false
+		}
+		syntax = append(syntax, af)
+	}
+	defer func() {
+		for _, f := range syntax {
+			if tf := fset.File(f.FileStart); tf != nil {
+				fset.RemoveFile(tf)
+			}
+		}
+	}()
+	info := &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
+	}
+	var typeErrs []types.Error
+	conf := types.Config{
+		Importer: depImporter{meta},
+		Sizes:    meta.TypesSizes,
+		Error: func(err error) {
+			var te types.Error
+			if errors.As(err, &te) {
+				typeErrs = append(typeErrs, te)
+			}
+		},
+	}
+	if meta.Module != nil && meta.Module.GoVersion != "" {
+		conf.GoVersion = "go" + meta.Module.GoVersion
+	}
+	tpkg, _ := conf.Check(meta.PkgPath, fset, syntax, info) // errors are in typeErrs
+	p := *meta
+	p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = syntax, tpkg, info, typeErrs
+	p.IllTyped = parseErr || len(typeErrs) > 0 || hasLoadErrors(meta)
+	if p.IllTyped {
+		why := ""
+		if len(typeErrs) > 0 {
+			why = typeErrs[0].Error()
+		} else {
+			why = firstError(meta)
+		}
+		for _, f := range p.CompiledGoFiles {
+			if want[filepath.Clean(f)] {
+				c.note(f, "type-checking failed ("+why+"); Go rules matched names through the file's imports where types were missing")
+			}
+		}
+	}
+	c.analyze([]*packages.Package{&p})
+	return true
+}
+
+// hasLoadErrors reports errors the go command found in the package itself
+// (not in its dependencies).
+func hasLoadErrors(p *packages.Package) bool {
+	for _, e := range p.Errors {
+		if e.Kind != packages.ParseError {
+			return true
+		}
+	}
+	return false
+}
+
+// depImporter resolves a package's imports to the types go/packages read
+// from the dependencies' export data. They are shared by every package
+// that imports them and are only read, so concurrent type-checks can use
+// them.
+type depImporter struct{ p *packages.Package }
+
+func (d depImporter) Import(path string) (*types.Package, error) {
+	if path == "unsafe" {
+		return types.Unsafe, nil
+	}
+	dep, ok := d.p.Imports[path]
+	if !ok {
+		return nil, fmt.Errorf("could not import %s: not in the package graph", path)
+	}
+	if dep.Types == nil || !dep.Types.Complete() {
+		return nil, fmt.Errorf("could not import %s: %s", path, firstError(dep))
+	}
+	return dep.Types, nil
 }
 
 // chooseVariants drops package variants whose files another variant
@@ -321,14 +518,14 @@ func (c *run) analyze(pkgs []*packages.Package) {
 	}
 	graph, err := safeAnalyze(c.analyzers, pkgs)
 	if err != nil {
-		c.res.Errors = append(c.res.Errors, rules.Note{Message: "Go analysis failed: " + err.Error()})
+		c.addError(rules.Note{Message: "Go analysis failed: " + err.Error()})
 		return
 	}
 	for _, act := range graph.Roots {
 		if act.Err != nil {
 			for _, f := range act.Package.CompiledGoFiles {
 				if shown, ok := c.display[filepath.Clean(f)]; ok {
-					c.res.Errors = append(c.res.Errors, rules.Note{File: shown, Message: fmt.Sprintf("Go analyzer %s: %v", act.Analyzer.Name, act.Err)})
+					c.addError(rules.Note{File: shown, Message: fmt.Sprintf("Go analyzer %s: %v", act.Analyzer.Name, act.Err)})
 					break
 				}
 			}
@@ -407,11 +604,19 @@ func (c *run) add(f rules.Finding) {
 	c.res.Findings = append(c.res.Findings, f)
 }
 
+func (c *run) addError(n rules.Note) {
+	c.mu.Lock()
+	c.res.Errors = append(c.res.Errors, n)
+	c.mu.Unlock()
+}
+
 func (c *run) note(file, msg string) {
 	shown, ok := c.display[filepath.Clean(file)]
 	if !ok {
 		shown = file
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.noted[shown] {
 		return
 	}
@@ -420,6 +625,8 @@ func (c *run) note(file, msg string) {
 }
 
 func (c *run) source(abs string) ([]byte, error) {
+	c.srcMu.Lock()
+	defer c.srcMu.Unlock()
 	if src, ok := c.srcs[abs]; ok {
 		return src, nil
 	}
@@ -482,7 +689,9 @@ func (c *run) fallback(files []string, why string) {
 		if af == nil || af.Name == nil {
 			continue
 		}
-		c.note(f, "Go file checked without type information ("+why+"); names were resolved through its imports")
+		if c.opts.Mode != ModeSyntax {
+			c.note(f, "Go file checked without type information ("+why+"); names were resolved through its imports")
+		}
 		k := key{filepath.Dir(f), af.Name.Name}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)

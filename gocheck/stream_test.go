@@ -1,0 +1,147 @@
+package gocheck
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// referenceFindings checks files the way gocheck did before it streamed:
+// one go/packages load of every wanted package with syntax and types at
+// once, analysed together. The streaming check must find the same set.
+func referenceFindings(t *testing.T, files []string) []string {
+	t.Helper()
+	c := newRun(Options{})
+	var abs []string
+	for _, f := range files {
+		a, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.display[a] = f
+		abs = append(abs, a)
+	}
+	dirs := map[string]bool{}
+	tests := false
+	for _, a := range abs {
+		dirs[filepath.Dir(a)] = true
+		tests = tests || strings.HasSuffix(a, "_test.go")
+	}
+	var patterns []string
+	for d := range dirs {
+		patterns = append(patterns, d)
+	}
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+			packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
+			packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Tests: tests,
+		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+			return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+		},
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, a := range abs {
+		want[a] = true
+	}
+	var roots []*packages.Package
+	for _, p := range chooseVariants(pkgs) {
+		for _, f := range p.CompiledGoFiles {
+			if want[filepath.Clean(f)] && p.TypesInfo != nil {
+				roots = append(roots, p)
+				break
+			}
+		}
+	}
+	c.analyze(roots)
+	return summary(c.res.Findings)
+}
+
+func TestStreamingMatchesOneShotLoad(t *testing.T) {
+	dir := fixture(t)
+	t.Chdir(dir)
+	files := []string{
+		filepath.FromSlash("cleanup/cleanup.go"),
+		filepath.FromSlash("newsdk/newsdk.go"),
+		filepath.FromSlash("clean/clean.go"),
+	}
+	ref := referenceFindings(t, files)
+	if len(ref) == 0 {
+		t.Fatal("the reference load found nothing: the comparison would be empty")
+	}
+	for _, jobs := range []int{1, 4} {
+		got := summary(Check(context.Background(), files, Options{Jobs: jobs}).Findings)
+		if strings.Join(got, "\n") != strings.Join(ref, "\n") {
+			t.Errorf("jobs=%d: streaming found\n%s\none-shot load found\n%s", jobs, strings.Join(got, "\n"), strings.Join(ref, "\n"))
+		}
+	}
+}
+
+func TestModuleFixtureMatchesOneShotLoad(t *testing.T) {
+	offline(t)
+	files := extract(t, "module.txtar")
+	var typed []string
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.ToSlash(f), "broken/") { // syntax errors: no TypesInfo in the reference
+			typed = append(typed, f)
+		}
+	}
+	ref := referenceFindings(t, typed)
+	got := summary(Check(context.Background(), typed, Options{Jobs: 2}).Findings)
+	if len(ref) == 0 || strings.Join(got, "\n") != strings.Join(ref, "\n") {
+		t.Errorf("streaming found\n%s\none-shot load found\n%s", strings.Join(got, "\n"), strings.Join(ref, "\n"))
+	}
+}
+
+func TestProgressCountsEveryPackage(t *testing.T) {
+	offline(t)
+	files := extract(t, "module.txtar")
+	var mu sync.Mutex
+	var last, total, calls int
+	Check(context.Background(), files, Options{Progress: func(done, n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if done < last {
+			t.Errorf("progress went back: %d after %d", done, last)
+		}
+		last, total = done, n
+	}})
+	if calls == 0 || last != total || calls != total {
+		t.Errorf("progress: %d calls, last %d/%d", calls, last, total)
+	}
+}
+
+func TestSyntaxMode(t *testing.T) {
+	offline(t)
+	files := extract(t, "module.txtar")
+	res := Check(context.Background(), files, Options{Mode: ModeSyntax})
+	got := summary(res.Findings)
+	// Without types, run.go's direct exec.Command call is still seen.
+	found := false
+	for _, g := range got {
+		if strings.HasPrefix(g, "run/run.go:10:9") && strings.HasSuffix(g, "DG101") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("syntax mode missed run/run.go's DG101: %v", got)
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0].Message, "--go-mode=syntax") {
+		t.Errorf("notes = %v, want one summary note", res.Notes)
+	}
+	if _, err := ParseMode("fast"); err == nil {
+		t.Error("ParseMode accepted an unknown mode")
+	}
+}
