@@ -34,6 +34,7 @@ type checkFlags struct {
 	profiles      listFlag
 	memoryBudget  string
 	goMode        string
+	cache         cacheFlags
 	// adopt holds configuration, suppression, baseline and output state
 	// (cli/adopt.go).
 	adopt adoptFlags
@@ -59,6 +60,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.composeFiles, "compose-file", "load this explicit compose file set, like docker compose -f (repeatable)")
 	fs.Var(&c.profiles, "profile", "compose profiles to budget together (DG203; repeatable)")
 	fs.StringVar(&c.memoryBudget, "memory-budget", "8GiB", "memory budget for compose services that start together (DG203)")
+	c.cache.register(fs)
 	fs.StringVar(&c.goMode, "go-mode", "typed", "Go checks: typed (type-check with the go command) or syntax (no go command, no build cache; names resolved through imports)")
 }
 
@@ -118,6 +120,10 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings()}
 	if isTerminal(env.Stderr) {
 		fe.goProgress = progressLine(env.Stderr)
+	}
+	c.cache.open(env)
+	if c.cache.c != nil {
+		fe.cache, fe.salt = c.cache.c, c.cacheSalt(o, fe)
 	}
 	wireFrontEnds(o, fe)
 	return o, nil
@@ -232,6 +238,7 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 		return ExitUsage
 	}
 	res := engine.Run(context.Background(), opts)
+	c.cache.trim(env)
 	run := &report.Run{
 		Tool:         report.Tool{Name: "dockguard", Version: Version()},
 		Findings:     res.Findings,

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/dockguard/dockguard/analyzers"
+	"github.com/dockguard/dockguard/cache"
 	"github.com/dockguard/dockguard/cishell"
 	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
@@ -27,6 +28,10 @@ type frontEndOptions struct {
 	goMode       gocheck.Mode
 	// goProgress, when set, is told of each Go package checked.
 	goProgress func(done, total int)
+	// cache, when set, holds results between runs; salt is the part of
+	// every key that the run's settings give.
+	cache *cache.Cache
+	salt  cache.Key
 }
 
 // progressLine returns a Go progress reporter that rewrites one line of w
@@ -59,6 +64,10 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
 		return compose.Check(ctx, files, copts)
 	}
+	for k, f := range o.ShellFamily {
+		o.ShellFamily[k] = cache.File(fe.cache, fe.salt, k, f)
+	}
+	o.Compose = cache.Compose(fe.cache, fe.salt, o.Compose)
 	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return compose.CheckSource(ctx, file, src, copts)
 	}
@@ -66,9 +75,9 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
 	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress}
-	o.Go = func(ctx context.Context, files []string) rules.Result {
-		return gocheck.Check(ctx, files, gopts)
-	}
+	o.Go = cache.Go(fe.cache, fe.salt, func(ctx context.Context, files []string) ([]gocheck.Unit, rules.Result) {
+		return gocheck.CheckUnits(ctx, files, gopts)
+	})
 	o.GoSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return gocheck.CheckSource(ctx, file, src, gopts)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,11 @@ import (
 // TestMain lets testscript run `dockguard` in-process as a subcommand of the
 // test binary, so scripts exercise the real command line.
 func TestMain(m *testing.M) {
+	// Tests that call Run directly must not fill the user's cache folder;
+	// the scripts get a cache of their own in Setup.
+	if os.Getenv("DOCKGUARD_CACHE_DIR") == "" {
+		os.Setenv("DOCKGUARD_CACHE", "off")
+	}
 	testscript.Main(m, map[string]func(){
 		"dockguard": func() { os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
@@ -26,6 +32,7 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
+			e.Setenv("DOCKGUARD_CACHE_DIR", filepath.Join(e.WorkDir, ".dockguard-cache"))
 			// Scripts that load Go packages share the build and module
 			// caches instead of compiling the standard library afresh
 			// under the script's empty HOME.

@@ -92,7 +92,11 @@ const metaMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // Check analyses the Go packages holding files. The paths are reported as
 // given.
 func Check(ctx context.Context, files []string, opts Options) rules.Result {
-	c := newRun(opts)
+	return newRun(opts).check(ctx, files)
+}
+
+func (c *run) check(ctx context.Context, files []string) rules.Result {
+	opts := c.opts
 	groups := map[string][]string{} // module root ("" for none) -> absolute files
 	var roots []string
 	for _, f := range files {
@@ -140,6 +144,26 @@ func Check(ctx context.Context, files []string, opts Options) rules.Result {
 	return c.res
 }
 
+// Unit is one type-checked package of a CheckUnits result: the wanted
+// files it covers (as given) and the folders of every package whose source
+// its result depends on. Those are its own folder and the folders of the
+// dependencies that are not versioned modules (the main module, local
+// replacements, workspace modules); the standard library and versioned
+// modules are fixed by the toolchain and go.sum.
+type Unit struct {
+	Files []string
+	Deps  []string
+}
+
+// CheckUnits is Check that also reports the packages it type-checked.
+// Files checked by the fallback belong to no unit.
+func CheckUnits(ctx context.Context, files []string, opts Options) ([]Unit, rules.Result) {
+	c := newRun(opts)
+	c.units = []Unit{}
+	res := c.check(ctx, files)
+	return c.units, res
+}
+
 // CheckSource analyses one Go file whose contents are given (standard
 // input). Without its package around it, names are resolved through the
 // file's imports.
@@ -161,6 +185,7 @@ type run struct {
 	modRoots  map[string]string
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
+	units     []Unit // nil: not wanted
 	// mu guards res, seen and noted; srcMu guards srcs. Packages are
 	// checked concurrently.
 	mu    sync.Mutex
@@ -179,13 +204,18 @@ func newRun(opts Options) *run {
 	}
 }
 
-// moduleRoot returns the directory of the nearest go.mod at or above dir,
-// or "".
-func (c *run) moduleRoot(dir string) string {
+// ModuleRoot returns the directory of the nearest go.mod at or above the
+// absolute directory dir, or "".
+func ModuleRoot(dir string) string { return moduleRoot(dir, map[string]string{}) }
+
+func (c *run) moduleRoot(dir string) string { return moduleRoot(dir, c.modRoots) }
+
+// moduleRoot is ModuleRoot with a memo of the directories already walked.
+func moduleRoot(dir string, modRoots map[string]string) string {
 	var walked []string
 	root := ""
 	for d := dir; ; {
-		if r, ok := c.modRoots[d]; ok {
+		if r, ok := modRoots[d]; ok {
 			root = r
 			break
 		}
@@ -201,7 +231,7 @@ func (c *run) moduleRoot(dir string) string {
 		d = parent
 	}
 	for _, d := range walked {
-		c.modRoots[d] = root
+		modRoots[d] = root
 	}
 	return root
 }
@@ -398,7 +428,47 @@ func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
 		}
 	}
 	c.analyze([]*packages.Package{&p})
+	if c.units != nil {
+		u := Unit{Deps: localDeps(meta)}
+		for _, f := range p.CompiledGoFiles {
+			if want[filepath.Clean(f)] {
+				u.Files = append(u.Files, c.display[filepath.Clean(f)])
+			}
+		}
+		c.mu.Lock()
+		c.units = append(c.units, u)
+		c.mu.Unlock()
+	}
 	return true
+}
+
+// localDeps lists the folders of p and of its transitive dependencies that
+// are not versioned modules or the standard library, sorted.
+func localDeps(p *packages.Package) []string {
+	seen := map[*packages.Package]bool{}
+	dirs := map[string]bool{}
+	var visit func(q *packages.Package)
+	visit = func(q *packages.Package) {
+		if seen[q] {
+			return
+		}
+		seen[q] = true
+		if q.Module != nil && q.Module.Version == "" && (q.Module.Replace == nil || q.Module.Replace.Version == "") {
+			for _, f := range q.GoFiles {
+				dirs[filepath.Dir(f)] = true
+			}
+		}
+		for _, imp := range q.Imports {
+			visit(imp)
+		}
+	}
+	visit(p)
+	out := make([]string, 0, len(dirs))
+	for d := range dirs {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // hasLoadErrors reports errors the go command found in the package itself

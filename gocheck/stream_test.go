@@ -80,11 +80,9 @@ func TestStreamingMatchesOneShotLoad(t *testing.T) {
 	if len(ref) == 0 {
 		t.Fatal("the reference load found nothing: the comparison would be empty")
 	}
-	for _, jobs := range []int{1, 4} {
-		got := summary(Check(context.Background(), files, Options{Jobs: jobs}).Findings)
-		if strings.Join(got, "\n") != strings.Join(ref, "\n") {
-			t.Errorf("jobs=%d: streaming found\n%s\none-shot load found\n%s", jobs, strings.Join(got, "\n"), strings.Join(ref, "\n"))
-		}
+	got := summary(Check(context.Background(), files, Options{Jobs: 2}).Findings)
+	if strings.Join(got, "\n") != strings.Join(ref, "\n") {
+		t.Errorf("streaming found\n%s\none-shot load found\n%s", strings.Join(got, "\n"), strings.Join(ref, "\n"))
 	}
 }
 

@@ -1,0 +1,148 @@
+package cache
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"sync/atomic"
+	"testing"
+
+	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/gocheck"
+	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/shell"
+)
+
+func open(t *testing.T) *Cache {
+	t.Helper()
+	c, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestFileHitKeepsFixes(t *testing.T) {
+	c := open(t)
+	var calls atomic.Int32
+	check := func(file string, src []byte, cfg *shell.Config) []rules.Finding {
+		calls.Add(1)
+		return shell.CheckScript(file, src, cfg)
+	}
+	f := File(c, NewHash("salt").Key(), engine.KindScript, check)
+	src := []byte("#!/bin/sh\ndocker rm -f web\n")
+	first := f("a.sh", src, nil)
+	second := f("a.sh", src, nil)
+	if calls.Load() != 1 {
+		t.Fatalf("checker called %d times for the same file", calls.Load())
+	}
+	if len(first) == 0 || !reflect.DeepEqual(first, second) {
+		t.Fatalf("cached findings differ:\n%+v\n%+v", first, second)
+	}
+	// Another path, another content or another salt is a miss.
+	f("b.sh", src, nil)
+	f("a.sh", []byte("#!/bin/sh\ndocker rm -f db\n"), nil)
+	File(c, NewHash("other").Key(), engine.KindScript, check)("a.sh", src, nil)
+	if calls.Load() != 4 {
+		t.Fatalf("checker called %d times, want 4", calls.Load())
+	}
+}
+
+func TestComposeKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	write(t, "compose.yaml", "services:\n  web:\n    image: nginx:${TAG}\n")
+	c := open(t)
+	var calls atomic.Int32
+	check := Compose(c, NewHash("salt").Key(), func(ctx context.Context, files []string) rules.Result {
+		calls.Add(1)
+		return rules.Result{Notes: []rules.Note{{File: files[0], Message: "checked"}}}
+	})
+	files := []string{"compose.yaml"}
+	t.Setenv("TAG", "1")
+	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 1 {
+		t.Fatalf("calls = %d after two identical runs", calls.Load())
+	}
+	t.Setenv("TAG", "2") // an interpolated variable changed
+	check(context.Background(), files)
+	write(t, ".env", "TAG=3\n") // the folder's .env appeared
+	check(context.Background(), files)
+	if calls.Load() != 3 {
+		t.Fatalf("calls = %d, want 3", calls.Load())
+	}
+	// A project that reads files outside the set is never cached.
+	write(t, "compose.yaml", "services:\n  web:\n    image: nginx\n    env_file: web.env\n")
+	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 5 {
+		t.Fatalf("calls = %d, want 5: env_file sets are not cached", calls.Load())
+	}
+}
+
+func write(t *testing.T, name, src string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGoPerPackage(t *testing.T) {
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOWORK", "off")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	write(t, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	write(t, "lib/lib.go", "package lib\n\n// Force is what app passes.\nconst Force = \"-f\"\n")
+	write(t, "app/app.go", "package app\n\nimport (\n\t\"os/exec\"\n\n\t\"example.com/m/lib\"\n)\n\nfunc Clean() error { return exec.Command(\"docker\", \"rm\", lib.Force, \"web\").Run() }\n")
+	write(t, "other/other.go", "package other\n\nimport \"os/exec\"\n\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
+	c := open(t)
+	var checked [][]string
+	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string) ([]gocheck.Unit, rules.Result) {
+		checked = append(checked, append([]string(nil), files...))
+		return gocheck.CheckUnits(ctx, files, gocheck.Options{})
+	})
+	files := []string{filepath.FromSlash("app/app.go"), filepath.FromSlash("other/other.go")}
+	first := goc(context.Background(), files)
+	if len(first.Findings) == 0 {
+		t.Fatal("no findings: the test would prove nothing")
+	}
+	second := goc(context.Background(), files)
+	if len(checked) != 1 {
+		t.Fatalf("second run type-checked %v", checked[1:])
+	}
+	if !reflect.DeepEqual(sorted(first), sorted(second)) {
+		t.Fatalf("cached result differs:\n%+v\n%+v", first, second)
+	}
+	// A change in a dependency that is not itself checked invalidates the
+	// package that imports it, and only that one.
+	write(t, "lib/lib.go", "package lib\n\n// Force is what app passes.\nconst Force = \"--force=false\"\n")
+	third := goc(context.Background(), files)
+	if len(checked) != 2 || len(checked[1]) != 1 || filepath.ToSlash(checked[1][0]) != "app/app.go" {
+		t.Fatalf("after the dependency changed, checked %v, want only app/app.go", checked[1:])
+	}
+	for _, f := range third.Findings {
+		if f.Rule == "DG101" {
+			t.Errorf("stale DG101 after lib.Force became --force=false: %+v", f)
+		}
+	}
+	// A new file in a dependency folder counts as a change too.
+	write(t, "lib/extra.go", "package lib\n")
+	goc(context.Background(), files)
+	if len(checked) != 3 {
+		t.Fatalf("a new file in lib/ did not invalidate app: checked %v", checked)
+	}
+}
+
+func sorted(r rules.Result) []rules.Finding {
+	fs := append([]rules.Finding(nil), r.Findings...)
+	sort.Slice(fs, func(i, j int) bool { return engine.Less(&fs[i], &fs[j]) })
+	return fs
+}
