@@ -25,7 +25,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -531,21 +530,6 @@ func chooseVariants(pkgs []*packages.Package) []*packages.Package {
 	return out
 }
 
-// parseErrors reports the package's syntax errors in wanted files as DG001.
-func (c *run) parseErrors(p *packages.Package) {
-	for _, e := range p.Errors {
-		if e.Kind != packages.ParseError {
-			continue
-		}
-		file, line, col, ok := splitPos(e.Pos)
-		if !ok {
-			continue
-		}
-		c.reportAt(file, line, col, e.Msg)
-		return // the first syntax error explains the rest
-	}
-}
-
 // reportAt records a DG001 finding at a 1-based line and byte column.
 func (c *run) reportAt(file string, line, col int, msg string) {
 	abs := filepath.Clean(file)
@@ -561,24 +545,6 @@ func (c *run) reportAt(file string, line, col int, msg string) {
 	f := rules.New(rules.MustLookup("DG001"), shown, src, off, off, "Go syntax error: "+msg)
 	f.Key = "syntax error: " + msg
 	c.add(f)
-}
-
-func splitPos(pos string) (file string, line, col int, ok bool) {
-	// file:line:col or file:line; the file may itself contain colons.
-	parts := strings.Split(pos, ":")
-	if len(parts) < 2 {
-		return "", 0, 0, false
-	}
-	n := len(parts)
-	if c, err := strconv.Atoi(parts[n-1]); err == nil && n >= 3 {
-		if l, err := strconv.Atoi(parts[n-2]); err == nil {
-			return strings.Join(parts[:n-2], ":"), l, c, true
-		}
-	}
-	if l, err := strconv.Atoi(parts[n-1]); err == nil {
-		return strings.Join(parts[:n-1], ":"), l, 1, true
-	}
-	return "", 0, 0, false
 }
 
 // analyze runs the analyzers on typed packages and converts the results.

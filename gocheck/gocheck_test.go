@@ -176,26 +176,6 @@ func TestIsVetInvocation(t *testing.T) {
 	}
 }
 
-func TestSplitPos(t *testing.T) {
-	for _, tc := range []struct {
-		in        string
-		file      string
-		line, col int
-		ok        bool
-	}{
-		{"a/b.go:3:4", "a/b.go", 3, 4, true},
-		{"C:/x/b.go:3:4", "C:/x/b.go", 3, 4, true},
-		{"a/b.go:7", "a/b.go", 7, 1, true},
-		{"-", "", 0, 0, false},
-		{"", "", 0, 0, false},
-	} {
-		f, l, c, ok := splitPos(tc.in)
-		if f != tc.file || l != tc.line || c != tc.col || ok != tc.ok {
-			t.Errorf("splitPos(%q) = %q %d %d %v", tc.in, f, l, c, ok)
-		}
-	}
-}
-
 func FuzzCheckSource(f *testing.F) {
 	for _, s := range []string{
 		"package x\nimport \"os/exec\"\nfunc f() { exec.Command(\"docker\", \"rm\", \"-f\", \"a\") }\n",
