@@ -35,6 +35,7 @@ type checkFlags struct {
 	memoryBudget  string
 	goMode        string
 	cache         cacheFlags
+	shard         shardFlag
 	// adopt holds configuration, suppression, baseline and output state
 	// (cli/adopt.go).
 	adopt adoptFlags
@@ -61,6 +62,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.profiles, "profile", "compose profiles to budget together (DG203; repeatable)")
 	fs.StringVar(&c.memoryBudget, "memory-budget", "8GiB", "memory budget for compose services that start together (DG203)")
 	c.cache.register(fs)
+	c.registerShard(fs)
 	fs.StringVar(&c.goMode, "go-mode", "typed", "Go checks: typed (type-check with the go command) or syntax (no go command, no build cache; names resolved through imports)")
 }
 
@@ -116,6 +118,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		Enabled:       enabled,
 		KeepFixable:   c.fixes.active(),
 	}
+	o.Shard = c.shard.filter()
 	c.wireAdoption(o)
 	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings()}
 	if isTerminal(env.Stderr) {

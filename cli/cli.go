@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"verify":  {"check the live Docker daemon, read-only (DG401-DG408)", runVerify},
 	"report":  {"check PATH and the daemon, write a verification report", runReport},
 	"cleanup": {"plan (and with --apply carry out) a paced, graceful cleanup of the daemon", runCleanup},
+	"merge":   {"combine the JSON outputs of check --shard runs into one output", runMerge},
 }
 
 // Env is a command's view of the process: its streams and environment.

@@ -74,6 +74,9 @@ type Options struct {
 	Only map[Kind]bool
 	// Exclude drops files whose display path matches (see Options.Excluded).
 	Excluded func(displayPath string) bool
+	// Shard, when set, keeps only the files it accepts (see ShardKey); it
+	// runs after the walk's other filters, so shards partition a run.
+	Shard func(displayPath string, kind Kind) bool
 	// Enabled reports whether a rule's findings are kept; nil keeps all.
 	Enabled func(ruleID string) bool
 	// Filter post-processes every file's findings with access to the file's
@@ -173,6 +176,16 @@ func (r *runner) run(ctx context.Context) {
 	}
 }
 
+// ShardKey is what a shard is chosen by: the path itself, or for Go and
+// compose files their folder, so that a Go package and the compose files
+// of one project land in the same shard.
+func ShardKey(path string, kind Kind) string {
+	if kind == KindGo || kind == KindCompose {
+		return filepath.ToSlash(filepath.Dir(path))
+	}
+	return filepath.ToSlash(path)
+}
+
 // DisplayPath turns an absolute path into the path findings report: relative
 // to cwd when the file lies under it, otherwise absolute.
 func DisplayPath(cwd, abs string) string {
@@ -211,6 +224,9 @@ func (r *runner) walkRoot(p string, files chan<- fileJob) {
 		// Configured excludes apply to named files too: pre-commit names
 		// every changed file, excluded or not.
 		if r.opts.Excluded != nil && r.opts.Excluded(display) {
+			return
+		}
+		if r.opts.Shard != nil && !r.opts.Shard(display, kind) {
 			return
 		}
 		files <- fileJob{abs: abs, display: display, kind: kind, needHead: needHead, explicit: true}
@@ -290,7 +306,11 @@ func (w *walker) queue(path, target string, ig *ignorer) {
 	if !w.r.kindWanted(kind, needHead) || ig.ignored(path, false) || w.excluded(path) {
 		return
 	}
-	w.files <- fileJob{abs: target, display: DisplayPath(w.r.cwd, path), kind: kind, needHead: needHead}
+	display := DisplayPath(w.r.cwd, path)
+	if w.r.opts.Shard != nil && !w.r.opts.Shard(display, kind) {
+		return
+	}
+	w.files <- fileJob{abs: target, display: display, kind: kind, needHead: needHead}
 }
 
 // symlink follows a link to a file inside the root; links to directories
