@@ -8,8 +8,8 @@
 #   - --go-mode=syntax.
 # Usage: bench/scale.sh [OLD_DOCKGUARD_BINARY]
 # The tree is github.com/moby/moby/v2 (the moby repository, served by the
-# module proxy with its own go.mod) plus compose-go's and testcontainers-go's
-# module sources (real compose files and Go code that calls the SDK).
+# module proxy with its own go.mod) plus compose-go's module source (its
+# real compose files and Go code).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v rg >/dev/null || { echo "ripgrep is needed: apt-get install ripgrep" >&2; exit 2; }
@@ -19,10 +19,14 @@ trap 'rm -rf "$out"' EXIT
 go build -o "$out/dockguard" ./cmd/dockguard
 old=${1:-}
 moby=github.com/moby/moby/v2@v2.0.0-beta.24
-extra=(github.com/compose-spec/compose-go/v2@v2.16.2 github.com/testcontainers/testcontainers-go@v0.37.0)
-tree=$out/tree
+extra=(github.com/compose-spec/compose-go/v2@v2.16.2)
+# BENCH_TREE reuses a folder from an earlier run: the go command's build
+# cache is keyed by the packages' folders, so a fresh copy of moby means
+# compiling all of it again (tens of minutes on 2 CPUs).
+tree=${BENCH_TREE:-$out/tree}
 mkdir -p "$tree"
 copy() { # copy a module out of the module cache into $tree/$2
+  [ -d "$tree/$2" ] && return
   local dir
   dir=$(cd "$out" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   cp -r "$dir" "$tree/$2"
@@ -30,8 +34,7 @@ copy() { # copy a module out of the module cache into $tree/$2
 }
 copy "$moby" moby
 copy "${extra[0]}" compose-go
-copy "${extra[1]}" testcontainers-go
-for m in moby compose-go testcontainers-go; do (cd "$tree/$m" && go mod download && go list -deps -export ./... >/dev/null 2>&1 || true); done
+for m in moby compose-go; do (cd "$tree/$m" && go mod download && go list -deps -export ./... >/dev/null 2>&1 || true); done
 echo "tree: $(find "$tree" -type f | wc -l) files ($(find "$tree" -name '*.go' | wc -l) Go), $(du -sm "$tree" | cut -f1) MB; $(nproc) CPUs; $(go version)"
 cat $(find "$tree" -type f) >/dev/null 2>&1 || true
 
@@ -68,7 +71,7 @@ printf '   new check / go vet wall: %.2fx (target <= 1.2x); peak RSS %d MiB (tar
 measure syntax-mode "$out/dockguard" check --no-cache --go-mode syntax --fail-on none --format json --only go .
 echo "   syntax-mode findings: $(count syntax-mode)"
 
-echo "== result cache (whole tree: moby, compose-go, testcontainers-go) =="
+echo "== result cache (whole tree: moby and compose-go) =="
 cd "$tree"
 best() { # best wall of 3 runs
   local b=999999 t
