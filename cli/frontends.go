@@ -24,8 +24,8 @@ type frontEndOptions struct {
 	profiles     []string
 	memoryBudget int64
 	// fix shapes the fixes every front end attaches to its findings.
-	fix rules.FixSettings
-	goMode       gocheck.Mode
+	fix    rules.FixSettings
+	goMode gocheck.Mode
 	// goProgress, when set, is told of each Go package checked.
 	goProgress func(done, total int)
 	// cache, when set, holds results between runs; salt is the part of
