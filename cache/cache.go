@@ -149,7 +149,9 @@ func (c *Cache) Put(k Key, payload []byte) error {
 	buf = append(buf, sum[:]...)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(payload)))
 	buf = append(buf, payload...)
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	// The .tmp extension keeps a half-written entry out of a walk of a
+	// cache folder inside the checked tree: no front end reads such files.
+	tmp, err := os.CreateTemp(filepath.Dir(p), "entry-*.tmp")
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
@@ -203,7 +205,7 @@ func (c *Cache) trimNow(limit int64) error {
 			return nil
 		}
 		name := d.Name()
-		if strings.HasPrefix(name, ".tmp-") {
+		if strings.HasSuffix(name, ".tmp") {
 			// A writer that died mid-write; a live one finishes in far
 			// less than an hour.
 			if info, err := d.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {

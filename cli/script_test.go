@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,7 +31,13 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
-			e.Setenv("DOCKGUARD_CACHE_DIR", filepath.Join(e.WorkDir, ".dockguard-cache"))
+			// The result cache lives outside the checked tree ($WORK).
+			cacheDir, err := os.MkdirTemp("", "dockguard-script-cache")
+			if err != nil {
+				return err
+			}
+			e.Defer(func() { os.RemoveAll(cacheDir) })
+			e.Setenv("DOCKGUARD_CACHE_DIR", cacheDir)
 			// Scripts that load Go packages share the build and module
 			// caches instead of compiling the standard library afresh
 			// under the script's empty HOME.
