@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -63,9 +64,29 @@ func projectEnv(dir string, forScan bool, limit int64) (types.Mapping, error) {
 	if err != nil {
 		// The .env file is unreadable or malformed: fall back to the OS
 		// environment so the project is still checked.
-		return osEnv(), fmt.Errorf("read %s: %w", filepath.Join(dir, ".env"), err)
+		return osEnv(), fmt.Errorf("read %s: %s", filepath.Join(dir, ".env"), envErrorText(err))
 	}
 	return o.Environment, nil
+}
+
+// envLineRE finds the line number in the dotenv parser's errors.
+var envLineRE = regexp.MustCompile(`line (\d+): ([^"'%]*)`)
+
+// envErrorText is the dotenv parser's error without the content of the
+// line it quotes: a malformed .env line often holds a secret, so only its
+// number and the kind of error are said.
+func envErrorText(err error) string {
+	m := envLineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	why := strings.TrimSpace(m[2])
+	for _, cut := range []string{" in variable name", " quoted value"} {
+		if i := strings.Index(why, cut); i >= 0 {
+			why = why[:i+len(cut)]
+		}
+	}
+	return fmt.Sprintf("line %s: %s (the line is not quoted here)", m[1], strings.TrimSuffix(why, " "))
 }
 
 // loadMode selects how forgiving a compose-go load is.
@@ -200,7 +221,13 @@ func DeclaredLimits(ctx context.Context, workingDir string, configFiles []string
 	}
 	p, err := loadProject(ctx, dir, configs, env, name, strictLoad, nil)
 	if err != nil {
-		return nil, fmt.Errorf("declared limits: load %s: %w", strings.Join(configFiles, ", "), err)
+		// The error may quote interpolated values (secrets): mask them.
+		srcs := make([][]byte, len(configs))
+		for i, cf := range configs {
+			srcs[i] = cf.Content
+		}
+		msg := redact(err.Error(), interpolatedValues(env, srcs...))
+		return nil, fmt.Errorf("declared limits: load %s: %s", strings.Join(configFiles, ", "), msg)
 	}
 	out := make(map[string]int64, len(p.Services))
 	for n, s := range p.Services {

@@ -32,6 +32,12 @@ const stubImage = "dockguard.invalid/stub"
 // position is reported. A refusal that names no service cannot be stubbed
 // out and is present in every run's last load, so it is the one reported.
 func stableRefusal(ctx context.Context, c *fileCache, p *project, err error, missing *sync.Map) rules.Finding {
+	fd := firstRefusal(ctx, c, p, err, missing)
+	fd.Message = redact(fd.Message, projectSecrets(c, p))
+	return fd
+}
+
+func firstRefusal(ctx context.Context, c *fileCache, p *project, err error, missing *sync.Map) rules.Finding {
 	best, svc := locateLoadError(c, p, err, missing, nil)
 	stubbed := map[string]bool{}
 	for range maxStubLoads {
