@@ -277,7 +277,7 @@ func joinLoc(file, msg string) string {
 	if file == "" {
 		return msg
 	}
-	return file + ": " + msg
+	return report.QuoteName(file) + ": " + msg
 }
 
 // exitCode applies the exit-code contract: 3 when an input could not be

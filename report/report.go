@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/dockguard/dockguard/rules"
 )
@@ -125,9 +127,9 @@ const (
 func Text(w io.Writer, r *Run, o TextOptions) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
-		loc := f.File
+		loc := QuoteName(f.File)
 		if f.Line > 0 {
-			loc = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+			loc = fmt.Sprintf("%s:%d:%d", loc, f.Line, f.Column)
 		}
 		sev := f.Severity.String()
 		tag := fmt.Sprintf("[%s %s]", f.Rule, f.Name)
@@ -140,6 +142,19 @@ func Text(w io.Writer, r *Run, o TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// QuoteName is a file name as text output prints it: quoted, as go vet
+// does with %q, when it holds a control character (a newline would split
+// the line) or a colon followed by a digit (which reads as a location);
+// as it is otherwise.
+func QuoteName(name string) string {
+	for i, r := range name {
+		if unicode.IsControl(r) || (r == ':' && i+1 < len(name) && name[i+1] >= '0' && name[i+1] <= '9') {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 func severityColor(s rules.Severity) string {
