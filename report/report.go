@@ -146,12 +146,21 @@ func Text(w io.Writer, r *Run, o TextOptions) error {
 
 // QuoteName is a file name as text output prints it: quoted, as go vet
 // does with %q, when it holds a control character (a newline would split
-// the line) or a colon followed by a digit (which reads as a location);
-// as it is otherwise.
+// the line) or digits between colons (":1:", which reads as a location);
+// as it is otherwise, so a daemon address (tcp://host:2375) stays plain.
 func QuoteName(name string) string {
 	for i, r := range name {
-		if unicode.IsControl(r) || (r == ':' && i+1 < len(name) && name[i+1] >= '0' && name[i+1] <= '9') {
+		if unicode.IsControl(r) {
 			return strconv.Quote(name)
+		}
+		if r == ':' {
+			j := i + 1
+			for j < len(name) && name[j] >= '0' && name[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j < len(name) && name[j] == ':' {
+				return strconv.Quote(name)
+			}
 		}
 	}
 	return name

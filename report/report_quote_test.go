@@ -16,6 +16,7 @@ func TestTextQuotesHostileNames(t *testing.T) {
 		"a\nb.sh":           `"a\nb.sh":1:2: error: x [DG101 n]` + "\n",
 		"a:1:2: error: x":   `"a:1:2: error: x":1:2: error: x [DG101 n]` + "\n",
 		"dir with space.sh": "dir with space.sh:1:2: error: x [DG101 n]\n",
+		"tcp://h:2375":      "tcp://h:2375:1:2: error: x [DG101 n]\n",
 		"ünï/c:d.sh":        "ünï/c:d.sh:1:2: error: x [DG101 n]\n",
 	} {
 		var b bytes.Buffer
