@@ -266,21 +266,29 @@ func (inv *Invocation) massMessage(base, flag string) string {
 			break
 		}
 	}
-	what := "SIGKILLs and removes"
+	// A mass kill removes nothing, but it is the same burst of SIGKILLs
+	// against running containers: it stays DG105, worded as what it is.
+	what, storm := "SIGKILLs and removes", "removal storm"
 	if base == RuleKill {
-		what = "SIGKILLs"
+		what, storm = "SIGKILLs", "SIGKILL storm"
 	}
 	listing := ""
 	if inv.FromListing() && strings.HasPrefix(src, "`") {
 		listing = strings.Trim(src, "`")
 	}
 	alt := MassAlternative(inv.Binary, listing, filtered)
-	if !inv.FromListing() {
-		return fmt.Sprintf("%s %s every container at once, the removal storm that hangs the engine; %s",
-			inv.quoteT(flag, false), what, alt)
+	if base == RuleKill {
+		alt = fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10", inv.Binary, inv.Binary)
+		if filtered && listing != "" {
+			alt = fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s | xargs -r -n1 -P3 %s stop --time 10", listing, inv.Binary)
+		}
 	}
-	return fmt.Sprintf("%s on every container from %s %s each of them with no time to stop, the removal storm that hangs the engine; %s",
-		inv.quoteT(flag, false), src, what, alt)
+	if !inv.FromListing() {
+		return fmt.Sprintf("%s %s every container at once, the %s that hangs the engine; %s",
+			inv.quoteT(flag, false), what, storm, alt)
+	}
+	return fmt.Sprintf("%s on every container from %s %s each of them with no time to stop, the %s that hangs the engine; %s",
+		inv.quoteT(flag, false), src, what, storm, alt)
 }
 
 // MassAlternative is the advice for a mass force removal or kill of the

@@ -195,7 +195,7 @@ func TestExtract(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := []byte(tt.src)
-			frags := extract(src, nil)
+			frags, _ := extract(src, nil)
 			var codes []string
 			for _, f := range frags {
 				codes = append(codes, string(f.Code))
@@ -225,7 +225,7 @@ func TestExtract(t *testing.T) {
 // to the whole reference.
 func TestExpansionSpan(t *testing.T) {
 	src := []byte("RM = docker rm -f\nt:\n\t$(RM) web\n")
-	frags := extract(src, nil)
+	frags, _ := extract(src, nil)
 	if len(frags) != 1 {
 		t.Fatalf("got %d fragments", len(frags))
 	}
@@ -252,7 +252,7 @@ func TestExpansionBomb(t *testing.T) {
 		fmt.Fprintf(&sb, "V%d = $(V%d)$(V%d)\n", i, i+1, i+1)
 	}
 	sb.WriteString("V30 = x\nt:\n\tdocker kill $(V0)\n")
-	frags := extract([]byte(sb.String()), nil)
+	frags, _ := extract([]byte(sb.String()), nil)
 	if len(frags) != 1 || string(frags[0].Code) != "docker kill $____" {
 		t.Fatalf("fragments = %d, code %q", len(frags), frags[0].Code)
 	}

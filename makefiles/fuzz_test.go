@@ -29,7 +29,8 @@ func FuzzMakefile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fs := Check("Makefile", src, nil)
 		checkFindings(t, "Makefile", src, fs)
-		for _, fr := range extract(src, nil) {
+		frags, _ := extract(src, nil)
+		for _, fr := range frags {
 			if err := fr.Verify(src); err != nil {
 				t.Fatalf("fragment %q: %v", fr.Code, err)
 			}

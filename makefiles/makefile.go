@@ -33,8 +33,45 @@ import (
 func Check(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	var out []rules.Finding
 	h := fragment.NewHost(file, src)
-	for _, f := range extract(src, cfg) {
+	frags, seqs := extract(src, cfg)
+	for _, f := range frags {
 		out = append(out, h.Check(f, cfg)...)
+	}
+	return stoppedBefore(out, seqs, h, cfg)
+}
+
+// stoppedBefore drops the forced removals of containers that an earlier
+// recipe line of the same rule stopped (docker stop web || true, then
+// docker rm -f web || true): each line runs in a shell of its own, but
+// in order. Each rule's lines are checked once more as one script; a
+// DG101 that this script does not report was excused by such a stop.
+func stoppedBefore(fs []rules.Finding, seqs []sequence, h *fragment.Host, cfg *shell.Config) []rules.Finding {
+	if len(seqs) == 0 {
+		return fs
+	}
+	type span struct{ start, end int }
+	inRule := map[span]bool{} // DG101s inside some rule's lines
+	kept := map[span]bool{}   // DG101s the whole rule still reports
+	for _, seq := range seqs {
+		lo, hi := seq.start, seq.end
+		for _, f := range fs {
+			if f.Rule == "DG101" && f.Start >= lo && f.End <= hi {
+				inRule[span{f.Start, f.End}] = true
+			}
+		}
+		for _, f := range h.Check(seq.frag, cfg) {
+			if f.Rule == "DG101" {
+				kept[span{f.Start, f.End}] = true
+			}
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		k := span{f.Start, f.End}
+		if f.Rule == "DG101" && inRule[k] && !kept[k] {
+			continue
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -88,6 +125,10 @@ type parser struct {
 	oneshell bool
 	bins     map[string]bool
 	recipes  []recipe
+	// sequences lists, for each rule with more than one recipe line (and
+	// no .ONESHELL), the indices of its lines in recipes: make runs them
+	// one after the other.
+	sequences [][]int
 	// memo caches the expansion of recursive variables; an assignment
 	// clears it. work counts bytes produced by expansion: past
 	// maxWork every further reference is unknown, which bounds the time
@@ -108,14 +149,23 @@ type memoEntry struct {
 	ok   bool
 }
 
-// extract returns one fragment per shell invocation in the Makefile.
-func extract(src []byte, cfg *shell.Config) []*fragment.Fragment {
+// sequence is the recipe lines of one rule as one script, spanning
+// [start, end) of the file.
+type sequence struct {
+	frag       *fragment.Fragment
+	start, end int
+}
+
+// extract returns one fragment per shell invocation in the Makefile, and
+// the rules of several recipe lines, with a stop before the last, as
+// sequences.
+func extract(src []byte, cfg *shell.Config) ([]*fragment.Fragment, []sequence) {
 	p := &parser{src: src, lines: splitLines(src), vars: map[string]*variable{}, prefix: '\t', bins: binaries(cfg)}
 	p.oneshell = p.hasOneshell()
 	p.parse()
 	if sh, ok := p.vars["SHELL"]; ok && !sh.unknown {
 		if !posixShell(p.expandString(sh.value, sh, nil)) {
-			return nil
+			return nil, nil
 		}
 	}
 	frags := make([]*fragment.Fragment, 0, len(p.recipes))
@@ -123,7 +173,35 @@ func extract(src []byte, cfg *shell.Config) []*fragment.Fragment {
 	for i := 0; i < len(p.recipes) && i < maxRecipes; i++ {
 		frags = append(frags, p.build(p.recipes[i]))
 	}
-	return frags
+	var seqs []sequence
+	for _, seq := range p.sequences {
+		if !stopsIn(p.src, p.recipes, seq) {
+			continue // nothing to excuse: spare the second check
+		}
+		var joined recipe
+		for _, i := range seq {
+			if len(joined) > 0 {
+				prev := joined[len(joined)-1]
+				joined = append(joined, piece{start: prev.end, end: prev.end, newline: true})
+			}
+			joined = append(joined, p.recipes[i]...)
+		}
+		seqs = append(seqs, sequence{p.build(joined), joined[0].start, joined[len(joined)-1].end})
+	}
+	return frags, seqs
+}
+
+// stopsIn reports whether a recipe line of seq other than the last
+// mentions "stop": only then can a later line's forced removal be excused.
+func stopsIn(src []byte, recipes []recipe, seq []int) bool {
+	for _, i := range seq[:len(seq)-1] {
+		for _, pc := range recipes[i] {
+			if !pc.newline && bytes.Contains(src[pc.start:pc.end], []byte("stop")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxRecipes bounds the fragments of one file, nested $(shell) included.
@@ -271,11 +349,15 @@ func (p *parser) hasOneshell() bool {
 func (p *parser) parse() {
 	inRule := false
 	var cur recipe // the rule's recipe so far, under .ONESHELL
+	var seq []int  // the rule's recipe lines so far, otherwise
 	endRule := func() {
 		if p.oneshell && len(cur) > 0 {
 			p.recipes = append(p.recipes, cur)
 		}
-		cur = nil
+		if len(seq) > 1 {
+			p.sequences = append(p.sequences, seq)
+		}
+		cur, seq = nil, nil
 		inRule = false
 	}
 	addRecipe := func(r recipe) {
@@ -283,6 +365,7 @@ func (p *parser) parse() {
 			return
 		}
 		if !p.oneshell {
+			seq = append(seq, len(p.recipes))
 			p.recipes = append(p.recipes, r)
 			return
 		}

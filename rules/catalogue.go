@@ -135,7 +135,7 @@ var Catalogue = []*Rule{
 	{
 		ID: "DG105", Name: "mass-force-remove", Severity: SeverityError, Frontend: "shell, go, python",
 		Summary:     "Force removal or kill of every container from a listing.",
-		Rationale:   "`docker rm -f $(docker ps -aq)` sends one SIGKILL-and-remove for every container at once. This removal storm is the pattern behind the Docker Desktop crashes that motivated dockguard.",
+		Rationale:   "`docker rm -f $(docker ps -aq)` sends one SIGKILL-and-remove for every container at once. This removal storm is the pattern behind the Docker Desktop crashes that motivated dockguard. A mass `docker kill $(docker ps -aq)` removes nothing, but it is the same burst of SIGKILLs against every running container, so it is reported here (as a SIGKILL storm) rather than as DG104, which is for one kill.",
 		Bad:         "docker rm -f $(docker ps -aq)",
 		Good:        "docker ps -q --filter label=ci | xargs -r -n1 -P3 docker stop --time 10\ndocker container prune -f --filter label=ci",
 		Alternative: "Filter the listing to what you own, stop gracefully with bounded concurrency (at most 3 at a time), then prune or remove without -f.",

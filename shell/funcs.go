@@ -277,12 +277,14 @@ func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []do
 	if fromStdin {
 		from += " piped into it"
 	}
-	what := "SIGKILLs and removes"
+	what, storm := "SIGKILLs and removes", "removal storm"
+	alt := dockercli.MassAlternative(h.binary, src, c.listings[src].filtered)
 	if h.base == dockercli.RuleKill {
-		what = "SIGKILLs"
+		what, storm = "SIGKILLs", "SIGKILL storm"
+		alt = "stop them gracefully with bounded concurrency instead (xargs -r -n1 -P3 " + h.binary + " stop --time 10)"
 	}
-	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s each of them with no time to stop, the removal storm that hangs the engine; %s",
-		name, h.cmd, h.line, via, from, what, dockercli.MassAlternative(h.binary, src, c.listings[src].filtered))
+	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s each of them with no time to stop, the %s that hangs the engine; %s",
+		name, h.cmd, h.line, via, from, what, storm, alt)
 	parts := make([]string, len(argv))
 	for i, w := range argv {
 		parts[i] = w.Display()

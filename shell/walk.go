@@ -890,6 +890,12 @@ func haltKey(inv *dockercli.Invocation, w dockercli.Word) string {
 	return strings.NewReplacer(`"`, "", "'", "").Replace(b.String())
 }
 
+// drainKey stands for "every running container of this engine was
+// stopped" in the halted list.
+func drainKey(inv *dockercli.Invocation) string {
+	return haltKey(inv, dockercli.Word{Value: "\x00every running container", Known: true})
+}
+
 // halt records the targets of a docker stop that runs to its end (not in
 // the background). For a container removal it reports whether every
 // target was stopped so before: then -f has nothing left to kill. A
@@ -905,7 +911,11 @@ func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 		if len(inv.Args) == 0 {
 			return false
 		}
+		drained := slices.Contains(c.halted, drainKey(inv))
 		for _, a := range inv.Args {
+			if drained && a.FromListing {
+				continue // docker stop $(docker ps -q) ran: nothing from a listing still runs
+			}
 			if !slices.Contains(c.halted, haltKey(inv, a)) {
 				return false
 			}
@@ -924,6 +934,11 @@ func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
 // find containers started since.
 func (c *checker) haltTargets(inv *dockercli.Invocation) {
 	for _, a := range inv.Args {
+		if a.FromListing && !a.Filtered && !a.Stopped {
+			// A stop of every running container (docker stop $(docker ps
+			// -q)): a later removal from a listing kills nothing.
+			c.halted = append(c.halted, drainKey(inv))
+		}
 		if k := haltKey(inv, a); !strings.Contains(k, "$(") && !strings.Contains(k, "`") {
 			c.halted = append(c.halted, k)
 		}

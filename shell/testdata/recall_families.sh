@@ -42,3 +42,12 @@ outer-wrap rmi -f img
 cleanup() { docker rm -f "$@"; }
 cleanup x4
 echo "exec::nerdctl rm -f x5"
+
+# A mass stop drains the running containers: the mass removal after it
+# kills nothing. A stop of a filtered listing does not drain the others.
+docker stop $(docker ps -q)
+docker rm -f $(docker ps -aq)
+docker run -d --name again nginx
+docker rm -f $(docker ps -aq)
+docker stop $(docker ps -q --filter label=ci)
+docker rm -f $(docker ps -aq)
