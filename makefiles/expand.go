@@ -452,9 +452,18 @@ func conventional(name string) string {
 // it is not, the recipe fails before it removes anything.
 func (p *parser) binaryCall(body string, visiting []*variable) (string, bool) {
 	fn, args, _ := strings.Cut(strings.TrimLeft(body, " \t"), " ")
+	if len(visiting) > maxDepth {
+		return "", false
+	}
+	// Each nested call counts as a level of expansion, so nesting is
+	// bounded like a chain of variables.
+	visiting = append(visiting, &variable{})
 	switch fn {
 	case "shell":
-		return p.located(p.expandString(args, nil, visiting))
+		if strings.IndexByte(args, '$') >= 0 {
+			return "", false // which $(X): not a fixed program
+		}
+		return p.located(args)
 	case "or":
 		for _, a := range splitArgs(args) {
 			v := strings.TrimSpace(p.expandString(a, nil, visiting))
