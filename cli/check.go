@@ -2,13 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/docker/go-units"
 
+	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/report"
@@ -43,6 +46,9 @@ type checkFlags struct {
 	// only the rules it accepts (dockguard fix: the fixable ones).
 	fixes    fixFlags
 	restrict func(string) bool
+	// limits size the compose DG201 fix; sizing is what they resolved to.
+	limits limitFlags
+	sizing *compose.Sizing
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -120,12 +126,14 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	}
 	o.Shard = c.shard.filter()
 	c.wireAdoption(o)
-	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings()}
+	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings(), sizing: c.sizing}
 	if isTerminal(env.Stderr) {
 		fe.goProgress = progressLine(env.Stderr)
 	}
 	c.cache.open(env)
-	if c.cache.c != nil {
+	// Limits sized from observed usage depend on the daemon, not on the
+	// files: such a run neither reads nor fills the cache.
+	if c.cache.c != nil && c.sizing == nil {
 		fe.cache, fe.salt = c.cache.c, c.cacheSalt(o, fe)
 	}
 	wireFrontEnds(o, fe)
@@ -183,6 +191,7 @@ func runCheck(env *Env, args []string) int {
 	c.register(fs)
 	c.adopt.register(fs)
 	c.fixes.register(fs, true)
+	c.limits.register(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard check [flags] [PATH...]   (PATH - reads stdin)")
 		fs.PrintDefaults()
@@ -198,6 +207,7 @@ func runFix(env *Env, args []string) int {
 	c.register(fs)
 	c.adopt.register(fs)
 	c.fixes.register(fs, false)
+	c.limits.register(fs, true)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard fix [flags] [PATH...]")
 		fmt.Fprintln(env.Stderr, "Applies the fixes of the fixable rules ("+strings.Join(fixableIDs(), ", ")+") in place, then reports what is left.")
@@ -235,12 +245,25 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 		fmt.Fprintf(env.Stderr, "dockguard %s: --fail-on: %v\n", name, err)
 		return ExitUsage
 	}
+	if c.limits.budget != "" {
+		c.memoryBudget = c.limits.budget
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if c.sizing, err = c.limits.sizing(ctx, env); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return ExitUsage
+		}
+		return ExitErrors
+	}
 	opts, err := c.options(env, paths)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
-	res := engine.Run(context.Background(), opts)
+	res := engine.Run(ctx, opts)
 	c.cache.trim(env)
 	run := &report.Run{
 		Tool:         report.Tool{Name: "dockguard", Version: Version()},
@@ -269,6 +292,10 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 	if err := writeOutputs(env, specs, run, c.noColor); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard %s: write output: %v\n", name, err)
 		return ExitErrors
+	}
+	if c.limits.active() {
+		budget, _ := units.RAMInBytes(c.memoryBudget)
+		c.limits.writeTable(env.Stderr, budget)
 	}
 	return exitCode(run, failOn)
 }

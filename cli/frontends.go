@@ -32,6 +32,8 @@ type frontEndOptions struct {
 	// every key that the run's settings give.
 	cache *cache.Cache
 	salt  cache.Key
+	// sizing is the compose DG201 fix's value source (nil: none).
+	sizing *compose.Sizing
 }
 
 // progressLine returns a Go progress reporter that rewrites one line of w
@@ -60,7 +62,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindCircleCI:       cishell.CheckCircleCI,
 		engine.KindPackageJSON:    cishell.CheckPackageJSON,
 	}
-	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize}
+	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
 		return compose.Check(ctx, files, copts)
 	}

@@ -46,11 +46,7 @@ type verifyFlags struct {
 }
 
 func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
-	fs.StringVar(&v.host, "H", "", "daemon socket to connect to (like docker -H)")
-	fs.StringVar(&v.host, "host", "", "daemon socket to connect to (like docker --host)")
-	fs.StringVar(&v.context, "context", "", "docker context to use (like docker --context)")
-	fs.StringVar(&v.context, "c", "", "shorthand for --context")
-	fs.StringVar(&v.config, "config", "", "docker config folder (default $DOCKER_CONFIG or ~/.docker)")
+	v.registerConn(fs, "config")
 	fs.Var(&v.labels, "label", "only check containers with this label, key or key=value (repeatable)")
 	fs.DurationVar(&v.staleAfter, "stale-after", time.Hour, "DG404: exited containers older than this are stale")
 	fs.StringVar(&v.buildCache, "build-cache-threshold", "5GiB", "DG406: reclaimable build cache above this is reported")
@@ -61,14 +57,26 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	fs.DurationVar(&v.slowPing, "slow-ping", time.Second, "DG408: a ping slower than this is reported")
 	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container, not only the unlimited ones")
 	fs.BoolVar(&v.noUsage, "no-usage", false, "sample no memory usage; DG407 then counts limits only")
-	fs.StringVar(&v.usageSource, "usage-source", "auto", "where usage comes from: auto (the host's cgroups when the daemon runs here, else one-shot stats), api or cgroup")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
+	fs.DurationVar(&v.dfTimeout, "disk-usage-timeout", 60*time.Second, "deadline of the /system/df request")
+}
+
+// registerConn adds the flags that reach the daemon and protect it: the
+// endpoint, the usage source and the guard's limits. configName is the
+// docker config folder's flag, which check and fix call --docker-config
+// (their --config is dockguard's own).
+func (v *verifyFlags) registerConn(fs *flag.FlagSet, configName string) {
+	fs.StringVar(&v.host, "H", "", "daemon socket to connect to (like docker -H)")
+	fs.StringVar(&v.host, "host", "", "daemon socket to connect to (like docker --host)")
+	fs.StringVar(&v.context, "context", "", "docker context to use (like docker --context)")
+	fs.StringVar(&v.context, "c", "", "shorthand for --context")
+	fs.StringVar(&v.config, configName, "", "docker config folder (default $DOCKER_CONFIG or ~/.docker)")
+	fs.StringVar(&v.usageSource, "usage-source", "auto", "where usage comes from: auto (the host's cgroups when the daemon runs here, else one-shot stats), api or cgroup")
 	d := daemonguard.Defaults()
 	fs.IntVar(&v.maxInFlight, "max-in-flight", d.MaxInFlight, "most API requests in flight at once")
 	fs.Float64Var(&v.rate, "rate", d.Rate, "API requests per second")
 	fs.IntVar(&v.burst, "burst", d.Burst, "API requests allowed back to back")
 	fs.DurationVar(&v.timeout, "timeout", d.Timeout, "deadline of each API request")
-	fs.DurationVar(&v.dfTimeout, "disk-usage-timeout", 60*time.Second, "deadline of the /system/df request")
 	fs.IntVar(&v.tries, "tries", d.Tries, "attempts per request on transient errors (never on 4xx)")
 	fs.IntVar(&v.breaker, "breaker", d.BreakerThreshold, "consecutive transport failures that stop all calls (DG408)")
 	fs.StringVar(&v.progress, "progress", "auto", "progress on stderr: auto (on a terminal), always or never")
@@ -109,17 +117,9 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	if v.progress != "auto" && v.progress != "always" && v.progress != "never" {
 		return nil, &usageError{fmt.Sprintf("--progress %q: want auto, always or never", v.progress)}
 	}
-	ep, err := endpoint.Resolve(endpoint.Options{Host: v.host, Context: v.context, ConfigDir: v.config, Getenv: env.Getenv})
+	ep, c, err := v.client(env)
 	if err != nil {
-		return nil, &usageError{err.Error()}
-	}
-	c, err := dockerapi.New(ep, dockerapi.Config{
-		Guard: daemonguard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
-			Tries: v.tries, BreakerThreshold: v.breaker},
-		DiskUsageTimeout: v.dfTimeout,
-	})
-	if err != nil {
-		return nil, &usageError{err.Error()}
+		return nil, err
 	}
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
@@ -131,6 +131,30 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 		o.Progress = &ttyProgress{w: env.Stderr}
 	}
 	return &liveSetup{ep: ep, client: c, opts: o}, nil
+}
+
+// client resolves the endpoint and connects to it through the guard.
+func (v *verifyFlags) client(env *Env) (endpoint.Endpoint, *dockerapi.Client, error) {
+	if v.maxInFlight < 1 || v.burst < 1 || v.rate <= 0 || v.tries < 1 || v.breaker < 1 || v.timeout <= 0 {
+		return endpoint.Endpoint{}, nil, &usageError{"--max-in-flight, --rate, --burst, --tries, --breaker and --timeout must be positive"}
+	}
+	ep, err := endpoint.Resolve(endpoint.Options{Host: v.host, Context: v.context, ConfigDir: v.config, Getenv: env.Getenv})
+	if err != nil {
+		return endpoint.Endpoint{}, nil, &usageError{err.Error()}
+	}
+	dfTimeout := v.dfTimeout
+	if dfTimeout <= 0 {
+		dfTimeout = 60 * time.Second
+	}
+	c, err := dockerapi.New(ep, dockerapi.Config{
+		Guard: daemonguard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
+			Tries: v.tries, BreakerThreshold: v.breaker},
+		DiskUsageTimeout: dfTimeout,
+	})
+	if err != nil {
+		return endpoint.Endpoint{}, nil, &usageError{err.Error()}
+	}
+	return ep, c, nil
 }
 
 func (s *liveSetup) run(ctx context.Context) (*verify.Facts, rules.Result) {

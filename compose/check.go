@@ -250,7 +250,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	}
 	fx := &fixer{sizing: opts.Sizing, explain: opts.Fix.Explain, project: name, dir: p.dir}
 	res.Findings = append(res.Findings, checkServices(svcs, fx)...)
-	res.Findings = append(res.Findings, checkBudget(p, svcs, opts)...)
+	res.Findings = append(res.Findings, checkBudget(p, svcs, opts, fx)...)
 	res.Notes = append(res.Notes, limitVarNotes(svcs)...)
 	return res
 }

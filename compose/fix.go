@@ -135,26 +135,28 @@ func (fx *fixer) limitFix(s *service, fd *rules.Finding) {
 }
 
 func (fx *fixer) report(row SizedService) {
-	if fx.sizing.Sized != nil && (row.Observed || row.After > 0) {
+	if fx.sizing.Sized != nil {
 		fx.sizing.Sized(row)
 	}
 }
 
-// reportLimited adds the table row of a service that has a limit.
+// reportLimited adds the table row of a service that has a limit, so
+// that the table's sum covers the whole stack.
 func (fx *fixer) reportLimited(s *service) {
 	if fx == nil || fx.sizing == nil || fx.sizing.Sized == nil {
 		return
 	}
 	obs, ok := fx.observed(s)
-	if !ok {
-		return
-	}
 	file := ""
 	if d, ok := home(s.chain); ok {
 		file = d.f.display
 	}
-	fx.sizing.Sized(SizedService{Project: fx.project, Service: s.name, File: file, Observed: true, Stats: obs.Stats(),
-		Before: s.limit, After: s.limit, Replicas: s.replicas, Basis: "limit kept"})
+	row := SizedService{Project: fx.project, Service: s.name, File: file, Observed: ok,
+		Before: s.limit, After: s.limit, Replicas: s.replicas, Basis: "limit kept"}
+	if ok {
+		row.Stats = obs.Stats()
+	}
+	fx.sizing.Sized(row)
 }
 
 // placement says where the limit is written when the service is built

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dockguard/dockguard/memusage"
 	"github.com/dockguard/dockguard/rules"
 )
 
@@ -253,7 +254,9 @@ func splitList(s string) []string {
 }
 
 // checkBudget runs DG203 for the default start set and each profile set.
-func checkBudget(p *project, svcs []*service, opts Options) []rules.Finding {
+// With observed usage (fx), the message names the services whose p99 is
+// below half their limit, as candidates to lower.
+func checkBudget(p *project, svcs []*service, opts Options, fx *fixer) []rules.Finding {
 	budget := opts.MemoryBudget
 	if budget <= 0 {
 		budget = DefaultMemoryBudget
@@ -294,6 +297,7 @@ func checkBudget(p *project, svcs []*service, opts Options) []rules.Finding {
 		var uses []use
 		var total int64
 		unknown := 0
+		var idle []string
 		for _, s := range svcs {
 			if !set.includes(s) {
 				continue
@@ -312,6 +316,11 @@ func checkBudget(p *project, svcs []*service, opts Options) []rules.Finding {
 			b := s.limit * int64(n)
 			total += b
 			uses = append(uses, use{s.name, b, n, s.limit})
+			if o, ok := fx.observed(s); ok {
+				if st := o.Stats(); st.N > 0 && st.P99*2 < s.limit {
+					idle = append(idle, fmt.Sprintf("%s (p99 %s of %s)", s.name, memusage.Size(st.P99), humanBytes(s.limit)))
+				}
+			}
 		}
 		if total <= budget {
 			continue
@@ -338,6 +347,10 @@ func checkBudget(p *project, svcs []*service, opts Options) []rules.Finding {
 			set.label, humanBytes(total), humanBytes(budget), strings.Join(top, ", "))
 		if unknown > 0 {
 			msg += fmt.Sprintf("; %d more service(s) without a known limit are not counted", unknown)
+		}
+		if len(idle) > 0 {
+			sort.Strings(idle)
+			msg += "; observed using less than half their limit, candidates to lower: " + strings.Join(idle, ", ")
 		}
 		if primary.servicesKey != nil {
 			out = append(out, primary.finding("DG203", primary.servicesKey, set.key, msg))

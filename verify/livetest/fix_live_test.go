@@ -1,0 +1,145 @@
+package livetest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	composecli "github.com/compose-spec/compose-go/v2/cli"
+
+	"github.com/dockguard/dockguard/cli"
+	"github.com/dockguard/dockguard/internal/testdaemon"
+	"github.com/dockguard/dockguard/verify"
+)
+
+// TestFixLimitsFromLive runs `dockguard fix --limits-from live --observe
+// 10s` on a compose file whose services run on the private daemon as a
+// compose-labelled set of containers, two of them holding memory, and
+// checks the limits it writes against what they hold.
+func TestFixLimitsFromLive(t *testing.T) {
+	s := setup(t)
+	d := s.d
+	dir := t.TempDir()
+	project := "dgfix" + runID(d)
+	file := filepath.Join(dir, "compose.yaml")
+	src := "name: " + project + "\n" +
+		"services:\n" +
+		"  api:\n    image: " + testdaemon.Image + "\n    command: [\"alloc\", \"96\"]\n" +
+		"  worker:\n    image: " + testdaemon.Image + "\n    command: [\"alloc\", \"40\"]  # the queue\n" +
+		"  idle:\n    image: " + testdaemon.Image + "\n" +
+		"  absent:\n    image: " + testdaemon.Image + "\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	alloc := map[string]int{"api": 96, "worker": 40, "idle": 0}
+	var names []string
+	for svc, mib := range alloc {
+		name := project + "-" + svc + "-1"
+		args := []string{"run", "-d", "--network", "none", "--name", name, "--label", d.RunLabel,
+			"--label", verify.LabelProject + "=" + project, "--label", verify.LabelService + "=" + svc,
+			"--label", verify.LabelWorkingDir + "=" + dir, "--label", verify.LabelConfigFiles + "=" + file,
+			"--label", verify.LabelOneoff + "=False", testdaemon.Image}
+		if mib > 0 {
+			args = append(args, "alloc", itoa(mib))
+		} else {
+			args = append(args, "sleep")
+		}
+		if _, err := d.Docker(args...); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	t.Cleanup(func() {
+		_, _ = d.Docker(append([]string{"stop", "--time", "5"}, names...)...)
+		_, _ = d.Docker(append([]string{"rm"}, names...)...)
+	})
+	// A one-off `compose run` container of api must not count.
+	if _, err := d.Docker("run", "-d", "--network", "none", "--name", project+"-api-run", "--label", d.RunLabel,
+		"--label", verify.LabelProject+"="+project, "--label", verify.LabelService+"=api",
+		"--label", verify.LabelWorkingDir+"="+dir, "--label", verify.LabelOneoff+"=True", testdaemon.Image, "alloc", "400"); err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, project+"-api-run")
+	// The allocations take a moment; the observation must see them.
+	time.Sleep(2 * time.Second)
+
+	var out, errb bytes.Buffer
+	code := cli.Run([]string{"fix", "--limits-from", "live", "--observe", "10s", "-H", d.Host, "--no-config", dir}, nil, &out, &errb)
+	t.Logf("stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	if code != cli.ExitFindings && code != cli.ExitOK {
+		t.Fatalf("fix exited %d", code)
+	}
+	fixed, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fixed file:\n%s", fixed)
+	if !strings.Contains(string(fixed), "# the queue") {
+		t.Errorf("a comment was lost")
+	}
+	if !strings.Contains(errb.String(), "PROJECT") || !strings.Contains(errb.String(), "sum of limits") {
+		t.Errorf("no sizing table on stderr")
+	}
+
+	// compose-go loads the fixed file, and its limits cover the usage.
+	po, err := composecli.NewProjectOptions([]string{file}, composecli.WithWorkingDirectory(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := po.LoadProject(context.Background())
+	if err != nil {
+		t.Fatalf("compose-go refuses the fixed file: %v", err)
+	}
+	for svc, mib := range alloc {
+		sc, err := pr.GetService(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var limit int64
+		if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
+			limit = int64(sc.Deploy.Resources.Limits.MemoryBytes)
+		}
+		if limit == 0 {
+			limit = int64(sc.MemLimit)
+		}
+		want := int64(float64(mib<<20) * 1.15)
+		if limit < want || limit < 32<<20 {
+			t.Errorf("%s: limit %d MiB, want at least %d MiB (%d MiB held × 1.15)", svc, limit>>20, want>>20, mib)
+		}
+		if svc == "api" && limit >= 400<<20 {
+			t.Errorf("api's limit %d MiB counts the one-off run container", limit>>20)
+		}
+	}
+	if !strings.Contains(string(fixed), "provisional") {
+		t.Errorf("a 10 s observation is not flagged provisional")
+	}
+
+	// check: no DG201 for the observed services; the one that never ran
+	// keeps its finding, which says how to get a fix.
+	out.Reset()
+	errb.Reset()
+	cli.Run([]string{"check", "--no-config", "--format", "json", "--only", "compose", dir}, nil, &out, &errb)
+	for _, svc := range []string{"api", "worker", "idle"} {
+		if strings.Contains(out.String(), `service \"`+svc+`\" has no memory limit`) {
+			t.Errorf("check still reports DG201 for %s:\n%s", svc, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `service \"absent\" has no memory limit`) {
+		t.Errorf("the unobserved service lost its DG201:\n%s", out.String())
+	}
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for n > 0 || i == len(b) {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
