@@ -47,6 +47,9 @@ type Config struct {
 	Binaries []string
 	// ParallelLimit is the largest accepted concurrency for DG106 (0: 3).
 	ParallelLimit int
+	// StopTimeout is the number of seconds the graceful stops inserted by
+	// fixes give a container (0: forceremove.DefaultStopTimeout, 10).
+	StopTimeout int
 }
 
 // New returns a fresh set of every analyzer configured by cfg. The
@@ -54,7 +57,7 @@ type Config struct {
 func New(cfg Config) []*analysis.Analyzer {
 	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit})
 	return []*analysis.Analyzer{
-		forceremove.New(exec),
+		forceremove.New(exec, cfg.StopTimeout),
 		killcontainer.New(exec),
 		fanout.New(exec, cfg.ParallelLimit),
 		prune.New(exec),

@@ -194,7 +194,7 @@ type run struct {
 func newRun(opts Options) *run {
 	return &run{
 		opts:      opts,
-		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit}),
+		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout()}),
 		display:   map[string]string{},
 		srcs:      map[string][]byte{},
 		modRoots:  map[string]string{},
@@ -610,7 +610,34 @@ func (c *run) diagnostic(fset *token.FileSet, d analysis.Diagnostic) {
 	}
 	f := rules.New(r, shown, src, start, end, analyzers.PlainMessage(d))
 	f.Key = key(src, f.Start, f.End)
+	if len(d.SuggestedFixes) > 0 {
+		f.Fixes = edits(tf, d.SuggestedFixes[0], len(src))
+	}
 	c.add(f)
+}
+
+// edits converts a suggested fix into byte-offset edits of the finding's
+// file, as go vet -fix applies the first fix of a diagnostic. A fix that
+// touches another file, or lies outside the file read, is dropped whole:
+// half a fix does not compile.
+func edits(tf *token.File, fix analysis.SuggestedFix, size int) []rules.Edit {
+	if tf.Size() != size {
+		return nil // the file changed since it was parsed
+	}
+	inFile := func(p token.Pos) bool { return int(p) >= tf.Base() && int(p) <= tf.Base()+tf.Size() }
+	out := make([]rules.Edit, 0, len(fix.TextEdits))
+	for _, e := range fix.TextEdits {
+		end := e.End
+		if !end.IsValid() {
+			end = e.Pos
+		}
+		if !inFile(e.Pos) || !inFile(end) || end < e.Pos {
+			return nil
+		}
+		out = append(out, rules.Edit{Start: tf.Offset(e.Pos), End: tf.Offset(end), NewText: string(e.NewText)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
 }
 
 // key is the flagged source text, extended to the end of its first line,

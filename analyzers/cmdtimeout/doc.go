@@ -14,4 +14,12 @@
 // nerdctl or docker-compose (directly, through a wrapper such as sudo, or
 // in an `sh -c` script that runs one). exec.CommandContext is never
 // reported.
+//
+// The suggested fix rewrites exec.Command(name, args...) into
+// exec.CommandContext(ctx, name, args...) when a context.Context is in
+// scope at the call: a parameter of an enclosing function or a local
+// assigned before the call, not shadowed. Several in the innermost scope
+// that has one: the one named ctx, or no fix. A package-level context, a
+// pointer to one, or a `var ctx context.Context` never assigned gets no
+// fix.
 package cmdtimeout

@@ -66,6 +66,31 @@
 // (created.ID from ContainerCreate or CreateContainer) and never started
 // there, in the sense of memlimit: nothing runs, so nothing is killed.
 //
+// # Suggested fixes
+//
+// A forced SDK container removal (DG101, not DG105) gets a fix that stops
+// the container first and drops Force:
+//
+//	timeout := 10
+//	_ = cli.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout})
+//	err := cli.ContainerRemove(ctx, id, container.RemoveOptions{})
+//
+// with the stop call of the client's own generation, read from the
+// receiver's type: client.ContainerStopOptions for moby/moby/client,
+// container.StopOptions for docker/docker v23 and later, a *time.Duration
+// (importing time if needed) before v23, StopContainer(id, 10) or
+// StopContainerWithContext(id, 10, ctx) for go-dockerclient and dockertest's
+// copy. It is offered only when Force: true is written in the call's own
+// options literal; the call is a whole expression statement, the single
+// right-hand side of an assignment to names (possibly an if statement's
+// init) or the single result of a return, in a statement list; the client,
+// the context and the container are names, field selections or literals;
+// the receiver's type has the stop method; and the names it needs are
+// free (no goto in the function). The stop's error is dropped: a stop that
+// failed leaves the container running, and the removal, now without Force,
+// fails and reports it. The timeout is the -stop-timeout flag (default 10
+// seconds).
+//
 // Not reported: Force set from a value that is not a constant; volume
 // removal with force on Docker (VolumeRemove(ctx, id, true) only ignores a
 // missing volume); methods named ContainerRemove on the program's own

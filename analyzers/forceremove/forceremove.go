@@ -7,6 +7,7 @@ import (
 
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
+	"github.com/dockguard/dockguard/analyzers/internal/edit"
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"golang.org/x/tools/go/analysis"
@@ -23,22 +24,34 @@ remove options have Force set to true. Rules: DG101 (container), DG102
 (image), DG103 (podman volume), DG105 (every container from a listing).`
 
 // Analyzer reports force removals with the default configuration.
-var Analyzer = New(dockerexec.Analyzer)
+var Analyzer = New(dockerexec.Analyzer, DefaultStopTimeout)
 
 // New returns the analyzer using exec as its exec-site helper (see
-// analyzers.New for a configured set).
-func New(exec *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
+// analyzers.New for a configured set). stopTimeout is the number of
+// seconds the stops its fixes insert give a container (0:
+// DefaultStopTimeout); the analyzer's -stop-timeout flag overrides it, as
+// in go vet -vettool=dockguard -forceremove.stop-timeout=30.
+func New(exec *analysis.Analyzer, stopTimeout int) *analysis.Analyzer {
+	if stopTimeout <= 0 {
+		stopTimeout = DefaultStopTimeout
+	}
+	a := &analysis.Analyzer{
 		Name:             "forceremove",
 		Doc:              Doc,
 		URL:              "https://github.com/dockguard/dockguard/blob/main/docs/rules/DG101.md",
 		Requires:         []*analysis.Analyzer{exec},
 		RunDespiteErrors: true,
-		Run: func(pass *analysis.Pass) (any, error) {
-			run(pass, pass.ResultOf[exec].(*dockerexec.Result))
-			return nil, nil
-		},
 	}
+	timeout := a.Flags.Int("stop-timeout", stopTimeout, "seconds the graceful stops inserted by fixes give a container before it is killed")
+	a.Run = func(pass *analysis.Pass) (any, error) {
+		t := *timeout
+		if t <= 0 {
+			t = DefaultStopTimeout
+		}
+		run(pass, pass.ResultOf[exec].(*dockerexec.Result), t)
+		return nil, nil
+	}
+	return a
 }
 
 // check describes one SDK removal method.
@@ -65,7 +78,7 @@ var libraryRemovals = map[string]bool{
 	"github.com/ory/dockertest/v3.Resource.Close":             true,
 }
 
-func run(pass *analysis.Pass, res *dockerexec.Result) {
+func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 	if !res.Relevant {
 		return
 	}
@@ -73,6 +86,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 	insp := res.Insp
 	p := resolve.New(pass, insp)
 	var stops *sdk.Stops // built on the first forced container removal
+	names := edit.Names{}
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if lib, ok := p.CalleeOf(call); ok && lib.Typed && lib.Method && libraryRemovals[lib.Pkg+"."+lib.Recv+"."+lib.Name] {
@@ -151,9 +165,13 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 				"%s with Force: true on every container from a listing SIGKILLs and removes each of them with no time to stop, the removal storm that hangs the engine; "+
 					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
 		case ck.rule == "DG101":
-			diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
+			var fix *analysis.SuggestedFix
+			if c.Typed {
+				fix = stopFix(pass, names, cur, ck, call, opt, *force, timeout)
+			}
+			diag.ReportFix(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true kills the container with SIGKILL and removes it in one request; stop it with a timeout first (%s), then remove it without Force",
-				c.Name, stopName(c)), related...)
+				c.Name, stopName(c)), fix, related...)
 		default:
 			diag.Report(pass, "DG102", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true removes the image even while containers use it; remove those containers gracefully first, then the image without Force",

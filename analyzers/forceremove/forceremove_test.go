@@ -19,3 +19,13 @@ func TestForceRemove(t *testing.T) {
 		"forceremove/stopfirst", "forceremove/stoptarget", "forceremove/dockertest", "forceremove/created",
 		"forceremove/wrappers")
 }
+
+// TestFixes applies the suggested fixes and compares each file with its
+// .golden; traps.go files have none, so a fix offered there fails.
+func TestFixes(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.RunWithSuggestedFixes(t, dir, forceremove.Analyzer, "forceremove/fixmoby", "forceremove/fixdocker", "forceremove/fixfsouza")
+}

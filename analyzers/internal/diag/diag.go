@@ -15,18 +15,29 @@ import (
 // Report reports a finding of rule on [pos, end). An end that is missing or
 // before pos (syntax trees of files with errors) becomes pos.
 func Report(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, related ...analysis.RelatedInformation) {
+	ReportFix(pass, rule, pos, end, msg, nil, related...)
+}
+
+// ReportFix is Report with a suggested fix (none when fix is nil). Drivers
+// that apply fixes (go vet -fix, go fix -fixtool, gopls, golangci-lint
+// --fix, dockguard check --fix) take the first one.
+func ReportFix(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, fix *analysis.SuggestedFix, related ...analysis.RelatedInformation) {
 	r := rules.MustLookup(rule)
 	if !end.IsValid() || end < pos {
 		end = pos
 	}
-	pass.Report(analysis.Diagnostic{
+	d := analysis.Diagnostic{
 		Pos:      pos,
 		End:      end,
 		Category: r.ID,
 		Message:  msg + " (" + r.ID + ")",
 		URL:      r.HelpURI(),
 		Related:  related,
-	})
+	}
+	if fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	pass.Report(d)
 }
 
 // TrimRule removes the " (DGnnn)" suffix Report adds, for front ends that

@@ -26,3 +26,13 @@ func TestLegacyClient(t *testing.T) {
 		})
 	}
 }
+
+// TestLegacyFix: ContainerStop(ctx, id, *time.Duration) gets a
+// time.Duration, and the file imports time for it.
+func TestLegacyFix(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "legacy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.RunWithSuggestedFixes(t, dir, forceremove.Analyzer, "legacy/fix")
+}
