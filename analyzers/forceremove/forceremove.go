@@ -82,18 +82,21 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 	if !res.Relevant {
 		return
 	}
-	diag.ReportExec(pass, res, "DG101", "DG102", "DG103", "DG105", "DG001")
 	insp := res.Insp
 	p := resolve.New(pass, insp)
 	var stops *sdk.Stops // built on the first forced container removal
+	getStops := func() *sdk.Stops {
+		if stops == nil {
+			stops = sdk.NewStops(p, pass.Files, execStop(p, res))
+		}
+		return stops
+	}
+	reportExec(pass, p, res, getStops)
 	names := edit.Names{}
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if lib, ok := p.CalleeOf(call); ok && lib.Typed && lib.Method && libraryRemovals[lib.Pkg+"."+lib.Recv+"."+lib.Name] {
-			if stops == nil {
-				stops = sdk.NewStops(p, pass.Files)
-			}
-			if !stops.StoppedBefore(cur, libraryTargets(p, resolve.EnclosingFunc(cur), lib, call)) {
+			if !getStops().StoppedBefore(cur, libraryTargets(p, resolve.EnclosingFunc(cur), lib, call)) {
 				diag.Report(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 					"dockertest's %s.%s force-removes the container (RemoveContainer with Force: true), killing it with SIGKILL; "+
 						"stop it with a timeout first (pool.Client.StopContainer(id, 10)) so that the removal kills nothing", lib.Recv, lib.Name))
@@ -131,10 +134,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 			// Stop with a timeout, then remove: Force only removes a
 			// stopped container, nothing is killed. This is the sequence
 			// the rule asks for, with a redundant Force.
-			if stops == nil {
-				stops = sdk.NewStops(p, pass.Files)
-			}
-			if stops.StoppedBefore(cur, removed(p, body, ck, opt, call)) {
+			if getStops().StoppedBefore(cur, removed(p, body, ck, opt, call)) {
 				continue
 			}
 		}

@@ -27,5 +27,5 @@ func TestFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.RunWithSuggestedFixes(t, dir, forceremove.Analyzer, "forceremove/fixmoby", "forceremove/fixdocker", "forceremove/fixfsouza")
+	analysistest.RunWithSuggestedFixes(t, dir, forceremove.Analyzer, "forceremove/fixmoby", "forceremove/fixdocker", "forceremove/fixfsouza", "forceremove/fixexec")
 }

@@ -75,6 +75,7 @@ type Stops struct {
 	// container, the targets it stops in its own terms: roots may be its
 	// parameters or receiver, which a call maps to its arguments.
 	funcs map[*types.Func][]Target
+	more  []StopFunc
 }
 
 // maxTargets bounds what one function is recorded to stop; beyond it the
@@ -88,10 +89,15 @@ type edge struct {
 	call           *ast.CallExpr
 }
 
+// StopFunc recognises graceful stops that are not SDK calls (a
+// `docker stop` command run through os/exec), and the container stopped.
+type StopFunc func(body *ast.BlockStmt, call *ast.CallExpr) (Target, bool)
+
 // NewStops summarises which functions of the package's files stop a
-// container gracefully, and which containers.
-func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
-	s := &Stops{p: p, funcs: map[*types.Func][]Target{}}
+// container gracefully, and which containers. Besides the SDK's stops,
+// calls that one of more recognises count as stops too.
+func NewStops(p *resolve.Pkg, files []*ast.File, more ...StopFunc) *Stops {
+	s := &Stops{p: p, funcs: map[*types.Func][]Target{}, more: more}
 	seen := map[*types.Func]map[string]bool{}
 	add := func(f *types.Func, t Target) bool {
 		if seen[f] == nil {
@@ -150,6 +156,11 @@ func NewStops(p *resolve.Pkg, files []*ast.File) *Stops {
 // to shut down, and the container it stops. Restarts do not count: the
 // container runs again after them.
 func (s *Stops) direct(body *ast.BlockStmt, call *ast.CallExpr) (Target, bool) {
+	for _, m := range s.more {
+		if t, ok := m(body, call); ok {
+			return t, true
+		}
+	}
 	c, ok := IsClientCall(s.p, call)
 	if !ok {
 		return Target{}, false
