@@ -96,7 +96,9 @@ var Catalogue = []*Rule{
 			"Verified with a real test on Docker 20.10 (fix/livetest); Docker 28's CLI keeps the zero exit, and newer ones also drop the message (docker/cli#7110). So a script under `set -e` that relies on the removal of a missing container succeeding keeps working, and on a container that was just stopped `-f` kills nothing. " +
 			"Where the original ignores failure anyway (`docker rm -f web || true`, `|| :`), `-f` goes: `docker stop --time 10 web >/dev/null 2>&1 || true; docker rm web || true`, with the same exit status and output. " +
 			"The stop's output and failure are ignored (under `set -e` a failing stop would end the script), since the removal that follows prints the same names and errors and decides the exit status. The wrappers (`sudo`, `timeout`), the engine (`podman`), Make's `$(DOCKER)` and `@`/`-` prefixes, redirections, `-v` and line continuations are kept; a removal that is part of a larger command (`a && docker rm -f x`) gets `{ stop; rm; }`. " +
-			"No fix for removals run through xargs or parallel, inside strings of code (`sh -c '…'`), aliases, or a file that does not parse.",
+			"No fix for removals run through xargs or parallel, inside strings of code (`sh -c '…'`), aliases, or a file that does not parse. " +
+			"In Go, a forced SDK removal gets a graceful stop of the same container inserted before it, and loses `Force: true`: `timeout := 10` then `_ = cli.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout})` with the stop options of the client's generation (`client.ContainerStopOptions` for moby/moby/client, `container.StopOptions` for docker/docker v23+, a `*time.Duration` before, `StopContainer(id, 10)` for go-dockerclient and dockertest), `--stop-timeout` seconds. Only when `Force: true` is written in the call's own options literal, the call is a whole statement (`cli.ContainerRemove(...)`, `err :=`/`err =`, `if err := ...; err != nil`, `return`), and the client, context and container are names or field selections; otherwise no fix. The stop's error is dropped: a failed stop leaves the container running, and the removal without Force then fails and reports it (a missing container fails the removal as it failed the forced one). " +
+			"`exec.Command(\"docker\", \"rm\", \"-f\", id)` gets a fix (drop `-f`) only where the code stops the same container on every path before it and returns (or breaks out) when that stop fails, so the removal only runs on a container that existed; otherwise the message says what to write.",
 		Fixable: true,
 		Tags:    []string{"reliability", "docker"}, Precision: "very-high",
 	},
@@ -233,6 +235,8 @@ var Catalogue = []*Rule{
 		Bad:         `exec.Command("docker", "stop", id)`,
 		Good:        `exec.CommandContext(ctx, "docker", "stop", id)`,
 		Alternative: "Use exec.CommandContext with a context that has a deadline.",
+		Fix:         "`exec.Command(name, args...)` becomes `exec.CommandContext(ctx, name, args...)` when one `context.Context` is in scope at the call: a parameter of an enclosing function or a local assigned before it, not shadowed (of several in the same scope, the one named `ctx`). Without one (or with only a package-level context, a pointer to one, or a `var ctx context.Context` never assigned) there is no fix: thread a context with a deadline to the call.",
+		Fixable:     true,
 		Tags:        []string{"reliability", "go"}, Precision: "high",
 	},
 	{
