@@ -11,6 +11,7 @@
 //	binaries:       [docker, podman, nerdctl]  # container CLIs recognised in os/exec calls
 //	parallel-limit: 3                          # largest accepted concurrency (DG106)
 //	disable:        [DG302]                    # rule IDs not to report
+//	stop-timeout:   10                         # seconds the stops inserted by fixes give (golangci-lint --fix)
 package golangciplugin
 
 import (
@@ -36,6 +37,7 @@ type Settings struct {
 	Binaries      []string `json:"binaries"`
 	ParallelLimit int      `json:"parallel-limit"`
 	Disable       []string `json:"disable"`
+	StopTimeout   int      `json:"stop-timeout"`
 }
 
 // Plugin is the golangci-lint linter plugin.
@@ -51,6 +53,9 @@ func New(conf any) (register.LinterPlugin, error) {
 	s, err := register.DecodeSettings[Settings](conf)
 	if err != nil {
 		return nil, fmt.Errorf("dockguard settings: %w", err)
+	}
+	if s.StopTimeout < 0 {
+		return nil, fmt.Errorf("dockguard settings: stop-timeout must not be negative, got %d", s.StopTimeout)
 	}
 	if s.ParallelLimit < 0 {
 		return nil, fmt.Errorf("dockguard settings: parallel-limit must not be negative, got %d", s.ParallelLimit)
@@ -69,7 +74,7 @@ func New(conf any) (register.LinterPlugin, error) {
 // BuildAnalyzers returns the configured analyzers; those whose rules are
 // all disabled are left out, and disabled rules are filtered from the rest.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	all := analyzers.New(analyzers.Config{Binaries: p.settings.Binaries, ParallelLimit: p.settings.ParallelLimit})
+	all := analyzers.New(analyzers.Config{Binaries: p.settings.Binaries, ParallelLimit: p.settings.ParallelLimit, StopTimeout: p.settings.StopTimeout})
 	var out []*analysis.Analyzer
 	for _, a := range all {
 		ids := analyzers.Rules[a.Name]

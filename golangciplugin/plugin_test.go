@@ -86,3 +86,32 @@ func TestWrapFoldsRelated(t *testing.T) {
 		t.Errorf("unrelated diagnostic changed: %q", got[1].Message)
 	}
 }
+
+// TestStopTimeout: the setting reaches forceremove, whose fixes insert
+// stops with that many seconds.
+func TestStopTimeout(t *testing.T) {
+	p, err := New(map[string]any{"stop-timeout": 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := p.BuildAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range as {
+		if a.Name != "forceremove" {
+			continue
+		}
+		found = true
+		if f := a.Flags.Lookup("stop-timeout"); f == nil || f.Value.String() != "30" {
+			t.Errorf("forceremove -stop-timeout is %v, want 30", f)
+		}
+	}
+	if !found {
+		t.Error("no forceremove analyzer")
+	}
+	if _, err := New(map[string]any{"stop-timeout": -1}); err == nil {
+		t.Error("a negative stop-timeout was accepted")
+	}
+}
