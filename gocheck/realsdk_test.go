@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -62,13 +64,45 @@ func TestCheckRealSDK(t *testing.T) {
 	}
 }
 
+// binary builds cmd/dockguard once per test run: every go vet of the
+// tests then shares the vet results cached for the fixtures' dependencies,
+// which a new build of the tool would invalidate.
+var binary = struct {
+	once sync.Once
+	path string
+	err  error
+}{}
+
+func dockguardBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "dockguard-gocheck-test")
+		if err != nil {
+			binary.err = err
+			return
+		}
+		binary.path = filepath.Join(dir, "dockguard")
+		if out, err := exec.Command("go", "build", "-o", binary.path, "../cmd/dockguard").CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("build dockguard: %w\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary.path != "" {
+		_ = os.RemoveAll(filepath.Dir(binary.path))
+	}
+	os.Exit(code)
+}
+
 func TestGoVetRealSDK(t *testing.T) {
 	dir := fixture(t)
-	bin := filepath.Join(t.TempDir(), "dockguard")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/dockguard")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build dockguard: %v\n%s", err, out)
-	}
+	bin := dockguardBinary(t)
 	vet := exec.Command("go", "vet", "-vettool="+bin, "./...")
 	vet.Dir = dir
 	vet.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
