@@ -21,10 +21,10 @@ var execRules = map[string]bool{"DG101": true, "DG102": true, "DG103": true, "DG
 
 // reportExec reports the exec helper's findings of forceremove's rules. A
 // container force removal (docker rm -f) that follows a graceful stop of
-// the same container on every path gets a fix that drops -f: inserting the
-// stop itself is not mechanical (the command's error handling is the
-// program's), but where the program already stops, -f only turns a failed
-// stop into a kill.
+// the same container on every path, whose failure ends the path, gets a
+// fix that drops -f: inserting the stop itself is not mechanical (the
+// command's error handling is the program's), but where the program
+// already stops, -f only turns a failed stop into a kill.
 func reportExec(pass *analysis.Pass, p *resolve.Pkg, res *dockerexec.Result, stops func() *sdk.Stops) {
 	for _, s := range res.Sites {
 		for _, f := range s.Findings {
@@ -34,7 +34,11 @@ func reportExec(pass *analysis.Pass, p *resolve.Pkg, res *dockerexec.Result, sto
 			var fix *analysis.SuggestedFix
 			msg := f.Message
 			if f.Rule == "DG101" && s.Wrapper == "" && s.Invocation != nil && s.Invocation.Cmd() == "container rm" {
-				if stops().StoppedBefore(s.Cursor, execTargets(p, s)) {
+				// Only after a stop whose failure ends the path: docker rm -f
+				// of a missing container exits 0 (Docker 20.10 and later),
+				// docker rm exits 1, so the removal must only run on a
+				// container that the stop found.
+				if stops().StoppedBeforeChecked(s.Cursor, execTargets(p, s)) {
 					var what string
 					if fix, what = dropForce(pass, s); fix != nil {
 						msg += "; the container is already stopped before this on every path, so dropping " + what + " is enough"

@@ -289,6 +289,18 @@ func (s *Stops) Graceful(body *ast.BlockStmt, call *ast.CallExpr) bool {
 // constant, or the same variable assigned again between the stop and the
 // removal) does not count. An empty removed counts any stop.
 func (s *Stops) StoppedBefore(cur inspector.Cursor, removed []Target) bool {
+	return s.stoppedBefore(cur, removed, false)
+}
+
+// StoppedBeforeChecked is StoppedBefore for stops whose failure ends the
+// path: the stop is the init of `if err := stop(...); err != nil { ... }`
+// whose body ends in a return, a panic or a branch out. The code after it
+// then runs only on a container that existed and stopped.
+func (s *Stops) StoppedBeforeChecked(cur inspector.Cursor, removed []Target) bool {
+	return s.stoppedBefore(cur, removed, true)
+}
+
+func (s *Stops) stoppedBefore(cur inspector.Cursor, removed []Target, checked bool) bool {
 	body := resolve.EnclosingFunc(cur)
 	pos := cur.Node().Pos()
 	for e := range cur.Enclosing() {
@@ -312,6 +324,9 @@ func (s *Stops) StoppedBefore(cur inspector.Cursor, removed []Target) bool {
 		for _, st := range stmts {
 			if st.Pos() >= pos {
 				break
+			}
+			if checked && !endsOnError(st) {
+				continue
 			}
 			for _, stop := range s.stmtStops(body, st) {
 				if s.matches(body, stop, removed, pos) {
@@ -389,4 +404,47 @@ func (s *Stops) stmtStops(body *ast.BlockStmt, st ast.Stmt) []aStop {
 		})
 	}
 	return out
+}
+
+// endsOnError reports `if ...; err != nil { ...; return }` (or panic, or a
+// branch out of the block): an if statement with an init, a condition
+// comparing a variable the init assigns with nil, and a body that does
+// not fall through.
+func endsOnError(st ast.Stmt) bool {
+	ifs, ok := st.(*ast.IfStmt)
+	if !ok || ifs.Init == nil || ifs.Else != nil || len(ifs.Body.List) == 0 {
+		return false
+	}
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	cond, ok := ifs.Cond.(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ {
+		return false
+	}
+	x, ok := cond.X.(*ast.Ident)
+	if y, isIdent := cond.Y.(*ast.Ident); !ok || !isIdent || y.Name != "nil" {
+		return false
+	}
+	assigned := false
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name == x.Name {
+			assigned = true
+		}
+	}
+	if !assigned {
+		return false
+	}
+	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := last.X.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return true
+			}
+		}
+	}
+	return false
 }

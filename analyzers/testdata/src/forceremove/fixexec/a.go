@@ -23,7 +23,9 @@ func throughVariable(ctx context.Context, id string) ([]byte, error) {
 }
 
 func cluster(ctx context.Context) error {
-	_ = exec.CommandContext(ctx, "docker", "stop", "web").Run()
+	if err := exec.CommandContext(ctx, "docker", "stop", "web").Run(); err != nil {
+		panic(err)
+	}
 	return exec.CommandContext(ctx, "docker", "rm", "-fv", "web").Run() // want `dropping the f of -fv is enough \(DG101\)`
 }
 

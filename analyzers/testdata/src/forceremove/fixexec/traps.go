@@ -12,6 +12,21 @@ func noStop(id string) error {
 	return exec.Command("docker", "rm", "-f", id).Run() // want `docker rm -f .*stop it first: docker stop --time 10 .*\(DG101\)`
 }
 
+// The stop's failure is ignored: on a missing container rm -f exits 0
+// and rm 1, so dropping -f would change what the program sees.
+func stopErrorIgnored(id string) error {
+	_ = exec.Command("docker", "stop", id).Run()
+	return exec.Command("docker", "rm", "-f", id).Run() // want `\(DG101\)`
+}
+
+// The stop's error is checked but the path goes on.
+func stopErrorLogged(id string) error {
+	if err := exec.Command("docker", "stop", id).Run(); err != nil {
+		println(err.Error())
+	}
+	return exec.Command("docker", "rm", "-f", id).Run() // want `\(DG101\)`
+}
+
 func stopOnOneBranch(id string, graceful bool) error {
 	if graceful {
 		_ = exec.Command("docker", "stop", id).Run()
