@@ -41,7 +41,15 @@ func TestFixRollback(t *testing.T) {
 	if err := c.applyConfig(fset, nil); err != nil {
 		t.Fatal(err)
 	}
-	opts, err := c.options(&Env{}, nil)
+	// The result cache stays off: this test must see the fixers' own findings,
+	// and must not write to the user's cache folder.
+	env := &Env{Stderr: io.Discard, Getenv: func(k string) string {
+		if k == "DOCKGUARD_CACHE" {
+			return "off"
+		}
+		return ""
+	}}
+	opts, err := c.options(env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
