@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -107,7 +108,7 @@ func composeKey(salt Key, files []string) (Key, bool) {
 	names := map[string]bool{"COMPOSE_PROJECT_NAME": true, "COMPOSE_PROFILES": true, "COMPOSE_FILE": true, "COMPOSE_PATH_SEPARATOR": true, "COMPOSE_ENV_FILES": true}
 	dirs := map[string]bool{}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := readRegular(f)
 		if err != nil {
 			return Key{}, false
 		}
@@ -124,7 +125,10 @@ func composeKey(salt Key, files []string) (Key, bool) {
 		dirs[filepath.Dir(f)] = true
 	}
 	for _, d := range sortedKeys(dirs) {
-		env, err := os.ReadFile(filepath.Join(d, ".env"))
+		env, err := readRegular(filepath.Join(d, ".env"))
+		if errors.Is(err, errIrregular) {
+			return Key{}, false
+		}
 		if err == nil {
 			for _, w := range composeElsewhere {
 				if bytes.Contains(env, w) {
@@ -139,6 +143,24 @@ func composeKey(salt Key, files []string) (Key, bool) {
 		h.String(n).String(fmt.Sprint(set)).String(v)
 	}
 	return h.Key(), true
+}
+
+// errIrregular marks a file the key must not read: a FIFO would block the
+// run and a device or a huge file would exhaust memory. Such a set is not
+// cached; the compose front end vets and reports the file itself.
+var errIrregular = errors.New("not a regular file of a bounded size")
+
+// readRegular reads path only if it is, after symlinks, a regular file no
+// larger than engine.DefaultMaxFileSize.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > engine.DefaultMaxFileSize {
+		return nil, errIrregular
+	}
+	return os.ReadFile(path)
 }
 
 func sortedKeys(m map[string]bool) []string {
