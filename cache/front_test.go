@@ -146,4 +146,3 @@ func sorted(r rules.Result) []rules.Finding {
 	sort.Slice(fs, func(i, j int) bool { return engine.Less(&fs[i], &fs[j]) })
 	return fs
 }
-
