@@ -24,21 +24,8 @@ command -v dockerd >/dev/null || { echo "bench/verify.sh: dockerd is needed: apt
 go build -o "$out/dockguard" ./cmd/dockguard
 (cd internal/testdaemon/helper && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OLDPWD/$out/helper" .)
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/dgbench.XXXXXX")
-sock=$dir/docker.sock
-dockerd --debug --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
-  --host "unix://$sock" --bridge=none --iptables=false --ip6tables=false >"$dir/dockerd.log" 2>&1 &
-pid=$!
-stop() {
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$dir"
-}
-trap stop EXIT
-export DOCKER_HOST=unix://$sock DOCKER_CONTEXT=
-for _ in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+# shellcheck source=bench/privatedockerd.sh
+. bench/privatedockerd.sh
 
 tar -C "$out" -cf "$out/helper.tar" helper
 docker import --change 'ENTRYPOINT ["/helper"]' "$out/helper.tar" dgbench:latest >/dev/null
