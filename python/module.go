@@ -31,6 +31,27 @@ type scope struct {
 	// test is set for a test function or fixture, whose parameters pytest
 	// fills with fixtures.
 	test bool
+	// cls is the class of a method, and self the name of the method's
+	// first parameter (self, or cls in a classmethod); both are zero
+	// outside methods and in static methods.
+	cls  *class
+	self string
+}
+
+// class is what is known of a class's instances: the values assigned to
+// its attributes (self.client = docker.from_env() in any method, or
+// client = … in the class body) and its methods, so that self.client and
+// self.get_client() are typed as what they hold and return.
+type class struct {
+	attrs   map[string][]attrValue
+	methods map[string]*syntax.FuncDef
+}
+
+// attrValue is one assignment to an attribute, with the scope its value
+// resolves in.
+type attrValue struct {
+	value Expr
+	sc    *scope
 }
 
 func (s *scope) bind(name string, b binding) {
@@ -138,6 +159,7 @@ func (m *module) collectStmt(st syntax.Stmt, sc *scope, top bool) {
 	case *syntax.Assign:
 		for _, t := range s.Targets {
 			m.bindTarget(t, s.Value, s.Op != "" || s.Value == nil, sc)
+			m.bindAttr(t, s.Value, s.Op != "", sc)
 		}
 	case *syntax.For:
 		m.bindIter(s.Target, s.Iter, sc)
@@ -198,12 +220,34 @@ func (m *module) collectStmt(st syntax.Stmt, sc *scope, top bool) {
 		// Methods do not see the class body's names: they resolve in
 		// the enclosing scope.
 		cs := &scope{parent: sc}
+		cl := &class{attrs: map[string][]attrValue{}, methods: map[string]*syntax.FuncDef{}}
 		for _, b := range s.Body {
 			if fd, ok := b.(*syntax.FuncDef); ok {
 				m.collectStmt(fd, sc, top && strings.HasPrefix(s.Name, "Test"))
+				cl.methods[fd.Name] = fd
+				if fs := m.scopes[fd]; fs != nil && len(fd.Params) > 0 && !hasDecorator(m, fd, "staticmethod") {
+					fs.cls, fs.self = cl, fd.Params[0].Name
+				}
 				continue
 			}
 			m.collectStmt(b, cs, false)
+			// A class attribute (client = docker.from_env()) is what
+			// self.client holds until a method assigns it.
+			if a, ok := b.(*syntax.Assign); ok && a.Op == "" && a.Value != nil {
+				for _, t := range a.Targets {
+					if n, ok := t.(*syntax.Name); ok {
+						cl.attrs[n.ID] = append(cl.attrs[n.ID], attrValue{value: a.Value, sc: cs})
+					}
+				}
+			}
+		}
+		// Assignments to self.X inside the methods, nested blocks
+		// included, were collected before the methods' scopes knew
+		// their class: gather them now.
+		for _, fd := range cl.methods {
+			if fs := m.scopes[fd]; fs != nil && fs.cls == cl {
+				m.collectAttrs(fd.Body, fs)
+			}
 		}
 	}
 	// Walrus targets anywhere in the statement bind in this scope.
@@ -225,6 +269,70 @@ func (m *module) bindTarget(t, value Expr, unknown bool, sc *scope) {
 	case *syntax.Starred:
 		m.bindTarget(t.X, nil, true, sc)
 	}
+}
+
+// bindAttr records self.X = value in a method whose scope already knows
+// its class (assignments in nested functions of a method).
+func (m *module) bindAttr(t, value Expr, aug bool, sc *scope) {
+	a, ok := t.(*syntax.Attribute)
+	if !ok || aug || value == nil {
+		return
+	}
+	n, ok := a.X.(*syntax.Name)
+	if !ok {
+		return
+	}
+	b, bsc, ok := sc.lookupAt(n.ID, n.Start)
+	if !ok || b.param == nil || bsc.cls == nil || bsc.self != n.ID {
+		return
+	}
+	bsc.cls.attrs[a.Attr] = append(bsc.cls.attrs[a.Attr], attrValue{value: value, sc: sc})
+}
+
+// collectAttrs gathers the self.X assignments of a method's body,
+// descending into blocks but not into nested functions or classes (whose
+// own scopes record theirs once their class is known).
+func (m *module) collectAttrs(body []syntax.Stmt, sc *scope) {
+	for _, st := range body {
+		switch s := st.(type) {
+		case *syntax.Assign:
+			for _, t := range s.Targets {
+				m.bindAttr(t, s.Value, s.Op != "", sc)
+			}
+		case *syntax.For:
+			m.collectAttrs(s.Body, sc)
+			m.collectAttrs(s.Else, sc)
+		case *syntax.While:
+			m.collectAttrs(s.Body, sc)
+			m.collectAttrs(s.Else, sc)
+		case *syntax.If:
+			m.collectAttrs(s.Body, sc)
+			m.collectAttrs(s.Else, sc)
+		case *syntax.With:
+			m.collectAttrs(s.Body, sc)
+		case *syntax.Try:
+			m.collectAttrs(s.Body, sc)
+			for _, h := range s.Handlers {
+				m.collectAttrs(h.Body, sc)
+			}
+			m.collectAttrs(s.Else, sc)
+			m.collectAttrs(s.Finally, sc)
+		case *syntax.Match:
+			for _, c := range s.Cases {
+				m.collectAttrs(c.Body, sc)
+			}
+		}
+	}
+}
+
+// hasDecorator reports a decorator that is the builtin name (staticmethod).
+func hasDecorator(m *module, f *syntax.FuncDef, name string) bool {
+	for _, d := range f.Decorators {
+		if n, ok := d.(*syntax.Name); ok && n.ID == name && m.imports[name] == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *module) bindIter(t, iter Expr, sc *scope) {

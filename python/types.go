@@ -125,6 +125,9 @@ func (ck *checker) typeOfDepth(e Expr, sc *scope, depth int) recv {
 		if q := m.qualified(e); q == "python_on_whales.docker" {
 			return recv{k: kWhales}
 		}
+		if cl := selfClass(e.X, sc); cl != nil {
+			return ck.attrType(cl, e.Attr, depth)
+		}
 		x := ck.typeOfDepth(e.X, sc, depth+1)
 		switch x.k {
 		case kClient:
@@ -183,6 +186,13 @@ func (ck *checker) callType(e *syntax.Call, sc *scope, depth int) recv {
 	if !ok {
 		return recv{}
 	}
+	if cl := selfClass(a.X, sc); cl != nil {
+		// self.get_client(): what the method returns.
+		if fn := cl.methods[a.Attr]; fn != nil && depth < 8 {
+			return ck.returnedDepth(fn, depth+1)
+		}
+		return recv{}
+	}
 	x := ck.typeOfDepth(a.X, sc, depth+1)
 	switch x.k {
 	case kContainers:
@@ -231,6 +241,41 @@ func (ck *checker) callType(e *syntax.Call, sc *scope, depth int) recv {
 		}
 	}
 	return recv{}
+}
+
+// selfClass returns the class of x when x is a method's self (or cls)
+// parameter, seen from sc or a function nested in the method.
+func selfClass(x Expr, sc *scope) *class {
+	n, ok := x.(*syntax.Name)
+	if !ok || sc == nil {
+		return nil
+	}
+	b, bsc, ok := sc.lookupAt(n.ID, n.Start)
+	if !ok || b.param == nil || bsc.cls == nil || bsc.self != n.ID {
+		return nil
+	}
+	return bsc.cls
+}
+
+// attrType types self.name from the values the class assigns to it. The
+// attribute has a kind only when every assignment of a known kind agrees
+// (self.client = None before a connect() that sets it still counts).
+func (ck *checker) attrType(cl *class, name string, depth int) recv {
+	if depth > 16 {
+		return recv{}
+	}
+	var got recv
+	for _, v := range cl.attrs[name] {
+		r := ck.typeOfDepth(v.value, v.sc, depth+1)
+		if r.k == kNone {
+			continue
+		}
+		if got.k != kNone && got.k != r.k {
+			return recv{}
+		}
+		got = r
+	}
+	return got
 }
 
 // isContainerClass reports a testcontainers class: DockerContainer and

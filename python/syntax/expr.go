@@ -235,6 +235,14 @@ func (p *parser) primary() Expr {
 // args parses call arguments up to the closing ')'.
 func (p *parser) args() []Arg {
 	var out []Arg
+	// bare is the start of an unparenthesized generator argument; CPython
+	// accepts one only as the sole argument, with no trailing comma.
+	bare, comma := -1, false
+	defer func() {
+		if bare >= 0 && (len(out) > 1 || comma) {
+			p.errors = append(p.errors, Error{Offset: bare, Msg: "Generator expression must be parenthesized"})
+		}
+	}()
 	for !p.is(")") {
 		t := p.tok()
 		a := Arg{Start: int(t.Start)}
@@ -253,12 +261,16 @@ func (p *parser) args() []Arg {
 			a.Value = p.namedExpr()
 			if p.is("for") || p.is("async") {
 				a.Value = p.comprehension('(', a.Value, nil, a.Start)
+				if bare < 0 {
+					bare = a.Start
+				}
 			}
 		}
 		out = append(out, a)
 		if !p.got(",") {
 			break
 		}
+		comma = p.is(")")
 	}
 	return out
 }

@@ -39,6 +39,10 @@ func TestErrors(t *testing.T) {
 		{"# -*- coding: latin-1 -*-\ns = '\xe9t\xe9'\n", ""},
 		{"try:\n    pass\nexcept* ValueError as e:\n    pass\n", ""},
 		{"def g():\n    x = yield\n    y = yield from z\n    await_ = 1\n", ""},
+		{"f(«a for a in b, c)\n", "Generator expression must be parenthesized"},
+		{"f(c, «a for a in b)\n", "Generator expression must be parenthesized"},
+		{"f(«a for a in b,)\n", "Generator expression must be parenthesized"},
+		{"f(a for a in b)\nf(x=1, *(a for a in b))\nf((a for a in b), c)\n", ""},
 		{"print(*a, **k, sep='')\nx[1:2, ::3]\n{**a, 'b': 1}\n{x for x in y}\n{k: v for k, v in d}\n", ""},
 	} {
 		src := strings.Replace(tc.src, "«", "", 1)
