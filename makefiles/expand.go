@@ -1,6 +1,7 @@
 package makefiles
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dockguard/dockguard/cishell/fragment"
@@ -156,9 +157,10 @@ func (p *parser) assign(name, op, value string) {
 			p.vars[name] = &variable{value: value}
 		case old.unknown:
 		case old.simple:
+			old.body = nil
 			old.value = joinSpace(old.value, p.expandString(value, nil, nil))
 		default:
-			old.value = joinSpace(old.value, value)
+			old.value, old.body = joinSpace(old.value, value), nil
 		}
 	case "!=":
 		if bin, found := p.located(value); found {
@@ -351,6 +353,21 @@ func (p *parser) beforeBinary(s string, i int) bool {
 // maps to its two bytes, and each expanded reference maps to its span.
 func (p *parser) build(r recipe) *fragment.Fragment {
 	var b fragment.Builder
+	p.emit(&b, r, nil)
+	b.FixText(func(t string) (string, bool) {
+		if strings.ContainsAny(t, "\n\r") {
+			return "", false
+		}
+		return strings.ReplaceAll(t, "$", "$$"), true
+	})
+	return b.Fragment()
+}
+
+// emit appends recipe r to b. A canned recipe (a define block) referenced
+// in it is emitted from the block's own lines, so that its commands map
+// to where they are written; canned lists the blocks being emitted, which
+// stops a block that references itself.
+func (p *parser) emit(b *fragment.Builder, r recipe, canned []*variable) {
 	for _, pc := range r {
 		if pc.newline {
 			b.Copy([]byte("\n"), pc.start)
@@ -371,7 +388,7 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 			if bs, ok := shellBody(line, i, end, body); ok && p.spanWork <= maxSpanWork(len(p.src)) {
 				p.addSpan(line, identity(pc.start, len(line)), bs, end-1)
 			}
-			t, v, ok, undef := p.lookup(body, nil)
+			t, v, ok, undef := p.lookup(body, canned)
 			switch {
 			case dollar:
 				b.Replace([]byte("$"), fs, fe)
@@ -379,6 +396,8 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 				b.Copy([]byte("$"), fs)
 			case ok && isPlaceholder(t):
 				b.Unknown(fs, fe) // NAME = $(APP_NAME): as unknown as $(APP_NAME)
+			case ok && v != nil && v.body != nil && len(canned) < maxDepth && !slices.Contains(canned, v):
+				p.emit(b, p.cannedRecipe(v), append(canned, v))
 			case ok:
 				if v != nil && v.define {
 					t = stripPrefixes(t)
@@ -395,13 +414,25 @@ func (p *parser) build(r recipe) *fragment.Fragment {
 			b.Copy([]byte(line[run:]), pc.start+run)
 		}
 	}
-	b.FixText(func(t string) (string, bool) {
-		if strings.ContainsAny(t, "\n\r") {
-			return "", false
+}
+
+// cannedRecipe is the body of define block v as recipe pieces, one per
+// line, without the recipe prefixes (@ - + and blanks) make strips from
+// each line of a canned recipe when it runs it.
+func (p *parser) cannedRecipe(v *variable) recipe {
+	var r recipe
+	for i, l := range v.body {
+		if i > 0 {
+			prev := v.body[i-1]
+			r = append(r, piece{start: prev.end, end: prev.end, newline: true})
 		}
-		return strings.ReplaceAll(t, "$", "$$"), true
-	})
-	return b.Fragment()
+		off := l.start
+		for off < l.end && strings.IndexByte(" \t@-+", p.src[off]) >= 0 {
+			off++
+		}
+		r = append(r, piece{start: off, end: l.end})
+	}
+	return r
 }
 
 // stripPrefixes removes the recipe prefixes (@ - + and blanks) from each

@@ -99,7 +99,8 @@ func TestExtract(t *testing.T) {
 				"endef\n" +
 				"t:\n" +
 				"\t$(CLEAN)\n",
-			want: []fragWant{{"docker stop web\ndocker rm web", map[string]string{"docker stop": "6:2", "rm web": "6:9"}}},
+			// Mapped to the define's lines, where the commands are written.
+			want: []fragWant{{"docker stop web\ndocker rm web", map[string]string{"docker stop": "2:2", "rm web": "3:9"}}},
 		},
 		{
 			name: "target-specific variables and conditionals",

@@ -34,10 +34,25 @@ func Check(file string, src []byte, cfg *shell.Config) []rules.Finding {
 	var out []rules.Finding
 	h := fragment.NewHost(file, src)
 	frags, seqs := extract(src, cfg)
+	seen := map[dedupKey]bool{}
 	for _, f := range frags {
-		out = append(out, h.Check(f, cfg)...)
+		for _, fd := range h.Check(f, cfg) {
+			// A canned recipe used by several rules is reported once, on
+			// its own line.
+			k := dedupKey{fd.Rule, fd.Start, fd.End, fd.Message}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, fd)
+			}
+		}
 	}
 	return stoppedBefore(out, seqs, h, cfg)
+}
+
+type dedupKey struct {
+	rule       string
+	start, end int
+	msg        string
 }
 
 // stoppedBefore drops the forced removals of containers that an earlier
@@ -115,6 +130,11 @@ type variable struct {
 	simple  bool // := value, already expanded
 	unknown bool // != (shell output), or otherwise not knowable
 	define  bool // multi-line value from define ... endef
+	// body holds the physical lines of a define ... endef whose value is
+	// still exactly that text (a recursive define not appended to since):
+	// a canned recipe built from it is mapped to these lines, so that a
+	// finding is reported where the command is written.
+	body []physLine
 }
 
 type parser struct {
@@ -557,6 +577,7 @@ func (p *parser) define(header string, i int) int {
 	}
 	depth := 0
 	var body []string
+	start, end := i, -1
 	for ; i < len(p.lines); i++ {
 		l := p.lines[i]
 		t := string(p.src[l.start:l.end])
@@ -566,6 +587,7 @@ func (p *parser) define(header string, i int) int {
 		}
 		if w == "endef" {
 			if depth == 0 {
+				end = i
 				i++
 				break
 			}
@@ -573,9 +595,16 @@ func (p *parser) define(header string, i int) int {
 		}
 		body = append(body, t)
 	}
+	if end < 0 {
+		end = i // no endef: the block runs to the end of the file
+	}
+	before := p.vars[p.expandName(name)]
 	p.assign(name, op, strings.Join(body, "\n"))
 	if v := p.vars[p.expandName(name)]; v != nil {
 		v.define = true
+		if v != before && (op == "=" || op == "?=") {
+			v.body = p.lines[start:end]
+		}
 	}
 	return i
 }
