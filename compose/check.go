@@ -195,7 +195,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		case f.readErr != nil:
 			if isConfig(p, f) {
 				broken = true
-				if fd, ok := missingComposeFileFinding(c, p, f); ok {
+				if fd, ok := composeFileFinding(c, p, f); ok {
 					res.Findings = append(res.Findings, fd)
 					break
 				}
@@ -255,15 +255,27 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	return res
 }
 
-// missingComposeFileFinding reports a COMPOSE_FILE entry naming a file that
-// does not exist as DG004 on the COMPOSE_FILE line of the folder's .env:
-// Compose refuses the folder's project.
-func missingComposeFileFinding(c *fileCache, p *project, f *yfile) (rules.Finding, bool) {
-	if p.origin != originComposeFile || !errors.Is(f.readErr, fs.ErrNotExist) {
+// composeFileFinding reports a COMPOSE_FILE entry that Compose cannot
+// read as DG004 on the COMPOSE_FILE line of the folder's .env: a file that
+// does not exist (Compose refuses the folder's project), or one that is no
+// regular file or is over the size limit (a FIFO, /dev/zero, a symlink
+// loop), vetted as every other file of the load is (vetRead).
+func composeFileFinding(c *fileCache, p *project, f *yfile) (rules.Finding, bool) {
+	if p.origin != originComposeFile {
 		return rules.Finding{}, false
 	}
+	msg := fmt.Sprintf("Compose refuses this project: COMPOSE_FILE names %s, which does not exist", f.display)
+	if !errors.Is(f.readErr, fs.ErrNotExist) {
+		why := vetRead(f.abs, c.limit())
+		if why == "" {
+			why = "cannot be read: " + f.readErr.Error()
+		}
+		msg = fmt.Sprintf("COMPOSE_FILE names %s, which %s; dockguard did not load this project", f.display, why)
+	}
 	envPath := filepath.Join(p.dir, ".env")
-	src, err := os.ReadFile(envPath)
+	// The .env was vetted when COMPOSE_FILE was read from it; it is read
+	// again within the same limit, in case it changed since.
+	src, err := readLimited(envPath, c.limit())
 	if err != nil {
 		return rules.Finding{}, false
 	}
@@ -273,8 +285,7 @@ func missingComposeFileFinding(c *fileCache, p *project, f *yfile) (rules.Findin
 		t = bytes.TrimPrefix(t, []byte("export "))
 		if bytes.HasPrefix(bytes.TrimLeft(t, " \t"), []byte("COMPOSE_FILE")) {
 			end := start + len(bytes.TrimRight(line, "\r\n"))
-			fd := rules.New(rules.MustLookup("DG004"), c.displayPath(envPath), src, start, end,
-				fmt.Sprintf("Compose refuses this project: COMPOSE_FILE names %s, which does not exist", f.display))
+			fd := rules.New(rules.MustLookup("DG004"), c.displayPath(envPath), src, start, end, msg)
 			fd.Key = "load:compose_file"
 			return fd, true
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/dockguard/dockguard/internal/testfiles"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -115,11 +116,23 @@ func FuzzCheckSource(f *testing.F) {
 		"services:\n  s:\n    image: x\n    volumes:\n      - ${FUZZ_UNSET_DIR}:/data\n",
 		"services:\n  s:\n    image: x\n    memswap_limit: 1g\n",
 	}
+	// Files compose-go would read itself: devices, a FIFO, an entry that
+	// is missing (issue 11's hostile reads).
+	for _, ref := range []string{"/dev/zero", "fifo", "./fifo", "missing.env"} {
+		seeds = append(seeds,
+			"services:\n  a:\n    image: x\n    env_file: "+ref+"\n",
+			"services:\n  a:\n    image: x\n    env_file:\n      - path: "+ref+"\n        required: false\n",
+			"services:\n  a:\n    image: x\n    label_file: ["+ref+"]\n",
+			"include:\n  - path: "+ref+"\nservices:\n  a:\n    image: x\n",
+			"services:\n  a:\n    extends:\n      file: "+ref+"\n      service: b\n")
+	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
 	dir := f.TempDir()
 	name := filepath.Join(dir, "compose.yaml")
+	// A FIFO for the seeds above to name: reading it would hang the target.
+	_ = syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		res := CheckSource(context.Background(), name, src, Options{})
 		for _, fd := range res.Findings {

@@ -103,3 +103,61 @@ func mkfifo(t *testing.T, path string) {
 		t.Skipf("mkfifo: %v", err)
 	}
 }
+
+// TestComposeFileEntriesVetted: a COMPOSE_FILE entry of the folder's .env
+// is read like every other file of the load: a FIFO, /dev/zero, a sparse
+// 2 GiB file or a symlink loop gives DG004 on the COMPOSE_FILE line (it
+// was an error that stopped nothing but said little), and the rest of the
+// tree is still checked.
+func TestComposeFileEntriesVetted(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{"fine/compose.yaml": "services:\n  ok:\n    image: x\n"}
+	for _, d := range []string{"fifo", "zero", "big", "loop", "twice"} {
+		files[d+"/compose.yaml"] = "services:\n  a:\n    image: x\n"
+	}
+	files["fifo/.env"] = "A=1\nCOMPOSE_FILE=compose.yaml:f.yml\n"
+	files["zero/.env"] = "COMPOSE_FILE=/dev/zero\n"
+	files["big/.env"] = "COMPOSE_FILE=big.yml\n"
+	files["loop/.env"] = "COMPOSE_FILE=l1\n"
+	files["twice/.env"] = "COMPOSE_FILE=compose.yaml:missing.yml\n"
+	testfiles.Write(t, root, files)
+	mkfifo(t, filepath.Join(root, "fifo", "f.yml"))
+	big, err := os.Create(filepath.Join(root, "big", "big.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	if err := os.Symlink("l2", filepath.Join(root, "loop", "l1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("l1", filepath.Join(root, "loop", "l2")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	var given []string
+	for _, d := range []string{"fifo", "zero", "big", "loop", "twice", "fine"} {
+		given = append(given, d+"/compose.yaml")
+	}
+	res := Check(context.Background(), given, Options{})
+	got := render(res)
+	for _, want := range []string{
+		"fifo/.env:2:1-2:32: warning: COMPOSE_FILE names fifo/f.yml, which is not a regular file",
+		"zero/.env:1:1-1:23: warning: COMPOSE_FILE names /dev/zero, which is not a regular file",
+		"big/.env:1:1-1:21: warning: COMPOSE_FILE names big/big.yml, which is larger than the 16 MiB limit",
+		"loop/.env:1:1-1:16: warning: COMPOSE_FILE names loop/l1, which cannot be read: too many levels of symbolic links; dockguard did not load this project",
+		"twice/.env:1:1-1:38: warning: Compose refuses this project: COMPOSE_FILE names twice/missing.yml, which does not exist",
+		`fine/compose.yaml:2:3-2:5: error: service "ok" has no memory limit`,
+		// The readable entry of the broken project is still checked from its raw YAML.
+		`fifo/compose.yaml:2:3-2:4: error: service "a" has no memory limit`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("a vetted COMPOSE_FILE entry is a finding, not an error: %v", res.Errors)
+	}
+}

@@ -28,6 +28,12 @@ func vetRead(path string, limit int64) string {
 	case errors.Is(err, fs.ErrNotExist):
 		return ""
 	case err != nil:
+		// The path is already in the message; say only what went wrong
+		// ("too many levels of symbolic links").
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return "cannot be read: " + err.Error()
 	case !fi.Mode().IsRegular():
 		return "is not a regular file"

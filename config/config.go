@@ -9,6 +9,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -160,11 +161,34 @@ func (es Errors) Error() string {
 	return strings.Join(parts, "\n")
 }
 
-// Load reads and validates the configuration file at path.
+// MaxFileSize bounds a configuration file; real ones are a few hundred
+// bytes.
+const MaxFileSize = 1 << 20
+
+// Load reads and validates the configuration file at path. It must be a
+// regular file (after symlinks) of at most MaxFileSize: `--config
+// /dev/zero` once exhausted memory, and a FIFO hung the run.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read configuration: %s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	defer f.Close()
+	// The size is checked on what is read, not on the stat: the file may
+	// have grown (or been replaced) since.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("read configuration: %s is larger than %d KiB", path, MaxFileSize>>10)
 	}
 	return Parse(path, data)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -214,10 +215,64 @@ func FuzzParse(f *testing.F) {
 	f.Add("live: &a {rate: *a}\n")
 	f.Add("a: b: c")
 	f.Add(testfiles.MergeBomb(6, 10) + "live:\n  <<: *m6\n")
+	for _, s := range aliasBombs {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		cfg, err := Parse("c.yaml", []byte(src))
 		if err == nil {
 			_ = cfg.YAML()
 		}
 	})
+}
+
+// aliasBombs are files in which one bad value is reached through many
+// aliases; each once gave one error per alias.
+var aliasBombs = map[string]string{
+	"list of lists": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nexclude: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+	"bad severity":  "x: &bad [1, 2]\nrules:\n  DG101: *bad\n  DG102: *bad\n  DG103: *bad\n",
+	"bad scalar":    "live:\n  rate: &r nope\n  in-flight: *r\nfix: {stop-timeout: *r}\nparallel-limit: *r\n",
+}
+
+func TestAliasBombOneError(t *testing.T) {
+	for name, src := range aliasBombs {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(src))
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("want Errors, got %v", err)
+			}
+			seen := map[string]bool{}
+			for _, e := range errs {
+				if s := e.Error(); seen[s] {
+					t.Errorf("repeated error %q in %v", s, errs)
+				} else {
+					seen[s] = true
+				}
+			}
+		})
+	}
+}
+
+// TestLoadRefusesNonRegularFiles: --config /dev/zero once exhausted
+// memory and a FIFO hung the run; both are a clear error now.
+func TestLoadRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte("exclude: ["+strings.Repeat(`"x", `, MaxFileSize/5)+"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/dev/zero": "is not a regular file",
+		fifo:        "is not a regular file",
+		big:         "is larger than 1024 KiB",
+	} {
+		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%s) = %v, want %q", path, err, want)
+		}
+	}
 }

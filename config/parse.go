@@ -38,15 +38,32 @@ type parser struct {
 	file string
 	src  []byte
 	errs Errors
+	seen map[errorKey]bool
 }
 
+// errorf records a problem at n. An alias makes one node reachable many
+// times (a YAML bomb: millions of times), and its problem is one problem:
+// it is recorded once.
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	e := &Error{File: p.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line = n.Line
 		e.Column = rules.RuneColumnToByte(p.src, n.Line, n.Column)
 	}
+	key := errorKey{e.Line, e.Column, e.Msg}
+	if p.seen[key] {
+		return
+	}
+	if p.seen == nil {
+		p.seen = map[errorKey]bool{}
+	}
+	p.seen[key] = true
 	p.errs = append(p.errs, e)
+}
+
+type errorKey struct {
+	line, col int
+	msg       string
 }
 
 // Parse validates and decodes a configuration file's contents; path is

@@ -402,7 +402,12 @@ func (p *parser) emit(b *fragment.Builder, r recipe, canned []*variable) {
 				if v != nil && v.define {
 					t = stripPrefixes(t)
 				}
-				b.Replace([]byte(t), fs, fe)
+				if hasPlaceholder(t) {
+					// A = $(A)x expands to "$___x": the message shows $(A).
+					b.Partial([]byte(t), fs, fe)
+				} else {
+					b.Replace([]byte(t), fs, fe)
+				}
 			case undef && p.beforeBinary(line, end):
 				b.Replace(nil, fs, fe)
 			default:
@@ -452,6 +457,10 @@ func isPlaceholder(t string) bool {
 	}
 	return strings.Trim(t[1:], "_") == ""
 }
+
+// hasPlaceholder reports whether t holds a placeholder word ("$__"),
+// standing for a reference whose value cannot be known.
+func hasPlaceholder(t string) bool { return strings.Contains(t, "$_") }
 
 // identity returns the offsets base, base+1, ... for n bytes of a line
 // copied verbatim from the file.

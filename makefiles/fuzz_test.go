@@ -23,6 +23,9 @@ func FuzzMakefile(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, c := range cyclicMakefiles {
+		f.Add([]byte(c.src))
+	}
 	for _, s := range hostileMakefiles(300) {
 		f.Add([]byte(s))
 	}

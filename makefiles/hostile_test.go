@@ -53,3 +53,27 @@ func TestShellCallsInsideReferences(t *testing.T) {
 		}
 	}
 }
+
+// cyclicMakefiles are variables whose expansion refers to itself; their
+// messages once quoted the internal placeholder ($___x) or, next to an
+// undefined variable of the same width, named that variable instead.
+var cyclicMakefiles = map[string]struct{ src, want string }{
+	"self":          {"A = $(A)x\nt:\n\tdocker rm -f $(A)\n", "`docker rm -f $(A)`"},
+	"pair":          {"B = $(C)\nC = $(B)x\nt:\n\tdocker rm -f $(B) $(X)\n", "`docker rm -f $(B) $(X)`"},
+	"pair-reversed": {"B = $(C)\nC = $(B)x\nt:\n\tdocker rm -f $(X) $(B)\n", "`docker rm -f $(X) $(B)`"},
+	"braces":        {"A = ${A}-x\nt:\n\tdocker rm -f ${A} web\n", "`docker rm -f ${A} web`"},
+}
+
+func TestCyclicVariablesAsWritten(t *testing.T) {
+	for name, tc := range cyclicMakefiles {
+		t.Run(name, func(t *testing.T) {
+			fs := Check("Makefile", []byte(tc.src), nil)
+			if len(fs) != 1 || fs[0].Rule != "DG101" {
+				t.Fatalf("want one DG101, got %v", fs)
+			}
+			if m := fs[0].Message; !strings.Contains(m, tc.want) || strings.Contains(m, "$_") {
+				t.Errorf("message %q, want it to quote %s as written", m, tc.want)
+			}
+		})
+	}
+}

@@ -43,6 +43,11 @@ case_dotenv_symlink_dev_zero() { printf 'services:\n  a:\n    image: x\n' > comp
 case_include_dev_zero() { printf 'include:\n  - /dev/zero\nservices:\n  a:\n    image: x\n' > compose.yaml; }
 case_extends_fifo() { printf 'services:\n  a:\n    extends:\n      file: base.yml\n      service: b\n' > compose.yaml; mkfifo base.yml; }
 case_label_file_fifo() { printf 'services:\n  a:\n    image: x\n    label_file: l\n' > compose.yaml; mkfifo l; }
+compose_file_case() { printf 'services:\n  a:\n    image: x\n' > compose.yaml; printf 'COMPOSE_FILE=%s\n' "$1" > .env; }
+case_compose_file_fifo() { compose_file_case f.yml; mkfifo f.yml; }
+case_compose_file_dev_zero() { compose_file_case /dev/zero; }
+case_compose_file_sparse_2g() { compose_file_case big.yml; truncate -s 2G big.yml; }
+case_compose_file_symlink_loop() { compose_file_case l1; ln -s l2 l1; ln -s l1 l2; }
 case_compose_merge_bomb() {
   {
     echo 'x-m0: &m0 {a: 1}'

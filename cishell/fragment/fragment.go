@@ -101,6 +101,16 @@ func (b *Builder) Unknown(fileStart, fileEnd int) {
 	b.f.segs[len(b.f.segs)-1].ph = true
 }
 
+// Partial appends an expansion of the host span [fileStart, fileEnd) that
+// is only partly known: text with placeholder words in it (a Make variable
+// whose value refers to itself, or to something undefined). Messages and
+// keys show the span's original text in its place, as for Unknown, because
+// the placeholder names nothing the user wrote.
+func (b *Builder) Partial(text []byte, fileStart, fileEnd int) {
+	b.Replace(text, fileStart, fileEnd)
+	b.f.segs[len(b.f.segs)-1].ph = true
+}
+
 // Collapse appends text whose exact origin is unknown: every offset in it maps
 // to fileStart, and a finding there is shown as [fileStart, showEnd).
 func (b *Builder) Collapse(text []byte, fileStart, showEnd int) {
@@ -388,7 +398,21 @@ func (f *Fragment) restorePlaceholders(fd *rules.Finding, src []byte) {
 			orig[ph] = o
 		}
 	}
-	for ph, o := range orig {
+	// The longest text first: a partial expansion ("$___x") contains
+	// shorter placeholders that stand for other spans, and the result
+	// must not depend on map order.
+	phs := make([]string, 0, len(orig))
+	for ph := range orig {
+		phs = append(phs, ph)
+	}
+	sort.Slice(phs, func(i, j int) bool {
+		if len(phs[i]) != len(phs[j]) {
+			return len(phs[i]) > len(phs[j])
+		}
+		return phs[i] < phs[j]
+	})
+	for _, ph := range phs {
+		o := orig[ph]
 		if o == "" || strings.ContainsAny(o, "\n\r") {
 			continue
 		}
