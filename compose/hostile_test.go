@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dockguard/dockguard/internal/testfiles"
+	"github.com/dockguard/dockguard/rules"
 )
 
 // mergeBomb is a compose file whose service's labels merge the widest
@@ -63,20 +64,8 @@ func TestUnsafeReads(t *testing.T) {
 	for _, d := range []string{"envlist", "extends", "dotenv"} {
 		mkfifo(t, filepath.Join(root, d, map[string]string{"envlist": "fifo", "extends": "fifo", "dotenv": ".env"}[d]))
 	}
-	big, err := os.Create(filepath.Join(root, "label", "big.labels"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := big.Truncate(2 << 30); err != nil { // sparse: 2 GiB, no disk used
-		t.Fatal(err)
-	}
-	big.Close()
-	t.Chdir(root)
-	var files []string
-	for _, d := range []string{"envfile", "envlist", "label", "include", "extends", "dotenv", "fine"} {
-		files = append(files, d+"/compose.yaml")
-	}
-	res := Check(context.Background(), files, Options{})
+	sparse(t, filepath.Join(root, "label", "big.labels"))
+	res := checkDirs(t, root, "envfile", "envlist", "label", "include", "extends", "dotenv", "fine")
 	got := render(res)
 	for _, want := range []string{
 		"envfile/compose.yaml:4:15-4:24: warning: env_file /dev/zero is not a regular file",
@@ -95,6 +84,29 @@ func TestUnsafeReads(t *testing.T) {
 	if !strings.Contains(notes, ".env is not a regular file") {
 		t.Errorf("no note for the FIFO .env: %s", notes)
 	}
+}
+
+// sparse creates a 2 GiB sparse file at path: no disk is used.
+func sparse(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkDirs checks the compose.yaml of each folder of root, from root.
+func checkDirs(t *testing.T, root string, dirs ...string) rules.Result {
+	t.Chdir(root)
+	var files []string
+	for _, d := range dirs {
+		files = append(files, d+"/compose.yaml")
+	}
+	return Check(context.Background(), files, Options{})
 }
 
 func mkfifo(t *testing.T, path string) {
@@ -122,26 +134,13 @@ func TestComposeFileEntriesVetted(t *testing.T) {
 	files["twice/.env"] = "COMPOSE_FILE=compose.yaml:missing.yml\n"
 	testfiles.Write(t, root, files)
 	mkfifo(t, filepath.Join(root, "fifo", "f.yml"))
-	big, err := os.Create(filepath.Join(root, "big", "big.yml"))
-	if err != nil {
-		t.Fatal(err)
+	sparse(t, filepath.Join(root, "big", "big.yml"))
+	for link, to := range map[string]string{"l1": "l2", "l2": "l1"} {
+		if err := os.Symlink(to, filepath.Join(root, "loop", link)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := big.Truncate(2 << 30); err != nil {
-		t.Fatal(err)
-	}
-	big.Close()
-	if err := os.Symlink("l2", filepath.Join(root, "loop", "l1")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("l1", filepath.Join(root, "loop", "l2")); err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(root)
-	var given []string
-	for _, d := range []string{"fifo", "zero", "big", "loop", "twice", "fine"} {
-		given = append(given, d+"/compose.yaml")
-	}
-	res := Check(context.Background(), given, Options{})
+	res := checkDirs(t, root, "fifo", "zero", "big", "loop", "twice", "fine")
 	got := render(res)
 	for _, want := range []string{
 		"fifo/.env:2:1-2:32: warning: COMPOSE_FILE names fifo/f.yml, which is not a regular file",
