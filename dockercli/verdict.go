@@ -67,9 +67,17 @@ func (inv *Invocation) Verdicts() []Verdict {
 	switch cmd {
 	case "container rm":
 		if inv.on("force") {
+			rm := "-f"
+			if inv.on("volumes") {
+				rm = "-fv" // the fix keeps -v on the removal too
+			}
 			add(RuleForceRemoveContainer, fmt.Sprintf(
-				"%s kills the container with SIGKILL and removes it in one call; stop it first: %s stop --time 10 %s && %s rm %s",
-				inv.quote("force"), inv.Binary, inv.targets("CONTAINER"), inv.Binary, inv.targets("CONTAINER")), "force")
+				// The advice is the fix the shell front end writes: a
+				// graceful stop whose failure is ignored, then the removal
+				// with -f, which after the stop kills nothing and keeps a
+				// missing container from failing (rm -f exits 0, rm 1).
+				"%s kills the container with SIGKILL and removes it in one call; stop it first: %s stop --time 10 %s >/dev/null 2>&1 || true; %s rm %s %s",
+				inv.quote("force"), inv.Binary, inv.targets("CONTAINER"), inv.Binary, rm, inv.targets("CONTAINER")), "force")
 		}
 	case "pod rm":
 		if inv.on("force") {

@@ -294,7 +294,7 @@ func BenchmarkCheckScript(b *testing.B) {
 func TestCRLF(t *testing.T) {
 	src := []byte("docker rm -f web\r\ndocker kill db\r\n")
 	got := render(CheckScript("w.sh", src, nil))
-	want := "1:1-1:17: DG101 `docker rm -f web` kills the container with SIGKILL and removes it in one call; stop it first: docker stop --time 10 web && docker rm web\n" +
+	want := "1:1-1:17: DG101 `docker rm -f web` kills the container with SIGKILL and removes it in one call; stop it first: docker stop --time 10 web >/dev/null 2>&1 || true; docker rm -f web\n" +
 		"2:1-2:15: DG104 `docker kill db` sends SIGKILL with no graceful shutdown; stop it instead: docker stop --time 10 db\n"
 	if got != want {
 		t.Errorf("got\n%s", got)
