@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"verify":  {"check the live Docker daemon, read-only (DG401-DG408)", runVerify},
 	"report":  {"check PATH and the daemon, write a verification report", runReport},
 	"cleanup": {"plan (and with --apply carry out) a paced, graceful cleanup of the daemon", runCleanup},
+	"guard":   {"forward the Docker API to the daemon, holding every client to safe limits", runGuard},
 	"merge":   {"combine the JSON outputs of check --shard runs into one output", runMerge},
 }
 

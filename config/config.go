@@ -128,6 +128,7 @@ type Config struct {
 	Fix     Fix
 	Live    Live
 	Cleanup Cleanup
+	Guard   Guard
 }
 
 // Default returns the configuration used when there is no file.

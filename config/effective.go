@@ -111,6 +111,7 @@ func (c *Config) YAML() string {
 		b.WriteString("cleanup:\n")
 		writeList(&b, "scopes", c.Cleanup.Scopes, "  ")
 	}
+	c.writeGuard(&b)
 	b.WriteString("live:")
 	l := c.Live
 	if l == (Live{}) {

@@ -19,12 +19,14 @@ import (
 // Keys lists every key the file accepts, by section ("" is the top level).
 // The JSON Schema is tested against it.
 var Keys = map[string][]string{
-	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live", "cleanup"},
+	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live", "cleanup", "guard"},
 	"rules.*": {"severity"},
 	"compose": {"profiles"},
 	"fix":     {"stop-timeout", "label"},
 	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight"},
 	"cleanup": {"scopes"},
+	"guard": {"listen", "in-flight", "read-in-flight", "queue", "queue-timeout", "interval", "stop-timeout",
+		"graceful-kill", "burst-removals", "breaker-threshold", "breaker-cooldown", "deny"},
 }
 
 // CleanupScopes are the values cleanup.scopes accepts.
@@ -176,6 +178,8 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 					cfg.Live.InFlight = p.positiveInt(v, name)
 				}
 			})
+		case "guard":
+			p.parseGuard(v, cfg)
 		case "cleanup":
 			p.mapping(v, "cleanup", func(key string, _, v *yaml.Node) {
 				if key != "scopes" {

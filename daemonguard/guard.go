@@ -453,9 +453,13 @@ func (t *Transport) record(failed bool, resp *http.Response, err error) {
 	}
 }
 
-func (t *Transport) backoff(retry int) time.Duration {
-	d := t.cfg.Backoff << (retry - 1)
-	// ±50 % jitter, so that several clients retrying do not stay in step.
+func (t *Transport) backoff(retry int) time.Duration { return Backoff(t.cfg.Backoff, retry) }
+
+// Backoff is the delay before retry number retry (1 for the first): base
+// doubled for each further retry, jittered by ±50 %, so that several
+// clients retrying do not stay in step. The guard proxy retries with it too.
+func Backoff(base time.Duration, retry int) time.Duration {
+	d := base << (retry - 1)
 	return time.Duration(float64(d) * (0.5 + rand.Float64()))
 }
 

@@ -70,7 +70,16 @@ func transportFor(ep endpoint.Endpoint, g daemonguard.Config) (*http.Transport, 
 	if maxConns <= 0 {
 		maxConns = daemonguard.Defaults().MaxInFlight
 	}
-	tr := &http.Transport{
+	return Transport(ep, maxConns)
+}
+
+// Transport builds the http.Transport that reaches ep (unix socket, TCP
+// with its TLS material, or ssh's `docker system dial-stdio`), keeping at
+// most maxConns connections, with the host and scheme to put in request
+// URLs. The guard proxy forwards through it, so that it reaches the
+// daemon exactly as verify does.
+func Transport(ep endpoint.Endpoint, maxConns int) (tr *http.Transport, apiHost, scheme string, err error) {
+	tr = &http.Transport{
 		MaxConnsPerHost:     maxConns,
 		MaxIdleConnsPerHost: maxConns,
 		IdleConnTimeout:     30 * time.Second,

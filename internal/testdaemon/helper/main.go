@@ -1,13 +1,17 @@
 // Command helper is the only program in dockguard's test image: a static
-// binary that sleeps, exits with a code, or allocates memory, so that tests
-// can stage running, exited and OOM-killed containers without a registry.
+// binary that sleeps, exits with a code, allocates memory, prints a line
+// every few milliseconds, or upper-cases its input, so that tests can stage
+// running, exited and OOM-killed containers, follow logs and drive an
+// interactive exec without a registry.
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -44,8 +48,26 @@ func main() {
 		fmt.Println(len(hold))
 	case "sleep":
 		waitForSignal()
+	case "tick":
+		// A numbered line every arg ms: a follower can tell the lines
+		// written after it attached.
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+		for i := 1; ; i++ {
+			fmt.Println("tick", i)
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Duration(max(arg, 1)) * time.Millisecond):
+			}
+		}
+	case "upper":
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			fmt.Println(strings.ToUpper(sc.Text()))
+		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: helper [sleep | exit CODE | alloc MIB]")
+		fmt.Fprintln(os.Stderr, "usage: helper [sleep | exit CODE | alloc MIB | tick MS | upper]")
 		os.Exit(2)
 	}
 }

@@ -1,0 +1,47 @@
+package guardproxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Serve runs the guard on ln until ctx is done, then drains: it stops
+// accepting, ends the long-lived calls (events, logs --follow, attach),
+// and waits up to drain for the requests in flight and queued to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	srv := &http.Server{
+		Handler:           s,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ReadHeaderTimeout: 30 * time.Second,
+		// Malformed requests get their 400 from net/http; that is not
+		// news for the guard's log.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	wctx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go s.watch(wctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.cancelStream()
+	dctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	err := srv.Shutdown(dctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		_ = srv.Close()
+		return errors.New("drain: requests were still running when the drain time ran out; their connections were closed")
+	}
+	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) {
+		return e
+	}
+	return err
+}
