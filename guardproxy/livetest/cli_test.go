@@ -46,3 +46,40 @@ func TestDockerCLIRunPsRemove(t *testing.T) {
 		t.Fatalf("rewrites = %d, want 1", got)
 	}
 }
+
+// TestDockerKillGraceful: with graceful-kill, `docker kill` (SIGKILL)
+// reaches the daemon as a stop with t=10, and `docker kill -s WINCH` (a
+// signal the helper ignores, as a reload signal would be handled) passes
+// unchanged.
+func TestDockerKillGraceful(t *testing.T) {
+	d := daemon(t)
+	g := startGuard(t, d, guardproxy.Config{GracefulKill: true})
+	name := "dgguard-kill-" + strings.TrimPrefix(d.RunLabel, "dockguard.test.run=")
+	if _, err := g.d.Docker("run", "-d", "--network", "none", "--name", name, "--label", d.RunLabel, testdaemon.Image, "sleep"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = d.Docker("rm", "-f", name) })
+	g.rec.Reset()
+	if _, err := g.d.Docker("kill", "-s", "WINCH", name); err != nil {
+		t.Fatalf("docker kill -s WINCH: %v", err)
+	}
+	if _, err := g.d.Docker("kill", name); err != nil {
+		t.Fatalf("docker kill through the guard: %v", err)
+	}
+	var seq []string
+	for _, r := range g.rec.Requests() {
+		if r.Method == "POST" {
+			seq = append(seq, r.URI)
+		}
+	}
+	if len(seq) != 2 || !strings.HasSuffix(seq[0], "/kill?signal=WINCH") || !strings.HasSuffix(seq[1], "/containers/"+name+"/stop?t=10") {
+		t.Fatalf("the daemon got %q; want the WINCH kill unchanged, then a stop with t=10", seq)
+	}
+	if st, err := d.Docker("inspect", "-f", "{{.State.Status}}", name); err != nil || st != "exited" {
+		t.Fatalf("state after the graceful kill: %q, %v", st, err)
+	}
+	// A second SIGKILL of the stopped container fails as a kill would.
+	if _, err := g.d.Docker("kill", name); err == nil || !strings.Contains(err.Error(), "not running") {
+		t.Fatalf("kill of a stopped container: %v, want a not-running error", err)
+	}
+}

@@ -315,7 +315,7 @@ func TestDockerCompose(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "docker-compose.yml"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	compose := func(args ...string) string {
+	compose := func(args ...string) {
 		t.Helper()
 		cmd := exec.Command(bin, append([]string{"-p", project}, args...)...)
 		cmd.Dir = dir
@@ -324,7 +324,6 @@ func TestDockerCompose(t *testing.T) {
 		if err != nil {
 			t.Fatalf("docker-compose %s through the guard: %v\n%s", strings.Join(args, " "), err, out)
 		}
-		return string(out)
 	}
 	compose("up", "-d")
 	running, err := d.Docker("ps", "--filter", "label=com.docker.compose.project="+project, "--format", "{{.Names}}")
