@@ -1,8 +1,9 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,29 +113,27 @@ func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) e
 		}
 	}
 	for _, o := range specs {
-		var buf bytes.Buffer
-		var err error
+		// Rendering streams into the destination: a SARIF log of many
+		// findings is several times the text, and buffering it whole
+		// cost more than rendering it.
+		out, closeOut, err := openOutput(env, o.path)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", o.format, err)
+		}
+		bw := bufio.NewWriterSize(out, 64<<10)
 		if o.format == "text" {
 			color := (o.path == "" || o.path == "-") && !noColor && env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
-			err = report.Text(&buf, run, report.TextOptions{Color: color})
+			err = report.Text(bw, run, report.TextOptions{Color: color})
 		} else {
-			err = report.Formats[o.format](&buf, run)
+			err = report.Formats[o.format](bw, run)
+		}
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := closeOut(); err == nil {
+			err = cerr
 		}
 		if err != nil {
-			return fmt.Errorf("render %s: %w", o.format, err)
-		}
-		if o.path == "" || o.path == "-" {
-			if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
-				return fmt.Errorf("write %s: %w", o.format, err)
-			}
-			continue
-		}
-		if dir := filepath.Dir(o.path); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("write %s: %w", o.format, err)
-			}
-		}
-		if err := os.WriteFile(o.path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", o.format, err)
 		}
 	}
@@ -148,4 +147,22 @@ func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) e
 		fmt.Fprintln(env.Stderr, report.SummaryLine(run))
 	}
 	return nil
+}
+
+// openOutput returns where one --format output goes: stdout for "" and
+// "-", else the file, created with its folder.
+func openOutput(env *Env, path string) (io.Writer, func() error, error) {
+	if path == "" || path == "-" {
+		return env.Stdout, func() error { return nil }, nil
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
 }

@@ -25,7 +25,7 @@ func GitHub(w io.Writer, r *Run) error {
 		} else if f.File != "" {
 			props = append(props, "file="+ghProperty(r.repoPath(f.File)))
 			if f.Line > 0 {
-				sc, ec := utf16Columns(r.source(f.File), f)
+				sc, ec := utf16Columns(r.lines(f.File), f)
 				props = append(props,
 					fmt.Sprintf("line=%d", f.Line), fmt.Sprintf("col=%d", sc),
 					fmt.Sprintf("endLine=%d", f.EndLine), fmt.Sprintf("endColumn=%d", ec))
@@ -38,7 +38,7 @@ func GitHub(w io.Writer, r *Run) error {
 		if len(f.Fixes) > 0 {
 			// Annotations cannot carry an edit; the fixed line is the
 			// suggestion (`dockguard fix` applies it).
-			if line, ok := fixedLines(r.source(f.File), f.Fixes); ok {
+			if line, ok := fixedLines(r.lines(f.File).Src(), f.Fixes); ok {
 				msg += "\nSuggested fix (dockguard fix):\n" + line
 			}
 		}
@@ -65,12 +65,15 @@ func ghCommand(s rules.Severity) string {
 	return "notice"
 }
 
+// The escapers are built once: building a Replacer costs more than using
+// it, and every annotation uses both.
+var (
+	ghDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
 // ghData escapes a workflow command's message.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+func ghData(s string) string { return ghDataEscaper.Replace(s) }
 
 // ghProperty escapes a workflow command's property value.
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func ghProperty(s string) string { return ghPropertyEscaper.Replace(s) }

@@ -77,31 +77,38 @@ func escapePath(p string) string {
 	return u
 }
 
-// source returns file's contents, or nil when unknown.
-func (r *Run) source(file string) []byte {
+// lines returns the line index of file's contents, or nil when they are
+// unknown. It is built once per file.
+func (r *Run) lines(file string) *rules.LineIndex {
 	if r.Source == nil || file == "" {
 		return nil
 	}
-	return r.Source(file)
+	if ix, ok := r.lineIdx[file]; ok {
+		return ix
+	}
+	var ix *rules.LineIndex
+	if src := r.Source(file); src != nil {
+		ix = rules.NewLineIndex(src)
+	}
+	if r.lineIdx == nil {
+		r.lineIdx = map[string]*rules.LineIndex{}
+	}
+	r.lineIdx[file] = ix
+	return ix
 }
 
 // utf16Columns converts a finding's byte columns into UTF-16 code units.
 // Without the source they are returned unchanged, which is exact for ASCII.
-func utf16Columns(src []byte, f *rules.Finding) (start, end int) {
-	if src == nil {
+func utf16Columns(ix *rules.LineIndex, f *rules.Finding) (start, end int) {
+	if ix == nil {
 		return f.Column, f.EndColumn
 	}
-	return rules.UTF16Column(src, f.Line, f.Column), rules.UTF16Column(src, f.EndLine, f.EndColumn)
+	return ix.UTF16Column(f.Line, f.Column), ix.UTF16Column(f.EndLine, f.EndColumn)
 }
 
-// lineText returns the text of the 1-based line of src, without the newline.
-func lineText(src []byte, line int) string {
-	start := rules.Offset(src, line, 1)
-	end := start
-	for end < len(src) && src[end] != '\n' {
-		end++
-	}
-	return strings.TrimSuffix(string(src[start:end]), "\r")
+// lineText returns the text of the 1-based line, without the newline.
+func lineText(ix *rules.LineIndex, line int) string {
+	return string(ix.LineText(line))
 }
 
 // allResults merges the shown and the suppressed findings in output order.
@@ -148,19 +155,28 @@ func helpURI(id string) string {
 }
 
 // fixSpan turns a fix (edits applied together) into one replacement: the
-// span [start, end) of src its edits cover and that span's new text.
+// span [start, end) of src its edits cover and that span's new text. Only
+// the span is rewritten, so a file with many fixes costs no copies of it.
 func fixSpan(src []byte, edits []rules.Edit) (start, end int, text string, ok bool) {
-	after, err := fix.Apply(src, edits)
-	if err != nil {
+	if len(edits) == 0 {
 		return 0, 0, "", false
 	}
 	start, end = len(src), 0
 	for _, e := range edits {
 		start, end = min(start, e.Start), max(end, e.End)
 	}
-	// What follows the span is unchanged, so its new text ends where the
-	// old tail starts in the fixed contents.
-	return start, end, string(after[start : len(after)-(len(src)-end)]), true
+	if start < 0 || end > len(src) || start > end {
+		return 0, 0, "", false
+	}
+	local := make([]rules.Edit, len(edits))
+	for i, e := range edits {
+		local[i] = rules.Edit{Start: e.Start - start, End: e.End - start, NewText: e.NewText}
+	}
+	after, err := fix.Apply(src[start:end], local)
+	if err != nil {
+		return 0, 0, "", false
+	}
+	return start, end, string(after), true
 }
 
 // fixedLines returns the lines of src that the fix changes, as they read

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/dockguard/dockguard/rules"
@@ -71,23 +70,23 @@ func RDJSON(w io.Writer, r *Run) error {
 			d.Location.Range = &rdRange{Start: rdPosition{f.Line, f.Column}, End: rdPosition{f.EndLine, f.EndColumn}}
 		}
 		if len(f.Fixes) > 0 {
-			if src := r.source(f.File); src != nil {
+			if ix := r.lines(f.File); ix != nil {
+				src := ix.Src()
 				// reviewdog offers each suggestion on its own, so a fix
 				// of several edits becomes one replacement of the span
 				// they cover.
 				if s, e, text, ok := fixSpan(src, f.Fixes); ok {
-					sl, sc := rules.Position(src, s)
-					el, ec := rules.Position(src, e)
+					sl, sc := ix.Position(s)
+					el, ec := ix.Position(e)
 					d.Suggestions = append(d.Suggestions, rdSuggestion{Range: rdRange{Start: rdPosition{sl, sc}, End: rdPosition{el, ec}}, Text: text})
 				}
 			}
 		}
 		doc.Diagnostics = append(doc.Diagnostics, d)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	diags := doc.Diagnostics
+	doc.Diagnostics = []rdDiagnostic{}
+	return writeJSON(w, doc, "diagnostics", diags)
 }
 
 func rdSeverity(s rules.Severity) string {

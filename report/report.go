@@ -3,7 +3,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -38,6 +37,11 @@ type Run struct {
 	// Dir is the directory relative finding paths are relative to (the
 	// working directory); empty means Root.
 	Dir string
+
+	// lineIdx indexes each file's source once per render, so that the
+	// formats that convert positions (SARIF, github, rdjson) stay linear
+	// in the findings of one file.
+	lineIdx map[string]*rules.LineIndex
 }
 
 // Suppressed is a finding that a directive or the baseline hides.
@@ -94,10 +98,8 @@ func JSON(w io.Writer, r *Run) error {
 			},
 		},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	doc.Findings = []rules.Finding{}
+	return writeJSON(w, doc, "findings", nonNil(r.Findings))
 }
 
 func nonNil[T any](s []T) []T {

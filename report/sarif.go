@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -194,15 +193,15 @@ func SARIF(w io.Writer, r *Run) error {
 		if _, ok := index[f.Rule]; !ok {
 			res.RuleIndex = -1 // not in the catalogue; the schema allows -1
 		}
-		src := r.source(f.File)
+		ix := r.lines(f.File)
 		if f.File != "" {
 			loc := r.sarifLocation(f.File)
 			if f.Line > 0 {
-				sc, ec := utf16Columns(src, f)
+				sc, ec := utf16Columns(ix, f)
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: sc, EndLine: f.EndLine, EndColumn: ec}
 			}
 			res.Locations = []sarifLocation{loc}
-			hash := lineHash(src, f)
+			hash := lineHash(ix, f)
 			seen[f.File+"\x00"+hash]++
 			res.PartialFingerprints = map[string]string{"primaryLocationLineHash": fmt.Sprintf("%s:%d", hash, seen[f.File+"\x00"+hash])}
 		}
@@ -236,10 +235,9 @@ func SARIF(w io.Writer, r *Run) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, r.sarifNotification("note", n))
 	}
 	run.Invocations = []sarifInvocation{inv}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+	results := run.Results
+	run.Results = []sarifResult{}
+	return writeJSON(w, sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}}, "results", results)
 }
 
 func sarifRuleFor(rule *rules.Rule) sarifRule {
@@ -276,11 +274,11 @@ func (r *Run) sarifNotification(level string, n rules.Note) sarifNotification {
 // lineHash fingerprints the finding's line by content, so that code
 // scanning keeps tracking an alert when lines above it move. Without the
 // source, the finding's key or message stands in for the line.
-func lineHash(src []byte, f *rules.Finding) string {
+func lineHash(ix *rules.LineIndex, f *rules.Finding) string {
 	var text string
 	switch {
-	case src != nil && f.Line > 0:
-		text = strings.Join(strings.Fields(lineText(src, f.Line)), " ")
+	case ix != nil && f.Line > 0:
+		text = strings.Join(strings.Fields(lineText(ix, f.Line)), " ")
 	case f.Key != "":
 		text = f.Key
 	default:

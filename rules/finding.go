@@ -170,7 +170,12 @@ func RuneColumnToByte(src []byte, line, runeCol int) int {
 // column counted in UTF-16 code units, as SARIF's default columnKind wants.
 func UTF16Column(src []byte, line, byteCol int) int {
 	start := Offset(src, line, 1)
-	end := clamp(start+byteCol-1, start, len(src))
+	return utf16Units(src, start, clamp(start+byteCol-1, start, len(src)))
+}
+
+// utf16Units returns the 1-based UTF-16 column of src[end] on a line that
+// starts at start.
+func utf16Units(src []byte, start, end int) int {
 	n := 1
 	for i := start; i < end; {
 		r, size := utf8.DecodeRune(src[i:])

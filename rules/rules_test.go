@@ -151,3 +151,31 @@ func TestLineIndexAgreesWithPosition(t *testing.T) {
 		}
 	}
 }
+
+// The report formats convert every finding's position through a LineIndex;
+// it must give what the whole-source scans give.
+func TestLineIndexAgreesWithOffsetAndUTF16(t *testing.T) {
+	for _, src := range []string{"", "\n", "a", "ab\r\nxé€😀z\n\nlast", "\n\n\nx\n", "😀😀\n"} {
+		b := []byte(src)
+		ix := NewLineIndex(b)
+		for line := 0; line <= ix.Lines()+1; line++ {
+			for col := 0; col <= len(src)+2; col++ {
+				if o1, o2 := Offset(b, line, col), ix.Offset(line, col); o1 != o2 {
+					t.Errorf("%q %d:%d: Offset %d, LineIndex.Offset %d", src, line, col, o1, o2)
+				}
+				if u1, u2 := UTF16Column(b, line, col), ix.UTF16Column(line, col); u1 != u2 {
+					t.Errorf("%q %d:%d: UTF16Column %d, LineIndex %d", src, line, col, u1, u2)
+				}
+			}
+		}
+	}
+	ix := NewLineIndex([]byte("ab\r\nxé😀\nlast"))
+	for line, want := range map[int]string{1: "ab", 2: "xé😀", 3: "last", 4: ""} {
+		if got := string(ix.LineText(line)); got != want {
+			t.Errorf("LineText(%d) = %q, want %q", line, got, want)
+		}
+	}
+	if got := ix.UTF16Column(2, 1+1+2+4); got != 5 {
+		t.Errorf("UTF16Column after xé😀 = %d, want 5", got)
+	}
+}
