@@ -35,28 +35,31 @@ func writeJSON[T any](w io.Writer, doc any, key string, elems []T) error {
 	indent := strings.Repeat(" ", at-lineStart) // the key's indentation
 
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(head.Bytes()[:at+len(marker)-2]) // up to the key's "[]"
+	// A bufio.Writer keeps its first error and returns it from Flush.
+	put := func(b []byte) { _, _ = bw.Write(b) }
+	puts := func(s string) { _, _ = bw.WriteString(s) }
+	put(head.Bytes()[:at+len(marker)-2]) // up to the key's "[]"
 	if len(elems) == 0 {
-		bw.WriteString("[]")
+		puts("[]")
 	} else {
 		var elem bytes.Buffer
 		ee := json.NewEncoder(&elem)
 		ee.SetIndent(indent+"  ", "  ")
 		ee.SetEscapeHTML(false)
-		bw.WriteString("[")
+		puts("[")
 		for i := range elems {
 			elem.Reset()
 			if err := ee.Encode(&elems[i]); err != nil {
 				return err
 			}
 			if i > 0 {
-				bw.WriteString(",")
+				puts(",")
 			}
-			bw.WriteString("\n" + indent + "  ")
-			bw.Write(bytes.TrimSuffix(elem.Bytes(), []byte("\n")))
+			puts("\n" + indent + "  ")
+			put(bytes.TrimSuffix(elem.Bytes(), []byte("\n")))
 		}
-		bw.WriteString("\n" + indent + "]")
+		puts("\n" + indent + "]")
 	}
-	bw.Write(head.Bytes()[at+len(marker):])
+	put(head.Bytes()[at+len(marker):])
 	return bw.Flush()
 }
