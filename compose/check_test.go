@@ -145,3 +145,31 @@ func FuzzCheckSource(f *testing.F) {
 		}
 	})
 }
+
+// TestRuntimeCapWholeFlag pins that DG204 points at the value of the flag
+// itself, not inside a longer flag that starts with the same letters
+// (--maxmemory-policy), in the list and the string forms, for Redis, the
+// JVM and Node.js.
+func TestRuntimeCapWholeFlag(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "compose.yaml")
+	for src, want := range map[string]string{
+		"services:\n  r:\n    image: redis\n    mem_limit: 512m\n    command: [\"redis-server\", \"--maxmemory\", \"1gb\", \"--maxmemory-policy\", \"allkeys-lru\"]\n": `"1gb"`,
+		"services:\n  r:\n    image: redis\n    mem_limit: 512m\n    command: [\"redis-server\", \"--maxmemory=1gb\", \"--maxmemory-policy=allkeys-lru\"]\n":           `--maxmemory=1gb`,
+		"services:\n  r:\n    image: redis\n    mem_limit: 512m\n    command: redis-server --maxmemory 1gb --maxmemory-policy allkeys-lru\n":                           `--maxmemory 1gb`,
+		"services:\n  r:\n    image: redis\n    mem_limit: 512m\n    command: >\n      redis-server --maxmemory\n      1gb --maxmemory-policy allkeys-lru\n":           `--maxmemory`,
+		"services:\n  n:\n    image: node\n    mem_limit: 512m\n    command: [\"node\", \"--max-old-space-size\", \"1024\", \"--max-old-space-size-percentage=50\"]\n": `"1024"`,
+		"services:\n  j:\n    image: java\n    mem_limit: 512m\n    command: [\"java\", \"-Xmx1g\", \"-Xmxfoo\"]\n":                                                    `-Xmx1g`,
+	} {
+		res := CheckSource(context.Background(), name, []byte(src), Options{})
+		var got []string
+		for _, f := range res.Findings {
+			if f.Rule == "DG204" {
+				got = append(got, src[f.Start:f.End])
+			}
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%s: DG204 spans %q, want [%q]", src, got, want)
+		}
+	}
+}

@@ -87,16 +87,33 @@ func commandFinding(id string, s *service, attr, flag, setting, key, msg string)
 		for i := len(v.Content) - 1; i >= 0; i-- {
 			e := v.Content[i]
 			sv, ok := scalar(e)
-			if !ok || !strings.Contains(sv, flag) {
+			if !ok || !hasFlag(strings.Fields(sv), flag) {
 				continue
 			}
-			if sv == flag && i+1 < len(v.Content) {
+			if sv == flag && setting != flag && i+1 < len(v.Content) {
 				e = v.Content[i+1]
 			}
 			return d.f.findingAt(id, e, setting, key, msg), true
 		}
 	}
 	return d.f.findingAt(id, v, setting, key, msg), true
+}
+
+// isFlag reports whether word w is flag as a whole: the flag alone or
+// with its =value. A longer flag that starts with the same letters
+// (--maxmemory-policy) is not it.
+func isFlag(w, flag string) bool {
+	return w == flag || strings.HasPrefix(w, flag+"=")
+}
+
+// hasFlag reports whether one of words is flag as a whole (isFlag).
+func hasFlag(words []string, flag string) bool {
+	for _, w := range words {
+		if isFlag(w, flag) {
+			return true
+		}
+	}
+	return false
 }
 
 // noLimitFinding is DG201 for s: at an explicit 0, else at the service key.
@@ -204,7 +221,7 @@ func checkServices(svcs []*service, fx *fixer) []rules.Finding {
 					flag = flag[:i]
 				}
 				if rc.runtime == "JVM" && strings.HasPrefix(flag, "-Xmx") {
-					flag = "-Xmx"
+					flag = rc.setting // the value is attached: the whole word
 				}
 				f, ok = commandFinding("DG204", s, rc.where, flag, rc.setting, k, msg)
 			default:

@@ -177,11 +177,9 @@ func runtimeCaps(s *service) []runtimeCap {
 	cmdWords := words(s.command)
 	// cmdWhere says whether a flag came from command or entrypoint; command
 	// is searched first because its words come last and win.
-	cmdWhere := func(prefix string) string {
-		for _, w := range cmdWords {
-			if strings.HasPrefix(w, prefix) {
-				return "command"
-			}
+	cmdWhere := func(flag string) string {
+		if hasFlag(cmdWords, flag) {
+			return "command"
 		}
 		return "entrypoint"
 	}

@@ -399,7 +399,7 @@ func (f *yfile) findingAt(id string, n *yaml.Node, sub, key, msg string) rules.F
 			words = append(words, fs[0])
 		}
 		for _, w := range words {
-			if i := bytes.LastIndex(area, []byte(w)); i >= 0 {
+			if i := lastToken(area, w); i >= 0 {
 				s, e = s+i, s+i+len(w)
 				break
 			}
@@ -408,6 +408,27 @@ func (f *yfile) findingAt(id string, n *yaml.Node, sub, key, msg string) rules.F
 	fd := rules.New(rules.MustLookup(id), f.display, f.src, s, e, msg)
 	fd.Key = key
 	return fd
+}
+
+// lastToken returns the offset of the last occurrence of w in area that
+// is a whole token: not continued by a letter, digit, '-' or '_' (so
+// "--maxmemory" is not found inside "--maxmemory-policy"), or -1.
+func lastToken(area []byte, w string) int {
+	for end := len(area); end > 0; {
+		i := bytes.LastIndex(area[:end], []byte(w))
+		if i < 0 {
+			return -1
+		}
+		if j := i + len(w); j == len(area) || !tokenByte(area[j]) || !tokenByte(w[len(w)-1]) {
+			return i
+		}
+		end = i + len(w) - 1
+	}
+	return -1
+}
+
+func tokenByte(c byte) bool {
+	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // multiLine reports whether scalar n, whose first line spans src[s:e],

@@ -644,12 +644,53 @@ func TestMassAlternative(t *testing.T) {
 		"docker images -q --filter label=x": false,
 	} {
 		inv, ok := Parse(Lits(strings.Fields(listing)...), nil)
-		got := MassAlternative("docker", listing, ok && inv.ListsFiltered())
+		got := MassAlternative("docker", listing, ok && inv.ListsFiltered(), false)
 		if want := !strings.HasPrefix(got, "filter the listing"); want != filtered {
 			t.Errorf("MassAlternative(%q) = %q; filtered %v, want %v", listing, got, want, filtered)
 		}
-		if filtered && !strings.Contains(got, listing+" | xargs -r -n1 -P3 docker stop") {
-			t.Errorf("MassAlternative(%q) = %q does not reuse the listing", listing, got)
+		if filtered && !strings.Contains(got, listing+` | xargs -r -n1 -P3 sh -c 'docker stop --time 10 "$1" && docker rm "$1"' _`) {
+			t.Errorf("MassAlternative(%q) = %q does not stop then remove each of the listing", listing, got)
+		}
+		// An unscoped prune removes every stopped container on the host.
+		if strings.Contains(got, "prune -f") && !strings.HasSuffix(got, "container prune -f --filter label=KEY=VALUE") {
+			t.Errorf("MassAlternative(%q) = %q prunes beyond the owner's label", listing, got)
+		}
+		if !filtered && !strings.HasSuffix(got, "; docker container prune -f --filter label=KEY=VALUE") {
+			t.Errorf("MassAlternative(%q) = %q does not end with a label-scoped removal", listing, got)
+		}
+		v := MassAlternative("docker", listing, ok && inv.ListsFiltered(), true)
+		if !strings.Contains(v, "docker rm -v") || strings.Contains(v, "prune") {
+			t.Errorf("MassAlternative(%q, volumes) = %q: want rm -v and no prune (which leaves the volumes)", listing, v)
+		}
+	}
+}
+
+// TestAdviceQuoted pins that advice is shell text a user can paste: a
+// name with shell syntax, a space or invalid UTF-8 stays one word, and -v
+// is kept.
+func TestAdviceQuoted(t *testing.T) {
+	for _, tc := range []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"docker", "rm", "-f", "a;b"}, "stop it first: docker stop --time 10 'a;b' >/dev/null 2>&1 || true; docker rm -f 'a;b'"},
+		{[]string{"docker", "rm", "-f", "my app"}, "stop it first: docker stop --time 10 'my app' >/dev/null 2>&1 || true; docker rm -f 'my app'"},
+		{[]string{"docker", "rm", "-f", "\xff"}, `stop it first: docker stop --time 10 $'\xff' >/dev/null 2>&1 || true; docker rm -f $'\xff'`},
+		{[]string{"docker", "rm", "-fv", "web"}, "stop it first: docker stop --time 10 web >/dev/null 2>&1 || true; docker rm -fv web"},
+		{[]string{"docker", "rm", "-f", "-v", "web"}, "; docker rm -fv web"},
+		{[]string{"docker", "rm", "--force", "web"}, "; docker rm -f web"},
+		{[]string{"docker", "kill", "a*"}, "stop it instead: docker stop --time 10 'a*'"},
+	} {
+		inv, ok := Parse(Lits(tc.argv...), nil)
+		if !ok {
+			t.Fatalf("Parse(%q) failed", tc.argv)
+		}
+		vs := inv.Verdicts()
+		if len(vs) != 1 {
+			t.Fatalf("%q: %d verdicts, want 1", tc.argv, len(vs))
+		}
+		if !strings.Contains(vs[0].Message, tc.want) {
+			t.Errorf("%q: message %q\nlacks %q", tc.argv, vs[0].Message, tc.want)
 		}
 	}
 }

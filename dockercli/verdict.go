@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dockguard/dockguard/internal/shquote"
 )
 
 // Verdict is one problem with an invocation.
@@ -219,14 +221,14 @@ func (inv *Invocation) quoteT(flag string, withTargets bool) string {
 	}
 	for _, i := range inv.PathIndex {
 		if i > 0 {
-			parts = append(parts, inv.Argv[i].Display())
+			parts = append(parts, inv.Argv[i].Shell())
 		}
 	}
 	if flag != "" {
 		if f, ok := inv.Lookup(flag); ok {
-			parts = append(parts, f.Written)
+			parts = append(parts, shquote.Word(f.Written))
 			if f.HasValue && f.Index+1 < len(inv.Argv) && inv.Argv[f.Index+1] == f.Value && f.Written != "" && !strings.Contains(f.Written, "=") {
-				parts = append(parts, f.Value.Display())
+				parts = append(parts, f.Value.Shell())
 			}
 		}
 	}
@@ -248,7 +250,7 @@ func (inv *Invocation) targets(placeholder string) string {
 			parts = append(parts, "…")
 			break
 		}
-		parts = append(parts, a.Display())
+		parts = append(parts, a.Shell())
 	}
 	return strings.Join(parts, " ")
 }
@@ -284,12 +286,9 @@ func (inv *Invocation) massMessage(base, flag string) string {
 	if inv.FromListing() && strings.HasPrefix(src, "`") {
 		listing = strings.Trim(src, "`")
 	}
-	alt := MassAlternative(inv.Binary, listing, filtered)
+	alt := MassAlternative(inv.Binary, listing, filtered, base == RuleForceRemoveContainer && inv.on("volumes"))
 	if base == RuleKill {
-		alt = fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10", inv.Binary, inv.Binary)
-		if filtered && listing != "" {
-			alt = fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s | xargs -r -n1 -P3 %s stop --time 10", listing, inv.Binary)
-		}
+		alt = MassStopAlternative(inv.Binary, listing, filtered)
 	}
 	if !inv.FromListing() {
 		return fmt.Sprintf("%s %s every container at once, the %s that hangs the engine; %s",
@@ -299,16 +298,44 @@ func (inv *Invocation) massMessage(base, flag string) string {
 		inv.quoteT(flag, false), src, what, storm, alt)
 }
 
-// MassAlternative is the advice for a mass force removal or kill of the
-// containers from listing (the listing command as written, or "" when it is
-// unknown): filter the listing to what the caller owns unless it already
-// is (filtered, see Invocation.ListsFiltered), stop with bounded
-// concurrency, then remove without force.
-func MassAlternative(binary, listing string, filtered bool) string {
-	if filtered && listing != "" {
-		return fmt.Sprintf("stop those containers gracefully with bounded concurrency, then remove them without -f: %s | xargs -r -n1 -P3 %s stop --time 10",
-			listing, binary)
+// OwnLabel is the placeholder of the label that scopes mass advice to the
+// caller's own containers (the fixes take it from --fix-label).
+const OwnLabel = "label=KEY=VALUE"
+
+// MassAlternative is the advice for a mass force removal of the containers
+// from listing (the listing command as written, or "" when it is unknown).
+// An unfiltered listing is first scoped to the caller's own label; the
+// containers are stopped with bounded concurrency, then removed without
+// force: by a prune scoped to the same label (never an unscoped
+// `container prune`, which removes every stopped container on the host),
+// or, for an already filtered listing, each right after its stop. With
+// volumes (rm -v) the removal keeps -v.
+func MassAlternative(binary, listing string, filtered, volumes bool) string {
+	rm := binary + " rm"
+	if volumes {
+		rm += " -v"
 	}
-	return fmt.Sprintf("filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter label=… | xargs -r -n1 -P3 %s stop --time 10; %s container prune -f",
-		binary, binary, binary)
+	if filtered && listing != "" {
+		// The containers are stopped by then, so the listing (maybe without
+		// -a) would no longer show them: each is removed after its own stop.
+		return fmt.Sprintf("stop those containers gracefully with bounded concurrency, then remove them without -f: %s | xargs -r -n1 -P3 sh -c '%s stop --time 10 \"$1\" && %s \"$1\"' _",
+			listing, binary, rm)
+	}
+	remove := fmt.Sprintf("%s container prune -f --filter %s", binary, OwnLabel)
+	if volumes {
+		// prune leaves anonymous volumes; rm -v of the same label does not.
+		remove = fmt.Sprintf("%s ps -aq --filter %s | xargs -r %s", binary, OwnLabel, rm)
+	}
+	return fmt.Sprintf("filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter %s | xargs -r -n1 -P3 %s stop --time 10; %s",
+		binary, OwnLabel, binary, remove)
+}
+
+// MassStopAlternative is the advice for a mass kill: a graceful stop with
+// bounded concurrency of the listed containers, scoped to the caller's own
+// label unless the listing is filtered already.
+func MassStopAlternative(binary, listing string, filtered bool) string {
+	if filtered && listing != "" {
+		return fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s | xargs -r -n1 -P3 %s stop --time 10", listing, binary)
+	}
+	return fmt.Sprintf("stop them gracefully with bounded concurrency instead: %s ps -q --filter %s | xargs -r -n1 -P3 %s stop --time 10", binary, OwnLabel, binary)
 }

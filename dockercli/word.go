@@ -8,6 +8,8 @@ package dockercli
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dockguard/dockguard/internal/shquote"
 )
 
 // Word is one element of an argv as a front end sees it.
@@ -65,6 +67,20 @@ func (w Word) Display() string {
 	switch {
 	case w.Known:
 		return printable(w.Value)
+	case w.Text != "":
+		return printable(w.Text)
+	}
+	return "…"
+}
+
+// Shell is the word as shell text for advice a user may paste: a known
+// value quoted with the shell's rules (shquote), an unknown one as written
+// (it is already shell text: $name, "$@"), or "…" when there is none.
+// Display, not Shell, makes keys: baselines must not change with quoting.
+func (w Word) Shell() string {
+	switch {
+	case w.Known:
+		return shquote.Word(w.Value)
 	case w.Text != "":
 		return printable(w.Text)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/dockguard/dockguard/cishell/fragment"
+	"github.com/dockguard/dockguard/dockercli"
+	"mvdan.cc/sh/v3/shell"
 )
 
 type lineKind uint8
@@ -165,6 +167,10 @@ func (p *parser) assign(name, op, value string) {
 	case "!=":
 		if bin, found := p.located(value); found {
 			p.vars[name] = &variable{value: bin, simple: true} // DOCKER != which docker
+			break
+		}
+		if l, found := p.listing(value); found && strings.IndexByte(value, '$') < 0 {
+			p.vars[name] = &variable{value: l, simple: true} // IDS != docker ps -aq
 			break
 		}
 		p.vars[name] = &variable{unknown: true}
@@ -503,6 +509,9 @@ func (p *parser) binaryCall(body string, visiting []*variable) (string, bool) {
 		if strings.IndexByte(args, '$') >= 0 {
 			return "", false // which $(X): not a fixed program
 		}
+		if l, ok := p.listing(args); ok {
+			return l, true
+		}
 		return p.located(args)
 	case "or":
 		for _, a := range splitArgs(args) {
@@ -522,6 +531,33 @@ func (p *parser) binaryCall(body string, visiting []*variable) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// listing returns, for a shell command that is a container listing
+// (docker ps -aq, docker container ls -q --filter …), the command
+// substitution that stands for its output in a recipe: $(IDS) of
+// IDS = $(shell docker ps -aq) then reaches the shell front end as
+// $(docker ps -aq), a listing, so a removal of it is a mass removal
+// (DG105) whatever the depth of expansion. Only a single simple command
+// qualifies; the body itself is checked where it is written.
+func (p *parser) listing(cmd string) (string, bool) {
+	cmd = strings.TrimSpace(cmd)
+	if cmd == "" || strings.ContainsAny(cmd, "|;&<>`\\\n#()$") {
+		return "", false
+	}
+	fields, err := shell.Fields(cmd, func(string) string { return "" })
+	if err != nil {
+		return "", false
+	}
+	bins := make([]string, 0, len(p.bins))
+	for b := range p.bins {
+		bins = append(bins, b)
+	}
+	inv, ok := dockercli.Parse(dockercli.Lits(fields...), bins)
+	if !ok || !inv.IsContainerListing() {
+		return "", false
+	}
+	return "$(" + cmd + ")", true
 }
 
 // located reports a shell command that prints where a container CLI is:

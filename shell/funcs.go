@@ -38,6 +38,7 @@ type massHit struct {
 	cmd        string // the container command, normalised
 	base       string // the rule DG105 replaced (DG101, DG104)
 	binary     string
+	volumes    bool     // the removal had -v
 	via        []string // the functions in between, outermost first
 }
 
@@ -278,10 +279,10 @@ func (c *checker) funcCall(u *unit, def *funcDef, ce *syntax.CallExpr, argv []do
 		from += " piped into it"
 	}
 	what, storm := "SIGKILLs and removes", "removal storm"
-	alt := dockercli.MassAlternative(h.binary, src, c.listings[src].filtered)
+	alt := dockercli.MassAlternative(h.binary, src, c.listings[src].filtered, h.volumes)
 	if h.base == dockercli.RuleKill {
 		what, storm = "SIGKILLs", "SIGKILL storm"
-		alt = "stop them gracefully with bounded concurrency instead (xargs -r -n1 -P3 " + h.binary + " stop --time 10)"
+		alt = dockercli.MassStopAlternative(h.binary, src, c.listings[src].filtered)
 	}
 	msg := fmt.Sprintf("`%s` runs `%s` (line %d%s) on every container from %s: it %s each of them with no time to stop, the %s that hangs the engine; %s",
 		name, h.cmd, h.line, via, from, what, storm, alt)
@@ -363,7 +364,7 @@ func bindPositional(v *vars, args []dockercli.Word) {
 func (c *checker) noteMass(u *unit, s, e int, inv *dockercli.Invocation, base string) {
 	fs, fe := c.fileRange(u, s, e)
 	line, _ := rules.Position(c.fileSrc, fs)
-	c.probe.hits = append(c.probe.hits, massHit{start: fs, end: fe, line: line, cmd: inv.Key(), base: base, binary: inv.Binary})
+	c.probe.hits = append(c.probe.hits, massHit{start: fs, end: fe, line: line, cmd: inv.Key(), base: base, binary: inv.Binary, volumes: inv.Cmd() == "container rm" && volumesOn(inv)})
 }
 
 // wrapped returns the command line a call of def runs when def passes its
