@@ -1,0 +1,164 @@
+package livetest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dockguard/dockguard/guardproxy"
+	"github.com/dockguard/dockguard/internal/testdaemon"
+)
+
+const stormSize = 50
+
+// stage starts n running containers straight on the daemon, four at a
+// time, labelled with label, and returns their names.
+func stage(t *testing.T, d *testdaemon.Daemon, prefix, label string, n int) []string {
+	t.Helper()
+	names := make([]string, n)
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i := range names {
+		names[i] = fmt.Sprintf("%s-%02d", prefix, i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, err := d.Docker("run", "-d", "--network", "none", "--name", names[i], "--label", d.RunLabel, "--label", label, testdaemon.Image, "sleep")
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}
+
+// storm runs `docker rm -f` of every name at once against host and
+// returns how long it took and the commands that failed.
+func storm(d *testdaemon.Daemon, host string, names []string) (time.Duration, []string) {
+	c := *d
+	c.Host = host
+	var mu sync.Mutex
+	var failed []string
+	var wg sync.WaitGroup
+	begin := time.Now()
+	for _, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Docker("rm", "-f", n); err != nil {
+				mu.Lock()
+				failed = append(failed, err.Error())
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(begin), failed
+}
+
+// writePeak is the most write requests the recorder had in flight at once.
+func writePeak(reqs []testdaemon.Request) int {
+	type ev struct {
+		at time.Time
+		d  int
+	}
+	var evs []ev
+	for _, r := range reqs {
+		if r.Method != "GET" && r.Method != "HEAD" {
+			evs = append(evs, ev{r.Start, 1}, ev{r.End, -1})
+		}
+	}
+	sort.Slice(evs, func(i, j int) bool {
+		if evs[i].at.Equal(evs[j].at) {
+			return evs[i].d < evs[j].d
+		}
+		return evs[i].at.Before(evs[j].at)
+	})
+	n, peak := 0, 0
+	for _, e := range evs {
+		n += e.d
+		peak = max(peak, n)
+	}
+	return peak
+}
+
+// TestStorm is the incident: 50 concurrent `docker rm -f` of 50 running
+// containers. Through the guard the daemon sees at most 3 writes in
+// flight, their starts 0.5 s apart, a stop with t=10 before every
+// removal and no forced removal; every command exits 0 and every
+// container is gone. The same storm straight to the daemon is the
+// README's comparison.
+func TestStorm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the storm takes about a minute at 0.5 s between writes")
+	}
+	d := daemon(t)
+	g := startGuard(t, d, guardproxy.Config{})
+	label := "dockguard.test.storm=" + runID(d)
+	names := stage(t, d, "dgguard-storm-"+runID(d), label, stormSize)
+	g.rec.Reset()
+	took, failed := storm(d, g.d.Host, names)
+	if len(failed) > 0 {
+		t.Fatalf("%d of %d docker rm -f through the guard failed: %v", len(failed), stormSize, failed)
+	}
+	if left, err := d.Docker("ps", "-aq", "--filter", "label="+label); err != nil || left != "" {
+		t.Fatalf("containers left after the storm: %q, %v", left, err)
+	}
+	reqs := g.rec.Requests()
+	if p := writePeak(reqs); p > 3 {
+		t.Errorf("%d write requests in flight at the daemon at once, want at most 3", p)
+	}
+	var starts []time.Time
+	for _, r := range reqs {
+		if r.Method != "GET" && r.Method != "HEAD" {
+			starts = append(starts, r.Start)
+		}
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	if len(starts) != 2*stormSize {
+		t.Errorf("%d writes reached the daemon, want %d (a stop and a removal each)", len(starts), 2*stormSize)
+	}
+	minGap := time.Hour
+	for i := 1; i < len(starts); i++ {
+		minGap = min(minGap, starts[i].Sub(starts[i-1]))
+	}
+	// The guard spaces the moments it has written a request; the
+	// recorder notes when its handler started, a scheduling delay later,
+	// which differs from one request to the next by up to milliseconds
+	// on a loaded machine.
+	if minGap < 490*time.Millisecond {
+		t.Errorf("two writes reached the daemon %s apart, want 0.5 s", minGap)
+	}
+	for _, n := range names {
+		assertGraceful(t, reqs, n)
+	}
+	t.Logf("through the guard: %d containers removed in %s, peak writes in flight %d, peak requests in flight %d, closest write starts %s",
+		stormSize, took.Round(100*time.Millisecond), writePeak(reqs), g.rec.Peak(), minGap.Round(time.Millisecond))
+
+	// The same storm straight to the daemon, through a recorder only.
+	direct := testdaemon.StartRecorder(t, d.Host)
+	names = stage(t, d, "dgguard-direct-"+runID(d), label, stormSize)
+	took, failed = storm(d, direct.Host, names)
+	forced := 0
+	for _, r := range direct.Requests() {
+		if r.Method == "DELETE" && strings.Contains(r.URI, "force=1") {
+			forced++
+		}
+	}
+	t.Logf("straight to the daemon: %d containers removed in %s (%d commands failed), peak writes in flight %d, forced removals %d",
+		stormSize, took.Round(100*time.Millisecond), len(failed), writePeak(direct.Requests()), forced)
+	if left, err := d.Docker("ps", "-aq", "--filter", "label="+label); err == nil && left != "" {
+		_, _ = d.Docker(append([]string{"rm", "-f"}, strings.Fields(left)...)...)
+	}
+}
