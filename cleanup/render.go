@@ -17,6 +17,19 @@ func JSON(w io.Writer, r *Result) error {
 	return enc.Encode(r)
 }
 
+// ReadResult reads what JSON wrote (report --cleanup-result), of any
+// version this dockguard knows.
+func ReadResult(b []byte) (*Result, error) {
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("not a cleanup result: %w", err)
+	}
+	if r.Version < 1 || r.Version > ResultVersion {
+		return nil, fmt.Errorf("cleanup result version %d: this dockguard reads 1 to %d", r.Version, ResultVersion)
+	}
+	return &r, nil
+}
+
 func size(n int64) string {
 	if n < 0 {
 		return "size unknown"

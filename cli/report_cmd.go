@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"time"
@@ -35,6 +35,7 @@ func runReport(env *Env, args []string) int {
 	fs.StringVar(output, "o", "", "shorthand for --output")
 	noLive := fs.Bool("no-live", false, "do not contact the daemon (static findings only)")
 	cleanupResult := fs.String("cleanup-result", "", "add a \"Resource cleanup\" section from this `dockguard cleanup --format json` file")
+	compare := fs.String("compare", "", "add a \"Before / after\" table against this earlier `report --format json` file")
 	withCleanup := fs.Bool("cleanup", false, "add a \"Resource cleanup\" section from a cleanup dry run (scopes from cleanup.scopes, else --all)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard report [flags] [PATH...]")
@@ -94,6 +95,12 @@ func runReport(env *Env, args []string) int {
 			return ExitUsage
 		}
 	}
+	if *compare != "" {
+		if doc.Previous, err = readPrevious(*compare); err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+			return ExitUsage
+		}
+	}
 	var live *liveSetup
 	if !*noLive {
 		live, err = v.setup(env, opts.Enabled)
@@ -135,20 +142,48 @@ func runReport(env *Env, args []string) int {
 	return exitCode(all, failOn)
 }
 
+// readPrevious reads the earlier report of --compare.
+func readPrevious(path string) (*vrender.Previous, error) {
+	b, err := readBounded(path, vrender.MaxReportSize)
+	if err != nil {
+		return nil, fmt.Errorf("--compare: %w", err)
+	}
+	p, err := vrender.ReadJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("--compare %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// readBounded reads at most limit bytes of path, so that a wrong file
+// (a device, a huge log) fails with a message instead of filling memory.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, limit>>20)
+	}
+	return b, nil
+}
+
 // readCleanupResult reads a `dockguard cleanup --format json` file.
 func readCleanupResult(path string) (*cleanup.Result, error) {
-	b, err := os.ReadFile(path)
+	b, err := readBounded(path, vrender.MaxReportSize)
 	if err != nil {
 		return nil, fmt.Errorf("--cleanup-result: %w", err)
 	}
-	var r cleanup.Result
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("--cleanup-result %s: not a cleanup result: %w", path, err)
+	r, err := cleanup.ReadResult(b)
+	if err != nil {
+		return nil, fmt.Errorf("--cleanup-result %s: %w", path, err)
 	}
-	if r.Version < 1 || r.Version > cleanup.ResultVersion {
-		return nil, fmt.Errorf("--cleanup-result %s: version %d, this dockguard reads 1 to %d", path, r.Version, cleanup.ResultVersion)
-	}
-	return &r, nil
+	return r, nil
 }
 
 // reportCleanup is the dry run of report --cleanup, on the report's own

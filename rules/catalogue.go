@@ -305,7 +305,7 @@ var Catalogue = []*Rule{
 	{
 		ID: "DG408", Name: "live-daemon-unhealthy", Severity: SeverityError, Frontend: "live",
 		Summary:     "The daemon is unreachable, slow, or failing API calls.",
-		Rationale:   "A daemon that fails pings or API calls is already in the state dockguard exists to prevent; checks that depend on it are incomplete.",
+		Rationale:   "A daemon that fails pings or API calls is already in the state dockguard exists to prevent; checks that depend on it are incomplete. `dockguard cleanup --apply` reports DG408 too when it stops before the end of its plan because the circuit breaker opened or the run's deadline (--timeout) passed: \"cleanup incomplete\", with how many objects were done, failed and not attempted (the JSON result lists each). A Ctrl-C is not DG408: the user stopped the run, which reports the same lists and exits 130.",
 		Bad:         "ping takes seconds; requests time out",
 		Good:        "ping in milliseconds, no API errors",
 		Alternative: "Restart Docker, then find the cause with the static checks (force removals, parallel calls, missing limits).",
@@ -406,5 +406,6 @@ func (r *Rule) Explain() string {
 	if r.Fix != "" {
 		fmt.Fprintf(&b, "\n## Fix\n\n%s\n", r.Fix)
 	}
+	b.WriteString(r.riskSection())
 	return b.String()
 }

@@ -179,3 +179,35 @@ func TestLineIndexAgreesWithOffsetAndUTF16(t *testing.T) {
 		t.Errorf("UTF16Column after xé😀 = %d, want 5", got)
 	}
 }
+
+func TestRiskThresholds(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		got, want Risk
+	}{
+		{"overcommit at 100%", RiskOvercommit(8, 8), RiskMedium},
+		{"overcommit above 100%", RiskOvercommit(9, 8), RiskHigh},
+		{"overcommit below 80%", RiskOvercommit(6, 8), RiskLow},
+		{"overcommit, capacity unknown", RiskOvercommit(6, 0), RiskUnknown},
+		{"reclaim 5 GiB", RiskReclaimable(5 << 30), RiskMedium},
+		{"reclaim just under 5 GiB", RiskReclaimable(5<<30 - 1), RiskLow},
+		{"reclaim 10 GiB", RiskReclaimable(10 << 30), RiskHigh},
+		{"reclaim unknown", RiskReclaimable(-1), RiskUnknown},
+		{"2 restarts", RiskOOM(0, 2), RiskMedium},
+		{"3 restarts", RiskOOM(0, 3), RiskHigh},
+		{"OOM-killed", RiskOOM(1, 0), RiskHigh},
+		{"slow ping", RiskDaemon(true, 0, RiskPingMedium), RiskMedium},
+		{"unreachable", RiskDaemon(false, 0, 0), RiskHigh},
+		{"worst with an unknown", RiskWorst(RiskLow, RiskUnknown), RiskUnknown},
+		{"worst, HIGH wins over unknown", RiskWorst(RiskUnknown, RiskHigh), RiskHigh},
+		{"worst of known", RiskWorst(RiskLow, RiskMedium), RiskMedium},
+		{"warning severity", RiskOfSeverity(SeverityWarning), RiskMedium},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, tc.got, tc.want)
+		}
+	}
+	if !strings.Contains(MustLookup("DG407").Explain(), "HIGH above 100%") {
+		t.Error("DG407's page does not state its thresholds")
+	}
+}

@@ -36,6 +36,8 @@ func Pages() map[string][]byte {
 		pages[r.ID+".md"] = []byte(header + r.Explain())
 		fmt.Fprintf(&idx, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, r.Frontend, strings.ReplaceAll(r.Summary, "|", `\|`))
 	}
+	idx.WriteString("\n## Risk levels in before/after reports\n\n`dockguard report --compare previous.json` gives each area of its before/after table a level, HIGH, MEDIUM or LOW, by these thresholds (the report's footer repeats them):\n\n")
+	idx.WriteString(rules.RiskThresholdsMarkdown())
 	pages["README.md"] = idx.Bytes()
 	return pages
 }

@@ -35,7 +35,36 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"headroom": func(m verify.MemoryFacts) int64 { return m.Capacity - m.Committed },
 	"notloc":   joinLoc,
 	"code":     inlineCode,
+	"bars":     bars,
+	"riskcls":  func(r rules.Risk) string { return strings.ToLower(r.String()) },
 }).Parse(htmlSource))
+
+// riskColour fills the "after" bar with the colour of its level.
+var riskColour = map[rules.Risk]string{rules.RiskHigh: "#cf222e", rules.RiskMedium: "#9a6700", rules.RiskLow: "#1a7f37", rules.RiskUnknown: "#8c959f"}
+
+// bars draws a row's before and after figures as two inline SVG bars on
+// one scale; an unknown figure has no bar.
+func bars(r CompareRow) template.HTML {
+	const width, barH = 160.0, 8.0
+	top := max(r.BeforeValue, r.AfterValue)
+	w := func(v float64) float64 {
+		if v <= 0 || top <= 0 {
+			return 0
+		}
+		return max(1, width*v/top)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="bars" width="%.0f" height="22" viewBox="0 0 %.0f 22" role="img" aria-label="%s">`, width, width,
+		template.HTMLEscapeString("before "+r.Before+", after "+r.After))
+	if r.BeforeValue >= 0 {
+		fmt.Fprintf(&b, `<rect x="0" y="2" width="%.1f" height="%.0f" fill="#8c959f"/>`, w(r.BeforeValue), barH)
+	}
+	if r.AfterValue >= 0 {
+		fmt.Fprintf(&b, `<rect x="0" y="12" width="%.1f" height="%.0f" fill="%s"/>`, w(r.AfterValue), barH, riskColour[r.AfterRisk])
+	}
+	b.WriteString("</svg>")
+	return template.HTML(b.String()) // numbers and an escaped label only
+}
 
 // inlineCode escapes s and turns its `backtick` spans, as rule texts and
 // messages write commands, into <code> elements.
@@ -71,6 +100,8 @@ type htmlView struct {
 	Running     []verify.ContainerFacts
 	NotesList   []rules.Note
 	ErrorsList  []rules.Note
+	Compare     *Comparison
+	RiskAreas   []rules.RiskArea
 }
 
 // HTML writes the report as one self-contained HTML file: inline CSS, no
@@ -88,6 +119,8 @@ func HTML(w io.Writer, d *Document) error {
 		AllRules:    ByRule(d.Findings()),
 		NotesList:   d.Notes(),
 		ErrorsList:  d.Errors(),
+		Compare:     d.Comparison(),
+		RiskAreas:   rules.RiskAreas,
 	}
 	if d.Static != nil {
 		v.StaticCount = count(d.Static.Result.Findings)

@@ -10,8 +10,13 @@ import (
 	"github.com/dockguard/dockguard/verify"
 )
 
-// JSONVersion is the version of the report's JSON document.
-const JSONVersion = 1
+// JSONVersion is the version of the report's JSON document. Version 2
+// added "compare"; every field of version 1 keeps its name and meaning, so
+// ReadJSON reads both.
+const JSONVersion = 2
+
+// VerifyJSONVersion is the version of `dockguard verify --format json`.
+const VerifyJSONVersion = 1
 
 type jsonReport struct {
 	Version         int             `json:"version"`
@@ -26,6 +31,8 @@ type jsonReport struct {
 	// Cleanup is added by report --cleanup-result / --cleanup; a reader
 	// of version 1 without it still reads the rest.
 	Cleanup *cleanup.Result `json:"cleanup,omitempty"`
+	// Compare is the before/after table of report --compare (version 2).
+	Compare *Comparison `json:"compare,omitempty"`
 }
 
 type jsonSummary struct {
@@ -60,7 +67,7 @@ type jsonRecommend struct {
 	HelpURI     string `json:"helpUri"`
 }
 
-// JSON writes the report as one JSON document (version 1).
+// JSON writes the report as one JSON document (version JSONVersion).
 func JSON(w io.Writer, d *Document) error {
 	doc := jsonReport{
 		Version:   JSONVersion,
@@ -70,6 +77,7 @@ func JSON(w io.Writer, d *Document) error {
 		Summary:   jsonSummary{Live: count(d.LiveResult.Findings), Total: count(d.Findings())},
 		Checklist: nonNil(d.Checklist()),
 		Cleanup:   d.Cleanup,
+		Compare:   d.Comparison(),
 	}
 	if s := d.Static; s != nil {
 		doc.Summary.Static = count(s.Result.Findings)
@@ -108,7 +116,7 @@ func VerifyJSON(w io.Writer, tool Tool, facts *verify.Facts, res rules.Result) e
 			Findings   int            `json:"findings"`
 			BySeverity map[string]int `json:"bySeverity"`
 		} `json:"summary"`
-	}{Version: JSONVersion, Tool: tool, Live: facts, Findings: nonNil(res.Findings), Notes: nonNil(res.Notes), Errors: nonNil(res.Errors)}
+	}{Version: VerifyJSONVersion, Tool: tool, Live: facts, Findings: nonNil(res.Findings), Notes: nonNil(res.Notes), Errors: nonNil(res.Errors)}
 	doc.Summary.Findings = len(res.Findings)
 	doc.Summary.BySeverity = map[string]int{"error": c.Error, "warning": c.Warning, "info": c.Info}
 	enc := json.NewEncoder(w)

@@ -51,6 +51,17 @@ func Markdown(w io.Writer, d *Document) error {
 		b.WriteString("\n")
 	}
 
+	cmp := d.Comparison()
+	if cmp != nil {
+		b.WriteString("## Before / after\n\n")
+		fmt.Fprintf(&b, "Compared with the report generated %s by %s %s (JSON version %d).\n\n", cmp.PreviousGenerated, cell(cmp.PreviousTool.Name), cell(cmp.PreviousTool.Version), cmp.PreviousVersion)
+		b.WriteString("| Area | Before | After | Change | Risk |\n|---|---:|---:|---|---|\n")
+		for _, r := range cmp.Rows {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Title), cell(r.Before), cell(r.After), cell(r.Change), riskChange(r))
+		}
+		b.WriteString("\nRisk levels follow the thresholds under \"Risk levels\" at the end of this report.\n\n")
+	}
+
 	// Static findings.
 	b.WriteString("## Static findings\n\n")
 	switch {
@@ -216,8 +227,21 @@ func Markdown(w io.Writer, d *Document) error {
 		}
 		b.WriteString("\n")
 	}
+	if cmp != nil {
+		b.WriteString("## Risk levels\n\n")
+		b.WriteString(rules.RiskThresholdsMarkdown())
+		b.WriteString("\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// riskChange is "HIGH → LOW", or one level when it did not move.
+func riskChange(r CompareRow) string {
+	if r.BeforeRisk == r.AfterRisk {
+		return r.AfterRisk.String()
+	}
+	return fmt.Sprintf("**%s → %s**", r.BeforeRisk, r.AfterRisk)
 }
 
 func joinLoc(n rules.Note) string {

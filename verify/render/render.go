@@ -44,6 +44,17 @@ type Document struct {
 	// Cleanup, when set, is a cleanup plan or run, shown as "Resource
 	// cleanup" (report --cleanup-result, report --cleanup).
 	Cleanup *cleanup.Result
+	// Previous, when set, is an earlier report (report --compare): the
+	// report then opens with a "Before / after" table.
+	Previous *Previous
+}
+
+// Comparison is the before/after table against Previous, or nil.
+func (d *Document) Comparison() *Comparison {
+	if d.Previous == nil || d.Previous.Doc == nil {
+		return nil
+	}
+	return Compare(d.Previous, d)
 }
 
 // CleanupRow is one line of the "Resource cleanup" table: per kind, what was planned

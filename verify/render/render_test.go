@@ -7,6 +7,7 @@ import (
 	"github.com/dockguard/dockguard/cleanup"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +220,181 @@ func TestInlineCode(t *testing.T) {
 			t.Errorf("inlineCode(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// fixed is the incident's daemon after the fix: limits everywhere, the
+// restart loop gone, the stale objects and the build cache cleaned up, and
+// the force removals rewritten; one DG201 is left.
+func fixed() *Document {
+	d := incident()
+	d.Generated = generated.Add(24 * time.Hour)
+	l := d.Live
+	l.Containers = []verify.ContainerFacts{
+		{ID: "a1", Name: "shop-db-1", Image: "postgres:16", State: "running", Limit: 1 << 30, Reservation: 512 << 20, Usage: -1, Project: "shop", Service: "db"},
+		{ID: "a2", Name: "shop-web-1", Image: "shop/web:2.3", State: "running", Limit: 1 << 30, Usage: -1, Project: "shop", Service: "web"},
+		{ID: "a3", Name: "grafana", Image: "grafana/grafana", State: "running", Limit: 2 << 30, Usage: -1, Size: -1},
+	}
+	l.Memory = verify.MemoryFacts{Capacity: 8 << 30, CapacitySource: "daemon MemTotal", Limits: 4 << 30, LimitedCount: 3, Committed: 4 << 30}
+	l.Reclaimable = verify.ReclaimFacts{Exited: []verify.ContainerFacts{}, DanglingVolumes: []dockerapi.Volume{},
+		BuildCache: &dockerapi.DiskUsage{BuildCacheTotal: 1 << 30, BuildCacheReclaimable: 512 << 20, BuildCacheRecords: 12}}
+	d.Static.Result.Findings = d.Static.Result.Findings[3:]
+	d.LiveResult.Findings = nil
+	return d
+}
+
+// readFixture reads a report of the previous JSON shape (version 1),
+// written by dockguard before the version-2 change.
+func readFixture(t *testing.T, name string) *Previous {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "v1", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadJSON(b)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return p
+}
+
+func TestCompareGolden(t *testing.T) {
+	d := fixed()
+	d.Previous = readFixture(t, "incident.json")
+	for ext, fn := range map[string]func(*bytes.Buffer, *Document) error{
+		"md":   func(b *bytes.Buffer, d *Document) error { return Markdown(b, d) },
+		"html": func(b *bytes.Buffer, d *Document) error { return HTML(b, d) },
+		"json": func(b *bytes.Buffer, d *Document) error { return JSON(b, d) },
+	} {
+		t.Run(ext, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := fn(&b, d); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "compare."+ext, b.Bytes())
+		})
+	}
+}
+
+// TestReadJSONVersion1 reads reports in the previous shape and checks that
+// every figure the comparison uses came back.
+func TestReadJSONVersion1(t *testing.T) {
+	p := readFixture(t, "incident.json")
+	if p.Version != 1 {
+		t.Errorf("version %d, want 1", p.Version)
+	}
+	got, want := FiguresOf(p.Doc), FiguresOf(incident())
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("figures of the version-1 report:\n got %+v\nwant %+v", got, want)
+	}
+	if !p.Doc.Generated.Equal(generated) || p.Doc.Tool.Version != "1.0.0" {
+		t.Errorf("header: %v %+v", p.Doc.Generated, p.Doc.Tool)
+	}
+	c := readFixture(t, "cleaned.json")
+	if c.Doc.Cleanup == nil || len(c.Doc.Cleanup.Done) != 5 {
+		t.Errorf("cleanup section lost: %+v", c.Doc.Cleanup)
+	}
+	u := FiguresOf(readFixture(t, "unreachable.json").Doc)
+	if !u.Live || u.Reached || u.Static != nil {
+		t.Errorf("unreachable: %+v", u)
+	}
+}
+
+// TestReadJSONRoundTrip reads back what this version writes.
+func TestReadJSONRoundTrip(t *testing.T) {
+	for name, d := range map[string]*Document{"incident": incident(), "fixed": fixed(), "clean": clean(), "unreachable": unreachable()} {
+		var b bytes.Buffer
+		if err := JSON(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ReadJSON(b.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Version != JSONVersion || !reflect.DeepEqual(FiguresOf(p.Doc), FiguresOf(d)) {
+			t.Errorf("%s: figures differ after a round trip: %+v", name, FiguresOf(p.Doc))
+		}
+	}
+}
+
+func TestReadJSONRefuses(t *testing.T) {
+	for in, want := range map[string]string{
+		``:                "not a dockguard JSON report",
+		`[1,2]`:           "not a dockguard JSON report",
+		`{"plan": []}`:    "no version field",
+		`{"version": 99}`: "version 99",
+		`{"version": 0}`:  "version 0",
+		`{"version": 1, "generated": "yesterday"}`:                        "generated",
+		`{"version": 1, "static": {"findings": [{"severity": "fatal"}]}}`: "severity",
+	} {
+		_, err := ReadJSON([]byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ReadJSON(%q) = %v, want an error with %q", in, err, want)
+		}
+	}
+}
+
+func TestCompareLevels(t *testing.T) {
+	d := fixed()
+	d.Previous = readFixture(t, "incident.json")
+	rows := map[string]CompareRow{}
+	for _, r := range d.Comparison().Rows {
+		rows[r.Area+r.Rule] = r
+	}
+	for area, want := range map[string][2]rules.Risk{
+		"crash":       {rules.RiskHigh, rules.RiskLow},
+		"staticDG101": {rules.RiskHigh, rules.RiskLow},
+		"staticDG201": {rules.RiskHigh, rules.RiskHigh},
+		"unlimited":   {rules.RiskHigh, rules.RiskLow},
+		"oom":         {rules.RiskHigh, rules.RiskLow},
+		"overcommit":  {rules.RiskHigh, rules.RiskLow},
+		"reclaimable": {rules.RiskHigh, rules.RiskLow},
+		"daemon":      {rules.RiskLow, rules.RiskLow},
+	} {
+		r, ok := rows[area]
+		if !ok {
+			t.Errorf("no %s row", area)
+			continue
+		}
+		if r.BeforeRisk != want[0] || r.AfterRisk != want[1] {
+			t.Errorf("%s: %s → %s, want %s → %s", area, r.BeforeRisk, r.AfterRisk, want[0], want[1])
+		}
+	}
+	if r := rows["reclaimable"]; r.Change != "−14.36GiB" {
+		t.Errorf("reclaimable change %q", r.Change)
+	}
+	// A report without its live half gives no level to live areas, nor to
+	// the crash area unless a known part is HIGH.
+	d = clean()
+	d.Previous = &Previous{Version: 1, Doc: clean()}
+	for _, r := range d.Comparison().Rows {
+		if r.Area != "static" && r.AfterRisk != rules.RiskUnknown {
+			t.Errorf("%s: %s without a live half", r.Area, r.AfterRisk)
+		}
+	}
+}
+
+func FuzzReadJSON(f *testing.F) {
+	for _, name := range []string{"incident.json", "cleaned.json", "unreachable.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "v1", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"version":2,"live":{"reached":true,"containers":[{"state":"running"}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ReadJSON(b)
+		if err != nil {
+			return
+		}
+		d := clean()
+		d.Previous = p
+		var out bytes.Buffer
+		if err := Markdown(&out, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := HTML(&out, d); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
