@@ -15,6 +15,7 @@
 package analyzers
 
 import (
+	"bytes"
 	"go/types"
 
 	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
@@ -23,6 +24,7 @@ import (
 	"github.com/dockguard/dockguard/analyzers/internal/diag"
 	"github.com/dockguard/dockguard/analyzers/internal/dockerexec"
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
+	"github.com/dockguard/dockguard/analyzers/internal/sdk"
 	"github.com/dockguard/dockguard/analyzers/killcontainer"
 	"github.com/dockguard/dockguard/analyzers/memlimit"
 	"github.com/dockguard/dockguard/analyzers/prune"
@@ -82,12 +84,37 @@ var Rules = map[string][]string{
 // method names they judge (which a file can call through a field or an
 // interface declared elsewhere, without naming the SDK itself). Front ends
 // use them to skip type-checking files that cannot produce a finding.
-var Needles = []string{
-	"os/exec", "moby/moby", "docker/docker", "fsouza/go-dockerclient",
+var Needles = append([]string{"os/exec", "moby/moby", "docker/docker", "fsouza/go-dockerclient"}, sdkMethods...)
+
+// sdkMethods are the Docker SDK methods the analyzers judge, in both SDK
+// generations' spelling.
+var sdkMethods = []string{
 	"ContainerRemove", "RemoveContainer", "ImageRemove", "RemoveImage",
 	"ContainerKill", "KillContainer", "ContainerStop", "StopContainer",
 	"ContainerRestart", "RestartContainer", "VolumesPrune", "VolumePrune",
 	"PruneVolumes", "ContainerCreate", "CreateContainer",
+}
+
+// RunnerOrClientPkg reports whether importing path directly can make a
+// package hold a finding by itself: a command runner (os/exec or a known
+// wrapper) or a Docker SDK client package.
+func RunnerOrClientPkg(path string) bool {
+	return sdk.IsExecPkg(path) || dockerexec.IsRunnerPkg(path) || sdk.IsClientPkg(path)
+}
+
+// SDKPkg reports whether path belongs to a Docker SDK (a client or its API
+// types), whose types a call through an interface or a field can carry.
+func SDKPkg(path string) bool { return sdk.IsSDKPkg(path) }
+
+// NamesSDKMethod reports whether src names one of the SDK methods the
+// analyzers judge.
+func NamesSDKMethod(src []byte) bool {
+	for _, m := range sdkMethods {
+		if bytes.Contains(src, []byte(m)) {
+			return true
+		}
+	}
+	return false
 }
 
 // PlainMessage removes the " (DGnnn)" suffix that the analyzers add to

@@ -139,6 +139,9 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 		}
 		c.loadModule(ctx, root, groups[root])
 	}
+	if c.opts.Progress != nil && c.done < c.total {
+		c.opts.Progress(c.total, c.total) // a predicted package was not loaded: end the line
+	}
 	c.finish()
 	return c.res
 }
@@ -185,6 +188,9 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit // nil: not wanted
+	// done and total count the packages type-checked and to check, over
+	// every load of the run, for Options.Progress.
+	done, total int
 	// mu guards res, seen and noted; srcMu guards srcs. Packages are
 	// checked concurrently.
 	mu    sync.Mutex
@@ -236,32 +242,91 @@ func moduleRoot(dir string, modRoots map[string]string) string {
 }
 
 // loadModule type-checks the packages of files (all inside the module at
-// root) and analyses them. One go/packages load (one `go list -deps
-// -export`) gives the graph and every package's export data; then a bounded
-// pool of workers parses, type-checks and analyses each package holding a
-// wanted file, and drops its syntax and types when done, so memory holds
-// the export data plus one package per worker instead of every package's
-// syntax at once.
+// root) and analyses them. A first go/packages load, without export data,
+// gives the package graph; selectPackages keeps the packages that can hold
+// a finding. Then one load with export data (one `go list -deps -export`)
+// for the selected folders, and a second one with test variants only for
+// the folders where a test variant was selected, each followed by a
+// bounded pool of workers that parses, type-checks and analyses each
+// selected package and drops its syntax and types when done. Memory holds
+// one load's export data plus one package per worker, instead of every
+// package's syntax at once, and the test variants of folders whose tests
+// were not wanted are never compiled.
 func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	dirs := map[string]bool{}
-	hasTest := map[string]bool{}
+	tests := false
+	want := map[string]bool{}
 	for _, f := range files {
 		dirs[filepath.Dir(f)] = true
-		if strings.HasSuffix(f, "_test.go") {
-			hasTest[filepath.Dir(f)] = true
-		}
+		tests = tests || strings.HasSuffix(f, "_test.go")
+		want[f] = true
 	}
 	var patterns []string
-	tests := false
 	for d := range dirs {
 		rel, err := filepath.Rel(root, d)
 		if err != nil {
 			continue
 		}
 		patterns = append(patterns, "./"+filepath.ToSlash(rel))
-		tests = tests || hasTest[d]
 	}
 	sort.Strings(patterns)
+	sel, err := c.selectPackages(ctx, root, patterns, want, tests)
+	if err != nil {
+		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
+		return
+	}
+	c.total += sel.roots
+	covered := map[string]bool{}
+	for _, load := range []struct {
+		patterns []string
+		tests    bool
+	}{{sel.plain, false}, {sel.tests, true}} {
+		if len(load.patterns) == 0 || ctx.Err() != nil {
+			continue
+		}
+		if err := c.loadAndCheck(ctx, root, load.patterns, load.tests, sel.selected, covered); err != nil {
+			var rest []string
+			for _, f := range files {
+				if sel.selected[f] && !covered[f] && inPatterns(root, f, load.patterns) {
+					rest = append(rest, f)
+				}
+			}
+			c.fallback(rest, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
+			for _, f := range rest {
+				covered[f] = true
+			}
+		}
+	}
+	var rest []string
+	for _, f := range files {
+		if !covered[f] && !sel.dropped[f] {
+			rest = append(rest, f)
+		}
+	}
+	if len(rest) > 0 {
+		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
+	}
+}
+
+// inPatterns reports whether file's folder is one of the ./rel patterns.
+func inPatterns(root, file string, patterns []string) bool {
+	rel, err := filepath.Rel(root, filepath.Dir(file))
+	if err != nil {
+		return false
+	}
+	pat := "./" + filepath.ToSlash(rel)
+	for _, p := range patterns {
+		if p == pat {
+			return true
+		}
+	}
+	return false
+}
+
+// loadAndCheck loads patterns with export data and checks the variants
+// that hold a selected file, adding the files type-checked to covered.
+// The load's packages are garbage once it returns.
+func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, tests bool, selected, covered map[string]bool) error {
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode:    metaMode,
@@ -270,32 +335,21 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
-		return
-	}
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f] = true
+		return err
 	}
 	var roots []*packages.Package
 	for _, p := range chooseVariants(pkgs) {
 		for _, f := range p.CompiledGoFiles {
-			if want[filepath.Clean(f)] {
+			if selected[filepath.Clean(f)] {
 				roots = append(roots, p)
 				break
 			}
 		}
 	}
-	covered := c.checkRoots(ctx, roots, want)
-	var rest []string
-	for _, f := range files {
-		if !covered[f] {
-			rest = append(rest, f)
-		}
+	for f := range c.checkRoots(ctx, roots, selected) {
+		covered[f] = true
 	}
-	if len(rest) > 0 {
-		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
-	}
+	return nil
 }
 
 // checkRoots checks roots on a bounded pool of workers and returns the
@@ -311,7 +365,6 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 	}
 	work := make(chan *packages.Package)
 	var wg sync.WaitGroup
-	var done int
 	for range min(jobs, len(roots)) {
 		wg.Add(1)
 		go func() {
@@ -324,11 +377,11 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 						covered[filepath.Clean(f)] = true
 					}
 				}
-				done++
-				n := done
+				c.done++
+				n, total := c.done, max(c.total, c.done)
 				c.mu.Unlock()
 				if c.opts.Progress != nil {
-					c.opts.Progress(n, len(roots))
+					c.opts.Progress(n, total)
 				}
 			}
 		}()

@@ -73,6 +73,9 @@ func init() {
 	}
 }
 
+// IsRunnerPkg reports whether path provides one of Runners' functions.
+func IsRunnerPkg(path string) bool { return runnerPkgs[path] }
+
 // splitKey splits a Runners key into package path, receiver and name.
 func splitKey(k string) (pkg, recv, name string) {
 	slash := strings.LastIndex(k, "/")

@@ -1,0 +1,192 @@
+package gocheck
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockguard/dockguard/analyzers"
+	"golang.org/x/tools/go/packages"
+)
+
+// graphMode is the first, cheap load: the package graph with every
+// variant's files and imports, without export data, so nothing is
+// compiled. It decides which packages are worth type-checking.
+const graphMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps
+
+// selection is what the graph load decided for a module's wanted files.
+type selection struct {
+	// selected are the wanted files of packages that can hold a finding.
+	selected map[string]bool
+	// dropped are the wanted files of packages that cannot: they are
+	// neither type-checked nor sent to the fallback.
+	dropped map[string]bool
+	// plain and tests are the patterns to load with export data: tests
+	// holds the folders where a test variant was selected (loaded with
+	// Tests), plain the others.
+	plain, tests []string
+	// roots is the number of packages the typed loads will check.
+	roots int
+}
+
+// selectPackages decides from the package graph which of the variants
+// holding wanted files can hold a finding (see relevantVariant), so that
+// only those are compiled and type-checked, and test variants are loaded
+// only for the folders where a test variant is wanted.
+func (c *run) selectPackages(ctx context.Context, root string, patterns []string, want map[string]bool, tests bool) (*selection, error) {
+	cfg := &packages.Config{Context: ctx, Mode: graphMode, Dir: root, Tests: tests}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	s := &selection{selected: map[string]bool{}, dropped: map[string]bool{}}
+	sdkDeps := map[*packages.Package]bool{}
+	type dirNeed struct{ plain, internal, external bool }
+	needs := map[string]*dirNeed{}
+	var order []string
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, ".test") {
+			continue // the generated test main
+		}
+		var files []string
+		for _, f := range p.GoFiles {
+			if f = filepath.Clean(f); want[f] {
+				files = append(files, f)
+			}
+		}
+		if len(files) == 0 {
+			continue
+		}
+		if !c.relevantVariant(p, files, sdkDeps) {
+			for _, f := range files {
+				if !s.selected[f] {
+					s.dropped[f] = true
+				}
+			}
+			continue
+		}
+		dir := filepath.Dir(files[0])
+		n := needs[dir]
+		if n == nil {
+			n = &dirNeed{}
+			needs[dir] = n
+			order = append(order, dir)
+		}
+		// Test variants are "p [p.test]" and "p_test [p.test]"; the first
+		// holds p's own files too, and is needed only for a wanted test
+		// file.
+		switch variant := strings.Contains(p.ID, " ["); {
+		case variant && strings.HasSuffix(p.Name, "_test"):
+			n.external = true
+		case variant && hasTestFile(files):
+			n.internal = true
+		default:
+			n.plain = true
+		}
+		for _, f := range files {
+			s.selected[f] = true
+			delete(s.dropped, f)
+		}
+	}
+	for _, dir := range order {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil {
+			continue
+		}
+		pat := "./" + filepath.ToSlash(rel)
+		n := needs[dir]
+		if n.internal || n.external {
+			s.tests = append(s.tests, pat)
+		} else {
+			s.plain = append(s.plain, pat)
+		}
+		if n.plain || n.internal {
+			s.roots++
+		}
+		if n.external {
+			s.roots++
+		}
+	}
+	return s, nil
+}
+
+// relevantVariant is the narrow relevance rule, decided from the go
+// command's imports before anything is compiled. A package variant can
+// hold a finding when
+//
+//   - it imports a command runner (os/exec or a wrapper) or a Docker SDK
+//     client package directly;
+//   - one of its wanted files holds a container CLI's name as a string
+//     literal, or a dockguard directive;
+//   - or one of its wanted files names a Docker SDK method and the
+//     variant depends, at any depth, on an SDK package (a client reached
+//     through a field or an interface declared in another package).
+//
+// This is narrower than the byte prefilter, which keeps every file of a
+// repository that merely imports github.com/moby/moby/api/types.
+func (c *run) relevantVariant(p *packages.Package, files []string, sdkDeps map[*packages.Package]bool) bool {
+	for path := range p.Imports {
+		if analyzers.RunnerOrClientPkg(path) {
+			return true
+		}
+	}
+	methodNamed := false
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return true // let the type-check report it
+		}
+		if bytes.Contains(src, []byte("dockguard:")) || c.namesBinary(src) {
+			return true
+		}
+		methodNamed = methodNamed || analyzers.NamesSDKMethod(src)
+	}
+	return methodNamed && dependsOnSDK(p, sdkDeps)
+}
+
+// namesBinary reports a string literal that is a container CLI's name,
+// a path ending in it, or a command line starting with it ("docker",
+// "/usr/bin/podman", `docker rm -f x`), as command runners take them.
+func (c *run) namesBinary(src []byte) bool {
+	bins := c.opts.Binaries
+	if len(bins) == 0 {
+		bins = []string{"docker", "podman", "nerdctl"}
+	}
+	for _, b := range append([]string{"docker-compose"}, bins...) {
+		for _, q := range []string{`"`, "`"} {
+			for _, lit := range []string{q + b + q, q + b + " ", "/" + b + q} {
+				if bytes.Contains(src, []byte(lit)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dependsOnSDK reports whether p imports a Docker SDK package at any
+// depth, memoised in memo (which also breaks import cycles).
+func dependsOnSDK(p *packages.Package, memo map[*packages.Package]bool) bool {
+	if v, ok := memo[p]; ok {
+		return v
+	}
+	memo[p] = false
+	for path, imp := range p.Imports {
+		if analyzers.SDKPkg(path) || dependsOnSDK(imp, memo) {
+			memo[p] = true
+			return true
+		}
+	}
+	return false
+}
+
+func hasTestFile(files []string) bool {
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			return true
+		}
+	}
+	return false
+}
