@@ -18,8 +18,12 @@ func (v *verifyFlags) applyConfig(fs *flag.FlagSet) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := setFlags(fs)
-	l := cfg.Live
+	v.applyLive(setFlags(fs), cfg.Live)
+	return cfg, nil
+}
+
+// applyLive copies the live: section into the verify flags not in set.
+func (v *verifyFlags) applyLive(set map[string]bool, l config.Live) {
 	if !set["stale-after"] && l.StaleAfter > 0 {
 		v.staleAfter = l.StaleAfter
 	}
@@ -32,7 +36,12 @@ func (v *verifyFlags) applyConfig(fs *flag.FlagSet) (*config.Config, error) {
 	if !set["max-in-flight"] && l.InFlight > 0 {
 		v.maxInFlight = l.InFlight
 	}
-	return cfg, nil
+	if !set["deadline"] && l.Deadline > 0 {
+		v.deadline = l.Deadline
+	}
+	if !set["slow-ping"] && l.SlowPing > 0 {
+		v.slowPing = l.SlowPing
+	}
 }
 
 // configEnabled combines a flag rule selection with the configuration's

@@ -49,6 +49,12 @@ func runReport(env *Env, args []string) int {
 	if c.version {
 		return runVersion(env, nil)
 	}
+	// report is check plus verify: the configuration applies to both.
+	if err := c.applyConfig(fs, paths); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+		return ExitUsage
+	}
+	v.applyLive(setFlags(fs), c.adopt.cfg.Live)
 	failOn, err := rules.ParseSeverity(c.failOn)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard report: --fail-on: %v\n", err)
@@ -118,10 +124,14 @@ func runReport(env *Env, args []string) int {
 	doc.Static = &vrender.Static{Paths: paths, FilesScanned: res.FilesScanned, Suppressed: res.Suppressed,
 		Result: rules.Result{Findings: res.Findings, Notes: res.Notes, Errors: res.Errors}}
 	if live != nil {
+		// The cleanup dry run is part of the live side: the same deadline
+		// bounds both (verify.Run keeps its own, to tell it apart).
+		liveCtx, cancel := context.WithTimeout(ctx, v.deadline)
+		defer cancel()
 		doc.Live, doc.LiveResult = live.run(ctx)
-	}
-	if *withCleanup && live != nil {
-		doc.Cleanup = reportCleanup(ctx, live, v.labels)
+		if *withCleanup {
+			doc.Cleanup = reportCleanup(liveCtx, live, v.labels)
+		}
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, doc); err != nil {

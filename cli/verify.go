@@ -33,6 +33,7 @@ type verifyFlags struct {
 	memoryBudget          string
 	restarts              int
 	slowPing              time.Duration
+	deadline              time.Duration
 	usage, noUsage        bool
 	usageSource           string
 	noDiskUsage           bool
@@ -54,7 +55,8 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 		fs.StringVar(&v.memoryBudget, "memory-budget", "", "DG407: memory the running containers may commit (default: the daemon's MemTotal)")
 	}
 	fs.IntVar(&v.restarts, "restart-threshold", 3, "DG403: restart count that counts as a restart loop")
-	fs.DurationVar(&v.slowPing, "slow-ping", time.Second, "DG408: a ping slower than this is reported")
+	fs.DurationVar(&v.slowPing, "slow-ping", daemonguard.Defaults().SlowPing, "DG408: a ping slower than this is reported, counts as a transport failure and halves --rate")
+	fs.DurationVar(&v.deadline, "deadline", verify.DefaultDeadline, "deadline of the whole live pass; at it, what was gathered is reported with DG408")
 	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container, not only the unlimited ones")
 	fs.BoolVar(&v.noUsage, "no-usage", false, "sample no memory usage; DG407 then counts limits only")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
@@ -93,8 +95,8 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	if v.maxInFlight < 1 || v.burst < 1 || v.rate <= 0 || v.tries < 1 || v.breaker < 1 {
 		return nil, &usageError{"--max-in-flight, --rate, --burst, --tries and --breaker must be positive"}
 	}
-	if v.timeout <= 0 || v.dfTimeout <= 0 || v.staleAfter <= 0 || v.slowPing <= 0 {
-		return nil, &usageError{"--timeout, --disk-usage-timeout, --stale-after and --slow-ping must be positive"}
+	if v.timeout <= 0 || v.dfTimeout <= 0 || v.staleAfter <= 0 || v.slowPing <= 0 || v.deadline <= 0 {
+		return nil, &usageError{"--timeout, --disk-usage-timeout, --stale-after, --slow-ping and --deadline must be positive"}
 	}
 	if v.usage && v.noUsage {
 		return nil, &usageError{"--usage and --no-usage contradict each other"}
@@ -123,12 +125,12 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	}
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
-		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Usage: v.usage,
+		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Deadline: v.deadline, Usage: v.usage,
 		NoUsage: v.noUsage, UsageSource: src, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
 		Enabled: enabled,
 	}
 	if v.progress == "always" || (v.progress == "auto" && isTerminal(env.Stderr)) {
-		o.Progress = &ttyProgress{w: env.Stderr}
+		o.Progress = &ttyProgress{w: env.Stderr, deadline: time.Now().Add(v.deadline)}
 	}
 	return &liveSetup{ep: ep, client: c, opts: o}, nil
 }
@@ -148,7 +150,7 @@ func (v *verifyFlags) client(env *Env) (endpoint.Endpoint, *dockerapi.Client, er
 	}
 	c, err := dockerapi.New(ep, dockerapi.Config{
 		Guard: daemonguard.Config{MaxInFlight: v.maxInFlight, Rate: v.rate, Burst: v.burst, Timeout: v.timeout,
-			Tries: v.tries, BreakerThreshold: v.breaker},
+			Tries: v.tries, BreakerThreshold: v.breaker, SlowPing: v.slowPing},
 		DiskUsageTimeout: dfTimeout,
 	})
 	if err != nil {
@@ -282,22 +284,69 @@ type ttyProgress struct {
 	w     io.Writer
 	last  time.Time
 	dirty bool
+	// deadline is when the live pass stops (zero: none); now is the clock
+	// (default time.Now).
+	deadline time.Time
+	now      func() time.Time
+	// phase and phaseStart time the current phase, for the estimate.
+	phase      string
+	phaseStart time.Time
 }
+
+// etaAfter is how long a phase must be expected to take before the
+// progress line says how long is left: shorter ones end before anyone
+// wonders.
+const etaAfter = 30 * time.Second
 
 func (p *ttyProgress) Step(phase string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := time.Now()
+	if p.now != nil {
+		now = p.now()
+	}
+	if phase != p.phase {
+		p.phase, p.phaseStart = phase, now
+	}
 	// At most ten redraws a second, but always the last step.
-	if total > 0 && done < total && time.Since(p.last) < 100*time.Millisecond {
+	if total > 0 && done < total && now.Sub(p.last) < 100*time.Millisecond {
 		return
 	}
-	p.last = time.Now()
+	p.last = now
 	if total > 0 {
-		fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d", phase, done, total)
+		fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d%s", phase, done, total, p.eta(now, done, total))
 	} else {
 		fmt.Fprintf(p.w, "\r\x1b[K%s…", phase)
 	}
 	p.dirty = true
+}
+
+// eta estimates the time left in the phase from its pace so far, when the
+// phase is expected to take more than etaAfter; it says so when the
+// deadline will stop the pass first.
+func (p *ttyProgress) eta(now time.Time, done, total int) string {
+	if done <= 0 || done >= total {
+		return ""
+	}
+	elapsed := now.Sub(p.phaseStart)
+	left := time.Duration(float64(elapsed) / float64(done) * float64(total-done))
+	if elapsed+left <= etaAfter {
+		return ""
+	}
+	msg := fmt.Sprintf(", about %s left", roundETA(left))
+	if !p.deadline.IsZero() && now.Add(left).After(p.deadline) {
+		msg += fmt.Sprintf("; the deadline stops it in %s", roundETA(p.deadline.Sub(now)))
+	}
+	return msg
+}
+
+// roundETA rounds an estimate to what is worth reading: seconds under two
+// minutes, else minutes.
+func roundETA(d time.Duration) time.Duration {
+	if d < 2*time.Minute {
+		return max(d.Round(time.Second), 0)
+	}
+	return d.Round(time.Minute)
 }
 
 func (p *ttyProgress) Say(msg string) {

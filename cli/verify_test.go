@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,5 +184,72 @@ func TestVerifySummaryCountsCgroupReads(t *testing.T) {
 	f.CgroupReads = 0
 	if got := verifySummary(f, rules.Result{}); strings.Contains(got, "cgroups") {
 		t.Errorf("summary without cgroup reads mentions them: %q", got)
+	}
+}
+
+// TestProgressETA: the progress line estimates the time left once the
+// phase is expected to take more than 30 s, and says when the deadline
+// will stop the pass first.
+func TestProgressETA(t *testing.T) {
+	start := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	clock := start
+	var b bytes.Buffer
+	p := &ttyProgress{w: &b, now: func() time.Time { return clock }, deadline: start.Add(2 * time.Minute)}
+	p.Step("inspecting containers", 0, 100)
+	clock = start.Add(2 * time.Second)
+	p.Step("inspecting containers", 10, 100) // 20 s expected in all: no estimate
+	if strings.Contains(b.String(), "left") {
+		t.Errorf("estimate for a 20 s phase: %q", b.String())
+	}
+	b.Reset()
+	clock = start.Add(5 * time.Second)
+	p.Step("inspecting containers", 10, 100) // 50 s in all, 45 s left
+	if got := b.String(); !strings.HasSuffix(got, "inspecting containers 10/100, about 45s left") {
+		t.Errorf("progress %q", got)
+	}
+	b.Reset()
+	clock = start.Add(20 * time.Second)
+	p.Step("inspecting containers", 10, 1000) // 1,980 s left, deadline in 100 s
+	if got := b.String(); !strings.HasSuffix(got, "10/1000, about 33m0s left; the deadline stops it in 1m40s") {
+		t.Errorf("progress %q", got)
+	}
+	b.Reset()
+	clock = start.Add(21 * time.Second)
+	p.Step("sampling memory usage", 1, 50) // a new phase starts its own clock
+	if strings.Contains(b.String(), "left") {
+		t.Errorf("estimate carried over from the previous phase: %q", b.String())
+	}
+}
+
+// TestVerifyDeadline: --deadline (or live.deadline) stops a pass against a
+// slow daemon; what was gathered is reported with DG408 and exit 3.
+func TestVerifyDeadline(t *testing.T) {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 8 << 30}
+	for i := range 30 {
+		d.Containers = append(d.Containers, fakedaemon.Container{ID: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("svc%02d", i), State: "running", Memory: 64 << 20})
+	}
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Delay: 100 * time.Millisecond}}
+	d.Start()
+	t.Cleanup(d.Close)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, stderr := run("verify", "-H", d.Host(), "--deadline", "400ms", "--max-in-flight", "1", "--no-disk-usage", "--format", "json")
+	if code != ExitErrors || !strings.Contains(stdout, "incomplete: deadline reached after ") || !strings.Contains(stdout, "of 30 containers (--deadline 400ms)") {
+		t.Errorf("--deadline: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// From the configuration, and for report too.
+	if err := os.WriteFile(filepath.Join(dir, ".dockguard.yaml"), []byte("live:\n  deadline: 300ms\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run("verify", "-H", d.Host(), "--max-in-flight", "1", "--no-disk-usage")
+	if code != ExitErrors || !strings.Contains(stdout, "(--deadline 300ms)") {
+		t.Errorf("live.deadline: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run("report", "-H", d.Host(), "--max-in-flight", "1", "--no-disk-usage", "--format", "markdown", ".")
+	if code != ExitErrors || !strings.Contains(stdout, "(--deadline 300ms)") {
+		t.Errorf("report with live.deadline: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := run("verify", "-H", d.Host(), "--deadline", "0s"); code != ExitUsage || !strings.Contains(stderr, "--deadline must be positive") {
+		t.Errorf("--deadline 0: exit %d %s", code, stderr)
 	}
 }

@@ -89,6 +89,11 @@ type Live struct {
 	Rate float64
 	// InFlight caps the requests the daemon processes at once.
 	InFlight int
+	// Deadline bounds the whole live pass (verify, report).
+	Deadline time.Duration
+	// SlowPing is the ping time above which the daemon is reported as
+	// slow (DG408), the transport counts a failure and halves its rate.
+	SlowPing time.Duration
 }
 
 // Cleanup holds the defaults of `dockguard cleanup`.

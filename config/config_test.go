@@ -33,6 +33,8 @@ live:
   build-cache-threshold: 10GiB
   rate: 2.5
   in-flight: 2
+  deadline: 5m
+  slow-ping: 1500ms
 `
 
 func TestParseFull(t *testing.T) {
@@ -61,7 +63,7 @@ func TestParseFull(t *testing.T) {
 	if strings.Join(cfg.Compose.Profiles, ",") != "dev,db" {
 		t.Errorf("profiles %v", cfg.Compose.Profiles)
 	}
-	want := Live{StaleAfter: 72 * time.Hour, BuildCacheThreshold: 10 << 30, Rate: 2.5, InFlight: 2}
+	want := Live{StaleAfter: 72 * time.Hour, BuildCacheThreshold: 10 << 30, Rate: 2.5, InFlight: 2, Deadline: 5 * time.Minute, SlowPing: 1500 * time.Millisecond}
 	if cfg.Live != want {
 		t.Errorf("live %+v, want %+v", cfg.Live, want)
 	}
@@ -97,6 +99,8 @@ func TestParseErrors(t *testing.T) {
 		{"live:\n  stale-after: soon\n", `c.yaml:2:16: live.stale-after: want a positive duration`},
 		{"live:\n  rate: -1\n", `live.rate: want a positive number`},
 		{"live:\n  in-flight: 0\n", `live.in-flight: want a whole number of at least 1`},
+		{"live:\n  deadline: 0s\n", `live.deadline: want a positive duration`},
+		{"live:\n  slow-ping: fast\n", `live.slow-ping: want a positive duration`},
 		{"memory-budget: lots\n", `c.yaml:1:16: memory-budget: want a positive size`},
 		{"parallel-limit: [3]\n", `parallel-limit: want a single value, got a list`},
 		{"binaries: [docker, podmn]\n", `c.yaml:1:20: binaries: unknown binary "podmn" (did you mean "podman"?)`},

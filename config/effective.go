@@ -131,6 +131,12 @@ func (c *Config) YAML() string {
 	if l.InFlight > 0 {
 		fmt.Fprintf(&b, "  in-flight: %d\n", l.InFlight)
 	}
+	if l.Deadline > 0 {
+		fmt.Fprintf(&b, "  deadline: %s\n", formatDuration(l.Deadline))
+	}
+	if l.SlowPing > 0 {
+		fmt.Fprintf(&b, "  slow-ping: %s\n", formatDuration(l.SlowPing))
+	}
 	return b.String()
 }
 

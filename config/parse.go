@@ -23,7 +23,7 @@ var Keys = map[string][]string{
 	"rules.*": {"severity"},
 	"compose": {"profiles"},
 	"fix":     {"stop-timeout", "label"},
-	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight"},
+	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight", "deadline", "slow-ping"},
 	"cleanup": {"scopes"},
 	"guard": {"listen", "in-flight", "read-in-flight", "queue", "queue-timeout", "interval", "stop-timeout",
 		"graceful-kill", "burst-removals", "breaker-threshold", "breaker-cooldown", "deny"},
@@ -176,6 +176,10 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 					cfg.Live.Rate = p.positiveFloat(v, name)
 				case "in-flight":
 					cfg.Live.InFlight = p.positiveInt(v, name)
+				case "deadline":
+					cfg.Live.Deadline = p.duration(v, name)
+				case "slow-ping":
+					cfg.Live.SlowPing = p.duration(v, name)
 				}
 			})
 		case "guard":

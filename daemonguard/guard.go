@@ -62,13 +62,23 @@ type Config struct {
 	// attempts (retries included). Unlike the other fields, zero means
 	// none: `cleanup --interval 0`.
 	WriteInterval time.Duration
+	// SlowPing is how long a ping may take to be answered. A slower one
+	// counts as a breaker failure, although it was answered, and halves
+	// the request rate: a daemon that needs seconds for /_ping is
+	// overloaded, and the calls that follow must not add to it.
+	SlowPing time.Duration
 }
 
+// MinRate is the floor of the rate halvings after slow pings, in requests
+// per second, so that a run can still end (its deadline ends it anyway).
+const MinRate = 1.0
+
 // Defaults returns the default limits: 3 in flight, 50 requests/s with a
-// burst of 10, 10 s per request, 3 tries from 100 ms, breaker after 5.
+// burst of 10, 10 s per request, 3 tries from 100 ms, breaker after 5,
+// a ping slower than 2 s counted as a failure.
 func Defaults() Config {
 	return Config{MaxInFlight: 3, Rate: 50, Burst: 10, Timeout: 10 * time.Second,
-		Tries: 3, Backoff: 100 * time.Millisecond, BreakerThreshold: 5}
+		Tries: 3, Backoff: 100 * time.Millisecond, BreakerThreshold: 5, SlowPing: 2 * time.Second}
 }
 
 func (c Config) withDefaults() Config {
@@ -96,6 +106,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BreakerThreshold <= 0 {
 		c.BreakerThreshold = d.BreakerThreshold
+	}
+	if c.SlowPing <= 0 {
+		c.SlowPing = d.SlowPing
 	}
 	return c
 }
@@ -127,8 +140,17 @@ type Stats struct {
 	Attempts int `json:"attempts"`
 	// Retries = Attempts - first attempts.
 	Retries int `json:"retries"`
-	// Failures counts attempts that ended in a transport error or a 5xx.
+	// Failures counts attempts that ended in a transport error or a 5xx,
+	// bodies whose reading failed (a timeout while the daemon trickled
+	// it), and slow pings.
 	Failures int `json:"failures"`
+	// BodyFailures counts the bodies whose reading failed.
+	BodyFailures int `json:"bodyFailures"`
+	// SlowPings counts pings answered after Config.SlowPing.
+	SlowPings int `json:"slowPings"`
+	// Rate is the request rate in force at the end, in requests per
+	// second: Config.Rate, halved after each slow ping.
+	Rate float64 `json:"rate"`
 	// PeakInFlight is the highest number of attempts in flight at once.
 	PeakInFlight int `json:"peakInFlight"`
 	// BreakerOpen reports whether the circuit breaker opened.
@@ -193,6 +215,7 @@ func (t *Transport) Stats() Stats {
 		s.Methods[k] = v
 	}
 	s.BreakerOpen = t.open
+	s.Rate = float64(t.limiter.Limit())
 	return s
 }
 
@@ -233,13 +256,30 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.limiter.Wait(parent); err != nil {
 			return nil, lastErrOr(lastErr, err)
 		}
-		resp, retryable, err := t.attempt(req, parent, timeout)
+		resp, retryable, took, err := t.attempt(req, parent, timeout)
 		failed := err != nil || resp.StatusCode >= 500
 		if err != nil && parent.Err() != nil {
 			// The caller gave up; that is not the daemon's fault.
 			return nil, err
 		}
-		t.record(failed, resp, err)
+		switch {
+		case err != nil:
+			t.record(true, err.Error())
+		case failed:
+			t.record(true, fmt.Sprintf("HTTP %d", resp.StatusCode))
+		case Classify(req.URL.Path) == "ping" && took > t.cfg.SlowPing:
+			// Answered, so not retried; but the daemon is struggling.
+			t.slowPing(took)
+		default:
+			// A success counts once its body has been read: a daemon that
+			// sends headers promptly and then trickles the body has not
+			// succeeded, and must still open the breaker.
+			if rb, ok := resp.Body.(*releaseBody); ok {
+				rb.onSuccess(func() { t.record(false, "") })
+			} else {
+				t.record(false, "")
+			}
+		}
 		// A 5xx is an answer, so the daemon is done with the request; a
 		// transport error is retried only when the request never fully
 		// left, because the daemon may still be working on one that did.
@@ -342,11 +382,11 @@ func (e deadlineError) Unwrap() error { return context.DeadlineExceeded }
 //
 // retryable reports that the attempt failed before the request was
 // completely written, so the daemon cannot have started on it.
-func (t *Transport) attempt(req *http.Request, parent context.Context, timeout time.Duration) (resp *http.Response, retryable bool, err error) {
+func (t *Transport) attempt(req *http.Request, parent context.Context, timeout time.Duration) (resp *http.Response, retryable bool, took time.Duration, err error) {
 	select {
 	case t.sem <- struct{}{}:
 	case <-parent.Done():
-		return nil, false, parent.Err()
+		return nil, false, 0, parent.Err()
 	}
 	t.mu.Lock()
 	t.inFlight++
@@ -365,7 +405,7 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 			t.inFlight--
 			t.mu.Unlock()
 			<-t.sem
-			return nil, false, err
+			return nil, false, 0, err
 		}
 	}
 	begin := time.Now()
@@ -404,15 +444,28 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		took := time.Since(begin)
 		if r.err != nil {
 			release()
-			return nil, !sent.Load(), r.err
+			return nil, !sent.Load(), took, r.err
 		}
 		// The rest of the deadline covers reading the body: cancelling
 		// closes the connection, and the read fails with the cause.
-		stop := time.AfterFunc(timeout-time.Since(begin), func() { cancel(deadlineError{timeout}) })
-		r.resp.Body = &releaseBody{ReadCloser: r.resp.Body, release: func() { stop.Stop(); release() }}
-		return r.resp, false, nil
+		stop := time.AfterFunc(timeout-took, func() { cancel(deadlineError{timeout}) })
+		what := req.Method + " " + req.URL.Path
+		r.resp.Body = &releaseBody{ReadCloser: r.resp.Body, release: func() { stop.Stop(); release() },
+			failed: func(err error) error {
+				if parent.Err() != nil {
+					return err // the caller gave up, not the daemon
+				}
+				if c := context.Cause(ctx); c != nil {
+					err = c // "no answer within 10s" rather than "context canceled"
+				}
+				err = fmt.Errorf("%s: reading the answer: %w", what, err)
+				t.bodyFailed(err)
+				return err
+			}}
+		return r.resp, false, took, nil
 	case <-timer.C:
 		go func() {
 			r := <-done
@@ -422,7 +475,7 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 			}
 			release()
 		}()
-		return nil, !sent.Load(), fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, deadlineError{timeout})
+		return nil, !sent.Load(), timeout, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, deadlineError{timeout})
 	case <-parent.Done():
 		cancel(parent.Err())
 		// The transport returns once it has closed the connection.
@@ -430,27 +483,50 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 			r.resp.Body.Close()
 		}
 		release()
-		return nil, false, parent.Err()
+		return nil, false, time.Since(begin), parent.Err()
 	}
 }
 
-func (t *Transport) record(failed bool, resp *http.Response, err error) {
+// record counts one attempt for the breaker: a success resets the run of
+// consecutive failures; a failure (why says what it was) extends it.
+func (t *Transport) record(failed bool, why string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.recordLocked(failed, why)
+}
+
+func (t *Transport) recordLocked(failed bool, why string) {
 	if !failed {
 		t.consecutive = 0
 		return
 	}
-	if err != nil {
-		t.lastFailure = err.Error()
-	} else {
-		t.lastFailure = fmt.Sprintf("HTTP %d", resp.StatusCode)
-	}
+	t.lastFailure = why
 	t.stats.Failures++
 	t.consecutive++
 	if t.consecutive >= t.cfg.BreakerThreshold {
 		t.open = true
 	}
+}
+
+// bodyFailed counts an answer whose body could not be read (a body
+// trickled slower than the deadline, a connection dropped mid-body) as a
+// failure: the headers came in time, but the request did not succeed, and
+// a daemon that trickles every body must still open the breaker.
+func (t *Transport) bodyFailed(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats.BodyFailures++
+	t.recordLocked(true, err.Error())
+}
+
+// slowPing counts a ping answered after Config.SlowPing as a failure and
+// halves the request rate, down to MinRate.
+func (t *Transport) slowPing(took time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats.SlowPings++
+	t.recordLocked(true, fmt.Sprintf("a ping took %s (slow-ping threshold %s)", took.Round(time.Millisecond), t.cfg.SlowPing))
+	t.limiter.SetLimit(max(t.limiter.Limit()/2, rate.Limit(MinRate)))
 }
 
 func (t *Transport) backoff(retry int) time.Duration { return Backoff(t.cfg.Backoff, retry) }
@@ -480,13 +556,60 @@ func closeBody(req *http.Request) {
 	}
 }
 
+// releaseBody gives the attempt's in-flight slot back when the body is
+// closed, reports the first failed read (other than the end), and counts
+// the attempt a success when it is closed without one.
 type releaseBody struct {
 	io.ReadCloser
 	release func()
+	// failed counts a failed read and returns the error to give the
+	// reader.
+	failed func(error) error
+
+	mu sync.Mutex
+	// failure is the first failed read's error, returned by every later
+	// read; succeeded is called at Close when there was none.
+	failure   error
+	succeeded func()
+}
+
+func (b *releaseBody) onSuccess(f func()) {
+	b.mu.Lock()
+	b.succeeded = f
+	b.mu.Unlock()
+}
+
+func (b *releaseBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	failure := b.failure
+	b.mu.Unlock()
+	if failure != nil {
+		return 0, failure
+	}
+	n, err := b.ReadCloser.Read(p)
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failure == nil {
+		b.failure = b.failed(err)
+	}
+	return n, b.failure
 }
 
 func (b *releaseBody) Close() error {
 	err := b.ReadCloser.Close()
+	b.mu.Lock()
+	succeeded := b.succeeded
+	if b.failure != nil {
+		succeeded = nil
+	}
+	b.succeeded = nil
+	b.mu.Unlock()
+	if succeeded != nil {
+		succeeded()
+	}
 	b.release()
 	return err
 }

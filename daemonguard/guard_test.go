@@ -425,3 +425,131 @@ func TestWriteInterval(t *testing.T) {
 		}
 	}
 }
+
+// trickle is a body that yields one byte every 10 ms until its request's
+// context ends, as a daemon that is answering too slowly does.
+type trickle struct{ ctx context.Context }
+
+func (b trickle) Read(p []byte) (int, error) {
+	select {
+	case <-b.ctx.Done():
+		return 0, b.ctx.Err()
+	case <-time.After(10 * time.Millisecond):
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	p[0] = ' '
+	return 1, nil
+}
+
+func (trickle) Close() error { return nil }
+
+// TestBodyReadTimeoutIsAFailure: the headers came in time but the body
+// did not; that counts for the breaker, so that a daemon trickling every
+// body stops being asked.
+func TestBodyReadTimeoutIsAFailure(t *testing.T) {
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		wrote(r)
+		return &http.Response{StatusCode: 200, Body: trickle{r.Context()}, Header: http.Header{}}, nil
+	}), fast(Config{Timeout: 50 * time.Millisecond, BreakerThreshold: 2}))
+	for i := range 2 {
+		resp, err := get(t, tr, "/v1.41/containers/a/json")
+		if err != nil {
+			t.Fatalf("headers: %v", err)
+		}
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil || !strings.Contains(err.Error(), "reading the answer: no answer within") || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("read %d: err = %v", i, err)
+		}
+	}
+	if s := tr.Stats(); s.BodyFailures != 2 || s.Failures != 2 || !s.BreakerOpen || s.Attempts != 2 {
+		t.Errorf("two timed-out bodies: %+v; want 2 failures and the breaker open (threshold 2)", s)
+	}
+	resp, err := get(t, tr, "/v1.41/info")
+	closeResp(resp)
+	if !errors.Is(err, ErrBreakerOpen) || !strings.Contains(err.Error(), "reading the answer") {
+		t.Errorf("after two trickled bodies: %v", err)
+	}
+}
+
+// TestCallerClosingTheBodyIsNotAFailure: a reader that stops early (it
+// had enough) or a caller that gives up is not the daemon's fault.
+func TestCallerClosingTheBodyIsNotAFailure(t *testing.T) {
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Body: trickle{r.Context()}, Header: http.Header{}}, nil
+	}), fast(Config{Timeout: time.Second, BreakerThreshold: 1}))
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/v1.41/info", nil)
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [1]byte
+	if _, err := resp.Body.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	_, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if s := tr.Stats(); s.Failures != 0 || s.BreakerOpen {
+		t.Errorf("a caller that gave up counted as a failure: %+v", s)
+	}
+}
+
+// TestSlowPing: a ping answered after SlowPing is a breaker failure and
+// halves the rate, down to MinRate; a prompt answer resets the run of
+// failures as any success does.
+func TestSlowPing(t *testing.T) {
+	var delay atomic.Int64
+	delay.Store(int64(30 * time.Millisecond))
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		wrote(r)
+		if strings.HasSuffix(r.URL.Path, "/_ping") {
+			time.Sleep(time.Duration(delay.Load()))
+		}
+		return ok("OK"), nil
+	}), Config{Rate: 3, Burst: 100, SlowPing: 10 * time.Millisecond, BreakerThreshold: 3})
+	ping := func() {
+		t.Helper()
+		resp, err := get(t, tr, "/_ping")
+		if err != nil {
+			t.Fatalf("a slow ping is still an answer: %v", err)
+		}
+		resp.Body.Close()
+	}
+	ping()
+	if s := tr.Stats(); s.SlowPings != 1 || s.Failures != 1 || s.Rate != 1.5 || s.BreakerOpen {
+		t.Errorf("one slow ping: %+v; want 1 failure and the rate halved to 1.5", s)
+	}
+	ping()
+	if s := tr.Stats(); s.Rate != MinRate {
+		t.Errorf("rate %v after two slow pings, want the floor %v", s.Rate, MinRate)
+	}
+	delay.Store(0)
+	ping() // prompt: resets the run
+	delay.Store(int64(30 * time.Millisecond))
+	ping()
+	ping()
+	if tr.BreakerOpen() {
+		t.Error("the breaker opened although a prompt answer came between the slow pings")
+	}
+	ping()
+	if !tr.BreakerOpen() {
+		t.Errorf("three slow pings in a row did not open the breaker (threshold 3): %+v", tr.Stats())
+	}
+	// Only pings are timed against SlowPing: a slow inspect is not news.
+	tr2 := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		time.Sleep(30 * time.Millisecond)
+		return ok("{}"), nil
+	}), fast(Config{SlowPing: 10 * time.Millisecond}))
+	resp, err := get(t, tr2, "/v1.41/containers/a/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if s := tr2.Stats(); s.Failures != 0 || s.SlowPings != 0 {
+		t.Errorf("a slow inspect counted as a slow ping: %+v", s)
+	}
+}

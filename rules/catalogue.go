@@ -304,9 +304,9 @@ var Catalogue = []*Rule{
 	},
 	{
 		ID: "DG408", Name: "live-daemon-unhealthy", Severity: SeverityError, Frontend: "live",
-		Summary:     "The daemon is unreachable, slow, or failing API calls.",
-		Rationale:   "A daemon that fails pings or API calls is already in the state dockguard exists to prevent; checks that depend on it are incomplete. `dockguard cleanup --apply` reports DG408 too when it stops before the end of its plan because the circuit breaker opened or the run's deadline (--timeout) passed: \"cleanup incomplete\", with how many objects were done, failed and not attempted (the JSON result lists each). A Ctrl-C is not DG408: the user stopped the run, which reports the same lists and exits 130.",
-		Bad:         "ping takes seconds; requests time out",
+		Summary:     "The daemon is unreachable, slow, or failing API calls, or the live pass did not finish within its deadline.",
+		Rationale:   "A daemon that fails pings or API calls is already in the state dockguard exists to prevent; checks that depend on it are incomplete. A verify or report pass that reaches its deadline (--deadline, live.deadline; 2 minutes by default) stops and reports what it gathered: \"incomplete: deadline reached after N of M containers\". `dockguard cleanup --apply` reports DG408 too when it stops before the end of its plan because the circuit breaker opened or the run's deadline (--timeout) passed: \"cleanup incomplete\", with how many objects were done, failed and not attempted (the JSON result lists each). A Ctrl-C is not DG408: the user stopped the run, which reports the same lists and exits 130.",
+		Bad:         "ping takes seconds; requests time out; incomplete: deadline reached after 40 of 5000 containers",
 		Good:        "ping in milliseconds, no API errors",
 		Alternative: "Restart Docker, then find the cause with the static checks (force removals, parallel calls, missing limits).",
 		Tags:        []string{"reliability", "live"}, Precision: "high",

@@ -119,8 +119,11 @@ func (r *run) finish() {
 	// DG408: API errors and the breaker.
 	// An unreachable daemon already has its DG408; the breaker is how the
 	// ping gave up, not news.
-	if f.Reached && r.broken() && r.ctx.Err() == nil {
+	if g, ok := r.d.(guarded); ok && f.Reached && g.Guard().BreakerOpen() {
 		r.add("DG408", r.o.Endpoint, "breaker", "the circuit breaker opened after repeated transport failures; dockguard stopped calling the daemon and the live checks are incomplete")
+	}
+	if f.Deadline != nil {
+		r.add("DG408", r.o.Endpoint, "deadline", r.deadlineMessage())
 	}
 	if n := len(r.apiErrors); n > 0 {
 		sort.Strings(r.apiErrors)
@@ -130,10 +133,30 @@ func (r *run) finish() {
 		}
 		r.add("DG408", r.o.Endpoint, "api-errors", fmt.Sprintf("%d API %s failed: %s", n, plural(n, "call", "calls"), strings.Join(shown, "; ")))
 	}
-	if !f.Complete && f.Reached {
+	switch {
+	case f.Deadline != nil:
+		r.res.Errors = append(r.res.Errors, rules.Note{File: r.o.Endpoint, Message: "the live checks are incomplete: " + r.deadlineMessage()})
+	case !f.Complete && f.Reached:
 		r.res.Errors = append(r.res.Errors, rules.Note{File: r.o.Endpoint, Message: "the live checks are incomplete: some daemon calls failed (see DG408)"})
 	}
 	f.Budget = budget(f, r.o, r.listed)
+}
+
+// deadlineMessage says how far the pass got before its deadline.
+func (r *run) deadlineMessage() string {
+	var where string
+	switch {
+	case !r.facts.Reached:
+		where = "before the daemon answered a ping"
+	case r.phase == "ping" || r.phase == "listing containers":
+		where = "before the container list"
+	default:
+		where = fmt.Sprintf("after %d of %d containers", r.inspected, r.listed)
+		if r.inspected == r.listed && r.phase != "" && r.phase != "inspecting containers" {
+			where += ", while " + r.phase
+		}
+	}
+	return fmt.Sprintf("incomplete: deadline reached %s (--deadline %s); the results cover what was gathered", where, humanDuration(r.o.Deadline))
 }
 
 func (r *run) checkOvercommit(running []ContainerFacts) {

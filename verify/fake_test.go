@@ -229,21 +229,30 @@ func TestPersistent500sOpenTheBreaker(t *testing.T) {
 	checkFailed(t, d, c, facts, res, true)
 }
 
-func TestDroppedConnectionsOpenTheBreaker(t *testing.T) {
+// TestDroppedConnectionsAreNotRetried: a connection dropped after the
+// request was written is not retried (the daemon may have started on it).
+// With every call but the ping dropped, the pass makes four requests
+// (info, the container list, the volume list, /system/df), each fails
+// once, and then there is nothing left to ask: four failures do not open
+// a breaker of five, and need not, since no further call is made. That is
+// the intended behaviour; TestDroppedInspectsOpenTheBreaker shows the
+// breaker opening when there is more to ask.
+func TestDroppedConnectionsAreNotRetried(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Drop: true}}
 	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
-	// A connection dropped after the request was written is not retried
-	// (the daemon may have started on it), so the four requests before the
-	// container list fail once each: too few to open the breaker.
 	checkFailed(t, d, c, facts, res, false)
-	if s := c.Guard().Stats(); s.Retries != 0 {
-		t.Errorf("a request the daemon had received was retried: %+v", s)
+	if s := c.Guard().Stats(); s.Retries != 0 || s.Failures != 4 || s.Requests != 5 {
+		t.Errorf("want the ping and 4 requests failing once each, no retry: %+v", s)
 	}
 }
 
+// TestHangingDaemonHitsTheDeadline: every call but the ping hangs; each of
+// the three requests (info, list, volumes) fails once at its deadline and
+// is not retried, and the breaker (five) stays closed for the same reason
+// as in TestDroppedConnectionsAreNotRetried.
 func TestHangingDaemonHitsTheDeadline(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
@@ -253,6 +262,169 @@ func TestHangingDaemonHitsTheDeadline(t *testing.T) {
 	checkFailed(t, d, c, facts, res, false)
 	if !strings.Contains(fmt.Sprint(res.Findings), "no answer within 50ms") {
 		t.Errorf("the deadline is not named: %v", res.Findings)
+	}
+	if s := c.Guard().Stats(); s.Retries != 0 || s.Failures != 3 {
+		t.Errorf("want 3 requests failing once each: %+v", s)
+	}
+}
+
+// manyContainers stages n running containers with limits.
+func manyContainers(n int) *fakedaemon.Daemon {
+	d := &fakedaemon.Daemon{APIVersion: "1.52", MemTotal: 64 << 30}
+	for i := range n {
+		d.Containers = append(d.Containers, fakedaemon.Container{ID: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("n%02d", i), State: "running", Memory: 64 << 20})
+	}
+	return d
+}
+
+// TestDroppedInspectsOpenTheBreaker: with many containers whose inspects
+// are dropped, the breaker opens after five failures and the rest are
+// never asked.
+func TestDroppedInspectsOpenTheBreaker(t *testing.T) {
+	d := manyContainers(30)
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Drop: true}}
+	d.Start()
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
+	_, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true})
+	if !c.Guard().BreakerOpen() || !strings.Contains(fmt.Sprint(res.Findings), "circuit breaker opened") {
+		t.Fatalf("breaker not open after dropped inspects: %+v %v", c.Guard().Stats(), res.Findings)
+	}
+	// Five failures, plus at most the two other workers' inspects that
+	// were already on their way (and net/http's one replay each).
+	if n := d.Count("containers/inspect"); n > 14 {
+		t.Errorf("%d inspects reached a daemon that dropped every one", n)
+	}
+}
+
+// TestTrickledBodiesOpenTheBreaker: a daemon that sends headers at once
+// and then the body a byte at a time never got past the breaker: only the
+// headers were timed. Each body that outlasts the deadline now counts.
+func TestTrickledBodiesOpenTheBreaker(t *testing.T) {
+	d := manyContainers(30)
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Trickle: 100 * time.Millisecond}}
+	d.Start()
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{Timeout: 200 * time.Millisecond, Backoff: time.Millisecond})
+	facts, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true})
+	s := c.Guard().Stats()
+	if !s.BreakerOpen || s.BodyFailures < 5 {
+		t.Fatalf("breaker not open after trickled bodies: %+v", s)
+	}
+	if n := d.Count("containers/inspect"); n > 10 {
+		t.Errorf("%d inspects reached a daemon that trickled every body", n)
+	}
+	got := fmt.Sprint(res.Findings)
+	if !strings.Contains(got, "reading the answer: no answer within 200ms") || !strings.Contains(got, "circuit breaker opened") {
+		t.Errorf("findings do not say why: %v", got)
+	}
+	if facts.Complete || len(res.Errors) == 0 {
+		t.Error("a pass cut short by the breaker must be incomplete (exit 3)")
+	}
+}
+
+// TestSlowPing: a ping slower than SlowPing gives DG408, counts as a
+// breaker failure and halves the request rate for the rest of the pass.
+func TestSlowPing(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"ping": {Delay: 300 * time.Millisecond}}
+	c := newClient(t, d.Host(), daemonguard.Config{Rate: 40, Burst: 10, SlowPing: 100 * time.Millisecond})
+	_, res := verify.Run(context.Background(), c, verify.Options{SlowPing: 100 * time.Millisecond, NoDiskUsage: true, Now: func() time.Time { return now }})
+	if !strings.Contains(fmt.Sprint(res.Findings), "to answer a ping (threshold 100ms)") {
+		t.Errorf("no slow-ping DG408: %v", res.Findings)
+	}
+	s := c.Guard().Stats()
+	if s.SlowPings != 1 || s.Failures != 1 || s.Rate != 20 {
+		t.Errorf("guard after a slow ping: %+v; want 1 slow ping counted as a failure and the rate halved to 20/s", s)
+	}
+	// The rest of the pass still ran: the failure is one of five.
+	if rulesOf(res.Findings)["DG401"] == 0 || s.BreakerOpen {
+		t.Errorf("one slow ping stopped the pass: %v", res.Findings)
+	}
+}
+
+// TestWholeRunDeadline: a daemon that answers each inspect slowly would
+// keep verify busy for ever; at the deadline the pass stops, reports
+// DG408 "incomplete: deadline reached after N of M containers" and keeps
+// every result gathered so far, in every format.
+func TestWholeRunDeadline(t *testing.T) {
+	d := manyContainers(40)
+	d.Containers[0].Memory = 0 // DG401 once inspected
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Delay: 150 * time.Millisecond}}
+	d.Start()
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{Rate: 1000, Burst: 100})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Deadline: 600 * time.Millisecond, Workers: 1, NoDiskUsage: true, Now: func() time.Time { return now }})
+	dl := facts.Deadline
+	if dl == nil || facts.Complete || dl.Listed != 40 || dl.After != "600ms" {
+		t.Fatalf("facts: deadline %+v complete %v", dl, facts.Complete)
+	}
+	n := dl.Inspected
+	if n < 1 || n >= 40 || len(facts.Containers) != n {
+		t.Fatalf("inspected %d, kept %d of 40", n, len(facts.Containers))
+	}
+	want := fmt.Sprintf("incomplete: deadline reached after %d of 40 containers (--deadline 600ms)", n)
+	var deadline []rules.Finding
+	for _, f := range res.Findings {
+		if f.Key == "deadline" {
+			deadline = append(deadline, f)
+		}
+	}
+	if len(deadline) != 1 || deadline[0].Rule != "DG408" || !strings.Contains(deadline[0].Message, want) {
+		t.Fatalf("want one DG408 %q, got %v", want, res.Findings)
+	}
+	// The inspects the deadline cut short are not API errors of their own.
+	if strings.Contains(fmt.Sprint(res.Findings), "API call") {
+		t.Errorf("the deadline's cancellations reported as API errors: %v", res.Findings)
+	}
+	if rulesOf(res.Findings)["DG401"] != 1 || len(res.Errors) != 1 {
+		t.Errorf("the results gathered before the deadline are missing: %v %v", res.Findings, res.Errors)
+	}
+	if got := d.Count("containers/inspect"); got >= 40 {
+		t.Errorf("%d inspects: the pass did not stop", got)
+	}
+	doc := &render.Document{Tool: render.Tool{Name: "dockguard", Version: "test"}, Generated: now, Live: facts, LiveResult: res}
+	for name, fn := range map[string]func(*bytes.Buffer) error{
+		"markdown": func(b *bytes.Buffer) error { return render.Markdown(b, doc) },
+		"html":     func(b *bytes.Buffer) error { return render.HTML(b, doc) },
+		"json":     func(b *bytes.Buffer) error { return render.JSON(b, doc) },
+		"verify":   func(b *bytes.Buffer) error { return render.VerifyJSON(b, doc.Tool, facts, res) },
+	} {
+		var b bytes.Buffer
+		if err := fn(&b); err != nil || !strings.Contains(b.String(), fmt.Sprintf("deadline reached after %d of 40 containers", n)) {
+			t.Errorf("%s output without the deadline's DG408 (err %v)", name, err)
+		}
+	}
+}
+
+// TestDeadlineBeforeThePing: a daemon that does not even answer the ping
+// within the deadline.
+func TestDeadlineBeforeThePing(t *testing.T) {
+	d := staged("1.52")
+	defer d.Close()
+	d.Faults = map[string]*fakedaemon.Fault{"ping": {Delay: 5 * time.Second}}
+	c := newClient(t, d.Host(), daemonguard.Config{})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Deadline: 200 * time.Millisecond})
+	if facts.Reached || facts.Deadline == nil || rulesOf(res.Findings)["DG408"] != 1 ||
+		!strings.Contains(fmt.Sprint(res.Findings), "deadline reached before the daemon answered a ping") || len(res.Errors) != 1 {
+		t.Errorf("reached %v, findings %v, errors %v", facts.Reached, res.Findings, res.Errors)
+	}
+}
+
+// TestCtrlCIsNotTheDeadline: a caller's cancellation stops the pass
+// without claiming a deadline.
+func TestCtrlCIsNotTheDeadline(t *testing.T) {
+	d := manyContainers(10)
+	d.Faults = map[string]*fakedaemon.Fault{"containers/inspect": {Delay: 100 * time.Millisecond}}
+	d.Start()
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	facts, res := verify.Run(ctx, c, verify.Options{Workers: 1, NoDiskUsage: true})
+	if facts.Deadline != nil || strings.Contains(fmt.Sprint(res.Findings), "deadline reached") {
+		t.Errorf("a cancelled run reported the deadline: %v", res.Findings)
 	}
 }
 

@@ -55,8 +55,12 @@ type Options struct {
 	MemoryBudget int64
 	// RestartThreshold is the DG403 restart count (default 3).
 	RestartThreshold int
-	// SlowPing is the DG408 ping threshold (default 1 s).
+	// SlowPing is the DG408 ping threshold (default 2 s, as the guard's).
 	SlowPing time.Duration
+	// Deadline bounds the whole pass (default DefaultDeadline). When it
+	// passes, Run stops asking the daemon and reports what it gathered,
+	// with DG408 "incomplete: deadline reached after N of M containers".
+	Deadline time.Duration
 	// Usage samples every running container's memory, not only the
 	// unlimited ones.
 	Usage bool
@@ -93,7 +97,10 @@ func (o *Options) defaults() {
 		o.RestartThreshold = 3
 	}
 	if o.SlowPing <= 0 {
-		o.SlowPing = time.Second
+		o.SlowPing = 2 * time.Second
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = DefaultDeadline
 	}
 	if o.Workers <= 0 {
 		o.Workers = 3
@@ -114,6 +121,15 @@ func (o *Options) defaults() {
 		o.Cgroups = &memusage.CgroupReader{}
 	}
 }
+
+// DefaultDeadline bounds a whole live pass: a daemon that answers each
+// call just under the per-request timeout would otherwise keep verify busy
+// for hours on thousands of containers.
+const DefaultDeadline = 2 * time.Minute
+
+// errDeadline is the cause of the run's context once Options.Deadline
+// has passed, telling it from a caller's cancellation (Ctrl-C).
+var errDeadline = errors.New("the live pass reached its deadline")
 
 // UsageSource says where verify reads a container's memory usage; it is
 // memusage's, which fix --limits-from shares.
@@ -145,6 +161,8 @@ type Facts struct {
 	PingMS      float64          `json:"pingMs"`
 	Reached     bool             `json:"reached"`
 	Complete    bool             `json:"complete"`
+	// Deadline is set when the pass stopped at Options.Deadline.
+	Deadline *DeadlineFacts `json:"deadline,omitempty"`
 	Checked     time.Time        `json:"checkedAt"`
 	Elapsed     time.Duration    `json:"-"`
 	Containers  []ContainerFacts `json:"containers"`
@@ -160,6 +178,16 @@ type Facts struct {
 	// Transport carries the guard's counters when the daemon is a real
 	// client (retries, peak in flight).
 	Transport *daemonguard.Stats `json:"transport,omitempty"`
+}
+
+// DeadlineFacts says how far a pass got before its deadline.
+type DeadlineFacts struct {
+	// After is the deadline ("2m0s").
+	After string `json:"after"`
+	// Listed is the number of containers listed, Inspected the number
+	// whose inspect ended before the deadline.
+	Listed    int `json:"listed"`
+	Inspected int `json:"inspected"`
 }
 
 // ContainerFacts is one inspected container.
@@ -234,8 +262,11 @@ type run struct {
 	calls     map[string]int
 	// composeLabels keeps each inspected container's labels for DG402.
 	composeLabels map[string]map[string]string
-	// listed is the number of containers the list returned.
-	listed int
+	// listed is the number of containers the list returned, inspected
+	// the number whose inspect ended (found or gone).
+	listed, inspected int
+	// phase is what the pass was doing, for the deadline's message.
+	phase string
 }
 
 // Run performs the live pass against d and returns what it saw and the
@@ -245,11 +276,16 @@ type run struct {
 func Run(ctx context.Context, d dockerapi.Daemon, o Options) (*Facts, rules.Result) {
 	o.defaults()
 	start := o.Now()
+	ctx, cancel := context.WithTimeoutCause(ctx, o.Deadline, errDeadline)
+	defer cancel()
 	r := &run{ctx: ctx, d: d, o: o, calls: map[string]int{},
 		facts: &Facts{Endpoint: o.Endpoint, Checked: start.UTC(), Containers: []ContainerFacts{}}}
 	r.facts.Reclaimable.DanglingVolumes = []dockerapi.Volume{}
 	r.facts.Reclaimable.Exited = []ContainerFacts{}
 	r.do()
+	if r.deadlineReached() {
+		r.facts.Deadline = &DeadlineFacts{After: humanDuration(o.Deadline), Listed: r.listed, Inspected: r.inspected}
+	}
 	r.facts.Elapsed = o.Now().Sub(start)
 	r.facts.Calls = r.calls
 	if g, ok := d.(guarded); ok {
@@ -267,6 +303,10 @@ func (r *run) count(class string) {
 }
 
 func (r *run) apiError(what string, err error) {
+	if r.deadlineReached() {
+		// Cut short by the deadline, which DG408 reports once.
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.apiErrors = append(r.apiErrors, fmt.Sprintf("%s: %v", what, err))
@@ -281,6 +321,20 @@ func (r *run) broken() bool {
 		return true
 	}
 	return false
+}
+
+// deadlineReached reports whether the pass was stopped by its deadline
+// (and not by the caller).
+func (r *run) deadlineReached() bool {
+	return r.ctx.Err() != nil && errors.Is(context.Cause(r.ctx), errDeadline)
+}
+
+// step reports progress and remembers the phase for the deadline's message.
+func (r *run) step(phase string, done, total int) {
+	r.mu.Lock()
+	r.phase = phase
+	r.mu.Unlock()
+	r.o.Progress.Step(phase, done, total)
 }
 
 func (r *run) enabled(id string) bool { return r.o.Enabled == nil || r.o.Enabled(id) }
@@ -302,10 +356,13 @@ func (r *run) note(msg string) {
 
 func (r *run) do() {
 	p := r.o.Progress
-	p.Step("ping", 0, 0)
+	r.step("ping", 0, 0)
 	r.count("ping")
 	ping, err := r.d.Ping(r.ctx)
 	r.facts.PingMS = float64(ping.Duration.Microseconds()) / 1000
+	if err != nil && r.deadlineReached() {
+		return // the deadline's DG408 says it
+	}
 	if err != nil {
 		r.add("DG408", r.o.Endpoint, "ping", fmt.Sprintf("the daemon did not answer a ping: %v", err))
 		r.res.Errors = append(r.res.Errors, rules.Note{File: r.o.Endpoint, Message: "daemon unreachable; no live check was made"})
@@ -335,6 +392,7 @@ func (r *run) do() {
 	r.facts.Containers = containers
 
 	if !r.broken() {
+		r.step("listing dangling volumes", 0, 0)
 		r.count("volumes/list")
 		vols, err := r.d.DanglingVolumes(r.ctx)
 		if err != nil {
@@ -351,7 +409,7 @@ func (r *run) do() {
 			r.note(fmt.Sprintf("the daemon speaks API %s (< 1.42): it ignores the type filter of /system/df and scans images, containers, volumes and build cache in full; use --no-disk-usage on busy daemons", ping.APIVersion))
 			p.Say("reading disk usage: this daemon (API < 1.42) scans everything for /system/df, which can take a while")
 		}
-		p.Step("disk usage", 0, 0)
+		r.step("disk usage", 0, 0)
 		r.count("system/df")
 		du, err := r.d.DiskUsage(r.ctx)
 		if err != nil {
@@ -380,7 +438,7 @@ func (r *run) inspectAll() []ContainerFacts {
 	if r.broken() {
 		return []ContainerFacts{}
 	}
-	r.o.Progress.Step("listing containers", 0, 0)
+	r.step("listing containers", 0, 0)
 	r.count("containers/list")
 	list, err := r.d.Containers(r.ctx, r.o.Labels)
 	if err != nil {
@@ -396,9 +454,13 @@ func (r *run) inspectAll() []ContainerFacts {
 		s := list[i]
 		r.count("containers/inspect")
 		c, err := r.d.Inspect(r.ctx, s.ID)
+		if err != nil && r.deadlineReached() {
+			return // not inspected: the deadline cut it short
+		}
 		mu.Lock()
 		done++
-		r.o.Progress.Step("inspecting containers", done, len(list))
+		r.inspected = done
+		r.step("inspecting containers", done, len(list))
 		mu.Unlock()
 		if err != nil {
 			if errors.Is(err, dockerapi.ErrNotFound) {
@@ -479,7 +541,7 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 		u, err := r.d.MemoryUsage(r.ctx, c.ID)
 		mu.Lock()
 		done++
-		r.o.Progress.Step("sampling memory usage", done, len(idx))
+		r.step("sampling memory usage", done, len(idx))
 		mu.Unlock()
 		if err != nil {
 			if !errors.Is(err, dockerapi.ErrNotFound) {

@@ -2,8 +2,8 @@
 // tests. It serves /v1.NN/ paths in the response shapes of a chosen API
 // version (including the API >= 1.52 /system/df shape that Debian's 20.10
 // daemon never produces), and injects faults: delays, 5xx answers, dropped
-// connections. It records the peak number of requests in flight and every
-// method and path it saw.
+// connections, bodies trickled a byte at a time. It records the peak number
+// of requests in flight and every method and path it saw.
 package fakedaemon
 
 import (
@@ -67,7 +67,10 @@ type Fault struct {
 	Times int
 	// Every applies the fault to every Nth matching request only.
 	Every int
-	seen  int
+	// Trickle sends the real answer's headers at once and then its body
+	// one byte per Trickle, as a daemon too loaded to keep up does.
+	Trickle time.Duration
+	seen    int
 }
 
 // Daemon is the fake.
@@ -245,7 +248,8 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 			class = kind + "/remove"
 		}
 	}
-	if f := d.fault(class); f != nil {
+	f := d.fault(class)
+	if f != nil {
 		if f.Delay > 0 && f.KeepWorking {
 			time.Sleep(f.Delay)
 		} else if f.Delay > 0 {
@@ -269,6 +273,45 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f != nil && f.Trickle > 0 {
+		// Answered into a buffer under the lock, trickled outside it, so
+		// that the slow body does not hold up the other requests.
+		rec := httptest.NewRecorder()
+		d.answer(rec, r, path)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		trickle(w, r, rec.Body.Bytes(), f.Trickle)
+		return
+	}
+	d.answer(w, r, path)
+}
+
+// trickle writes body one byte per every, flushing each, until the
+// client goes away.
+func trickle(w http.ResponseWriter, r *http.Request, body []byte, every time.Duration) {
+	fl, _ := w.(http.Flusher)
+	if fl != nil {
+		fl.Flush() // the headers go at once
+	}
+	for i := range body {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(every):
+		}
+		if _, err := w.Write(body[i : i+1]); err != nil {
+			return
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+	}
+}
+
+// answer serves a request the faults let through.
+func (d *Daemon) answer(w http.ResponseWriter, r *http.Request, path string) {
 	w.Header().Set("Api-Version", d.APIVersion)
 	w.Header().Set("Ostype", "linux")
 	// The staged objects change under writes: answer under the lock.
