@@ -156,13 +156,13 @@ func (nopProgress) Say(string)            {}
 
 // Facts is what the live pass saw; the report renders it.
 type Facts struct {
-	Endpoint    string           `json:"endpoint"`
-	Daemon      *dockerapi.Info  `json:"daemon,omitempty"`
-	PingMS      float64          `json:"pingMs"`
-	Reached     bool             `json:"reached"`
-	Complete    bool             `json:"complete"`
+	Endpoint string          `json:"endpoint"`
+	Daemon   *dockerapi.Info `json:"daemon,omitempty"`
+	PingMS   float64         `json:"pingMs"`
+	Reached  bool            `json:"reached"`
+	Complete bool            `json:"complete"`
 	// Deadline is set when the pass stopped at Options.Deadline.
-	Deadline *DeadlineFacts `json:"deadline,omitempty"`
+	Deadline    *DeadlineFacts   `json:"deadline,omitempty"`
 	Checked     time.Time        `json:"checkedAt"`
 	Elapsed     time.Duration    `json:"-"`
 	Containers  []ContainerFacts `json:"containers"`
