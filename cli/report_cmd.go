@@ -12,6 +12,7 @@ import (
 
 	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/engine"
+	"github.com/dockguard/dockguard/guardproxy"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 	vrender "github.com/dockguard/dockguard/verify/render"
@@ -36,6 +37,7 @@ func runReport(env *Env, args []string) int {
 	noLive := fs.Bool("no-live", false, "do not contact the daemon (static findings only)")
 	cleanupResult := fs.String("cleanup-result", "", "add a \"Resource cleanup\" section from this `dockguard cleanup --format json` file")
 	compare := fs.String("compare", "", "add a \"Before / after\" table against this earlier `report --format json` file")
+	guardMetrics := fs.String("guard-metrics", "", "add a \"Guard proxy\" section with the totals of the dockguard guard at this URL (http://HOST:PORT or its unix:// socket)")
 	withCleanup := fs.Bool("cleanup", false, "add a \"Resource cleanup\" section from a cleanup dry run (scopes from cleanup.scopes, else --all)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard report [flags] [PATH...]")
@@ -106,6 +108,14 @@ func runReport(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
 			return ExitUsage
 		}
+	}
+	if *guardMetrics != "" {
+		t, err := guardproxy.FetchTotals(context.Background(), *guardMetrics)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "dockguard report: --guard-metrics: %v\n", err)
+			return ExitErrors
+		}
+		doc.Guard = &vrender.Guard{URL: *guardMetrics, Totals: t}
 	}
 	var live *liveSetup
 	if !*noLive {

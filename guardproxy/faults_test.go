@@ -362,3 +362,27 @@ func TestMetricsAndDeny(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchTotals: report --guard-metrics reads back what the guard
+// counted, from its metrics page.
+func TestFetchTotals(t *testing.T) {
+	fake := (&fakedaemon.Daemon{APIVersion: "1.41", Containers: []fakedaemon.Container{{ID: "r1", Name: "r1", State: "running"}}}).Start()
+	defer fake.Close()
+	_, base := guardFor(t, fake.Host(), Config{Interval: -1, Deny: []string{"POST /containers/*/exec"}})
+	call(t, "GET", base+"/v1.41/containers/json")
+	call(t, "DELETE", base+"/v1.41/containers/r1?force=1")
+	call(t, "POST", base+"/v1.41/containers/r1/exec")
+	got, err := FetchTotals(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Requests["read"] != 1 || got.Requests["write"] != 2 || got.Rewrites[RewriteStopFirst] != 1 || got.Refused["denied"] != 1 || got.PeakWriteInFlight != 1 {
+		t.Fatalf("totals %+v", got)
+	}
+	if _, err := FetchTotals(context.Background(), "ftp://x"); err == nil {
+		t.Fatal("an ftp URL was accepted")
+	}
+	if _, err := ParseTotals(strings.NewReader("some_other_metric 1\n")); err == nil {
+		t.Fatal("a page that is not a guard's was accepted")
+	}
+}

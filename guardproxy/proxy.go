@@ -195,7 +195,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer stop()
 		defer context.AfterFunc(s.streams, stop)()
 	}
+	// The rewrites change the URL; the log line keeps the client's.
 	r = r.WithContext(ctx)
+	u := *r.URL
+	r.URL = &u
 	switch {
 	case forced:
 		s.gracefulRemove(w, r, c, st)

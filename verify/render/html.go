@@ -18,6 +18,7 @@ var htmlSource string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"size":        Size,
 	"cleanupRows": CleanupRows,
+	"guardRows":   GuardRows,
 	"limit":       Limit,
 	"signed":      signedSize,
 	"loc":         Location,

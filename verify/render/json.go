@@ -33,6 +33,8 @@ type jsonReport struct {
 	Cleanup *cleanup.Result `json:"cleanup,omitempty"`
 	// Compare is the before/after table of report --compare (version 2).
 	Compare *Comparison `json:"compare,omitempty"`
+	// Guard is added by report --guard-metrics.
+	Guard *Guard `json:"guard,omitempty"`
 }
 
 type jsonSummary struct {
@@ -78,6 +80,7 @@ func JSON(w io.Writer, d *Document) error {
 		Checklist: nonNil(d.Checklist()),
 		Cleanup:   d.Cleanup,
 		Compare:   d.Comparison(),
+		Guard:     d.Guard,
 	}
 	if s := d.Static; s != nil {
 		doc.Summary.Static = count(s.Result.Findings)

@@ -203,6 +203,8 @@ func Markdown(w io.Writer, d *Document) error {
 		}
 	}
 
+	guardMarkdown(&b, d.Guard)
+
 	// Recommendations.
 	b.WriteString("## Recommendations\n\n")
 	groups := ByRule(d.Findings())

@@ -47,6 +47,9 @@ type Document struct {
 	// Previous, when set, is an earlier report (report --compare): the
 	// report then opens with a "Before / after" table.
 	Previous *Previous
+	// Guard, when set, holds a running guard proxy's totals (report
+	// --guard-metrics).
+	Guard *Guard
 }
 
 // Comparison is the before/after table against Previous, or nil.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/guardproxy"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 	"github.com/dockguard/dockguard/verify/dockerapi"
@@ -397,4 +398,32 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestGuardSection(t *testing.T) {
+	d := &Document{Tool: Tool{Name: "dockguard", Version: "test"}, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Guard: &Guard{URL: "unix:///run/user/1000/dockguard.sock", Totals: guardproxy.Totals{
+			Requests: map[string]int64{"write": 100, "read": 150}, Rewrites: map[string]int64{"remove-stop-first": 50},
+			Refused: map[string]int64{}, PeakWriteInFlight: 3, PeakReadInFlight: 9}}}
+	var md, js, html bytes.Buffer
+	if err := Markdown(&md, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := JSON(&js, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&html, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Guard proxy", "| Requests | read 150, write 100 |", "| Rewritten into graceful ones | remove-stop-first 50 |", "| Refused by the guard | none |", "3 writes, 9 reads"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	if !strings.Contains(js.String(), `"guard": {`) || !strings.Contains(js.String(), `"peakWriteInFlight": 3`) {
+		t.Errorf("JSON lacks the guard:\n%s", js.String())
+	}
+	if !strings.Contains(html.String(), "<h2>Guard proxy</h2>") || !strings.Contains(html.String(), "remove-stop-first 50") {
+		t.Error("HTML lacks the guard section")
+	}
 }

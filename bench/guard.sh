@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark of `dockguard guard`: the latency it adds to reads and the
+# streaming throughput it keeps, against the daemon's own socket, in the
+# same run on a private dockerd.
+#
+# Usage: sudo bench/guard.sh [REQUESTS] [CP_MIB]   (defaults 2000 and 200)
+#
+# For GET /containers/json (20 containers) and GET /_ping: p50 and p99 over
+# REQUESTS requests, sequential and at 16 concurrent clients, straight to
+# the socket and through the guard, alternated three times (the medians
+# are printed), and the throughput ratio. Then `docker cp` of a CP_MIB
+# file into a container and back, straight and through the guard. Needs
+# root, dockerd (apt-get install docker.io) and Go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-2000}
+mib=${2:-200}
+out=bench/_out/guard
+mkdir -p "$out"
+
+[ "$(id -u)" = 0 ] || { echo "bench/guard.sh: run as root (it starts a private dockerd)" >&2; exit 2; }
+command -v dockerd >/dev/null || { echo "bench/guard.sh: dockerd is needed: apt-get install docker.io" >&2; exit 2; }
+
+go build -o "$out/dockguard" ./cmd/dockguard
+go build -o "$out/guardlat" ./bench/guardlat
+(cd internal/testdaemon/helper && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OLDPWD/$out/helper" .)
+
+# shellcheck source=bench/privatedockerd.sh
+. bench/privatedockerd.sh
+
+tar -C "$out" -cf "$out/helper.tar" helper
+docker import --change 'ENTRYPOINT ["/helper"]' "$out/helper.tar" dgbench:latest >/dev/null
+for i in $(seq 20); do docker run -d --network none --name "c$i" dgbench:latest sleep >/dev/null; done
+
+gsock=$dir/guard.sock
+"$out/dockguard" guard --listen "unix://$gsock" --upstream "unix://$sock" --status never >"$out/guard.out" 2>"$out/guard.err" &
+gpid=$!
+trap 'kill -INT $gpid 2>/dev/null || true; wait $gpid 2>/dev/null || true; stop' EXIT
+for _ in $(seq 100); do [ -S "$gsock" ] && break; sleep 0.1; done
+
+median() { sort -n | sed -n 2p; }
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+printf '%-18s %-5s %10s %10s %10s %10s %12s %12s %8s\n' endpoint conc "p50 direct" "p50 guard" "p99 direct" "p99 guard" "req/s direct" "req/s guard" ratio
+for path in /containers/json /_ping; do
+  for c in 1 16; do
+    d50=(); d99=(); dr=(); g50=(); g99=(); gr=()
+    for _ in 1 2 3; do
+      read -r a b r < <("$out/guardlat" -socket "$sock" -path "$path" -n "$n" -c "$c")
+      d50+=("$a"); d99+=("$b"); dr+=("$r")
+      read -r a b r < <("$out/guardlat" -socket "$gsock" -path "$path" -n "$n" -c "$c")
+      g50+=("$a"); g99+=("$b"); gr+=("$r")
+    done
+    D50=$(printf '%s\n' "${d50[@]}" | median); G50=$(printf '%s\n' "${g50[@]}" | median)
+    D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | median)
+    DR=$(printf '%s\n' "${dr[@]}" | median); GR=$(printf '%s\n' "${gr[@]}" | median)
+    printf '%-18s %-5s %8sus %8sus %8sus %8sus %12s %12s %7.2f\n' "$path" "$c" "$D50" "$G50" "$D99" "$G99" "$DR" "$GR" "$(echo "$GR / $DR" | bc -l)"
+  done
+done
+
+# docker cp of a large file, in and out, straight and through the guard.
+head -c "$((mib << 20))" /dev/urandom >"$out/big.bin"
+docker create --network none --name cp dgbench:latest sleep >/dev/null
+now() { date +%s.%N; }
+cp_time() { # host direction
+  local t0 t1
+  t0=$(now)
+  if [ "$2" = in ]; then DOCKER_HOST=$1 docker cp "$out/big.bin" cp:/big.bin; else DOCKER_HOST=$1 docker cp cp:/big.bin "$out/back.bin"; fi
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+for dirn in in out; do
+  dt=(); gt=()
+  for _ in 1 2 3; do
+    dt+=("$(cp_time "unix://$sock" "$dirn")")
+    gt+=("$(cp_time "unix://$gsock" "$dirn")")
+  done
+  D=$(printf '%s\n' "${dt[@]}" | median); G=$(printf '%s\n' "${gt[@]}" | median)
+  printf 'docker cp %s MiB %-3s direct %.2fs (%.0f MiB/s), guard %.2fs (%.0f MiB/s), guard/direct throughput %.2f\n' \
+    "$mib" "$dirn" "$D" "$(echo "$mib / $D" | bc -l)" "$G" "$(echo "$mib / $G" | bc -l)" "$(echo "$D / $G" | bc -l)"
+done
+cmp "$out/big.bin" "$out/back.bin" && echo "docker cp through the guard: the file came back byte for byte"
+echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
