@@ -118,12 +118,10 @@ func splitVersion(p string) (prefix, rest string) {
 func classify(method string, u *url.URL) classification {
 	prefix, p := splitVersion(u.Path)
 	c := classification{prefix: prefix, path: p, kind: Read}
+	// Split once: the table is matched on every request.
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	for _, r := range routes {
-		if r.method != method {
-			continue
-		}
-		segs, ok := r.pattern.match(p)
-		if !ok {
+		if r.method != method || !matchSegs(r.pattern, segs) {
 			continue
 		}
 		c.kind, c.op = r.kind, r.op
