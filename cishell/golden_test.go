@@ -19,6 +19,10 @@ var entryPoints = map[string]func(string, []byte, *shell.Config) []rules.Finding
 	"gitlab":      CheckGitLabCI,
 	"circleci":    CheckCircleCI,
 	"packagejson": CheckPackageJSON,
+	"taskfile":    CheckTaskfile,
+	"azure":       CheckAzurePipelines,
+	"bitbucket":   CheckBitbucketPipelines,
+	"drone":       CheckDrone,
 }
 
 func TestGolden(t *testing.T) {

@@ -165,6 +165,8 @@ const (
 	githubTemplate          // ${{ expr }}
 	circleTemplate          // << parameters.x >>
 	gitlabTemplate          // $[[ inputs.x ]]
+	goTemplate              // {{.VAR}} (go-task)
+	azureTemplate           // $(macro), $[ runtime ], ${{ template }}
 )
 
 // scalarFragment extracts the shell code of scalar node n with a map to its
@@ -340,6 +342,15 @@ func maskTemplates(b *fragment.Builder, t template) {
 		}
 	case gitlabTemplate:
 		for _, m := range gitlabInputRE.FindAllIndex(code, -1) {
+			b.Mask(m[0], m[1])
+		}
+	case goTemplate:
+		for _, m := range goTemplateRE.FindAllIndex(code, -1) {
+			b.Mask(m[0], m[1])
+		}
+	case azureTemplate:
+		maskTemplates(b, githubTemplate) // ${{ }} is written as GitHub writes it
+		for _, m := range azureMacroRE.FindAllIndex(b.Bytes(), -1) {
 			b.Mask(m[0], m[1])
 		}
 	}

@@ -56,7 +56,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.failOn, "fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
 	fs.Var(&c.enable, "enable", "only report these rules (IDs or names, comma-separated)")
 	fs.Var(&c.disable, "disable", "do not report these rules (IDs or names, comma-separated)")
-	fs.Var(&c.only, "only", "check only these file kinds: shell, makefile, github-workflow, github-action, gitlab-ci, circleci, package-json, go, compose, python")
+	fs.Var(&c.only, "only", "check only these file kinds: "+strings.Join(engine.KindNames(), ", "))
 	fs.IntVar(&c.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
 	fs.BoolVar(&c.noColor, "no-color", false, "never colour the text output")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
@@ -140,14 +140,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	return o, nil
 }
 
-func kindByName(name string) (engine.Kind, bool) {
-	for k := engine.KindScript; k <= engine.KindPython; k++ {
-		if k.String() == name {
-			return k, true
-		}
-	}
-	return engine.KindNone, false
-}
+func kindByName(name string) (engine.Kind, bool) { return engine.KindByName(name) }
 
 // ruleSelection builds the Enabled predicate from --enable/--disable.
 func ruleSelection(enable, disable []string) (func(string) bool, error) {

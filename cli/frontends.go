@@ -54,13 +54,17 @@ func progressLine(w io.Writer) func(done, total int) {
 // wireFrontEnds connects every front end to the engine.
 func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.ShellFamily = map[engine.Kind]engine.FileFunc{
-		engine.KindScript:         shell.CheckScript,
-		engine.KindMakefile:       makefiles.Check,
-		engine.KindGitHubWorkflow: cishell.CheckGitHubWorkflow,
-		engine.KindGitHubAction:   cishell.CheckGitHubAction,
-		engine.KindGitLabCI:       cishell.CheckGitLabCI,
-		engine.KindCircleCI:       cishell.CheckCircleCI,
-		engine.KindPackageJSON:    cishell.CheckPackageJSON,
+		engine.KindScript:             shell.CheckScript,
+		engine.KindMakefile:           makefiles.Check,
+		engine.KindGitHubWorkflow:     cishell.CheckGitHubWorkflow,
+		engine.KindGitHubAction:       cishell.CheckGitHubAction,
+		engine.KindGitLabCI:           cishell.CheckGitLabCI,
+		engine.KindCircleCI:           cishell.CheckCircleCI,
+		engine.KindPackageJSON:        cishell.CheckPackageJSON,
+		engine.KindTaskfile:           cishell.CheckTaskfile,
+		engine.KindAzurePipelines:     cishell.CheckAzurePipelines,
+		engine.KindBitbucketPipelines: cishell.CheckBitbucketPipelines,
+		engine.KindDrone:              cishell.CheckDrone,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {

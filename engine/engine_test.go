@@ -304,6 +304,10 @@ func TestClassify(t *testing.T) {
 		".gitlab-ci.yml": KindGitLabCI, ".circleci/config.yml": KindCircleCI, "web/package.json": KindPackageJSON,
 		"main.go": KindGo, "tool.py": KindPython, "stubs.pyi": KindPython, "tests/conftest.py": KindPython, "compose.yaml": KindCompose, "docker-compose.override.yml": KindCompose, "x/docker-compose.test.yaml": KindCompose,
 		"home/.bashrc": KindScript, ".zshrc": KindScript, "x/.envrc": KindScript, ".bash_aliases": KindScript,
+		"Taskfile.yml": KindTaskfile, "sub/taskfile.dist.yaml": KindTaskfile, "azure-pipelines.yml": KindAzurePipelines,
+		".azure-pipelines/build.yml": KindAzurePipelines, "bitbucket-pipelines.yml": KindBitbucketPipelines,
+		".drone.yml": KindDrone, ".woodpecker.yaml": KindDrone, ".woodpecker/test.yml": KindDrone,
+		"Taskfile.md": KindNone, "tasks.yml": KindNone,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
 		if got, _ := ClassifyName(path); got != want {

@@ -23,9 +23,30 @@ const (
 	KindGo
 	KindCompose
 	KindPython
+	// The kinds below carry shell code too; they come after the others so
+	// that the numbers of the older kinds stay what they were.
+	KindTaskfile
+	KindAzurePipelines
+	KindBitbucketPipelines
+	KindDrone
+	kindEnd
 )
 
-var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python"}
+var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
+	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone"}
+
+// KindByName returns the kind that --only and kinds: spell name.
+func KindByName(name string) (Kind, bool) {
+	for k := KindScript; k < kindEnd; k++ {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return KindNone, false
+}
+
+// KindNames lists the kinds' names in kind order.
+func KindNames() []string { return append([]string{}, kindNames[1:]...) }
 
 // String names the kind as --only and notes spell it.
 func (k Kind) String() string {
@@ -37,7 +58,9 @@ func (k Kind) String() string {
 
 // IsShellFamily reports whether the kind is shell code or carries shell code
 // (Makefile recipes, CI steps, package.json scripts).
-func (k Kind) IsShellFamily() bool { return k >= KindScript && k <= KindPackageJSON }
+func (k Kind) IsShellFamily() bool {
+	return k >= KindScript && k <= KindPackageJSON || k >= KindTaskfile && k < kindEnd
+}
 
 // ClassifyName decides a file's kind from its path alone. It returns KindNone
 // with needHead=true when only the first line (a shebang) can tell.
@@ -65,6 +88,15 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 			return KindGitLabCI, false
 		case (lower == "config.yml" || lower == "config.yaml") && (strings.HasSuffix(dir, "/.circleci") || dir == ".circleci"):
 			return KindCircleCI, false
+		case lower == "taskfile.yml" || lower == "taskfile.yaml" || lower == "taskfile.dist.yml" || lower == "taskfile.dist.yaml":
+			return KindTaskfile, false
+		case strings.HasPrefix(lower, "azure-pipelines") || strings.HasSuffix(dir, ".azure-pipelines") || dir == ".azure-pipelines":
+			return KindAzurePipelines, false
+		case lower == "bitbucket-pipelines.yml" || lower == "bitbucket-pipelines.yaml":
+			return KindBitbucketPipelines, false
+		case lower == ".drone.yml" || lower == ".drone.yaml" || lower == ".woodpecker.yml" || lower == ".woodpecker.yaml" ||
+			strings.HasSuffix(dir, "/.woodpecker") || dir == ".woodpecker":
+			return KindDrone, false
 		case strings.Contains(lower, "compose"):
 			return KindCompose, false
 		}
