@@ -386,3 +386,77 @@ func TestFetchTotals(t *testing.T) {
 		t.Fatal("a page that is not a guard's was accepted")
 	}
 }
+
+// TestPingFailingWhileQueuedOpensBreaker: writes queued behind a daemon
+// that stopped answering, whose /_ping fails too: the health probe opens
+// the breaker, and new writes get 503 instead of joining the queue.
+func TestPingFailingWhileQueuedOpensBreaker(t *testing.T) {
+	fake := (&fakedaemon.Daemon{APIVersion: "1.41", Faults: map[string]*fakedaemon.Fault{
+		"*": {Delay: 6 * time.Second}, "ping": {Drop: true}}}).Start()
+	defer fake.Close()
+	srv, base := guardFor(t, fake.Host(), Config{InFlight: 1, Interval: -1, BreakerCooldown: time.Hour})
+	for i := range 2 {
+		go func() { _, _ = do("POST", fmt.Sprintf("%s/v1.41/containers/w%d/stop", base, i)) }()
+	}
+	waitFor(t, func() bool { return srv.writes.stats().Queued == 1 })
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.br.state() != "open" {
+		if time.Now().After(deadline) {
+			t.Fatal("the breaker did not open while writes waited on a daemon whose ping fails")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if a := call(t, "POST", base+"/v1.41/containers/w9/stop"); a.code != http.StatusServiceUnavailable || !strings.Contains(a.msg, "_ping") {
+		t.Fatalf("a new write with the breaker open: %+v, want 503 naming the failed ping", a)
+	}
+}
+
+// TestReadRetriedOn503: a read answered 503 twice is retried and gets the
+// third answer; a write answered 503 is not retried.
+func TestReadRetriedOn503(t *testing.T) {
+	fake := (&fakedaemon.Daemon{APIVersion: "1.41", Faults: map[string]*fakedaemon.Fault{
+		"containers/list": {Status: 503, Times: 2}, "*": {Status: 503, Times: 1}}}).Start()
+	defer fake.Close()
+	srv, base := guardFor(t, fake.Host(), Config{Backoff: time.Millisecond, Interval: -1})
+	if a := call(t, "GET", base+"/v1.41/containers/json"); a.code != 200 {
+		t.Fatalf("read after two 503s: %+v, want 200 on the third try", a)
+	}
+	if n := fake.Count("containers/list"); n != 3 {
+		t.Fatalf("%d attempts, want 3", n)
+	}
+	if a := call(t, "POST", base+"/v1.41/containers/x/stop"); a.code != 503 {
+		t.Fatalf("write answered 503: %+v, want the 503 passed through", a)
+	}
+	if n := len(fake.Writes()); n != 1 {
+		t.Fatalf("the write was sent %d times, want once", n)
+	}
+	if srv.Totals().Retries != 2 {
+		t.Fatalf("retries %d, want 2", srv.Totals().Retries)
+	}
+}
+
+// TestClientCancelReachesDaemon: a client that goes away mid-request
+// ends the upstream request too: the guard frees the slot at once instead
+// of waiting for the slow daemon's answer.
+func TestClientCancelReachesDaemon(t *testing.T) {
+	fake := (&fakedaemon.Daemon{APIVersion: "1.41", Faults: map[string]*fakedaemon.Fault{"containers/list": {Delay: 30 * time.Second}}}).Start()
+	defer fake.Close()
+	srv, base := guardFor(t, fake.Host(), Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1.41/containers/json", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitFor(t, func() bool { return fake.Count("containers/list") == 1 })
+	begin := time.Now()
+	cancel()
+	<-done
+	waitFor(t, func() bool { return srv.reads.stats().InFlight == 0 })
+	if d := time.Since(begin); d > 10*time.Second {
+		t.Fatalf("the read slot was held %s after the client left", d)
+	}
+}
