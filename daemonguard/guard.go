@@ -253,7 +253,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, lastErrOr(lastErr, err)
 			}
 		}
-		if err := t.limiter.Wait(parent); err != nil {
+		if err := t.waitTurn(parent); err != nil {
 			return nil, lastErrOr(lastErr, err)
 		}
 		resp, retryable, took, err := t.attempt(req, parent, timeout)
@@ -447,6 +447,12 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 		took := time.Since(begin)
 		if r.err != nil {
 			release()
+			if took >= timeout && parent.Err() == nil {
+				// The deadline passed before this goroutine ran (a loaded
+				// machine): the attempt timed out, whatever the transport
+				// said when the hard limit closed it.
+				return nil, !sent.Load(), took, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, deadlineError{timeout})
+			}
 			return nil, !sent.Load(), took, r.err
 		}
 		// The rest of the deadline covers reading the body: cancelling
@@ -537,6 +543,22 @@ func (t *Transport) backoff(retry int) time.Duration { return Backoff(t.cfg.Back
 func Backoff(base time.Duration, retry int) time.Duration {
 	d := base << (retry - 1)
 	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+}
+
+// waitTurn waits for the rate limit. Unlike rate.Limiter.Wait, which
+// fails at once when the wait would pass the context's deadline, it waits
+// until then and returns the context's error: a request that could not be
+// sent before a run's deadline was cut short by the deadline, and says so.
+func (t *Transport) waitTurn(ctx context.Context) error {
+	r := t.limiter.Reserve()
+	if !r.OK() {
+		return fmt.Errorf("rate limit: burst %d too small", t.cfg.Burst)
+	}
+	if err := t.sleep(ctx, r.Delay()); err != nil {
+		r.Cancel()
+		return err
+	}
+	return nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

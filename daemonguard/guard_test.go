@@ -553,3 +553,31 @@ func TestSlowPing(t *testing.T) {
 		t.Errorf("a slow inspect counted as a slow ping: %+v", s)
 	}
 }
+
+// TestRateWaitEndsAtTheDeadline: a request whose turn comes after the
+// caller's deadline waits until the deadline and fails with it, as a
+// request cut short by the deadline; rate.Limiter.Wait failed it at once
+// with an error of its own, which verify then reported as an API error.
+func TestRateWaitEndsAtTheDeadline(t *testing.T) {
+	var n atomic.Int32
+	tr := New(rtFunc(func(*http.Request) (*http.Response, error) {
+		n.Add(1)
+		return ok("{}"), nil
+	}), Config{Rate: 1, Burst: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	for i := range 2 {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker/v1.41/info", nil)
+		resp, err := tr.RoundTrip(req)
+		closeResp(resp)
+		switch {
+		case i == 0 && err != nil:
+			t.Fatal(err)
+		case i == 1 && (!errors.Is(err, context.DeadlineExceeded) || ctx.Err() == nil):
+			t.Errorf("second request: err %v, ctx %v; want it to end with the deadline", err, ctx.Err())
+		}
+	}
+	if n.Load() != 1 || tr.BreakerOpen() {
+		t.Errorf("%d requests sent, breaker %v", n.Load(), tr.BreakerOpen())
+	}
+}
