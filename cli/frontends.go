@@ -16,6 +16,7 @@ import (
 	"github.com/dockguard/dockguard/python"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
+	"github.com/dockguard/dockguard/systemd"
 )
 
 // frontEndOptions carry the flags that only some front ends read.
@@ -65,6 +66,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindAzurePipelines:     cishell.CheckAzurePipelines,
 		engine.KindBitbucketPipelines: cishell.CheckBitbucketPipelines,
 		engine.KindDrone:              cishell.CheckDrone,
+		engine.KindSystemd:            systemd.Check,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {

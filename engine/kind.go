@@ -29,11 +29,12 @@ const (
 	KindAzurePipelines
 	KindBitbucketPipelines
 	KindDrone
+	KindSystemd
 	kindEnd
 )
 
 var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
-	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone"}
+	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd"}
 
 // KindByName returns the kind that --only and kinds: spell name.
 func KindByName(name string) (Kind, bool) {
@@ -77,6 +78,8 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 		return KindPython, false
 	case ".mk":
 		return KindMakefile, false
+	case ".service", ".socket", ".mount", ".swap":
+		return KindSystemd, false
 	case ".yml", ".yaml":
 		dir := filepath.ToSlash(filepath.Dir(path))
 		switch {
