@@ -188,14 +188,18 @@ func (x *executor) finish(out Outcome) {
 	x.o.Progress.Cleaned(x.n, x.total, x.r.ReclaimedBytes)
 }
 
-// do carries out one item.
+// do carries out one item. Its first request is gated by the stop
+// channel: when Ctrl-C comes while it still waits for its turn at the
+// guard, it never starts; once it has started, the item runs to its end,
+// so a running container is never left stopped but not removed.
 func (x *executor) do(it Item) Outcome {
 	out := Outcome{Item: it}
+	first := daemonguard.WithStartGate(x.ctx, x.stop)
 	var err error
 	switch it.Kind {
 	case KindContainer:
 		if it.Action == ActionStopRemove {
-			err = x.conflictRetry(func() error { return x.d.StopContainer(x.ctx, it.ID, x.o.StopTimeout) })
+			err = x.conflictRetry(func() error { return x.d.StopContainer(first, it.ID, x.o.StopTimeout) })
 			if errors.Is(err, dockerapi.ErrNotFound) {
 				out.Reason = "gone already (404 on stop)"
 				return x.gone(out)
@@ -204,19 +208,23 @@ func (x *executor) do(it Item) Outcome {
 				return x.failed(out, err)
 			}
 		}
-		err = x.conflictRetry(func() error { return x.d.RemoveContainer(x.ctx, it.ID) })
+		ctx := first
+		if it.Action == ActionStopRemove {
+			ctx = x.ctx // the stop has started: the removal must follow
+		}
+		err = x.conflictRetry(func() error { return x.d.RemoveContainer(ctx, it.ID) })
 	case KindVolume:
-		err = x.conflictRetry(func() error { return x.d.RemoveVolume(x.ctx, it.Name) })
+		err = x.conflictRetry(func() error { return x.d.RemoveVolume(first, it.Name) })
 	case KindBuildCache:
 		var n int64
-		n, err = x.d.PruneBuildCache(x.ctx, x.o.OlderThan, x.o.KeepStorage)
+		n, err = x.d.PruneBuildCache(first, x.o.OlderThan, x.o.KeepStorage)
 		if err == nil {
 			out.Reclaimed = n
 			return out
 		}
 	case KindImages:
 		var n int64
-		n, err = x.d.PruneImages(x.ctx, x.o.Scopes.AllImages, x.o.filters(), x.o.OlderThan)
+		n, err = x.d.PruneImages(first, x.o.Scopes.AllImages, x.o.filters(), x.o.OlderThan)
 		if err == nil {
 			out.Reclaimed = n
 			return out
@@ -246,6 +254,12 @@ func (x *executor) gone(out Outcome) Outcome {
 }
 
 func (x *executor) failed(out Outcome, err error) Outcome {
+	if errors.Is(err, daemonguard.ErrNotStarted) {
+		// Ctrl-C came while the item waited for its turn: not attempted.
+		x.setStopped("signal")
+		out.Reason = x.halted()
+		return out
+	}
 	switch {
 	case errors.Is(err, daemonguard.ErrBreakerOpen):
 		x.setStopped("breaker")

@@ -231,12 +231,21 @@ func Anonymous(v dockerapi.Volume) bool {
 // list, no usage samples), plus one image list when images are in scope.
 func NewPlan(ctx context.Context, d dockerapi.Cleaner, o Options) *Plan {
 	o.defaults()
-	now := o.Now()
 	labels := o.filters()
 	// verify's StaleAfter must be positive; DG404's threshold is ours.
 	stale := max(o.OlderThan, time.Nanosecond)
 	facts, res := verify.Run(ctx, d, verify.Options{Endpoint: o.Endpoint, Labels: labels, StaleAfter: stale,
 		NoUsage: true, Workers: o.Workers, Now: o.Now})
+	return PlanFrom(ctx, d, o, facts, res)
+}
+
+// PlanFrom plans from a verify pass already made with the same labels
+// (report --cleanup plans from the report's own pass instead of making a
+// second one). The pass's StaleAfter does not matter: ages are o's.
+func PlanFrom(ctx context.Context, d dockerapi.Cleaner, o Options, facts *verify.Facts, res rules.Result) *Plan {
+	o.defaults()
+	now := o.Now()
+	labels := o.filters()
 	p := &Plan{Endpoint: o.Endpoint, Facts: facts, Result: res, Items: []Item{}}
 	if !facts.Reached || len(res.Errors) > 0 {
 		// A pass that could not see everything plans nothing: what it

@@ -19,6 +19,10 @@ import (
 	"github.com/dockguard/dockguard/verify/endpoint"
 )
 
+// cleanupInterval is the least time between the starts of two writes, the
+// incident's 0.5 s.
+const cleanupInterval = 500 * time.Millisecond
+
 // cleanupFlags are the flags of `dockguard cleanup`.
 type cleanupFlags struct {
 	host, context, config          string
@@ -60,7 +64,7 @@ func runCleanup(env *Env, args []string) int {
 	fs.BoolVar(&c.yes, "yes", false, "with --apply, do not ask (needed when stdin is not a terminal)")
 	d := daemonguard.Defaults()
 	fs.IntVar(&c.inFlight, "in-flight", d.MaxInFlight, "most API requests in flight at once")
-	fs.DurationVar(&c.interval, "interval", 500*time.Millisecond, "least time between the starts of two write requests")
+	fs.DurationVar(&c.interval, "interval", cleanupInterval, "least time between the starts of two write requests")
 	fs.DurationVar(&c.reqTimeout, "request-timeout", d.Timeout, "deadline of each API request")
 	fs.DurationVar(&c.deadline, "timeout", 10*time.Minute, "deadline of the whole run")
 	fs.IntVar(&c.tries, "tries", d.Tries, "attempts per request on transient errors")
@@ -145,7 +149,13 @@ func cleanupRun(env *Env, cl *dockerapi.Client, o cleanup.Options, apply, yes bo
 		}
 	}()
 	plan := cleanup.NewPlan(planCtx, cl, o)
-	if !apply || len(plan.Items) == 0 || sig.Err() != nil {
+	if sig.Err() != nil {
+		r := cleanup.DryRun(plan)
+		r.Stopped = "signal"
+		r.Notes = append(r.Notes, "interrupted while planning: nothing was changed")
+		return r
+	}
+	if !apply || len(plan.Items) == 0 {
 		return cleanup.DryRun(plan)
 	}
 	if !yes && !confirm(env, plan) {
@@ -167,9 +177,11 @@ func confirm(env *Env, p *cleanup.Plan) bool {
 // cleanupExit: a dry run exits 1 when there is something to do (like
 // check, so CI can gate on it); --apply exits 0 when everything planned was
 // done, 1 when something was skipped or failed, 3 when the run stopped
-// early (breaker, deadline) or could not plan.
+// early (breaker, deadline) or could not plan, and 130 after Ctrl-C.
 func cleanupExit(r *cleanup.Result) int {
 	switch {
+	case r.Stopped == "signal":
+		return ExitInterrupted
 	case len(r.Errors) > 0 || r.Stopped == "breaker" || r.Stopped == "deadline":
 		return ExitErrors
 	case r.DryRun && len(r.Plan) > 0:

@@ -19,6 +19,9 @@ const (
 	ExitFindings = 1 // findings at or above --fail-on
 	ExitUsage    = 2 // bad usage or configuration
 	ExitErrors   = 3 // some input could not be checked; wins over ExitFindings
+	// ExitInterrupted is cleanup's exit after Ctrl-C (SIGINT or SIGTERM):
+	// 128 + SIGINT, as a shell reports an interrupted command.
+	ExitInterrupted = 130
 )
 
 // command is one subcommand.

@@ -8,13 +8,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/dockguard/dockguard/cleanup"
+	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/guardproxy"
 	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
+	"github.com/dockguard/dockguard/verify"
+	"github.com/dockguard/dockguard/verify/dockerapi"
 	vrender "github.com/dockguard/dockguard/verify/render"
 )
 
@@ -39,6 +43,8 @@ func runReport(env *Env, args []string) int {
 	compare := fs.String("compare", "", "add a \"Before / after\" table against this earlier `report --format json` file")
 	guardMetrics := fs.String("guard-metrics", "", "add a \"Guard proxy\" section with the totals of the dockguard guard at this URL (http://HOST:PORT or its unix:// socket)")
 	withCleanup := fs.Bool("cleanup", false, "add a \"Resource cleanup\" section from a cleanup dry run (scopes from cleanup.scopes, else --all)")
+	apply := fs.Bool("apply", false, "with --cleanup, carry the cleanup out (needs --yes); the live sections then show the daemon after it")
+	yes := fs.Bool("yes", false, "with --cleanup --apply: do not ask")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard report [flags] [PATH...]")
 		fmt.Fprintln(env.Stderr, "Runs check on PATH (default .) and verify on the daemon, and writes one verification report.")
@@ -97,6 +103,10 @@ func runReport(env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "dockguard report: --cleanup needs the daemon; it contradicts --no-live")
 		return ExitUsage
 	}
+	if *apply && (!*withCleanup || !*yes) {
+		fmt.Fprintln(env.Stderr, "dockguard report: --apply needs --cleanup and --yes (report does not ask)")
+		return ExitUsage
+	}
 	if *cleanupResult != "" {
 		if doc.Cleanup, err = readCleanupResult(*cleanupResult); err != nil {
 			fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
@@ -134,13 +144,19 @@ func runReport(env *Env, args []string) int {
 	doc.Static = &vrender.Static{Paths: paths, FilesScanned: res.FilesScanned, Suppressed: res.Suppressed,
 		Result: rules.Result{Findings: res.Findings, Notes: res.Notes, Errors: res.Errors}}
 	if live != nil {
-		// The cleanup dry run is part of the live side: the same deadline
-		// bounds both (verify.Run keeps its own, to tell it apart).
+		defer live.client.Close()
+		// The cleanup plan is part of the live side: the same deadline
+		// bounds both (verify.Run keeps its own, to tell it apart). Carrying
+		// it out has the whole-run bound of cleanup instead.
 		liveCtx, cancel := context.WithTimeout(ctx, v.deadline)
 		defer cancel()
 		doc.Live, doc.LiveResult = live.run(ctx)
 		if *withCleanup {
-			doc.Cleanup = reportCleanup(liveCtx, live, v.labels)
+			doc.Cleanup = reportCleanup(liveCtx, ctx, env, live, doc.Live, doc.LiveResult, v, *apply)
+			if *apply && len(doc.Cleanup.Done) > 0 {
+				// The live sections show the daemon after the cleanup.
+				doc.Live, doc.LiveResult = live.run(ctx)
+			}
 		}
 	}
 	var buf bytes.Buffer
@@ -206,10 +222,13 @@ func readCleanupResult(path string) (*cleanup.Result, error) {
 	return r, nil
 }
 
-// reportCleanup is the dry run of report --cleanup, on the report's own
-// read-only client: the scopes of cleanup.scopes, else --all.
-func reportCleanup(ctx context.Context, live *liveSetup, labels []string) *cleanup.Result {
-	o := cleanup.Options{Labels: labels, Endpoint: live.ep.Host, OlderThan: 72 * time.Hour}
+// reportCleanup is the cleanup of report --cleanup: planned from the
+// report's own verify pass (no second pass), with the scopes of
+// cleanup.scopes, else --all. A dry run unless apply, which carries the
+// plan out on a client of its own that may write, paced as
+// `dockguard cleanup` paces it.
+func reportCleanup(ctx, runCtx context.Context, env *Env, live *liveSetup, facts *verify.Facts, res rules.Result, v verifyFlags, apply bool) *cleanup.Result {
+	o := cleanup.Options{Labels: v.labels, Endpoint: live.ep.Host, OlderThan: 72 * time.Hour}
 	if cfg, err := loadProjectConfig(nil, "", false); err == nil {
 		for _, name := range cfg.Cleanup.Scopes {
 			_ = o.Scopes.ParseScope(name) // validated when the file was parsed
@@ -225,5 +244,24 @@ func reportCleanup(ctx context.Context, live *liveSetup, labels []string) *clean
 		return &cleanup.Result{Version: cleanup.ResultVersion, Endpoint: live.ep.Host, DryRun: true, Plan: []cleanup.Item{},
 			Errors: []rules.Note{{File: live.ep.Host, Message: "cleanup not planned: " + err.Error()}}}
 	}
-	return cleanup.DryRun(cleanup.NewPlan(ctx, live.client, o))
+	plan := cleanup.PlanFrom(ctx, live.client, o, facts, res)
+	// The pass's findings are the report's live findings already.
+	plan.Result.Findings = nil
+	if !apply || len(plan.Items) == 0 {
+		return cleanup.DryRun(plan)
+	}
+	w, err := dockerapi.New(live.ep, dockerapi.Config{Guard: daemonguard.Config{MaxInFlight: v.maxInFlight, Timeout: v.timeout,
+		Tries: v.tries, BreakerThreshold: v.breaker, Writes: true, WriteInterval: cleanupInterval}})
+	if err != nil {
+		r := cleanup.DryRun(plan)
+		r.Errors = append(r.Errors, rules.Note{File: live.ep.Host, Message: "cleanup not carried out: " + err.Error()})
+		return r
+	}
+	defer w.Close()
+	sig, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	run, cancel := context.WithTimeout(runCtx, 10*time.Minute)
+	defer cancel()
+	fmt.Fprintf(env.Stderr, "report: carrying out the cleanup of %d objects\n", len(plan.Items))
+	return cleanup.Execute(run, sig.Done(), w, plan, o)
 }

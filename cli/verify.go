@@ -159,8 +159,8 @@ func (v *verifyFlags) client(env *Env) (endpoint.Endpoint, *dockerapi.Client, er
 	return ep, c, nil
 }
 
+// run makes the verify pass; the caller closes s.client.
 func (s *liveSetup) run(ctx context.Context) (*verify.Facts, rules.Result) {
-	defer s.client.Close()
 	facts, res := verify.Run(ctx, s.client, s.opts)
 	if p, ok := s.opts.Progress.(*ttyProgress); ok {
 		p.done()
@@ -226,6 +226,7 @@ func runVerify(env *Env, args []string) int {
 	// Ctrl-C stops the calls; what was seen so far is still reported.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	defer s.client.Close()
 	facts, res := s.run(ctx)
 	cfg.ApplySeverities(res.Findings)
 	tool := vrender.Tool{Name: "dockguard", Version: Version()}

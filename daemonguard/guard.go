@@ -124,7 +124,23 @@ var ErrReadOnly = errors.New("refused: dockguard only reads from the daemon (GET
 // force-removes anything, which is the storm it warns about.
 var ErrForce = errors.New("refused: dockguard never sends force=1 on a DELETE")
 
+// ErrNotStarted is returned for a request whose start gate (WithStartGate)
+// closed while it still waited for its turn: it never reached the daemon.
+var ErrNotStarted = errors.New("not started: stopped while waiting for its turn")
+
 type timeoutKey struct{}
+
+type gateKey struct{}
+
+// WithStartGate returns a context whose requests are not started once gate
+// is closed. A request still waiting for its turn (the rate, the in-flight
+// cap, the write interval) when gate closes returns ErrNotStarted; one
+// whose first attempt has started runs to its end, retries included. That
+// is Ctrl-C in cleanup: nothing new starts, what the daemon is working on
+// finishes.
+func WithStartGate(ctx context.Context, gate <-chan struct{}) context.Context {
+	return context.WithValue(ctx, gateKey{}, gate)
+}
 
 // WithTimeout returns a context whose requests get deadline d per attempt
 // instead of Config.Timeout; /system/df uses it for its longer deadline.
@@ -240,8 +256,26 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if d, ok := parent.Value(timeoutKey{}).(time.Duration); ok && d > 0 {
 		timeout = d
 	}
+	// wait bounds the waits before the first attempt: the start gate
+	// may end them, never an attempt that has started.
+	wait := parent
+	if gate, ok := parent.Value(gateKey{}).(<-chan struct{}); ok && gate != nil {
+		gated, cancelWait := context.WithCancelCause(parent)
+		defer cancelWait(nil)
+		go func() {
+			select {
+			case <-gate:
+				cancelWait(ErrNotStarted)
+			case <-gated.Done():
+			}
+		}()
+		wait = gated
+	}
 	var lastErr error
 	for try := 1; ; try++ {
+		if try > 1 {
+			wait = parent
+		}
 		if t.BreakerOpen() {
 			t.mu.Lock()
 			last := t.lastFailure
@@ -253,10 +287,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, lastErrOr(lastErr, err)
 			}
 		}
-		if err := t.waitTurn(parent); err != nil {
+		if err := t.waitTurn(wait); err != nil {
+			if errors.Is(context.Cause(wait), ErrNotStarted) {
+				return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrNotStarted)
+			}
 			return nil, lastErrOr(lastErr, err)
 		}
-		resp, retryable, took, err := t.attempt(req, parent, timeout)
+		resp, retryable, took, err := t.attempt(req, wait, parent, timeout)
+		if errors.Is(err, ErrNotStarted) {
+			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+		}
 		failed := err != nil || resp.StatusCode >= 500
 		if err != nil && parent.Err() != nil {
 			// The caller gave up; that is not the daemon's fault.
@@ -335,7 +375,7 @@ func (t *Transport) waitWriteTurn(ctx context.Context) (func(), error) {
 	select {
 	case t.writeTurn <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, context.Cause(ctx)
 	}
 	t.mu.Lock()
 	wait := time.Until(t.nextWrite)
@@ -343,6 +383,9 @@ func (t *Transport) waitWriteTurn(ctx context.Context) (func(), error) {
 	if wait > 0 {
 		if err := t.sleep(ctx, wait); err != nil {
 			<-t.writeTurn
+			if c := context.Cause(ctx); c == ErrNotStarted {
+				return nil, c
+			}
 			return nil, err
 		}
 	}
@@ -382,11 +425,11 @@ func (e deadlineError) Unwrap() error { return context.DeadlineExceeded }
 //
 // retryable reports that the attempt failed before the request was
 // completely written, so the daemon cannot have started on it.
-func (t *Transport) attempt(req *http.Request, parent context.Context, timeout time.Duration) (resp *http.Response, retryable bool, took time.Duration, err error) {
+func (t *Transport) attempt(req *http.Request, wait, parent context.Context, timeout time.Duration) (resp *http.Response, retryable bool, took time.Duration, err error) {
 	select {
 	case t.sem <- struct{}{}:
-	case <-parent.Done():
-		return nil, false, 0, parent.Err()
+	case <-wait.Done():
+		return nil, false, 0, context.Cause(wait)
 	}
 	t.mu.Lock()
 	t.inFlight++
@@ -400,7 +443,7 @@ func (t *Transport) attempt(req *http.Request, parent context.Context, timeout t
 	endTurn := func() {}
 	if IsWrite(req.Method) {
 		var err error
-		if endTurn, err = t.waitWriteTurn(parent); err != nil {
+		if endTurn, err = t.waitWriteTurn(wait); err != nil {
 			t.mu.Lock()
 			t.inFlight--
 			t.mu.Unlock()

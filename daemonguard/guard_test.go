@@ -581,3 +581,46 @@ func TestRateWaitEndsAtTheDeadline(t *testing.T) {
 		t.Errorf("%d requests sent, breaker %v", n.Load(), tr.BreakerOpen())
 	}
 }
+
+// TestStartGate closes the gate while one write is on the wire and two wait
+// for their turn: the one sent finishes, the waiting ones never start, and
+// nothing counts against the breaker.
+func TestStartGate(t *testing.T) {
+	release := make(chan struct{})
+	var sent atomic.Int32
+	tr := New(rtFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		<-release
+		return ok("{}"), nil
+	}), fast(Config{Writes: true, WriteInterval: time.Hour, BreakerThreshold: 1}))
+	gate := make(chan struct{})
+	ctx := WithStartGate(context.Background(), gate)
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodDelete, "http://docker/v1.41/containers/c", nil)
+			resp, err := tr.RoundTrip(req)
+			closeResp(resp)
+			errs <- err
+		}()
+	}
+	for sent.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	close(gate)
+	var notStarted int
+	for range 2 {
+		if err := <-errs; !errors.Is(err, ErrNotStarted) {
+			t.Errorf("a waiting write: %v, want ErrNotStarted", err)
+		} else {
+			notStarted++
+		}
+	}
+	close(release)
+	if err := <-errs; err != nil {
+		t.Errorf("the write on the wire: %v", err)
+	}
+	if sent.Load() != 1 || notStarted != 2 || tr.BreakerOpen() {
+		t.Errorf("sent %d, not started %d, breaker %v", sent.Load(), notStarted, tr.BreakerOpen())
+	}
+}

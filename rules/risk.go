@@ -98,7 +98,7 @@ var RiskAreas = []RiskArea{
 	{ID: "overcommit", Title: "Memory overcommit", Rules: []string{"DG407"},
 		Thresholds: fmt.Sprintf("the ratio of committed memory (limits, plus the sampled usage of unlimited containers) to the daemon's capacity: HIGH above %.0f%% (DG407), MEDIUM from %.0f%%, LOW below; unknown when the capacity is.", RiskOvercommitHigh*100, RiskOvercommitMedium*100)},
 	{ID: "reclaimable", Title: "Reclaimable bytes", Rules: []string{"DG404", "DG405", "DG406"},
-		Thresholds: fmt.Sprintf("stale exited containers, dangling volumes and reclaimable build cache together: HIGH from %s, MEDIUM from %s (DG406's default threshold), LOW below; unknown when no size was measured.", gib(RiskReclaimHigh), gib(RiskReclaimMedium))},
+		Thresholds: fmt.Sprintf("the writable layers of exited containers, dangling volumes and reclaimable build cache together: HIGH from %s, MEDIUM from %s (DG406's default threshold), LOW below; unknown when no size was measured.", gib(RiskReclaimHigh), gib(RiskReclaimMedium))},
 	{ID: "daemon", Title: "Daemon health", Rules: []string{"DG408"},
 		Thresholds: fmt.Sprintf("HIGH when the daemon did not answer or DG408 was reported (slow ping, API errors, the breaker opened, a cleanup stopped); MEDIUM when a ping took %s or more; LOW otherwise.", RiskPingMedium)},
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dockguard/dockguard/rules"
@@ -59,7 +60,11 @@ func FiguresOf(d *Document) Figures {
 	f.DaemonIssue = has(d.LiveResult.Findings, "DG408")
 	if d.Cleanup != nil {
 		// A cleanup stopped by the breaker or its deadline is DG408 too.
-		f.DaemonIssue += has(d.Cleanup.Findings, "DG408")
+		for _, x := range d.Cleanup.Findings {
+			if x.Rule == "DG408" && strings.HasPrefix(x.Message, "cleanup incomplete") {
+				f.DaemonIssue++
+			}
+		}
 	}
 	if !l.Reached {
 		return f
@@ -80,7 +85,7 @@ func FiguresOf(d *Document) Figures {
 	return f
 }
 
-// reclaimable sums what cleanup could free: stale exited containers'
+// reclaimable sums what cleanup could free: exited containers
 // layers, dangling volumes and reclaimable build cache; -1 when none of
 // them was measured.
 func reclaimable(r verify.ReclaimFacts) int64 {
