@@ -383,7 +383,7 @@ func (t *Transport) waitWriteTurn(ctx context.Context) (func(), error) {
 	if wait > 0 {
 		if err := t.sleep(ctx, wait); err != nil {
 			<-t.writeTurn
-			if c := context.Cause(ctx); c == ErrNotStarted {
+			if c := context.Cause(ctx); errors.Is(c, ErrNotStarted) {
 				return nil, c
 			}
 			return nil, err

@@ -14,14 +14,14 @@ import (
 	vrender "github.com/dockguard/dockguard/verify/render"
 )
 
-func report(t *testing.T, args ...string) (int, string) {
+func report(t *testing.T, args ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := cli.Run(append([]string{"report"}, args...), nil, &out, &errb)
 	if code > cli.ExitFindings {
 		t.Fatalf("report %v: exit %d\n%s", args, code, errb.String())
 	}
-	return code, out.String()
+	return out.String()
 }
 
 // TestReportCompareAroundACleanup makes a JSON report, cleans up with
@@ -52,7 +52,7 @@ func TestReportCompareAroundACleanup(t *testing.T) {
 	if r, code := cleanupJSON(t, d.Host, "--containers", "--label", sel, "--older-than", "0s", "--apply", "--yes"); code != cli.ExitOK || len(r.Done) != 1 {
 		t.Fatalf("cleanup exit %d: %+v", code, r)
 	}
-	_, js := report(t, "-H", d.Host, "--label", sel, "--format", "json", "--compare", before, empty)
+	js := report(t, "-H", d.Host, "--label", sel, "--format", "json", "--compare", before, empty)
 	var doc struct {
 		Version int                `json:"version"`
 		Compare vrender.Comparison `json:"compare"`
@@ -77,7 +77,7 @@ func TestReportCompareAroundACleanup(t *testing.T) {
 	if c := rows["crash"]; c.AfterRisk != rules.RiskHigh {
 		t.Errorf("crash risk with an unlimited container running: %s", c.AfterRisk)
 	}
-	_, md := report(t, "-H", d.Host, "--label", sel, "--compare", before, empty)
+	md := report(t, "-H", d.Host, "--label", sel, "--compare", before, empty)
 	if !strings.Contains(md, "## Before / after") || !strings.Contains(md, "| Containers without limits | 1 of 1 running | 1 of 1 running | no change | HIGH |") {
 		t.Errorf("Markdown before/after:\n%s", md)
 	}
@@ -87,7 +87,7 @@ func TestReportCompareAroundACleanup(t *testing.T) {
 	// the cleanup, one after it for the live sections).
 	vol := must(t, d, "volume", "create", "--label", d.RunLabel, "--label", sel)
 	recorder := testdaemon.StartRecorder(t, d.Host)
-	_, out := report(t, "-H", recorder.Host, "--label", sel, "--cleanup", "--apply", "--yes", empty)
+	out := report(t, "-H", recorder.Host, "--label", sel, "--cleanup", "--apply", "--yes", empty)
 	if !strings.Contains(out, "## Resource cleanup") || !strings.Contains(out, "carried out") {
 		t.Errorf("report --cleanup --apply:\n%s", out)
 	}
