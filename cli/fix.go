@@ -170,7 +170,12 @@ func applyFixes(env *Env, f *fixFlags, opts *engine.Options, res *engine.Result,
 	fres := fix.Run(ctx, run.Findings, &fix.Options{
 		Checked: func(file string) *fix.Checked { return res.Checked[file] },
 		Recheck: func(ctx context.Context, file string, src []byte) []rules.Finding {
-			return engine.CheckSource(ctx, opts, file, src)
+			if stdinName != "" && file == stdinName {
+				return engine.CheckSource(ctx, opts, file, src)
+			}
+			// Files on disk are re-checked as the run checked them: Go
+			// in its package, with types.
+			return engine.RecheckFile(ctx, opts, file, src)
 		},
 		Dir:      run.Dir,
 		Roots:    fixRoots(paths),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,27 +23,22 @@ var rollbackTree = map[string]string{
 	"package.json":             "{\"scripts\": {\"a\": \"docker rm -f web\", \"b\": \"docker kill db\"}}\n",
 }
 
-// TestFixRollback breaks every fix the shell-family fixers write, in two
-// ways, and asserts that each is rolled back with its reason and that no
-// file changes: a fix whose result does not parse, and a fix that leaves
-// its finding in place.
-func TestFixRollback(t *testing.T) {
-	dir := t.TempDir()
-	testfiles.Write(t, dir, rollbackTree)
-	t.Chdir(dir)
+// fixOptions are the engine options of `check --no-config --fix ARGS` in
+// the working directory, with the result cache off: the tests must see the
+// fixers' own findings, and must not write to the user's cache folder.
+func fixOptions(t *testing.T, args ...string) *engine.Options {
+	t.Helper()
 	var c checkFlags
 	fset := newFlagSet("check", io.Discard)
 	c.register(fset)
 	c.adopt.register(fset)
 	c.fixes.register(fset, true)
-	if _, err := parseInterspersed(fset, []string{"--no-config", "--fix", "--fix-label", "app=ci"}); err != nil {
+	if _, err := parseInterspersed(fset, append([]string{"--no-config", "--fix"}, args...)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.applyConfig(fset, nil); err != nil {
 		t.Fatal(err)
 	}
-	// The result cache stays off: this test must see the fixers' own findings,
-	// and must not write to the user's cache folder.
 	env := &Env{Stderr: io.Discard, Getenv: func(k string) string {
 		if k == "DOCKGUARD_CACHE" {
 			return "off"
@@ -53,6 +49,76 @@ func TestFixRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return opts
+}
+
+// TestFixGoTypedRecheck: a Go fix whose result parses but does not
+// type-check is rolled back, because a fixed Go file is re-checked in its
+// package with types (engine.RecheckFile); the untyped check of the file
+// alone (engine.CheckSource) would have let it through. The fix as the
+// analyzer wrote it is applied, and the file builds.
+func TestFixGoTypedRecheck(t *testing.T) {
+	dir := t.TempDir()
+	const src = "package a\n\nimport (\n\t\"context\"\n\t\"os/exec\"\n)\n\n// Logs runs docker logs.\nfunc Logs(ctx context.Context, id string) error {\n\treturn exec.Command(\"docker\", \"logs\", id).Run()\n}\n"
+	testfiles.Write(t, dir, map[string]string{"go.mod": "module example.com/a\n\ngo 1.22\n", "a.go": src})
+	t.Chdir(dir)
+	opts := fixOptions(t)
+	res := engine.Run(context.Background(), opts)
+	var fs []rules.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "DG302" && len(f.Fixes) > 0 {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) != 1 {
+		t.Fatalf("want one DG302 with a fix, got %+v", res.Findings)
+	}
+	typed := func(ctx context.Context, file string, src []byte) []rules.Finding {
+		return engine.RecheckFile(ctx, opts, file, src)
+	}
+	untyped := func(ctx context.Context, file string, src []byte) []rules.Finding {
+		return engine.CheckSource(ctx, opts, file, src)
+	}
+	checked := func(file string) *fix.Checked { return res.Checked[file] }
+	// The fix with a name that is not declared: it parses, and does not
+	// compile.
+	broken := fs[0]
+	broken.Fixes = append([]rules.Edit(nil), broken.Fixes...)
+	for i := range broken.Fixes {
+		broken.Fixes[i].NewText = strings.ReplaceAll(broken.Fixes[i].NewText, "ctx", "ctxx")
+	}
+	out := fix.Run(context.Background(), []rules.Finding{broken}, &fix.Options{Checked: checked, Recheck: untyped})
+	if len(out.Applied) != 1 {
+		t.Fatalf("the untyped re-check rejected the broken fix (%+v): this test no longer shows what the typed one adds", out.Rejected)
+	}
+	out = fix.Run(context.Background(), []rules.Finding{broken}, &fix.Options{Checked: checked, Recheck: typed, Write: true})
+	if len(out.Applied) != 0 || len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "rolled back: the fixed file does not type-check") || !strings.Contains(out.Rejected[0].Reason, "ctxx") {
+		t.Fatalf("broken fix: applied %d, rejected %+v", len(out.Applied), out.Rejected)
+	}
+	if got, _ := os.ReadFile("a.go"); string(got) != src {
+		t.Fatalf("a.go changed: %s", got)
+	}
+	out = fix.Run(context.Background(), fs, &fix.Options{Checked: checked, Recheck: typed, Write: true})
+	if len(out.Applied) != 1 || len(out.Rejected) != 0 {
+		t.Fatalf("the analyzer's own fix: applied %d, rejected %+v", len(out.Applied), out.Rejected)
+	}
+	if got, _ := os.ReadFile("a.go"); !strings.Contains(string(got), `exec.CommandContext(ctx, "docker", "logs", id)`) {
+		t.Fatalf("a.go not fixed: %s", got)
+	}
+	if out, err := exec.Command("go", "build", "./...").CombinedOutput(); err != nil {
+		t.Fatalf("go build of the fixed module: %v\n%s", err, out)
+	}
+}
+
+// TestFixRollback breaks every fix the shell-family fixers write, in two
+// ways, and asserts that each is rolled back with its reason and that no
+// file changes: a fix whose result does not parse, and a fix that leaves
+// its finding in place.
+func TestFixRollback(t *testing.T) {
+	dir := t.TempDir()
+	testfiles.Write(t, dir, rollbackTree)
+	t.Chdir(dir)
+	opts := fixOptions(t, "--fix-label", "app=ci")
 	res := engine.Run(context.Background(), opts)
 	rulesSeen := map[string]bool{}
 	n := 0

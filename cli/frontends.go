@@ -89,6 +89,11 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.GoSource = func(ctx context.Context, file string, src []byte) rules.Result {
 		return gocheck.CheckSource(ctx, file, src, gopts)
 	}
+	fixed := gopts
+	fixed.Progress = nil // a re-check is one package, not the run's progress
+	o.GoFixed = func(ctx context.Context, file string, src []byte) rules.Result {
+		return gocheck.CheckFixed(ctx, file, src, fixed)
+	}
 	if len(fe.composeFiles) > 0 && o.Compose != nil {
 		// An explicit --compose-file set is checked even when the walk
 		// finds no compose file.

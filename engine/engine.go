@@ -58,6 +58,9 @@ type Options struct {
 	// that front end. GoSource and ComposeSource serve stdin.
 	Go, Compose             BatchFunc
 	GoSource, ComposeSource SourceFunc
+	// GoFixed re-checks new contents of a Go file on disk in its package,
+	// with types (RecheckFile); nil falls back to GoSource.
+	GoFixed SourceFunc
 	// GoNeedles are byte strings that make a Go file worth type-checking
 	// besides the binaries and directives (default: os/exec and
 	// moby/moby); analyzers.Needles is the full set.

@@ -13,6 +13,22 @@ import (
 // with it before they are written. The kind comes from the file name, a
 // shebang deciding for names without an extension.
 func CheckSource(ctx context.Context, opts *Options, file string, src []byte) []rules.Finding {
+	return checkSource(ctx, opts, file, src, opts.GoSource)
+}
+
+// RecheckFile is CheckSource for new contents of a file on disk: a Go
+// file is re-checked with Options.GoFixed, in its package and with types,
+// as the run checked it (CheckSource checks Go contents alone, as it
+// checks standard input).
+func RecheckFile(ctx context.Context, opts *Options, file string, src []byte) []rules.Finding {
+	goFunc := opts.GoFixed
+	if goFunc == nil {
+		goFunc = opts.GoSource
+	}
+	return checkSource(ctx, opts, file, src, goFunc)
+}
+
+func checkSource(ctx context.Context, opts *Options, file string, src []byte, goFunc SourceFunc) []rules.Finding {
 	r := &runner{opts: opts, res: &Result{}}
 	kind, needHead := ClassifyName(file)
 	if kind == KindNone && needHead && ShebangIsShell(src) {
@@ -20,8 +36,8 @@ func CheckSource(ctx context.Context, opts *Options, file string, src []byte) []
 	}
 	var fs []rules.Finding
 	switch {
-	case kind == KindGo && opts.GoSource != nil:
-		fs = safeSource(ctx, opts.GoSource, file, src).Findings
+	case kind == KindGo && goFunc != nil:
+		fs = safeSource(ctx, goFunc, file, src).Findings
 	case kind == KindCompose && opts.ComposeSource != nil:
 		fs = safeSource(ctx, opts.ComposeSource, file, src).Findings
 	case kind.IsShellFamily() && opts.ShellFamily[kind] != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/dockguard/dockguard/rules"
 )
@@ -59,6 +60,9 @@ func (v *verifier) check(cs []*candidate, edits []rules.Edit, again []rules.Find
 			continue
 		}
 		if parseRules[f.Rule] {
+			if msg, ok := strings.CutPrefix(f.Message, rules.TypeCheckFailed); ok {
+				return fmt.Sprintf("rolled back: the fixed file does not type-check (line %d: %s)", f.Line, msg)
+			}
 			return fmt.Sprintf("rolled back: the fixed file does not parse (%s at line %d: %s)", f.Rule, f.Line, f.Message)
 		}
 		if !v.fixedRule(cs, f.Rule) {

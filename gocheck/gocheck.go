@@ -178,6 +178,123 @@ func CheckSource(ctx context.Context, file string, src []byte, opts Options) rul
 	return c.res
 }
 
+// CheckFixed re-checks file, a Go file on disk whose fixed contents are
+// src, as Check would check it with src in its place: its package is
+// loaded and type-checked around it (the other files as they are on disk),
+// so a fix is judged with the same type information as the finding it
+// fixes. When src brings type errors that the file on disk does not have,
+// the result holds a DG001 finding whose message starts with
+// rules.TypeCheckFailed: the fix does not compile. A file outside a module,
+// or ModeSyntax, is checked as CheckSource checks it.
+func CheckFixed(ctx context.Context, file string, src []byte, opts Options) rules.Result {
+	abs, err := filepath.Abs(file)
+	if err != nil || opts.Mode == ModeSyntax || ModuleRoot(filepath.Dir(abs)) == "" {
+		return CheckSource(ctx, file, src, opts)
+	}
+	abs = filepath.Clean(abs)
+	c := newRun(opts)
+	c.overlay = map[string][]byte{abs: src}
+	c.srcs[abs] = src
+	c.typeErrs = []types.Error{}
+	c.check(ctx, []string{file})
+	if len(c.typeErrs) > 0 {
+		// Only errors the fix brought count: the package may not have
+		// type-checked before it either.
+		orig := newRun(opts)
+		orig.overlay = map[string][]byte{} // the files on disk, through the memoised graph
+		orig.typeErrs = []types.Error{}
+		orig.check(ctx, []string{file})
+		if e, ok := newTypeError(orig.typeErrs, c.typeErrs); ok {
+			off := 0
+			if pos := e.Fset.Position(e.Pos); filepath.Clean(pos.Filename) == abs {
+				off = rules.Offset(src, pos.Line, pos.Column)
+			}
+			f := rules.New(rules.MustLookup("DG001"), file, src, off, off, rules.TypeCheckFailed+e.Msg)
+			f.Key = "type error: " + e.Msg
+			c.add(f)
+			c.finish()
+		}
+	}
+	return c.res
+}
+
+// fixedLoads memoises the package graphs CheckFixed loads, by module,
+// patterns and tests: the fixes of one run re-check the same packages
+// again and again (each file, each fix tried alone after a failure, the
+// check of the original contents), and one `go list -deps -export` per
+// package is the cost of a re-check. A graph stays valid while the fixed
+// files import what the files on disk do; other fixes load their own.
+var fixedLoads sync.Map // string -> *fixedLoad
+
+type fixedLoad struct {
+	once sync.Once
+	pkgs []*packages.Package
+	err  error
+}
+
+// loadFixed loads the graph for CheckFixed: the memoised one when the
+// overlay keeps every file's imports, else one listed with the overlay, so
+// that the go command sees an import a fix added (time, for the old SDK's
+// stop timeout).
+func (c *run) loadFixed(cfg *packages.Config, patterns []string) ([]*packages.Package, error) {
+	for abs, src := range c.overlay {
+		disk, err := os.ReadFile(abs)
+		if err != nil || !sameImports(disk, src) {
+			cfg.Overlay = c.overlay
+			return packages.Load(cfg, patterns...)
+		}
+	}
+	k := fmt.Sprintf("%s\x00%s\x00%v", cfg.Dir, strings.Join(patterns, "\x00"), cfg.Tests)
+	v, _ := fixedLoads.LoadOrStore(k, &fixedLoad{})
+	l := v.(*fixedLoad)
+	l.once.Do(func() {
+		cfg := *cfg
+		cfg.Context = context.Background() // shared: one caller's end must not fail the others
+		l.pkgs, l.err = packages.Load(&cfg, patterns...)
+	})
+	return l.pkgs, l.err
+}
+
+// sameImports reports whether two Go sources import the same paths under
+// the same names; sources that do not parse count as different.
+func sameImports(a, b []byte) bool {
+	imports := func(src []byte) (string, bool) {
+		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+		if err != nil {
+			return "", false
+		}
+		var out []string
+		for _, im := range f.Imports {
+			name := ""
+			if im.Name != nil {
+				name = im.Name.Name
+			}
+			out = append(out, name+" "+im.Path.Value)
+		}
+		sort.Strings(out)
+		return strings.Join(out, "\n"), true
+	}
+	x, ok1 := imports(a)
+	y, ok2 := imports(b)
+	return ok1 && ok2 && x == y
+}
+
+// newTypeError returns the first error of after whose message before does
+// not hold as often.
+func newTypeError(before, after []types.Error) (types.Error, bool) {
+	seen := map[string]int{}
+	for _, e := range before {
+		seen[e.Msg]++
+	}
+	for _, e := range after {
+		if seen[e.Msg] == 0 {
+			return e, true
+		}
+		seen[e.Msg]--
+	}
+	return types.Error{}, false
+}
+
 type run struct {
 	opts      Options
 	analyzers []*analysis.Analyzer
@@ -191,6 +308,11 @@ type run struct {
 	// done and total count the packages type-checked and to check, over
 	// every load of the run, for Options.Progress.
 	done, total int
+	// overlay replaces files on disk (absolute paths) for CheckFixed;
+	// typeErrs, when non-nil, collects the type errors of the packages
+	// checked with types.
+	overlay  map[string][]byte
+	typeErrs []types.Error
 	// mu guards res, seen and noted; srcMu guards srcs. Packages are
 	// checked concurrently.
 	mu    sync.Mutex
@@ -333,7 +455,13 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 		Dir:     root,
 		Tests:   tests,
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	var pkgs []*packages.Package
+	var err error
+	if c.overlay != nil {
+		pkgs, err = c.loadFixed(cfg, patterns)
+	} else {
+		pkgs, err = packages.Load(cfg, patterns...)
+	}
 	if err != nil {
 		return err
 	}
@@ -412,9 +540,12 @@ func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
 	var syntax []*ast.File
 	parseErr := false
 	for _, name := range meta.CompiledGoFiles {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return false
+		src, ok := c.overlay[filepath.Clean(name)]
+		if !ok {
+			var err error
+			if src, err = os.ReadFile(name); err != nil {
+				return false
+			}
 		}
 		af, perr := parser.ParseFile(fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 		if perr != nil && !parseErr {
@@ -463,6 +594,11 @@ func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
 		conf.GoVersion = "go" + meta.Module.GoVersion
 	}
 	tpkg, _ := conf.Check(meta.PkgPath, fset, syntax, info) // errors are in typeErrs
+	if c.typeErrs != nil {
+		c.mu.Lock()
+		c.typeErrs = append(c.typeErrs, typeErrs...)
+		c.mu.Unlock()
+	}
 	p := *meta
 	p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = syntax, tpkg, info, typeErrs
 	p.IllTyped = parseErr || len(typeErrs) > 0 || hasLoadErrors(meta)
