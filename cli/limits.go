@@ -134,6 +134,9 @@ func (l *limitFlags) observeLive(ctx context.Context, env *Env) ([]memusage.Obse
 	}
 	l.observed = fmt.Sprintf("%d rounds over %s on %s: %d samples from cgroups, %d stats calls, %d failed",
 		cnt.Rounds, memusage.Window(l.observe), ep.Host, cnt.CgroupReads, cnt.StatsCalls, cnt.Failed)
+	if cnt.OOMFromEvents > 0 {
+		l.observed += fmt.Sprintf("; %s OOM-killed by the daemon's oom events though its state said not", plural(cnt.OOMFromEvents, "container"))
+	}
 	return obs, nil
 }
 

@@ -37,6 +37,7 @@ type verifyFlags struct {
 	usage, noUsage        bool
 	usageSource           string
 	noDiskUsage           bool
+	observe               time.Duration
 	maxInFlight           int
 	rate                  float64
 	burst                 int
@@ -60,6 +61,7 @@ func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
 	fs.BoolVar(&v.usage, "usage", false, "sample memory usage of every running container, not only the unlimited ones")
 	fs.BoolVar(&v.noUsage, "no-usage", false, "sample no memory usage; DG407 then counts limits only")
 	fs.BoolVar(&v.noDiskUsage, "no-disk-usage", false, "skip /system/df (no DG406, sizes unknown)")
+	fs.DurationVar(&v.observe, "observe", 0, "sample every running container's memory every 5s over this window instead of once, and write the series into --format json (for fix --limits-from)")
 	fs.DurationVar(&v.dfTimeout, "disk-usage-timeout", 60*time.Second, "deadline of the /system/df request")
 }
 
@@ -101,6 +103,9 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	if v.usage && v.noUsage {
 		return nil, &usageError{"--usage and --no-usage contradict each other"}
 	}
+	if v.observe < 0 || (v.observe > 0 && v.noUsage) {
+		return nil, &usageError{"--observe must be positive, and contradicts --no-usage"}
+	}
 	src, err := verify.ParseUsageSource(v.usageSource)
 	if err != nil {
 		return nil, &usageError{"--usage-source: " + err.Error()}
@@ -126,7 +131,7 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
 		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Deadline: v.deadline, Usage: v.usage,
-		NoUsage: v.noUsage, UsageSource: src, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
+		NoUsage: v.noUsage, Observe: v.observe, Period: samplePeriod, UsageSource: src, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
 		Enabled: enabled,
 	}
 	if v.progress == "always" || (v.progress == "auto" && isTerminal(env.Stderr)) {

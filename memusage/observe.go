@@ -61,6 +61,9 @@ type Target struct {
 	Running                      bool
 	Limit                        int64
 	OOMKilled                    bool
+	// ExitCode, Restarts and Started are the state MarkOOM reads.
+	ExitCode, Restarts int
+	Started            time.Time
 }
 
 // Targets lists the containers that docker compose created (one-off `run`
@@ -89,7 +92,7 @@ func Targets(ctx context.Context, d dockerapi.Daemon, workers int) ([]Target, er
 		}
 		out[i] = Target{ID: c.ID, Name: c.Name, Pid: c.Pid, Running: c.State == "running",
 			Project: c.Labels[LabelProject], Service: c.Labels[LabelService], WorkingDir: c.Labels[LabelWorkingDir],
-			Limit: c.Memory, OOMKilled: c.OOMKilled}
+			Limit: c.Memory, OOMKilled: c.OOMKilled, ExitCode: c.ExitCode, Restarts: c.RestartCount, Started: c.StartedAt}
 		keep[i] = c.Labels[LabelService] != ""
 	})
 	var res []Target
@@ -99,6 +102,71 @@ func Targets(ctx context.Context, d dockerapi.Daemon, workers int) ([]Target, er
 		}
 	}
 	return res, errors.Join(errs...)
+}
+
+// OOMKilled decides whether a container was killed for its memory limit:
+// its state says so, or the daemon sent an oom event for it and it exited
+// 137 (SIGKILL), or was restarted since (a restart clears the exit code and
+// the flag). Docker 20.10 can report OOMKilled false with exit 137 while
+// its event stream said oom.
+func OOMKilled(state bool, exitCode, restarts, events int) bool {
+	return state || events > 0 && (exitCode == 137 || restarts > 0)
+}
+
+// OOMLookback bounds how far back MarkOOM asks for events: the daemon
+// keeps only its latest events in memory anyway.
+const OOMLookback = 24 * time.Hour
+
+// MarkOOM asks d for the oom events of the targets, from the oldest
+// target's start (at most OOMLookback before until) to until, and marks
+// the targets OOMKilled decides were killed. It reports how many it
+// marked that their state did not already show. A daemon that cannot list
+// events (a fake) leaves the targets as they are.
+func MarkOOM(ctx context.Context, d dockerapi.Daemon, targets []Target, until time.Time) (int, error) {
+	ev, ok := d.(dockerapi.OOMEventer)
+	if !ok || len(targets) == 0 {
+		return 0, nil
+	}
+	since := until.Add(-OOMLookback)
+	oldest := until
+	for _, t := range targets {
+		if !t.Started.IsZero() && t.Started.Before(oldest) {
+			oldest = t.Started
+		}
+	}
+	since = maxTime(since, oldest.Add(-time.Minute))
+	counts, err := ev.OOMEvents(ctx, since, until)
+	if err != nil {
+		return 0, fmt.Errorf("oom events: %w", err)
+	}
+	n := 0
+	for i := range targets {
+		t := &targets[i]
+		if t.OOMKilled || counts[t.ID] == 0 {
+			continue
+		}
+		// The state was read before the observation: read it again for
+		// a container killed during it.
+		if c, err := d.Inspect(ctx, t.ID); err == nil {
+			t.OOMKilled, t.ExitCode, t.Restarts = c.OOMKilled, c.ExitCode, c.RestartCount
+			if t.OOMKilled {
+				n++
+				continue
+			}
+		}
+		if OOMKilled(false, t.ExitCode, t.Restarts, counts[t.ID]) {
+			t.OOMKilled = true
+			n++
+		}
+	}
+	return n, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Observer samples containers over a window.
@@ -125,11 +193,50 @@ type Observer struct {
 // Counts says how the samples were taken.
 type Counts struct {
 	Rounds, CgroupReads, StatsCalls, Failed int
+	// OOMFromEvents counts the containers found OOM-killed from the
+	// daemon's oom events where their state did not say so.
+	OOMFromEvents int
 }
 
 // Observe samples every running target once per period over the window
 // and returns one observation per compose service, in name order.
+//
+// A container the kernel killed for its limit counts as OOM-killed when
+// its state says so, or when the daemon's oom events (asked once, after the
+// samples) and its exit say so (MarkOOM).
 func (o *Observer) Observe(ctx context.Context, targets []Target) ([]Observation, Counts, error) {
+	series, cnt, err := o.Sample(ctx, targets)
+	if o.Daemon != nil && ctx.Err() == nil {
+		now := time.Now
+		if o.Now != nil {
+			now = o.Now
+		}
+		targets = append([]Target(nil), targets...)
+		n, oerr := MarkOOM(ctx, o.Daemon, targets, now())
+		cnt.OOMFromEvents = n
+		err = errors.Join(err, oerr)
+	}
+	g := grouper{}
+	for i, tg := range targets {
+		ob := g.add(tg.Project, tg.Service, tg.WorkingDir, tg.OOMKilled, tg.Limit)
+		ob.Samples = append(ob.Samples, series.Samples[i]...)
+		ob.Window = series.Window
+	}
+	return g.sorted(), cnt, err
+}
+
+// Series are the samples of Sample: Samples[i] are target i's working-set
+// sizes in bytes, in time order (none for a target that is not running or
+// could not be read), taken over Window, from the first round to the last.
+type Series struct {
+	Samples [][]int64
+	Window  time.Duration
+}
+
+// Sample samples every running target once per period over the window and
+// returns each target's samples. verify and report use it for the usage
+// series they write; Observe pools them by compose service.
+func (o *Observer) Sample(ctx context.Context, targets []Target) (Series, Counts, error) {
 	period := o.Period
 	if period <= 0 {
 		period = 5 * time.Second
@@ -207,14 +314,7 @@ func (o *Observer) Observe(ctx context.Context, targets []Target) ([]Observation
 			break
 		}
 	}
-	window := last.Sub(first)
-	g := grouper{}
-	for i, tg := range targets {
-		ob := g.add(tg.Project, tg.Service, tg.WorkingDir, tg.OOMKilled, tg.Limit)
-		ob.Samples = append(ob.Samples, samples[i]...)
-		ob.Window = window
-	}
-	return g.sorted(), cnt, lastErr
+	return Series{Samples: samples, Window: last.Sub(first)}, cnt, lastErr
 }
 
 // grouper pools containers into one observation per compose service.

@@ -309,9 +309,21 @@ func humanDuration(d time.Duration) string {
 // volume list and /system/df.
 func budget(f *Facts, o Options, listed int) int {
 	n := 3 + listed + 1
+	rounds := 1
+	if o.Observe > 0 && !o.NoUsage {
+		// Observe samples every running container each round.
+		o.Usage = true
+		period := o.Period
+		if period <= 0 {
+			period = 5 * time.Second
+		}
+		rounds = 1 + int(o.Observe/period)
+		// One GET /events, and an inspect of each container it names.
+		n += 1 + len(f.Containers)
+	}
 	for _, c := range f.Containers {
 		if needsUsage(c, o) {
-			n++
+			n += rounds
 		}
 	}
 	if !o.NoDiskUsage {

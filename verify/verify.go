@@ -66,6 +66,11 @@ type Options struct {
 	Usage bool
 	// NoUsage takes no usage sample at all: DG407 then counts limits only.
 	NoUsage bool
+	// Observe, when positive, samples the usage of every running container
+	// (as Usage does) every Period (default 5 s) over this window instead of
+	// once, and keeps the series: `fix --limits-from report.json` sizes
+	// limits from it.
+	Observe, Period time.Duration
 	// UsageSource says where usage samples come from (default UsageAuto).
 	UsageSource UsageSource
 	// Cgroups reads usage from the host's cgroups for UsageAuto and
@@ -200,17 +205,28 @@ type ContainerFacts struct {
 	Reservation int64  `json:"memoryReservation"`
 	Usage       int64  `json:"memoryUsage"` // -1 when not sampled
 	// UsageSource is "cgroup" or "stats" when Usage was sampled.
-	UsageSource  string    `json:"usageSource,omitempty"`
-	Pid          int       `json:"-"`
-	RestartCount int       `json:"restartCount"`
-	OOMKilled    bool      `json:"oomKilled"`
-	Project      string    `json:"composeProject,omitempty"`
-	Service      string    `json:"composeService,omitempty"`
-	WorkingDir   string    `json:"composeWorkingDir,omitempty"`
-	FinishedAt   time.Time `json:"finishedAt,omitzero"`
-	Size         int64     `json:"size"` // writable layer, -1 unknown
+	UsageSource string `json:"usageSource,omitempty"`
+	// Samples are the usage series of Options.Observe (Usage is its last
+	// sample), taken over WindowSeconds.
+	Samples       []int64 `json:"memorySamples,omitempty"`
+	WindowSeconds float64 `json:"memoryWindowSeconds,omitempty"`
+	Pid           int     `json:"-"`
+	RestartCount  int     `json:"restartCount"`
+	OOMKilled     bool    `json:"oomKilled"`
+	// ExitCode is the last exit's code. With Options.Observe the daemon's
+	// oom events are read too, and OOMKilled is also set (with
+	// OOMFromEvents) for an exit 137, or a restart, after an oom event,
+	// which Docker 20.10 can leave out of the state.
+	ExitCode      int       `json:"exitCode,omitempty"`
+	OOMFromEvents bool      `json:"oomFromEvents,omitempty"`
+	Project       string    `json:"composeProject,omitempty"`
+	Service       string    `json:"composeService,omitempty"`
+	WorkingDir    string    `json:"composeWorkingDir,omitempty"`
+	FinishedAt    time.Time `json:"finishedAt,omitzero"`
+	Size          int64     `json:"size"` // writable layer, -1 unknown
 	// Created and Labels are for cleanup's selection, not the report.
 	Created time.Time         `json:"-"`
+	Started time.Time         `json:"-"`
 	Labels  map[string]string `json:"-"`
 }
 
@@ -388,7 +404,11 @@ func (r *run) do() {
 	if r.o.NoUsage {
 		r.note("memory usage not sampled (--no-usage): DG407 counts the limits of limited containers only")
 	}
-	r.sampleUsage(containers)
+	if r.o.Observe > 0 && !r.o.NoUsage {
+		r.observeUsage(containers)
+	} else {
+		r.sampleUsage(containers)
+	}
 	r.facts.Containers = containers
 
 	if !r.broken() {
@@ -472,7 +492,7 @@ func (r *run) inspectAll() []ContainerFacts {
 		out[i] = ContainerFacts{
 			ID: c.ID, Name: nameOr(c.Name, s.Name), Image: c.Image, State: c.State, Pid: c.Pid,
 			Limit: c.Memory, Reservation: c.MemoryReservation, Usage: -1,
-			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled,
+			RestartCount: c.RestartCount, OOMKilled: c.OOMKilled, ExitCode: c.ExitCode, Started: c.StartedAt,
 			Project: c.Labels[LabelProject], Service: c.Labels[LabelService], WorkingDir: c.Labels[LabelWorkingDir],
 			FinishedAt: c.FinishedAt, Size: -1, Created: c.Created, Labels: c.Labels,
 		}
@@ -551,6 +571,74 @@ func (r *run) sampleUsage(cs []ContainerFacts) {
 		}
 		c.Usage, c.UsageSource = u.Usage, "stats"
 	})
+}
+
+// observeUsage samples every running container over Options.Observe, with
+// memusage's observer: cgroups where they can be read, one-shot stats
+// through the same guarded client otherwise.
+func (r *run) observeUsage(cs []ContainerFacts) {
+	var idx []int
+	var targets []memusage.Target
+	for i, c := range cs {
+		if c.Running() && c.State != "paused" {
+			idx = append(idx, i)
+			targets = append(targets, memusage.Target{ID: c.ID, Name: c.Name, Pid: c.Pid, Running: true})
+		}
+	}
+	if len(idx) == 0 || r.broken() {
+		r.markOOM(cs)
+		return
+	}
+	o := &memusage.Observer{Window: r.o.Observe, Period: r.o.Period, Source: r.o.UsageSource, Cgroups: r.o.Cgroups, Daemon: r.d, Workers: r.o.Workers,
+		Progress: func(round, rounds int) { r.o.Progress.Step("sampling memory usage", round, rounds) }}
+	series, cnt, err := o.Sample(r.ctx, targets)
+	r.mu.Lock()
+	r.calls["containers/stats"] += cnt.StatsCalls
+	r.mu.Unlock()
+	r.facts.CgroupReads += cnt.CgroupReads
+	if err != nil && !errors.Is(err, dockerapi.ErrNotFound) {
+		r.apiError("memory usage", err)
+	}
+	for k, i := range idx {
+		ss := series.Samples[k]
+		if len(ss) == 0 {
+			continue
+		}
+		c := &cs[i]
+		c.Samples, c.WindowSeconds, c.Usage = ss, series.Window.Seconds(), ss[len(ss)-1]
+		switch { // the observer does not say which source each sample had
+		case cnt.StatsCalls == 0:
+			c.UsageSource = "cgroup"
+		case cnt.CgroupReads == 0:
+			c.UsageSource = "stats"
+		}
+	}
+	r.markOOM(cs)
+}
+
+// markOOM reads the daemon's oom events over the containers' lives and the
+// observation (one GET /events), and marks the containers memusage.MarkOOM
+// finds OOM-killed: the report's samples then size them as fix
+// --limits-from live would.
+func (r *run) markOOM(cs []ContainerFacts) {
+	if _, ok := r.d.(dockerapi.OOMEventer); !ok || len(cs) == 0 || r.broken() {
+		return
+	}
+	ts := make([]memusage.Target, len(cs))
+	for i, c := range cs {
+		ts[i] = memusage.Target{ID: c.ID, Name: c.Name, OOMKilled: c.OOMKilled, ExitCode: c.ExitCode, Restarts: c.RestartCount, Started: c.Started}
+	}
+	r.count("events")
+	if _, err := memusage.MarkOOM(r.ctx, r.d, ts, r.o.Now()); err != nil {
+		r.apiError("oom events", err)
+		return
+	}
+	for i := range cs {
+		if ts[i].OOMKilled && !cs[i].OOMKilled {
+			cs[i].OOMKilled, cs[i].OOMFromEvents = true, true
+			cs[i].ExitCode, cs[i].RestartCount = ts[i].ExitCode, ts[i].Restarts
+		}
+	}
 }
 
 // needsUsage says whether c's usage is sampled: running (not paused) and

@@ -35,6 +35,16 @@ type Daemon interface {
 	DanglingVolumes(ctx context.Context) ([]Volume, error)
 }
 
+// OOMEventer is a Daemon that can list the "oom" events it still holds
+// (Client implements it; fakes need not). Docker 20.10 can leave
+// State.OOMKilled false for a container the kernel killed for its limit
+// (exit 137), while its event stream said "oom".
+type OOMEventer interface {
+	// OOMEvents counts the oom events of each container (by ID) between
+	// since and until, one GET /events that ends at until.
+	OOMEvents(ctx context.Context, since, until time.Time) (map[string]int, error)
+}
+
 // Cleaner is what dockguard cleanup asks of the daemon beyond Daemon. Each
 // method is one request; none of them ever forces anything.
 type Cleaner interface {
