@@ -167,3 +167,43 @@ func TestGoVetFixRealSDK(t *testing.T) {
 	}
 	goBuild(t, dir)
 }
+
+// TestGoFixFixtoolRealSDK: Go 1.26's `go fix -fixtool=dockguard` runs the
+// analyzers as go vet does and applies their fixes: -diff prints them and
+// exits 1, changing nothing; without it the files are fixed (the analyzers'
+// flags pass through), the module builds, and a second -diff is empty.
+func TestGoFixFixtoolRealSDK(t *testing.T) {
+	bin := dockguardBinary(t)
+	dir := copyFixture(t)
+	file := filepath.Join(dir, "fixable", "fixable.go")
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	goFix := func(args ...string) (string, error) {
+		cmd := exec.Command("go", append([]string{"fix", "-fixtool=" + bin}, append(args, "./...")...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := goFix("-diff")
+	if err == nil || !strings.Contains(out, "+++ ") || !strings.Contains(out, "ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &timeout})") || !strings.Contains(out, `"docker", "rm", id`) {
+		t.Fatalf("go fix -diff: %v, want exit 1 and the fixes of both files:\n%s", err, out)
+	}
+	if now, _ := os.ReadFile(file); !bytes.Equal(now, before) {
+		t.Fatal("go fix -diff changed the file")
+	}
+	if out, err := goFix("-forceremove.stop-timeout=30"); err != nil {
+		t.Fatalf("go fix: %v\n%s", err, out)
+	}
+	fixed, _ := os.ReadFile(file)
+	for _, want := range []string{"timeout := 30\n", "_ = cli.StopContainer(id, 30)", `exec.CommandContext(ctx, "docker", "logs", id)`} {
+		if !bytes.Contains(fixed, []byte(want)) {
+			t.Errorf("go fix left no %q:\n%s", want, fixed)
+		}
+	}
+	goBuild(t, dir)
+	if out, err := goFix("-diff"); err != nil || strings.TrimSpace(out) != "" {
+		t.Errorf("a second go fix -diff: %v\n%s", err, out)
+	}
+}

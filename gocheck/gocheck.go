@@ -232,6 +232,14 @@ type fixedLoad struct {
 	err  error
 }
 
+// load is packages.Load, memoised for CheckFixed (see loadFixed).
+func (c *run) load(cfg *packages.Config, patterns []string) ([]*packages.Package, error) {
+	if c.overlay != nil {
+		return c.loadFixed(cfg, patterns)
+	}
+	return packages.Load(cfg, patterns...)
+}
+
 // loadFixed loads the graph for CheckFixed: the memoised one when the
 // overlay keeps every file's imports, else one listed with the overlay, so
 // that the go command sees an import a fix added (time, for the old SDK's
@@ -244,7 +252,7 @@ func (c *run) loadFixed(cfg *packages.Config, patterns []string) ([]*packages.Pa
 			return packages.Load(cfg, patterns...)
 		}
 	}
-	k := fmt.Sprintf("%s\x00%s\x00%v", cfg.Dir, strings.Join(patterns, "\x00"), cfg.Tests)
+	k := fmt.Sprintf("%s\x00%s\x00%v\x00%d", cfg.Dir, strings.Join(patterns, "\x00"), cfg.Tests, cfg.Mode)
 	v, _ := fixedLoads.LoadOrStore(k, &fixedLoad{})
 	l := v.(*fixedLoad)
 	l.once.Do(func() {
@@ -455,13 +463,7 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 		Dir:     root,
 		Tests:   tests,
 	}
-	var pkgs []*packages.Package
-	var err error
-	if c.overlay != nil {
-		pkgs, err = c.loadFixed(cfg, patterns)
-	} else {
-		pkgs, err = packages.Load(cfg, patterns...)
-	}
+	pkgs, err := c.load(cfg, patterns)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ type selection struct {
 // only for the folders where a test variant is wanted.
 func (c *run) selectPackages(ctx context.Context, root string, patterns []string, want map[string]bool, tests bool) (*selection, error) {
 	cfg := &packages.Config{Context: ctx, Mode: graphMode, Dir: root, Tests: tests}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, err := c.load(cfg, patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -134,9 +134,12 @@ func (c *run) relevantVariant(p *packages.Package, files []string, sdkDeps map[*
 	}
 	methodNamed := false
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return true // let the type-check report it
+		src, ok := c.overlay[f] // the fixed contents, for CheckFixed
+		if !ok {
+			var err error
+			if src, err = os.ReadFile(f); err != nil {
+				return true // let the type-check report it
+			}
 		}
 		if bytes.Contains(src, []byte("dockguard:")) || c.namesBinary(src) {
 			return true
