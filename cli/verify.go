@@ -130,7 +130,7 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	}
 	o := verify.Options{
 		Endpoint: ep.Host, Labels: v.labels, StaleAfter: v.staleAfter, BuildCacheThreshold: bc,
-		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Deadline: v.deadline, Usage: v.usage,
+		MemoryBudget: budget, RestartThreshold: v.restarts, SlowPing: v.slowPing, Deadline: v.deadline + v.observe, Usage: v.usage, // the observation adds its window
 		NoUsage: v.noUsage, Observe: v.observe, Period: samplePeriod, UsageSource: src, NoDiskUsage: v.noDiskUsage, Workers: v.maxInFlight, ComposeLimits: compose.DeclaredLimits,
 		Enabled: enabled,
 	}
