@@ -196,7 +196,7 @@ func psWord(code []byte, i, end, depth int, out *[][]dockercli.Word) (dockercli.
 	done := func(e int) dockercli.Word {
 		w := psMake(code, start, e, val.String(), known)
 		if listing != nil {
-			w.FromListing, w.Source = true, listing.Key()
+			w.FromListing, w.Source, w.Many = true, listing.Key(), true
 			w.Stopped, w.Filtered = listing.ListsOnlyStopped(), listing.ListsFiltered()
 		}
 		return w

@@ -133,6 +133,15 @@ func (inv *Invocation) Verdicts() []Verdict {
 			add(RuleKill, fmt.Sprintf(
 				"%s stops with SIGKILL, skipping the graceful shutdown; keep the default signal: %s %s --time 10 %s",
 				inv.quote("signal"), prefix, verb, inv.targets("CONTAINER")), "signal")
+		case inv.Cmd() == "container stop" && inv.Flavor == "docker":
+			if src, ok := inv.allRunningAtOnce(); ok {
+				// Graceful, but still one burst: docker/cli stops every
+				// target in parallel (parallelOperation, 50 at a time);
+				// restart and podman's or nerdctl's CLIs are not judged.
+				add(RuleParallel, fmt.Sprintf(
+					"%s on every running container from %s stops them all at once (the CLI sends one stop per container in parallel, up to 50 at a time), a burst of API calls beyond the 3 the engine copes with; bound it: %s | xargs -r -n1 -P3 %s stop --time 10",
+					inv.quoteT("", false), "`"+src+"`", src, inv.Binary), "")
+			}
 		}
 	case "compose kill":
 		if inv.killSignal(true) {
@@ -168,6 +177,20 @@ func (inv *Invocation) Verdicts() []Verdict {
 			inv.quote(""), inv.Binary, inv.Binary), "")
 	}
 	return out
+}
+
+// allRunningAtOnce reports whether a target hands one command every
+// running container of an unfiltered listing at once (docker stop $(docker
+// ps -q)), and returns the listing as written. A loop over the listing
+// (one container per call), a filtered listing and a listing of stopped
+// containers do not count.
+func (inv *Invocation) allRunningAtOnce() (string, bool) {
+	for _, a := range inv.Args {
+		if a.FromListing && a.Many && !a.Filtered && !a.Stopped && a.Source != "" {
+			return a.Source, true
+		}
+	}
+	return "", false
 }
 
 // on reports whether a boolean flag is certainly set.

@@ -42,6 +42,12 @@ type Word struct {
 	// scoped (Invocation.ListsFiltered): the advice then is not to filter
 	// it again.
 	Filtered bool
+	// Many is, for a FromListing word, set when the word hands the whole
+	// listing to one command at once ($(docker ps -q), a variable assigned
+	// from one, xargs without -n), rather than one container at a time (a
+	// loop variable, xargs -n1 or -I): the CLI then runs one API call per
+	// container in parallel.
+	Many bool
 }
 
 // Lit returns a known word without a source position.

@@ -31,6 +31,9 @@ type Unwrapped struct {
 	JobsWord Word
 	// Runner is "xargs" or "parallel" when one of them runs Argv.
 	Runner string
+	// perInput is set when xargs runs Argv once per input item or line
+	// (-n, -L, -I): the input is not appended all at once.
+	perInput bool
 }
 
 // Concurrency values of Unwrapped.Jobs.
@@ -232,6 +235,8 @@ func (u *Unwrapped) xargs(argv []Word) []Word {
 			switch f.Name {
 			case "max-procs":
 				u.setJobs(f)
+			case "max-args", "max-lines-L", "max-lines":
+				u.perInput = true
 			case "arg-file":
 				u.StdinArgs = false // input comes from a file
 			case "replace-I", "J":
@@ -363,7 +368,10 @@ func (u *Unwrapped) Feed(listing bool, text string) []Word {
 		out = append(out, w)
 	}
 	if !replaced {
-		out = append(out, Word{Start: -1, End: -1, FromListing: listing, Text: "…", Source: text})
+		// xargs -P N is judged as a runner; only a sequential xargs
+		// hands one command the whole listing.
+		many := listing && u.Runner == "xargs" && !u.perInput && u.Jobs == 1
+		out = append(out, Word{Start: -1, End: -1, FromListing: listing, Many: many, Text: "…", Source: text})
 	}
 	return out
 }

@@ -149,11 +149,11 @@ var Catalogue = []*Rule{
 	{
 		ID: "DG106", Name: "parallel-docker-calls", Severity: SeverityWarning, Frontend: "shell, go, python",
 		Summary:     "Docker commands run concurrently beyond the limit.",
-		Rationale:   "Unbounded parallel API calls (xargs -P 0, GNU parallel, `docker … &` in a loop, goroutines per container) overload the engine; at most 3 concurrent operations stopped the crashes.",
-		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop",
+		Rationale:   "Unbounded parallel API calls (xargs -P 0, GNU parallel, `docker … &` in a loop, goroutines per container) overload the engine; at most 3 concurrent operations stopped the crashes. A graceful `docker stop $(docker ps -q)` is one of them too: docker's CLI stops every container it is given in parallel, up to 50 at a time, so a stop of every running container is reported here (a later forced removal of the same listing is then not DG105: nothing is left running to kill).",
+		Bad:         "docker ps -q | xargs -P 0 -n1 docker stop\ndocker stop $(docker ps -q)",
 		Good:        "docker ps -q | xargs -P 3 -n1 docker stop --time 10",
 		Alternative: "Bound concurrency to 3 (xargs -P 3, errgroup.SetLimit(3), a semaphore) and space the calls.",
-		NotReported: "`xargs -P N` with N at or below the limit (3 by default, `--parallel-limit`), and in Go, goroutines that only wait on or follow one container (ContainerWait, ContainerAttach, Events, logs with Follow).",
+		NotReported: "`xargs -P N` with N at or below the limit (3 by default, `--parallel-limit`); a stop of a filtered listing (`docker ps -q --filter label=ci`), of one listed container at a time (a loop, `xargs -n1`), `docker restart` of a listing (docker's CLI restarts one at a time), and podman's and nerdctl's stops; in Go, goroutines that only wait on or follow one container (ContainerWait, ContainerAttach, Events, logs with Follow).",
 		Tags:        []string{"reliability", "performance"}, Precision: "high",
 	},
 	{

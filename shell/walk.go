@@ -400,6 +400,7 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 	for _, w := range ws {
 		if w.FromListing {
 			u.vars.listing[name] = listingSource(w)
+			u.vars.many[name] = u.vars.many[name] || w.Many
 		}
 	}
 }

@@ -17,17 +17,23 @@ type vars struct {
 	// (ids=$(docker ps -q), for c in $(docker ps -q), ... | while read c),
 	// with the listing's source text.
 	listing map[string]string
+	// many holds the listing variables that hold the whole listing
+	// (ids=$(docker ps -q)) rather than one item of it (a loop variable).
+	many map[string]bool
 	// funcs holds the shell functions defined so far, by name.
 	funcs map[string]*funcDef
 }
 
 func newVars() *vars {
-	return &vars{consts: map[string]string{}, listing: map[string]string{}, funcs: map[string]*funcDef{}}
+	return &vars{consts: map[string]string{}, listing: map[string]string{}, many: map[string]bool{}, funcs: map[string]*funcDef{}}
 }
 
 // clone returns a copy that can change without changing v.
 func (v *vars) clone() *vars {
-	n := &vars{consts: make(map[string]string, len(v.consts)), listing: make(map[string]string, len(v.listing)), funcs: make(map[string]*funcDef, len(v.funcs))}
+	n := &vars{consts: make(map[string]string, len(v.consts)), listing: make(map[string]string, len(v.listing)), many: make(map[string]bool, len(v.many)), funcs: make(map[string]*funcDef, len(v.funcs))}
+	for k, x := range v.many {
+		n.many[k] = x
+	}
 	for k, x := range v.consts {
 		n.consts[k] = x
 	}
@@ -43,6 +49,7 @@ func (v *vars) clone() *vars {
 func (v *vars) forget(name string) {
 	delete(v.consts, name)
 	delete(v.listing, name)
+	delete(v.many, name)
 }
 
 // off returns the offset of p in u.src, clamped.
@@ -88,7 +95,7 @@ func (c *checker) resolve(u *unit, w *syntax.Word) []dockercli.Word {
 	if !st.unknown {
 		return []dockercli.Word{{Value: st.b.String(), Known: true, Start: s, End: e, Text: text}}
 	}
-	return []dockercli.Word{{Start: s, End: e, FromListing: st.listing, Text: text, Source: st.source}}
+	return []dockercli.Word{{Start: s, End: e, FromListing: st.listing, Many: st.many, Text: text, Source: st.source}}
 }
 
 // literal returns the value of w when it is fully known.
@@ -104,6 +111,7 @@ type wordState struct {
 	b       strings.Builder
 	unknown bool
 	listing bool
+	many    bool // the whole listing at once (see dockercli.Word.Many)
 	source  string
 }
 
@@ -135,12 +143,13 @@ func (c *checker) part(u *unit, p syntax.WordPart, st *wordState, quoted bool) {
 		if p.Param != nil {
 			if src, ok := u.vars.listing[p.Param.Value]; ok {
 				st.listing, st.source = true, src
+				st.many = st.many || u.vars.many[p.Param.Value]
 			}
 		}
 	case *syntax.CmdSubst:
 		st.unknown = true
 		if ok, src := c.listingSubst(u, p); ok {
-			st.listing, st.source = true, src
+			st.listing, st.source, st.many = true, src, true
 		}
 	default:
 		st.unknown = true

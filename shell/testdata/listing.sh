@@ -27,7 +27,8 @@ docker compose ps -q | xargs docker rm -f
 docker ps -q | xargs sh -c 'docker rm -f "$@"' _
 docker ps -q | xargs -n1 bash -c 'docker kill "$1"' _
 xargs docker rm -f <<< "$(docker ps -aq)"
-# Not a mass removal: graceful, or not forced.
+# Not a mass removal: graceful, or not forced. The mass stop is DG106:
+# the CLI stops them all in parallel.
 docker stop $(docker ps -q)
 docker rm $(docker ps -aq -f status=exited)
 docker ps -q | xargs -r -n1 -P3 docker stop --time 10
