@@ -290,9 +290,17 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 	for r := range refs {
 		referenced[r] = true
 	}
+	// A file the folder's files only extend, whose own services are
+	// complete, is a project of its own too (docker compose -f base.yml
+	// runs it): extends takes one service from it, include takes it whole.
+	included, extended := map[string]bool{}, map[string]bool{}
 	for _, n := range names {
-		for _, r := range fileRefs(c.get(filepath.Join(dir, n))) {
-			referenced[r] = true
+		nf := c.get(filepath.Join(dir, n))
+		for _, r := range fileRefs(nf) {
+			referenced[r], extended[r] = true, true
+		}
+		for _, r := range includeRefs(nf) {
+			included[r] = true
 		}
 	}
 
@@ -313,7 +321,7 @@ func discoverFolder(c *fileCache, dir string, given []string, explicit, refs map
 		switch {
 		case f.parseErr != nil:
 			own = append(own, []string{abs}) // reported as DG001 on its own
-		case referenced[abs]:
+		case referenced[abs] && (included[abs] || !extended[abs] || !selfContained(f)):
 			// loaded through the file that includes or extends it
 		case len(base) > 0 && overridesBase(c, f, base):
 			fragments = append(fragments, abs)

@@ -162,7 +162,7 @@ func (fx *fixer) reportLimited(s *service) {
 // placement says where the limit is written when the service is built
 // from more than its own definition.
 func (fx *fixer) placement(s *service) string {
-	d, ok := home(s.chain)
+	d, _, ok := limitHome(s.chain)
 	if !ok {
 		return ""
 	}
@@ -189,7 +189,7 @@ func (fx *fixer) placement(s *service) string {
 // service's own definition, in the style the file uses. where names the
 // attribute written.
 func (fx *fixer) limitEdits(s *service, fd *rules.Finding, limit, reservation int64, basis string) ([]rules.Edit, string, error) {
-	d, ok := home(s.chain)
+	d, _, ok := limitHome(s.chain)
 	if !ok {
 		return nil, "", errors.New("the service's definition was not found")
 	}

@@ -3,6 +3,7 @@ package compose
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -296,6 +297,55 @@ func home(ch []def) (def, bool) {
 		return ch[len(ch)-1], true
 	}
 	return def{}, false
+}
+
+// limitHome is where a missing memory limit is reported and written: the
+// service's key in the first file that declares it (the base, rather than
+// an override that only tunes it, since the base is what runs without the
+// override), unless a later file removes the limit with !reset, which is
+// then where it went. overrides lists the later files that define the
+// service too, for the message.
+func limitHome(ch []def) (d def, overrides []string, ok bool) {
+	first := -1
+	for i, x := range ch {
+		if !x.base {
+			first = i
+			break
+		}
+	}
+	for _, x := range ch[max(first, 0):] {
+		if first < 0 || (!x.base && resetsLimit(x.value)) {
+			h, ok := home(ch)
+			return h, nil, ok
+		}
+	}
+	d = ch[first]
+	for _, x := range ch[first+1:] {
+		if !x.base && x.f != d.f && !slices.Contains(overrides, x.f.display) {
+			overrides = append(overrides, x.f.display)
+		}
+	}
+	return d, overrides, true
+}
+
+// resetsLimit reports whether a service definition removes a memory limit
+// with !reset (mem_limit, or deploy, resources, limits or memory under it).
+func resetsLimit(v *yaml.Node) bool {
+	if _, n := mapGet(v, "mem_limit"); n != nil && isReset(n) {
+		return true
+	}
+	cur := resolveAlias(v)
+	for _, k := range pathDeployLimit {
+		_, n := mapGet(cur, k)
+		if n == nil {
+			return false
+		}
+		if isReset(n) {
+			return true
+		}
+		cur = resolveAlias(n)
+	}
+	return false
 }
 
 // lookup finds the highest-precedence definition of the key path in a

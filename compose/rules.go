@@ -129,11 +129,21 @@ func noLimitFinding(s *service, key string) (rules.Finding, bool) {
 				"service %q%s sets %s to %s", s.name, profileSuffix(s), attrName(s.limitPath), what))
 		}
 	}
-	msg := fmt.Sprintf("service %q%s has no memory limit; set deploy.resources.limits.memory (or mem_limit)", s.name, profileSuffix(s))
+	d, overrides, ok := limitHome(s.chain)
+	if !ok {
+		return rules.Finding{}, false
+	}
+	also := ""
+	if len(overrides) > 0 {
+		// Reported where the service is declared; the override that
+		// tunes it sets no limit either.
+		also = fmt.Sprintf(" (nor in %s, which overrides it)", strings.Join(overrides, ", "))
+	}
+	msg := fmt.Sprintf("service %q%s has no memory limit%s; set deploy.resources.limits.memory (or mem_limit)", s.name, profileSuffix(s), also)
 	if s.reservation > 0 {
 		msg += fmt.Sprintf("; its %s reservation is not a limit", humanBytes(s.reservation))
 	}
-	return serviceFinding("DG201", s, key, msg)
+	return d.f.finding("DG201", d.key, key, msg), true
 }
 
 func attrName(keys []string) string { return strings.Join(keys, ".") }

@@ -207,7 +207,11 @@ func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) 
 	if len(w.Parts) != 1 {
 		return "", "", false
 	}
-	pe, isParam := w.Parts[0].(*syntax.ParamExp)
+	part := w.Parts[0]
+	if dq, quoted := part.(*syntax.DblQuoted); quoted && len(dq.Parts) == 1 {
+		part = dq.Parts[0] // "$DOCKER" and "${DOCKER_BIN}" are the same word
+	}
+	pe, isParam := part.(*syntax.ParamExp)
 	if !isParam || pe.Param == nil || pe.Exp != nil || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Length || pe.Excl {
 		return "", "", false
 	}

@@ -18,6 +18,9 @@ $DOCKER_CMD logs -f web
 $DOCKER_BIN compose rm -f
 $PODMAN rm --force=false web
 $DOCKER_BIN rm api
+"${DOCKER_CLI}" container rm --force quoted
+"$NERDCTL" logs -f quoted
+"$DOCKER_COMMAND rm -f" not-a-command-word
 
 # Set here from something unknown: not inferred.
 DOCKER_EXE=$(command -v docker || true)

@@ -2,7 +2,9 @@ package dockerexec
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/dockguard/dockguard/analyzers/internal/resolve"
 	"github.com/dockguard/dockguard/analyzers/internal/sdk"
@@ -183,6 +185,10 @@ func (f *finder) expand(h *helper, call *ast.CallExpr, body *ast.BlockStmt) []re
 // command runner, whose words are the enclosing helper's parameters.
 func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (match, bool) {
 	p := f.p
+	if fixed, via, ok := f.curried(call.Fun, body, call.Pos(), 0); ok {
+		fixed = append(fixed, p.Args(body, call.Args, call.Ellipsis.IsValid(), call.Pos())...)
+		return match{words: fixed, via: via}, true
+	}
 	c, ok := p.CalleeOf(call)
 	if !ok {
 		return match{}, false
@@ -200,6 +206,9 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 			m.words = p.Args(body, call.Args[r.Bin:], call.Ellipsis.IsValid(), call.Pos())
 		case lineShape:
 			line := p.Args(body, call.Args[r.Bin:r.Bin+1], false, call.Pos())
+			if w, ok := f.concatLine(call.Args[r.Bin]); ok {
+				line = []resolve.Word{w}
+			}
 			m.words = append([]resolve.Word{{Value: "sh", Known: true}, {Value: "-c", Known: true}}, line...)
 		case sliceShape:
 			m.words = p.SliceWords(body, call.Args[r.Bin], call.Pos())
@@ -233,4 +242,89 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 		return match{}, false
 	}
 	return m, true
+}
+
+// curried resolves fun, the function a call calls, to the command runner a
+// known currier returned (sh.RunCmd("docker", "container") called at once,
+// or through a local variable assigned from it), and returns the words it
+// fixed.
+func (f *finder) curried(fun ast.Expr, body *ast.BlockStmt, at token.Pos, depth int) ([]resolve.Word, string, bool) {
+	if depth > 2 {
+		return nil, "", false
+	}
+	switch e := ast.Unparen(fun).(type) {
+	case *ast.CallExpr:
+		c, ok := f.p.CalleeOf(e)
+		if !ok || c.Method {
+			return nil, "", false
+		}
+		bin, known := Curriers[c.Pkg+"."+c.Name]
+		if !known || bin >= len(e.Args) {
+			return nil, "", false
+		}
+		words := f.p.Args(body, e.Args[bin:], e.Ellipsis.IsValid(), at)
+		return words, resolve.ImportName(c.Pkg) + "." + c.Name, len(words) > 0
+	case *ast.Ident:
+		v, ok := f.p.ObjectOf(e).(*types.Var)
+		if !ok || body == nil {
+			return nil, "", false
+		}
+		from := f.p.AssignedFrom(body, v, at)
+		if len(from) != 1 {
+			return nil, "", false // reassigned: which runner runs is not known
+		}
+		return f.curried(from[0], body, at, depth+1)
+	}
+	return nil, "", false
+}
+
+// concatLine reads a command line built by concatenation whose first part
+// is a constant ("docker rm -f " + id): the constant parts are kept and
+// every other part becomes an unknown shell word, so the shell front end
+// judges the line as it would "docker rm -f $ID".
+func (f *finder) concatLine(e ast.Expr) (resolve.Word, bool) {
+	var parts []ast.Expr
+	var flatten func(e ast.Expr)
+	flatten = func(e ast.Expr) {
+		if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.ADD {
+			if _, whole := f.p.StringConst(b); !whole {
+				flatten(b.X)
+				flatten(b.Y)
+				return
+			}
+		}
+		parts = append(parts, e)
+	}
+	flatten(e)
+	if len(parts) < 2 {
+		return resolve.Word{}, false
+	}
+	var sb strings.Builder
+	for i, part := range parts {
+		if s, ok := f.p.StringConst(part); ok {
+			sb.WriteString(s)
+			continue
+		}
+		if i == 0 {
+			return resolve.Word{}, false
+		}
+		// A Go identifier is a shell name too: the message then shows
+		// $id where the code has id.
+		name := "VALUE"
+		if id, ok := ast.Unparen(part).(*ast.Ident); ok && isShellName(id.Name) {
+			name = id.Name
+		}
+		sb.WriteString("${" + name + "}")
+	}
+	return resolve.Word{Value: sb.String(), Known: true, Pos: e.Pos(), End: e.End(), Expr: e}, true
+}
+
+func isShellName(s string) bool {
+	for i, r := range s {
+		letter := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
 }

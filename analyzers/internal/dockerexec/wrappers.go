@@ -63,32 +63,37 @@ var Runners = map[string]runner{
 	"github.com/testcontainers/testcontainers-go.DockerContainer.Exec": {1, sliceShape},
 }
 
+// Curriers are the known functions that return a command runner with the
+// program and its first arguments fixed: mage's sh.RunCmd("docker") returns
+// a func(args ...string) error that runs docker with them and then its own
+// arguments. The value is the index of the program argument.
+var Curriers = map[string]int{
+	"github.com/magefile/mage/sh.RunCmd": 0,
+	"github.com/magefile/mage/sh.OutCmd": 0,
+}
+
 // runnerPkgs are the packages of Runners' functions, for the relevance test.
 var runnerPkgs = map[string]bool{}
 
 func init() {
 	for k := range Runners {
-		pkg, _, _ := splitKey(k)
-		runnerPkgs[pkg] = true
+		runnerPkgs[keyPkg(k)] = true
+	}
+	for k := range Curriers {
+		runnerPkgs[keyPkg(k)] = true
 	}
 }
 
-// IsRunnerPkg reports whether path provides one of Runners' functions.
+// IsRunnerPkg reports whether path provides one of Runners' or Curriers'
+// functions.
 func IsRunnerPkg(path string) bool { return runnerPkgs[path] }
 
-// splitKey splits a Runners key into package path, receiver and name.
-func splitKey(k string) (pkg, recv, name string) {
+// keyPkg returns the package path of a Runners or Curriers key
+// ("import/path.Func" or "import/path.Type.Method").
+func keyPkg(k string) string {
 	slash := strings.LastIndex(k, "/")
-	rest := k[slash+1:]
-	parts := strings.Split(rest, ".")
-	pkg = k[:slash+1] + parts[0]
-	switch len(parts) {
-	case 2:
-		return pkg, "", parts[1]
-	case 3:
-		return pkg, parts[1], parts[2]
-	}
-	return pkg, "", ""
+	first, _, _ := strings.Cut(k[slash+1:], ".")
+	return k[:slash+1] + first
 }
 
 // knownRunner looks a callee up in Runners.

@@ -36,12 +36,25 @@ func libraries(ctx context.Context, id string, c testcontainers.Container) {
 	gocmd.NewCmd("docker", "rm", "-f", id)                    // want `\(DG101\)`
 	_, _, _ = c.Exec(ctx, []string{"docker", "rm", "-f", id}) // want `\(DG101\)`
 	_ = runnerlib.Run(ctx, "docker", "rm", "-f", id)          // want `\(DG101\)`
+	script.Exec("docker rm -f " + id)                         // want `\(DG101\)`
+	script.Exec("docker " + "rmi -f " + id + " --no-prune")   // want `\(DG102\)`
+	_ = sh.RunCmd("docker", "container")("rm", "-f", id)      // want `\(DG101\)`
+	docker := sh.RunCmd("docker")
+	_ = docker("rm", "-f", id) // want `\(DG101\)`
+	_ = docker("logs", "-f", id)
 
 	// Not force removals, or not commands.
 	icmd.RunCommand("docker", "compose", "rm", "-f")
 	icmd.RunCommand("docker", "logs", "-f", id)
 	_ = sh.Run("docker", "rm", "--force=false", id)
 	script.Echo("docker rm -f web")
+	script.Exec(id + " rm -f web")
+	script.Exec("docker logs -f " + id)
+	rmv := sh.RunCmd("docker", "rm")
+	_ = rmv("-v", id)
+	other := sh.RunCmd("podman")
+	other = sh.RunCmd("echo")
+	_ = other("rm", "-f", id)
 	_ = runnerlib.Run(ctx, "docker", "version")
 	runnerlib.Tag("docker", "nightly", "-f")
 }
