@@ -17,6 +17,8 @@ after=${2:-}
 modules=(
   github.com/docker/cli@v28.2.2+incompatible
   github.com/docker/docker@v28.2.2+incompatible
+  github.com/moby/moby/v2@v2.0.0-beta.24
+  github.com/hashicorp/nomad@v1.10.5
   sigs.k8s.io/kind@v0.29.0
   github.com/testcontainers/testcontainers-go@v0.37.0
   github.com/magefile/mage@v1.15.0
