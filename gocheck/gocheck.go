@@ -81,11 +81,12 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // metaMode is what the streaming load asks go/packages for: the package
-// graph, and every package's types from the export data the go command
-// compiles. No package is parsed or type-checked from source by the load;
-// the packages that hold wanted files are, one at a time, by checkRoot.
+// graph, and the export data files the go command compiles (not their
+// types: a universe reads only those the checked packages import). No
+// package is parsed or type-checked from source by the load; the packages
+// that hold wanted files are, one at a time, by checkRoot.
 const metaMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedDeps | packages.NeedTypes | packages.NeedTypesSizes |
+	packages.NeedImports | packages.NeedDeps | packages.NeedExportFile | packages.NeedTypesSizes |
 	packages.NeedModule
 
 // Check analyses the Go packages holding files. The paths are reported as
@@ -313,6 +314,9 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit // nil: not wanted
+	// fset holds the positions of every checked package and of the
+	// export data read; a package's files are removed when it is done.
+	fset *token.FileSet
 	// done and total count the packages type-checked and to check, over
 	// every load of the run, for Options.Progress.
 	done, total int
@@ -332,6 +336,7 @@ func newRun(opts Options) *run {
 		opts:      opts,
 		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout()}),
 		display:   map[string]string{},
+		fset:      token.NewFileSet(),
 		srcs:      map[string][]byte{},
 		modRoots:  map[string]string{},
 		seen:      map[string]bool{},
@@ -493,6 +498,26 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	// Packages whose dependencies are all plain share one universe,
+	// filled before the workers start (reading adds to shared packages);
+	// a package that depends on a test variant reads a universe of its
+	// own, dropped when it is done.
+	shared := newUniverse(c.fset)
+	for _, p := range roots {
+		if !hasTestVariantDeps(p) {
+			shared.readImports(p)
+		}
+	}
+	c.checkBatch(ctx, roots, shared, jobs, want, covered)
+	if ctx.Err() != nil {
+		c.addError(rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
+	}
+	return covered
+}
+
+// checkBatch checks roots on a bounded pool of workers, with the imports
+// of the packages without test-variant dependencies read into shared.
+func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared *universe, jobs int, want, covered map[string]bool) {
 	work := make(chan *packages.Package)
 	var wg sync.WaitGroup
 	for range min(jobs, len(roots)) {
@@ -500,7 +525,12 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				ok := c.checkRoot(p, want)
+				u := shared
+				if hasTestVariantDeps(p) {
+					u = newUniverse(c.fset)
+					u.readImports(p)
+				}
+				ok := c.checkRoot(p, u, want)
 				c.mu.Lock()
 				if ok {
 					for _, f := range p.CompiledGoFiles {
@@ -524,21 +554,17 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 	}
 	close(work)
 	wg.Wait()
-	if ctx.Err() != nil {
-		c.addError(rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
-	}
-	return covered
 }
 
 // checkRoot parses and type-checks one package from source against its
 // dependencies' export data, analyses it and lets its syntax and types go.
 // It reports false when the package could not be type-checked at all
 // (its files then go to the fallback).
-func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
-	if meta.Fset == nil || len(meta.CompiledGoFiles) == 0 {
+func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]bool) bool {
+	if len(meta.CompiledGoFiles) == 0 {
 		return false
 	}
-	fset := meta.Fset
+	fset := u.fset
 	var syntax []*ast.File
 	parseErr := false
 	for _, name := range meta.CompiledGoFiles {
@@ -583,7 +609,7 @@ func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
 	}
 	var typeErrs []types.Error
 	conf := types.Config{
-		Importer: depImporter{meta},
+		Importer: importer{u, meta},
 		Sizes:    meta.TypesSizes,
 		Error: func(err error) {
 			var te types.Error
@@ -602,7 +628,7 @@ func (c *run) checkRoot(meta *packages.Package, want map[string]bool) bool {
 		c.mu.Unlock()
 	}
 	p := *meta
-	p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = syntax, tpkg, info, typeErrs
+	p.Fset, p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = fset, syntax, tpkg, info, typeErrs
 	p.IllTyped = parseErr || len(typeErrs) > 0 || hasLoadErrors(meta)
 	if p.IllTyped {
 		why := ""
@@ -670,26 +696,6 @@ func hasLoadErrors(p *packages.Package) bool {
 		}
 	}
 	return false
-}
-
-// depImporter resolves a package's imports to the types go/packages read
-// from the dependencies' export data. They are shared by every package
-// that imports them and are only read, so concurrent type-checks can use
-// them.
-type depImporter struct{ p *packages.Package }
-
-func (d depImporter) Import(path string) (*types.Package, error) {
-	if path == "unsafe" {
-		return types.Unsafe, nil
-	}
-	dep, ok := d.p.Imports[path]
-	if !ok {
-		return nil, fmt.Errorf("could not import %s: not in the package graph", path)
-	}
-	if dep.Types == nil || !dep.Types.Complete() {
-		return nil, fmt.Errorf("could not import %s: %s", path, firstError(dep))
-	}
-	return dep.Types, nil
 }
 
 // chooseVariants drops package variants whose files another variant

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/dockguard/dockguard/cli"
@@ -56,6 +58,23 @@ func main() {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(os.Stderr, "heapprof: peak live heap %.1f MiB (profile in %s); total allocated %.1f MiB; exit %d\n",
-		float64(peak)/(1<<20), *out, float64(ms.TotalAlloc)/(1<<20), code)
+	fmt.Fprintf(os.Stderr, "heapprof: peak live heap %.1f MiB (profile in %s); total allocated %.1f MiB; own peak RSS %s; exit %d\n",
+		float64(peak)/(1<<20), *out, float64(ms.TotalAlloc)/(1<<20), peakRSS(), code)
+}
+
+// peakRSS is this process's own peak resident set (Linux's VmHWM), without
+// the go command and compilers it ran, which /usr/bin/time would include.
+func peakRSS() string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
 }
