@@ -314,6 +314,9 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit // nil: not wanted
+	// wide selects every package holding a wanted file, as before the
+	// go-list relevance rule (tests compare the two).
+	wide bool
 	// fset holds the positions of every checked package and of the
 	// export data read; a package's files are removed when it is done.
 	fset *token.FileSet

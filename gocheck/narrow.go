@@ -59,7 +59,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 		if len(files) == 0 {
 			continue
 		}
-		if !c.relevantVariant(p, files, sdkDeps) {
+		if !c.wide && !c.relevantVariant(p, files, sdkDeps) {
 			for _, f := range files {
 				if !s.selected[f] {
 					s.dropped[f] = true
