@@ -113,7 +113,11 @@ func (u *universe) readExport(p *packages.Package) error {
 		return fmt.Errorf("read export data: %w", err)
 	}
 	defer f.Close()
-	r, err := gcexportdata.NewReader(bufio.NewReader(f))
+	// Until Go 1.28, go list -export names compiler archives, which
+	// NewReader unwraps (go/packages does the same); Read alone takes
+	// cmd/export's files only.
+	r, err := gcexportdata.NewReader(bufio.NewReader(f)) //nolint:staticcheck // see above
+
 	if err != nil {
 		return fmt.Errorf("read export data of %s: %w", p.PkgPath, err)
 	}
