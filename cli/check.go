@@ -27,7 +27,7 @@ type checkFlags struct {
 	disable       listFlag
 	only          listFlag
 	jobs          int
-	noColor       bool
+	text          textFlags
 	version       bool
 	stdinFilename string
 	maxFileSize   string
@@ -58,7 +58,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.disable, "disable", "do not report these rules (IDs or names, comma-separated)")
 	fs.Var(&c.only, "only", "check only these file kinds: "+strings.Join(engine.KindNames(), ", "))
 	fs.IntVar(&c.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
-	fs.BoolVar(&c.noColor, "no-color", false, "never colour the text output")
+	c.text.register(fs)
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	fs.StringVar(&c.stdinFilename, "stdin-filename", "", "file name to report for `-` (stdin); its name decides how it is read")
 	fs.StringVar(&c.maxFileSize, "max-file-size", "4MiB", "skip files larger than this, with a note")
@@ -282,7 +282,7 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 			specs = toFiles(specs)
 		}
 	}
-	if err := writeOutputs(env, specs, run, c.noColor); err != nil {
+	if err := writeOutputs(env, specs, run, &c.text); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard %s: write output: %v\n", name, err)
 		return ExitErrors
 	}

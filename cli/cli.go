@@ -112,9 +112,24 @@ func runVersion(env *Env, _ []string) int {
 // positional arguments, as users of golangci-lint and ShellCheck expect.
 // "--" ends flag parsing.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	// A bad flag gets the flag package's one-line error and a pointer to
+	// -h, not the whole usage, as golangci-lint and ShellCheck do; -h
+	// still prints the usage.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				if usage != nil {
+					usage()
+				} else {
+					fs.PrintDefaults()
+				}
+			} else {
+				fmt.Fprintf(fs.Output(), "Run `%s -h` for the flags.\n", fs.Name())
+			}
 			return nil, err
 		}
 		rest := fs.Args()

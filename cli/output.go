@@ -98,10 +98,10 @@ func (l outputList) check(output string) error {
 }
 
 // writeOutputs renders run in every requested format. Text on stdout gets
-// colour on a terminal (unless NO_COLOR or --no-color); the summary and
+// colour and source lines as tf decides (textFlags); the summary and
 // any unreadable inputs go to stderr when text is written or nothing goes
 // to stdout, so that a CI log always says what happened.
-func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) error {
+func writeOutputs(env *Env, specs []outputSpec, run *report.Run, tf *textFlags) error {
 	summary := false
 	toStdout := false
 	for _, o := range specs {
@@ -122,8 +122,14 @@ func writeOutputs(env *Env, specs []outputSpec, run *report.Run, noColor bool) e
 		}
 		bw := bufio.NewWriterSize(out, 64<<10)
 		if o.format == "text" {
-			color := (o.path == "" || o.path == "-") && !noColor && env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
-			err = report.Text(bw, run, report.TextOptions{Color: color})
+			toTerm := o.path == "" || o.path == "-"
+			var opts report.TextOptions
+			if toTerm {
+				opts = report.TextOptions{Color: tf.useColor(env, env.Stdout), ShowSource: tf.useSource(env.Stdout)}
+			} else if tf.showSource.set {
+				opts.ShowSource = tf.showSource.on
+			}
+			err = report.Text(bw, run, opts)
 		} else {
 			err = report.Formats[o.format](bw, run)
 		}

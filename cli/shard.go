@@ -111,7 +111,7 @@ func runMerge(env *Env, args []string) int {
 	cwd := workDir()
 	run.Dir, run.Root, run.Source = cwd, repoRoot(cwd), sourceCache(cwd)
 	restoreOffsets(run)
-	if err := writeOutputs(env, c.adopt.outputs.specs(c.adopt.output), run, c.noColor); err != nil {
+	if err := writeOutputs(env, c.adopt.outputs.specs(c.adopt.output), run, &c.text); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard merge: write output: %v\n", err)
 		return ExitErrors
 	}

@@ -191,6 +191,8 @@ func runVerify(env *Env, args []string) int {
 	var enable, disable listFlag
 	fs.Var(&enable, "enable", "only report these rules (IDs or names, comma-separated)")
 	fs.Var(&disable, "disable", "do not report these rules (IDs or names, comma-separated)")
+	var tf textFlags
+	tf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard verify [flags]")
 		fmt.Fprintln(env.Stderr, "Checks the live daemon, read-only, within a fixed API-call budget (rules DG401-DG408).")
@@ -242,8 +244,7 @@ func runVerify(env *Env, args []string) int {
 		}
 	} else {
 		run := &report.Run{Tool: report.Tool(tool), Findings: res.Findings}
-		color := env.Getenv("NO_COLOR") == "" && isTerminal(env.Stdout)
-		if err := report.Text(env.Stdout, run, report.TextOptions{Color: color}); err != nil {
+		if err := report.Text(env.Stdout, run, report.TextOptions{Color: tf.useColor(env, env.Stdout)}); err != nil {
 			fmt.Fprintf(env.Stderr, "dockguard verify: write output: %v\n", err)
 			return ExitErrors
 		}

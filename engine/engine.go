@@ -771,6 +771,9 @@ func (r *runner) finish() {
 	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
 	out := fs[:0]
 	for i, f := range fs {
+		// Every front end's messages are bounded here, in one place: a
+		// message quoting 5,000 nested $( is cut, not 75 KB long.
+		f.Message = rules.BoundMessage(f.Message)
 		if i > 0 {
 			p := out[len(out)-1]
 			if p.Rule == f.Rule && p.File == f.File && p.Start == f.Start && p.End == f.End && p.Line == f.Line && p.Message == f.Message {

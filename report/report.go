@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dockguard/dockguard/rules"
 )
@@ -111,8 +112,12 @@ func nonNil[T any](s []T) []T {
 
 // TextOptions tune the text format.
 type TextOptions struct {
-	// Color adds ANSI colours (the CLI enables it on a terminal without NO_COLOR).
+	// Color adds ANSI colours (the CLI decides: --color, NO_COLOR,
+	// FORCE_COLOR, CLICOLOR_FORCE, TERM=dumb, a terminal).
 	Color bool
+	// ShowSource prints the source line under each finding with a caret
+	// span, as ShellCheck and actionlint do; it needs Run.Source.
+	ShowSource bool
 }
 
 const (
@@ -124,8 +129,21 @@ const (
 	ansiDim    = "\x1b[2m"
 )
 
-// Text writes one line per finding, `path:line:col: severity: message [ID name]`,
-// to w. Positions are omitted for findings without one.
+// MaxFirstLine is the width the first line of a finding in text output is
+// kept to, as far as its location allows: what is wrong and where (the
+// [ID name] tag comes on top). The advice follows on a "help:" line.
+const MaxFirstLine = 120
+
+// proseSlack is how far past MaxFirstLine the text (not the quoted code)
+// of a first line may run before it is cut.
+const proseSlack = 25
+
+// Text writes each finding as `path:line:col: severity: what [ID name]`,
+// the first line kept to about MaxFirstLine characters, then the advice on
+// an indented `help:` line and the rule's documentation on a `see:` line,
+// as rustc and clippy do. Positions are omitted for findings without one.
+// Only the first line of a finding starts at the left margin, so editors'
+// error parsers still read one finding per location line.
 func Text(w io.Writer, r *Run, o TextOptions) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
@@ -135,15 +153,171 @@ func Text(w io.Writer, r *Run, o TextOptions) error {
 		}
 		sev := f.Severity.String()
 		tag := fmt.Sprintf("[%s %s]", f.Rule, f.Name)
+		what, advice := rules.SplitAdvice(oneLine(f.Message))
+		// The rule tag is not counted: it is a fixed-width label, and
+		// what and where are what must fit.
+		room := MaxFirstLine - utf8.RuneCountInString(loc) - len(sev) - 4
+		what, advice = moveReason(what, advice, max(room, 50))
+		what = shorten(what, max(room, 50))
 		if o.Color {
 			loc = ansiBold + loc + ansiReset
 			sev = severityColor(f.Severity) + sev + ansiReset
 			tag = ansiDim + tag + ansiReset
 		}
-		fmt.Fprintf(&b, "%s: %s: %s %s\n", loc, sev, oneLine(f.Message), tag)
+		fmt.Fprintf(&b, "%s: %s: %s %s\n", loc, sev, what, tag)
+		if o.ShowSource && r.Source != nil && f.Line > 0 {
+			writeSource(&b, r.Source(f.File), f, o.Color)
+		}
+		if advice != "" {
+			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, ansiCyan, "help:"), advice)
+		}
+		if rule, ok := rules.Lookup(f.Rule); ok {
+			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, ansiDim, "see:"), rule.HelpURI())
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func paint(on bool, color, s string) string {
+	if !on {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+// moveReason shortens a first part longer than n by moving its trailing
+// explanation (after the last ": " outside quoted code) to the front of
+// the help line, so nothing is lost: "caps Redis at 1gb, above its limit
+// 512 MiB: the kernel OOM-kills the container first".
+func moveReason(what, advice string, n int) (string, string) {
+	if utf8.RuneCountInString(what) <= n {
+		return what, advice
+	}
+	inCode, cut := false, -1
+	for i := 0; i+1 < len(what); i++ {
+		switch {
+		case what[i] == '`':
+			inCode = !inCode
+		case !inCode && what[i] == ':' && what[i+1] == ' ':
+			cut = i
+		}
+	}
+	// A ": " early on is part of what is wrong (Force: true), not the
+	// start of an explanation.
+	if cut < n/2 {
+		return what, advice
+	}
+	reason := what[cut+2:]
+	if advice != "" {
+		reason += "; " + advice
+	}
+	return what[:cut], reason
+}
+
+// shorten keeps a message's first part to about n characters: quoted code
+// is cut first (it is what grows), then the text, with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	rest := s
+	for {
+		open := strings.IndexByte(rest, '`')
+		end := -1
+		if open >= 0 {
+			end = strings.IndexByte(rest[open+1:], '`')
+		}
+		if end < 0 {
+			break
+		}
+		b.WriteString(rest[:open+1])
+		b.WriteString(rules.Cut(rest[open+1:open+1+end], 40))
+		b.WriteByte('`')
+		rest = rest[open+1+end+1:]
+	}
+	b.WriteString(rest)
+	s = b.String()
+	// Prose gets some slack past the bound before it is cut: a sentence
+	// cut a few words short says less than a line a little long.
+	if n += proseSlack; utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:n-1]) + "…"
+}
+
+// Bounds of the source line shown under a finding.
+const (
+	maxSourceWidth = 160 // runes of the line shown
+	sourceLead     = 40  // runes kept before the span when the line is cut
+)
+
+// writeSource prints the finding's first source line with a gutter and a
+// caret span under the finding's columns (to the end of the line when the
+// span continues below). Tabs become spaces and characters a terminal
+// would act on (escapes, invalid UTF-8) become U+FFFD, so the carets line
+// up and the source cannot drive the terminal.
+func writeSource(b *strings.Builder, src []byte, f rules.Finding, color bool) {
+	if src == nil {
+		return
+	}
+	start := rules.Offset(src, f.Line, 1)
+	end := start
+	for end < len(src) && src[end] != '\n' {
+		end++
+	}
+	line := src[start:end]
+	from := min(max(f.Column-1, 0), len(line))
+	to := len(line)
+	if f.EndLine == f.Line {
+		to = min(max(f.EndColumn-1, from), len(line))
+	}
+	var text []rune
+	caretFrom, caretTo := -1, -1
+	for i := 0; i <= len(line); {
+		if i == from {
+			caretFrom = len(text)
+		}
+		if i == to {
+			caretTo = len(text)
+		}
+		if i == len(line) {
+			break
+		}
+		r, size := utf8.DecodeRune(line[i:])
+		switch {
+		case r == '\t':
+			text = append(text, ' ', ' ', ' ', ' ')
+		case r == '\r' && i+size == len(line):
+		case r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ':
+			text = append(text, '\uFFFD')
+		default:
+			text = append(text, r)
+		}
+		i += size
+	}
+	if caretTo <= caretFrom {
+		caretTo = caretFrom + 1
+	}
+	lead := ""
+	if len(text) > maxSourceWidth {
+		cut := max(0, min(caretFrom-sourceLead, len(text)-maxSourceWidth))
+		if cut > 0 {
+			text, caretFrom, caretTo, lead = text[cut:], caretFrom-cut, caretTo-cut, "…"
+		}
+		if len(text) > maxSourceWidth {
+			text = append(text[:maxSourceWidth], '…')
+		}
+		caretTo = min(caretTo, maxSourceWidth)
+	}
+	num := strconv.Itoa(f.Line)
+	gutter := strings.Repeat(" ", len(num))
+	pad := strings.Repeat(" ", utf8.RuneCountInString(lead)+caretFrom)
+	carets := strings.Repeat("^", max(caretTo-caretFrom, 1))
+	fmt.Fprintf(b, "  %s %s\n", paint(color, ansiDim, num+" |"), lead+string(text))
+	fmt.Fprintf(b, "  %s %s%s\n", paint(color, ansiDim, gutter+" |"), pad, paint(color, severityColor(f.Severity), carets))
 }
 
 // QuoteName is a file name as text output prints it: quoted, as go vet

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dockguard/dockguard/rules"
+)
+
+// TestTextShortFormAndSource pins the text form: a first line of about
+// MaxFirstLine characters (what and where), the source line with carets
+// under the span (tabs expanded, escapes neutralised), the advice on a
+// help: line and the rule's page on a see: line.
+func TestTextShortFormAndSource(t *testing.T) {
+	src := "#!/bin/sh\n\tdocker rm -f \x1b[31mweb\n"
+	start := strings.Index(src, "docker")
+	end := strings.Index(src, "web") + 3
+	code := "docker rm -f " + strings.Repeat("x", 300)
+	f := rules.New(rules.MustLookup("DG101"), "a.sh", []byte(src), start, end,
+		"`"+code+"` kills the container with SIGKILL and removes it in one call; stop it first: docker stop --time 10 web && docker rm web")
+	r := &Run{Findings: []rules.Finding{f}, Source: func(string) []byte { return []byte(src) }}
+	var b strings.Builder
+	if err := Text(&b, r, TextOptions{ShowSource: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("want 5 lines (finding, source, carets, help, see), got %d:\n%s", len(lines), b.String())
+	}
+	if n := len([]rune(lines[0])) - len("[DG101 force-remove-container]"); n > MaxFirstLine+5 {
+		t.Errorf("first line has %d characters, want about %d: %s", n, MaxFirstLine, lines[0])
+	}
+	if !strings.HasPrefix(lines[0], "a.sh:2:2: error: `docker rm -f xxx") || !strings.Contains(lines[0], "…` kills") || !strings.HasSuffix(lines[0], "[DG101 force-remove-container]") {
+		t.Errorf("first line: %s", lines[0])
+	}
+	if want := "  2 |     docker rm -f \uFFFD[31mweb"; lines[1] != want {
+		t.Errorf("source line %q, want %q", lines[1], want)
+	}
+	if want := "    |     " + strings.Repeat("^", len("docker rm -f \uFFFD[31mweb")-2); lines[2] != want {
+		t.Errorf("caret line %q, want %q", lines[2], want)
+	}
+	if want := "  help: stop it first: docker stop --time 10 web && docker rm web"; lines[3] != want {
+		t.Errorf("help line %q, want %q", lines[3], want)
+	}
+	if want := "  see: " + rules.MustLookup("DG101").HelpURI(); lines[4] != want {
+		t.Errorf("see line %q, want %q", lines[4], want)
+	}
+	if strings.Contains(b.String(), "\x1b") {
+		t.Errorf("an escape from the source reached the output")
+	}
+}
+
+// TestTextSourceLongLine: a long line is shown as a window around the span.
+func TestTextSourceLongLine(t *testing.T) {
+	src := strings.Repeat("a", 500) + " docker rm -f web " + strings.Repeat("b", 500) + "\n"
+	start := strings.Index(src, "docker")
+	f := rules.New(rules.MustLookup("DG101"), "a.sh", []byte(src), start, start+16, "x")
+	r := &Run{Findings: []rules.Finding{f}, Source: func(string) []byte { return []byte(src) }}
+	var b strings.Builder
+	if err := Text(&b, r, TextOptions{ShowSource: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if len([]rune(lines[1])) > maxSourceWidth+20 || !strings.Contains(lines[1], "docker rm -f web") {
+		t.Errorf("source window: %q", lines[1])
+	}
+	caret := len([]rune(lines[2][:strings.Index(lines[2], "^")]))
+	if src := []rune(lines[1]); caret >= len(src) || string(src[caret:caret+6]) != "docker" {
+		t.Errorf("carets do not start under the span:\n%s\n%s", lines[1], lines[2])
+	}
+}
