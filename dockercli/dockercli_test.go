@@ -694,3 +694,17 @@ func TestAdviceQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestAdviceBounded: a huge word (5,000 nested $( as written) is cut in
+// the advice, so the message stays short.
+func TestAdviceBounded(t *testing.T) {
+	huge := Unknown(strings.Repeat("$(", 5000) + "x" + strings.Repeat(")", 5000))
+	inv, ok := Parse([]Word{Lit("docker"), Lit("rm"), Lit("-f"), huge}, nil)
+	if !ok {
+		t.Fatal("Parse failed")
+	}
+	vs := inv.Verdicts()
+	if len(vs) != 1 || len(vs[0].Message) > 1000 || !strings.Contains(vs[0].Message, "$($(…") {
+		t.Fatalf("verdicts %d, message of %d bytes: %.200s", len(vs), len(vs[0].Message), vs[0].Message)
+	}
+}

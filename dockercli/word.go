@@ -8,6 +8,7 @@ package dockercli
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dockguard/dockguard/internal/shquote"
 )
@@ -83,15 +84,30 @@ func (w Word) Display() string {
 // value quoted with the shell's rules (shquote), an unknown one as written
 // (it is already shell text: $name, "$@"), or "…" when there is none.
 // Display, not Shell, makes keys: baselines must not change with quoting.
+//
+// A word longer than maxShellWord is cut with "…": advice quoting a word
+// built from thousands of nested $( is not something to paste anyway, and
+// it must not make a message of many kilobytes.
 func (w Word) Shell() string {
+	s := "…"
 	switch {
 	case w.Known:
-		return shquote.Word(w.Value)
+		s = shquote.Word(w.Value)
 	case w.Text != "":
-		return printable(w.Text)
+		s = printable(w.Text)
 	}
-	return "…"
+	if len(s) > maxShellWord {
+		i := maxShellWord
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
+	}
+	return s
 }
+
+// maxShellWord bounds one word in advice (Shell).
+const maxShellWord = 80
 
 func printable(s string) string {
 	clean := true
