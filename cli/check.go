@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	"github.com/docker/go-units"
 
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/config"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/report"
@@ -54,7 +56,7 @@ type checkFlags struct {
 func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", "text", "output format: text or json")
 	fs.StringVar(&c.failOn, "fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
-	fs.Var(&c.enable, "enable", "only report these rules (IDs or names, comma-separated)")
+	registerRuleFlags(fs, &c.enable, nil)
 	fs.Var(&c.disable, "disable", "do not report these rules (IDs or names, comma-separated)")
 	fs.Var(&c.only, "only", "check only these file kinds: "+strings.Join(engine.KindNames(), ", "))
 	fs.IntVar(&c.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
@@ -79,13 +81,13 @@ func (e *usageError) Error() string { return e.msg }
 
 // options turns the flags into engine options.
 func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) {
-	maxSize, err := units.RAMInBytes(c.maxFileSize)
-	if err != nil || maxSize <= 0 {
-		return nil, &usageError{fmt.Sprintf("--max-file-size %q: want a size such as 4MiB", c.maxFileSize)}
+	maxSize, err := sizeFlag("max-file-size", c.maxFileSize, "4MiB")
+	if err != nil {
+		return nil, err
 	}
-	budget, err := units.RAMInBytes(c.memoryBudget)
-	if err != nil || budget <= 0 {
-		return nil, &usageError{fmt.Sprintf("--memory-budget %q: want a size such as 8GiB", c.memoryBudget)}
+	budget, err := sizeFlag("memory-budget", c.memoryBudget, "8GiB")
+	if err != nil {
+		return nil, err
 	}
 	if c.jobs < 0 {
 		return nil, &usageError{"--jobs must be positive"}
@@ -140,9 +142,35 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	return o, nil
 }
 
+// sizeFlag parses the size value of --name (config.ParseSize: a unit is
+// required below 1 MiB); it must be positive. example is a size to suggest.
+func sizeFlag(name, value, example string) (int64, error) {
+	n, err := config.ParseSize(value)
+	if err != nil {
+		return 0, &usageError{fmt.Sprintf("--%s: %v", name, err)}
+	}
+	if n <= 0 {
+		return 0, &usageError{fmt.Sprintf("--%s %q: want a positive size such as %s", name, value, example)}
+	}
+	return n, nil
+}
+
 func kindByName(name string) (engine.Kind, bool) { return engine.KindByName(name) }
 
-// ruleSelection builds the Enabled predicate from --enable/--disable.
+// registerRuleFlags adds --only-rules with its alias --enable (which
+// golangci-lint and ShellCheck users read as "add to the defaults", so the
+// name that says what it does comes first), and --disable when disable is
+// not nil.
+func registerRuleFlags(fs *flag.FlagSet, only, disable *listFlag) {
+	fs.Var(only, "only-rules", "report only these rules (IDs or names, comma-separated)")
+	fs.Var(only, "enable", "same as --only-rules: only these rules, not these on top of the defaults")
+	if disable != nil {
+		fs.Var(disable, "disable", "do not report these rules (IDs or names, comma-separated)")
+	}
+}
+
+// ruleSelection builds the Enabled predicate from --only-rules (alias
+// --enable) and --disable; naming a rule in both is a usage error.
 func ruleSelection(enable, disable []string) (func(string) bool, error) {
 	resolve := func(flagName string, names []string) (map[string]bool, error) {
 		set := map[string]bool{}
@@ -159,13 +187,18 @@ func ruleSelection(enable, disable []string) (func(string) bool, error) {
 		}
 		return set, nil
 	}
-	en, err := resolve("enable", enable)
+	en, err := resolve("only-rules", enable)
 	if err != nil {
 		return nil, err
 	}
 	dis, err := resolve("disable", disable)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range rules.Catalogue {
+		if id := r.ID; en[id] && dis[id] {
+			return nil, &usageError{fmt.Sprintf("--only-rules %s and --disable %s contradict each other; give one of them", id, id)}
+		}
 	}
 	if len(en) == 0 && len(dis) == 0 {
 		return nil, nil
@@ -217,6 +250,11 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 	}
 	if c.version {
 		return runVersion(env, nil)
+	}
+	if c.stdinFilename != "" && !slices.Contains(paths, "-") {
+		// Without "-" the flag would be ignored and "." checked instead.
+		fmt.Fprintf(env.Stderr, "dockguard %s: --stdin-filename names what is read from standard input, but no path is -; add it: dockguard %s - --stdin-filename %s\n", name, name, report.QuoteName(c.stdinFilename))
+		return ExitUsage
 	}
 	if name == "fix" {
 		c.fixes.fix = !c.fixes.diff

@@ -14,6 +14,7 @@ import (
 	"github.com/docker/go-units"
 
 	"github.com/dockguard/dockguard/cleanup"
+	"github.com/dockguard/dockguard/config"
 	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/verify/dockerapi"
 	"github.com/dockguard/dockguard/verify/endpoint"
@@ -231,9 +232,13 @@ func (c *cleanupFlags) options(fs *flag.FlagSet) (cleanup.Options, error) {
 	if c.progress != "auto" && c.progress != "always" && c.progress != "never" {
 		return cleanup.Options{}, &usageError{fmt.Sprintf("--progress %q: want auto, always or never", c.progress)}
 	}
-	keep, err := units.RAMInBytes(c.keepStorage)
+	keep, err := config.ParseSize(c.keepStorage)
 	if err != nil || keep < 0 {
-		return cleanup.Options{}, &usageError{fmt.Sprintf("--keep-storage %q: want a size such as 2GiB", c.keepStorage)}
+		msg := fmt.Sprintf("%q: want a size such as 2GiB", c.keepStorage)
+		if err != nil {
+			msg = err.Error()
+		}
+		return cleanup.Options{}, &usageError{"--keep-storage: " + msg}
 	}
 	o := cleanup.Options{Scopes: s, Labels: c.labels, Project: c.project, OlderThan: age, StopTimeout: c.stopTimeout,
 		KeepStorage: keep, Workers: c.inFlight}

@@ -112,9 +112,8 @@ func runVersion(env *Env, _ []string) int {
 // positional arguments, as users of golangci-lint and ShellCheck expect.
 // "--" ends flag parsing.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	// A bad flag gets the flag package's one-line error and a pointer to
-	// -h, not the whole usage, as golangci-lint and ShellCheck do; -h
-	// still prints the usage.
+	// A bad flag gets the flag package's one-line error, not the whole
+	// usage (which buries the error); -h still prints the usage.
 	usage := fs.Usage
 	fs.Usage = func() {}
 	defer func() { fs.Usage = usage }()
@@ -127,8 +126,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 				} else {
 					fs.PrintDefaults()
 				}
-			} else {
-				fmt.Fprintf(fs.Output(), "Run `%s -h` for the flags.\n", fs.Name())
 			}
 			return nil, err
 		}

@@ -12,9 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/docker/go-units"
-
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/config"
 	"github.com/dockguard/dockguard/memusage"
 )
 
@@ -66,7 +65,7 @@ func (l *limitFlags) sizing(ctx context.Context, env *Env) (*compose.Sizing, err
 	}
 	sz := &compose.Sizing{Headroom: l.headroom, WithReservation: l.withReservation, NoComment: l.noComment, Sized: l.add}
 	if l.defaultMemory != "" {
-		n, err := units.RAMInBytes(l.defaultMemory)
+		n, err := config.ParseSize(l.defaultMemory)
 		if err != nil || n < 4<<20 {
 			return nil, &usageError{fmt.Sprintf("--default-memory %q: want a size of at least 4MiB, such as 512MiB", l.defaultMemory)}
 		}

@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/docker/go-units"
-
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/config"
 	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/report"
@@ -110,15 +109,18 @@ func (v *verifyFlags) setup(env *Env, enabled func(string) bool) (*liveSetup, er
 	if err != nil {
 		return nil, &usageError{"--usage-source: " + err.Error()}
 	}
-	bc, err := units.RAMInBytes(v.buildCache)
+	bc, err := config.ParseSize(v.buildCache)
 	if err != nil || bc < 0 {
-		return nil, &usageError{fmt.Sprintf("--build-cache-threshold %q: want a size such as 5GiB", v.buildCache)}
+		msg := fmt.Sprintf("%q: want a size such as 5GiB", v.buildCache)
+		if err != nil {
+			msg = err.Error()
+		}
+		return nil, &usageError{"--build-cache-threshold: " + msg}
 	}
 	var budget int64
 	if v.memoryBudget != "" {
-		budget, err = units.RAMInBytes(v.memoryBudget)
-		if err != nil || budget <= 0 {
-			return nil, &usageError{fmt.Sprintf("--memory-budget %q: want a size such as 8GiB", v.memoryBudget)}
+		if budget, err = sizeFlag("memory-budget", v.memoryBudget, "8GiB"); err != nil {
+			return nil, err
 		}
 	}
 	if v.progress != "auto" && v.progress != "always" && v.progress != "never" {
@@ -189,8 +191,7 @@ func runVerify(env *Env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	failOn := fs.String("fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
 	var enable, disable listFlag
-	fs.Var(&enable, "enable", "only report these rules (IDs or names, comma-separated)")
-	fs.Var(&disable, "disable", "do not report these rules (IDs or names, comma-separated)")
+	registerRuleFlags(fs, &enable, &disable)
 	var tf textFlags
 	tf.register(fs)
 	fs.Usage = func() {

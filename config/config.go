@@ -207,7 +207,10 @@ func Find(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find configuration from %s: %w", dir, err)
 	}
-	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+	// A root that is a file, or that cannot be read at all (missing, a
+	// symlink loop), is looked for from its folder: the unreadable root is
+	// the check's to report ("cannot read", exit 3), not a config error.
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
 		abs = filepath.Dir(abs)
 	}
 	for d := abs; ; {

@@ -383,12 +383,33 @@ func (p *parser) size(n *yaml.Node, name string) int64 {
 	if !ok {
 		return 0
 	}
-	v, err := units.RAMInBytes(s)
+	v, err := ParseSize(s)
 	if err != nil || v <= 0 {
-		p.errorf(n, "%s: want a positive size such as 8GiB or 512m, got %q", name, s)
+		msg := fmt.Sprintf("want a positive size such as 8GiB or 512m, got %q", s)
+		if err != nil {
+			msg = err.Error()
+		}
+		p.errorf(n, "%s: %s", name, msg)
 		return 0
 	}
 	return v
+}
+
+// ParseSize parses a byte size as Docker does (units.RAMInBytes: 512m,
+// 8GiB, binary units). A plain number is bytes, which is what nobody means
+// by `--memory-budget 4`: it is refused with a hint unless it is 0 or at
+// least 1 MiB (a byte count written out).
+func ParseSize(s string) (int64, error) {
+	v, err := units.RAMInBytes(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size; write one such as 512MiB or 8GiB", s)
+	}
+	t := strings.TrimSpace(s)
+	unitless := t != "" && strings.Trim(t, "0123456789.") == ""
+	if unitless && v != 0 && v < 1<<20 {
+		return 0, fmt.Errorf("%q has no unit, so it is %s bytes; write the unit: %sMiB or %sGiB", s, t, t, t)
+	}
+	return v, nil
 }
 
 func (p *parser) positiveInt(n *yaml.Node, name string) int {

@@ -161,9 +161,14 @@ func (r *runner) run(ctx context.Context) {
 			}
 		}()
 	}
+	stdinRead := false
 	for _, p := range paths {
 		if p == "-" {
-			r.scanStdin(ctx)
+			// Standard input can be read once: `check - -` is one input.
+			if !stdinRead {
+				r.scanStdin(ctx)
+			}
+			stdinRead = true
 			continue
 		}
 		r.walkRoot(p, files)
@@ -213,7 +218,12 @@ func (r *runner) walkRoot(p string, files chan<- fileJob) {
 		abs, err = filepath.EvalSymlinks(abs)
 	}
 	if err != nil {
-		r.addError(p, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
+		msg := unwrapPathError(err).Error()
+		if strings.HasSuffix(msg, "too many links") {
+			// EvalSymlinks' wording for a loop; say what it is.
+			msg = "a loop of symbolic links"
+		}
+		r.addError(p, "cannot read: "+msg)
 		return
 	}
 	st, err := os.Stat(abs)
@@ -489,13 +499,14 @@ func (r *runner) goNeedles() []string {
 }
 
 func (r *runner) scanSource(display string, kind Kind, src []byte) {
-	r.mu.Lock()
-	r.res.FilesScanned++
-	r.mu.Unlock()
 	if isBinary(src) {
+		// Skipped, so not counted as checked.
 		r.addNote(display, "skipped: binary file")
 		return
 	}
+	r.mu.Lock()
+	r.res.FilesScanned++
+	r.mu.Unlock()
 	switch {
 	case kind == KindGo:
 		if r.mentions(src, r.goNeedles()...) {
