@@ -94,17 +94,65 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "As a vet tool: go vet -vettool=$(which dockguard) ./...")
 }
 
-// Version is dockguard's version: the module version when built with
-// `go install`, otherwise "devel".
+// Version is dockguard's version: the module version the go command
+// stamped (a tag with `go install …@v0.1.0`, a pseudo-version with
+// `go build` in a checkout since Go 1.24); else, in a build with VCS
+// settings but no module version, "devel-" and the revision's first 12
+// characters, "-dirty" when the tree was modified; else "devel".
 func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	return versionOf(bi)
+}
+
+func versionOf(bi *debug.BuildInfo) string {
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	vcs := vcsSettings(bi)
+	if rev := vcs["vcs.revision"]; rev != "" {
+		v := "devel-" + rev[:min(12, len(rev))]
+		if vcs["vcs.modified"] == "true" {
+			v += "-dirty"
+		}
+		return v
 	}
 	return "devel"
 }
 
+func vcsSettings(bi *debug.BuildInfo) map[string]string {
+	m := map[string]string{}
+	for _, s := range bi.Settings {
+		if strings.HasPrefix(s.Key, "vcs") {
+			m[s.Key] = s.Value
+		}
+	}
+	return m
+}
+
+// versionLine is what --version prints: the version, then the VCS
+// settings and the Go version as `go version -m` shows them.
+func versionLine() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dockguard devel"
+	}
+	line := "dockguard " + versionOf(bi)
+	vcs := vcsSettings(bi)
+	var extra []string
+	for _, k := range []string{"vcs.revision", "vcs.time", "vcs.modified"} {
+		if v := vcs[k]; v != "" {
+			extra = append(extra, k+"="+v)
+		}
+	}
+	extra = append(extra, bi.GoVersion)
+	return line + " (" + strings.Join(extra, ", ") + ")"
+}
+
 func runVersion(env *Env, _ []string) int {
-	fmt.Fprintf(env.Stdout, "dockguard %s\n", Version())
+	fmt.Fprintln(env.Stdout, versionLine())
 	return ExitOK
 }
 
