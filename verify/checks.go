@@ -185,8 +185,13 @@ func (r *run) checkOvercommit(running []ContainerFacts) {
 	}
 	msg := fmt.Sprintf("running containers may use %s, more than the %s of %s: limits of %d %s sum to %s",
 		size(m.Committed), m.CapacitySource, size(m.Capacity), m.LimitedCount, plural(m.LimitedCount, "container", "containers"), size(m.Limits))
-	if m.UnlimitedCount > 0 {
-		msg += fmt.Sprintf(", and %d unlimited %s %s now", m.UnlimitedCount, plural(m.UnlimitedCount, "container uses", "containers use"), size(m.UnlimitedUsage))
+	// Usage that was not sampled (--no-usage, a failed read) is unknown,
+	// not 0: say so, and keep it out of the sum.
+	if sampled := m.UnlimitedCount - m.UnsampledCount; sampled > 0 {
+		msg += fmt.Sprintf(", and %d unlimited %s %s now", sampled, plural(sampled, "container uses", "containers use"), size(m.UnlimitedUsage))
+	}
+	if n := m.UnsampledCount; n > 0 {
+		msg += fmt.Sprintf(", and %d unlimited %s usage is unknown (not sampled) and left out of the sum", n, plural(n, "container's", "containers'"))
 	}
 	r.add("DG407", r.o.Endpoint, "overcommit", msg)
 }

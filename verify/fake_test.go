@@ -682,3 +682,24 @@ func TestTimedOutAttemptsKeepTheirSlot(t *testing.T) {
 		t.Errorf("%d inspects for 20 containers: an attempt that may have reached the daemon was retried", n)
 	}
 }
+
+// TestNoUsageIsUnknown: with --no-usage an unlimited container's usage is
+// unknown: DG407 says so and leaves it out of the sum instead of "use 0B".
+func TestNoUsageIsUnknown(t *testing.T) {
+	d := staged("1.44")
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{})
+	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }, NoUsage: true, MemoryBudget: 512 << 20})
+	var msg string
+	for _, f := range res.Findings {
+		if f.Rule == "DG407" {
+			msg = f.Message
+		}
+	}
+	if !strings.Contains(msg, "1 unlimited container's usage is unknown (not sampled) and left out of the sum") || strings.Contains(msg, "0B") || strings.Contains(msg, "uses") {
+		t.Errorf("DG407 = %q", msg)
+	}
+	if facts.Memory.UnlimitedUsage != 0 || facts.Memory.UnsampledCount != 1 {
+		t.Errorf("memory facts = %+v, want 1 unsampled, nothing summed", facts.Memory)
+	}
+}
