@@ -251,7 +251,7 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 	fx := &fixer{sizing: opts.Sizing, explain: opts.Fix.Explain, project: name, dir: p.dir}
 	res.Findings = append(res.Findings, checkServices(svcs, fx)...)
 	res.Findings = append(res.Findings, checkBudget(p, svcs, opts, fx)...)
-	res.Notes = append(res.Notes, limitVarNotes(svcs)...)
+	res.Notes = append(res.Notes, limitVarNotes(svcs, p.env)...)
 	return res
 }
 
@@ -536,6 +536,11 @@ func unsetIn(v string, missing *sync.Map) []string {
 		name := strings.TrimPrefix(strings.TrimPrefix(ref, "$"), "{")
 		name = strings.TrimSuffix(name, "}")
 		if i := strings.IndexAny(name, ":-?+"); i >= 0 {
+			// ${X:-d} and ${X-d} interpolate their default when X is
+			// unset: X is not what broke the value.
+			if op := name[i:]; strings.HasPrefix(op, ":-") || strings.HasPrefix(op, "-") {
+				continue
+			}
 			name = name[:i]
 		}
 		if _, ok := missing.Load(name); ok && !slices.Contains(out, name) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"github.com/dockguard/dockguard/internal/testfiles"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -171,5 +173,38 @@ func TestRuntimeCapWholeFlag(t *testing.T) {
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("%s: DG204 spans %q, want [%q]", src, got, want)
 		}
+	}
+}
+
+// TestLimitVarNotesUseLoadEnv: the note about a limit variable without a
+// default appears only when the load's environment (.env included) does
+// not set it; ${X:-d} is never named as an unset variable.
+func TestLimitVarNotesUseLoadEnv(t *testing.T) {
+	dir := t.TempDir()
+	src := "services:\n  a:\n    image: x\n    mem_limit: ${DG_TEST_SET_MEM}\n  b:\n    image: x\n    mem_limit: ${DG_TEST_UNSET_MEM}\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DG_TEST_SET_MEM=2g\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	res := Check(context.Background(), []string{"compose.yaml"}, Options{})
+	var notes []string
+	for _, n := range res.Notes {
+		notes = append(notes, n.Message)
+	}
+	joined := strings.Join(notes, "\n")
+	if strings.Contains(joined, "DG_TEST_SET_MEM") {
+		t.Errorf("a note names DG_TEST_SET_MEM, which .env sets:\n%s", joined)
+	}
+	if !strings.Contains(joined, "{DG_TEST_UNSET_MEM}, which has no default") {
+		t.Errorf("no note for the unset DG_TEST_UNSET_MEM:\n%s", joined)
+	}
+	var m sync.Map
+	m.Store("REDIS_MEM", true)
+	m.Store("PG_MEM", true)
+	if got := unsetIn("${REDIS_MEM:-256m} ${PG_MEM} ${OTHER-1g}", &m); len(got) != 1 || got[0] != "PG_MEM" {
+		t.Errorf("unsetIn = %v, want [PG_MEM]", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/dockguard/dockguard/memusage"
 	"github.com/dockguard/dockguard/rules"
 )
@@ -412,8 +413,10 @@ func varsWithoutDefault(v string) []string {
 }
 
 // limitVarNotes says when a service's limit comes from a variable without a
-// default: the limit counts as set, but an unset variable breaks the file.
-func limitVarNotes(svcs []*service) []rules.Note {
+// default that the load's environment (the process's and the project's
+// .env, as the load used them) does not set: the limit counts as set, but
+// the variable unset breaks the file.
+func limitVarNotes(svcs []*service, env types.Mapping) []rules.Note {
 	var out []rules.Note
 	for _, s := range svcs {
 		if !s.hasLimit() {
@@ -427,7 +430,13 @@ func limitVarNotes(svcs []*service) []rules.Note {
 		if !ok {
 			continue
 		}
-		if vars := varsWithoutDefault(raw); len(vars) > 0 {
+		var vars []string
+		for _, name := range varsWithoutDefault(raw) {
+			if _, set := env[name]; !set {
+				vars = append(vars, name)
+			}
+		}
+		if len(vars) > 0 {
 			out = append(out, rules.Note{File: d.f.display, Message: fmt.Sprintf(
 				"line %d: service %q takes its memory limit from %s, which has no default; when %s is unset Compose refuses the file",
 				v.Line, s.name, raw, vars[0])})
