@@ -102,6 +102,7 @@ func TestParseErrors(t *testing.T) {
 		{"live:\n  deadline: 0s\n", `live.deadline: want a positive duration`},
 		{"live:\n  slow-ping: fast\n", `live.slow-ping: want a positive duration`},
 		{"memory-budget: lots\n", `c.yaml:1:16: memory-budget: want a positive size`},
+		{"memory-budget: 4\n", `c.yaml:1:16: memory-budget: "4" has no unit, so it is 4 bytes; write the unit: 4MiB or 4GiB`},
 		{"parallel-limit: [3]\n", `parallel-limit: want a single value, got a list`},
 		{"binaries: [docker, podmn]\n", `c.yaml:1:20: binaries: unknown binary "podmn" (did you mean "podman"?)`},
 		{"exclude: ['a/[b']\n", `exclude: bad glob`},

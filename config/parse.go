@@ -386,8 +386,8 @@ func (p *parser) size(n *yaml.Node, name string) int64 {
 	v, err := ParseSize(s)
 	if err != nil || v <= 0 {
 		msg := fmt.Sprintf("want a positive size such as 8GiB or 512m, got %q", s)
-		if err != nil {
-			msg = err.Error()
+		if _, perr := units.RAMInBytes(s); err != nil && perr == nil {
+			msg = err.Error() // a size, but one without its unit
 		}
 		p.errorf(n, "%s: %s", name, msg)
 		return 0

@@ -64,7 +64,11 @@ func TestTextSourceLongLine(t *testing.T) {
 	if len([]rune(lines[1])) > maxSourceWidth+20 || !strings.Contains(lines[1], "docker rm -f web") {
 		t.Errorf("source window: %q", lines[1])
 	}
-	caret := len([]rune(lines[2][:strings.Index(lines[2], "^")]))
+	at := strings.Index(lines[2], "^")
+	if at < 0 {
+		t.Fatalf("no carets: %q", lines[2])
+	}
+	caret := len([]rune(lines[2][:at]))
 	if src := []rune(lines[1]); caret >= len(src) || string(src[caret:caret+6]) != "docker" {
 		t.Errorf("carets do not start under the span:\n%s\n%s", lines[1], lines[2])
 	}
