@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/dockguard/dockguard/config"
 	"github.com/dockguard/dockguard/guardproxy"
+	"github.com/dockguard/dockguard/internal/shquote"
 	"github.com/dockguard/dockguard/verify/endpoint"
 )
 
@@ -188,7 +188,7 @@ func (c *guardFlags) applyConfig(fs *flag.FlagSet) error {
 // printEnvLine prints the line for eval, and warns when no guard answers
 // at the address yet.
 func (c *guardFlags) printEnvLine(env *Env) int {
-	fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", shellQuote(c.listen))
+	fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", shquote.Word(c.listen))
 	scheme, addr, _ := strings.Cut(c.listen, "://")
 	if conn, err := net.DialTimeout(scheme, addr, time.Second); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard guard: nothing answers on %s yet; start `dockguard guard` (or its service) before the clients\n", c.listen)
@@ -196,17 +196,6 @@ func (c *guardFlags) printEnvLine(env *Env) int {
 		conn.Close()
 	}
 	return ExitOK
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/:._-+@%=,", r)
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !safe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func statusLine(ctx context.Context, w io.Writer, srv *guardproxy.Server) {
@@ -226,19 +215,7 @@ func statusLine(ctx context.Context, w io.Writer, srv *guardproxy.Server) {
 func printTotals(w io.Writer, t guardproxy.Totals) {
 	fmt.Fprintln(w, "dockguard guard totals:")
 	line := func(title string, m map[string]int64) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, 0, len(keys))
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-		}
-		if len(parts) == 0 {
-			parts = []string{"none"}
-		}
-		fmt.Fprintf(w, "  %-9s %s\n", title+":", strings.Join(parts, ", "))
+		fmt.Fprintf(w, "  %-9s %s\n", title+":", guardproxy.FormatCounts(m))
 	}
 	line("requests", t.Requests)
 	line("rewrites", t.Rewrites)

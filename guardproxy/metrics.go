@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -31,6 +32,24 @@ func (h *histogram) observe(d time.Duration) {
 	h.counts[i]++
 	h.sum += s
 	h.n++
+}
+
+// FormatCounts renders counts by key as "a 1, b 2" in key order, or
+// "none"; the guard's exit summary and the report's guard table share it.
+func FormatCounts(m map[string]int64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Totals are the guard's counters since it started.

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/dockguard/dockguard/guardproxy"
@@ -20,21 +19,7 @@ type GuardRow struct{ What, Value string }
 
 // GuardRows lays the guard's totals out as table rows.
 func GuardRows(g *Guard) []GuardRow {
-	join := func(m map[string]int64) string {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, 0, len(keys))
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-		}
-		if len(parts) == 0 {
-			return "none"
-		}
-		return strings.Join(parts, ", ")
-	}
+	join := guardproxy.FormatCounts
 	return []GuardRow{
 		{"Requests", join(g.Requests)},
 		{"Rewritten into graceful ones", join(g.Rewrites)},
