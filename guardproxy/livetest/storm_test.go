@@ -69,15 +69,28 @@ func storm(d *testdaemon.Daemon, host string, names []string) (time.Duration, []
 
 // writePeak is the most write requests the recorder had in flight at once.
 func writePeak(reqs []testdaemon.Request) int {
+	var spans []span
+	for _, r := range reqs {
+		if r.Method != "GET" && r.Method != "HEAD" {
+			spans = append(spans, span{r.Start, r.End})
+		}
+	}
+	return peak(spans)
+}
+
+// span is the time one request was in flight.
+type span struct{ from, to time.Time }
+
+// peak is the most spans that overlap at once; one that ends as another
+// starts does not overlap it.
+func peak(spans []span) int {
 	type ev struct {
 		at time.Time
 		d  int
 	}
 	var evs []ev
-	for _, r := range reqs {
-		if r.Method != "GET" && r.Method != "HEAD" {
-			evs = append(evs, ev{r.Start, 1}, ev{r.End, -1})
-		}
+	for _, s := range spans {
+		evs = append(evs, ev{s.from, 1}, ev{s.to, -1})
 	}
 	sort.Slice(evs, func(i, j int) bool {
 		if evs[i].at.Equal(evs[j].at) {
@@ -108,6 +121,7 @@ func TestStorm(t *testing.T) {
 	label := "dockguard.test.storm=" + runID(d)
 	names := stage(t, d, "dgguard-storm-"+runID(d), label, stormSize)
 	g.rec.Reset()
+	g.wire.Reset()
 	took, failed := storm(d, g.d.Host, names)
 	if len(failed) > 0 {
 		t.Fatalf("%d of %d docker rm -f through the guard failed: %v", len(failed), stormSize, failed)
@@ -115,6 +129,41 @@ func TestStorm(t *testing.T) {
 	if left, err := d.Docker("ps", "-aq", "--filter", "label="+label); err != nil || left != "" {
 		t.Fatalf("containers left after the storm: %q, %v", left, err)
 	}
+	// What the guard guarantees, where it acts: at most 3 writes between
+	// sending and closing their answers, and each write's headers on the
+	// wire at least 0.5 s after the previous write's.
+	var sent []wireSend
+	for _, s := range g.wire.Sent() {
+		if s.Method != "GET" && s.Method != "HEAD" {
+			sent = append(sent, s)
+		}
+	}
+	if len(sent) != 2*stormSize {
+		t.Errorf("the guard sent %d writes, want %d (a stop and a removal each)", len(sent), 2*stormSize)
+	}
+	var spans []span
+	for _, s := range sent {
+		spans = append(spans, span{s.Wrote, s.Done})
+	}
+	if p := peak(spans); p > 3 {
+		t.Errorf("the guard had %d writes in flight at once, want at most 3", p)
+	}
+	sort.Slice(sent, func(i, j int) bool { return sent[i].Wrote.Before(sent[j].Wrote) })
+	wireGap := time.Hour
+	for i := 1; i < len(sent); i++ {
+		wireGap = min(wireGap, sent[i].Wrote.Sub(sent[i-1].Wrote))
+	}
+	if wireGap < 500*time.Millisecond {
+		t.Errorf("the guard sent two writes %s apart, want at least 0.5 s", wireGap)
+	}
+
+	// What the daemon saw, at the recorder: the same writes, at most 3 in
+	// flight, and spaced by 0.5 s on average. Each arrival there comes a
+	// scheduling delay after the guard sent it, and that delay differs
+	// from one request to the next on a loaded machine (358 ms between two
+	// arrivals was seen for 500 ms on the wire), so single gaps are not
+	// compared there; over the 99 gaps of the storm only the first and
+	// the last delay remain.
 	reqs := g.rec.Requests()
 	if p := writePeak(reqs); p > 3 {
 		t.Errorf("%d write requests in flight at the daemon at once, want at most 3", p)
@@ -133,16 +182,6 @@ func TestStorm(t *testing.T) {
 	for i := 1; i < len(starts); i++ {
 		minGap = min(minGap, starts[i].Sub(starts[i-1]))
 	}
-	// The guard spaces the moments it has written a request; the
-	// recorder notes when its handler started, a scheduling delay later,
-	// which differs from one request to the next by tens of milliseconds
-	// under -race (483 ms was seen for a 500 ms spacing). So each gap
-	// gets 50 ms for that delay, and the mean gap, where the delays do
-	// not add up (only the first's and the last's remain, spread over
-	// 99 gaps), must be 0.5 s within 5 ms.
-	if minGap < 450*time.Millisecond {
-		t.Errorf("two writes reached the daemon %s apart, want 0.5 s", minGap)
-	}
 	if len(starts) > 1 {
 		if mean := starts[len(starts)-1].Sub(starts[0]) / time.Duration(len(starts)-1); mean < 495*time.Millisecond {
 			t.Errorf("writes reached the daemon %s apart on average, want at least 0.5 s", mean)
@@ -151,8 +190,8 @@ func TestStorm(t *testing.T) {
 	for _, n := range names {
 		assertGraceful(t, reqs, n)
 	}
-	t.Logf("through the guard: %d containers removed in %s, peak writes in flight %d, peak requests in flight %d, closest write starts %s",
-		stormSize, took.Round(100*time.Millisecond), writePeak(reqs), g.rec.Peak(), minGap.Round(time.Millisecond))
+	t.Logf("through the guard: %d containers removed in %s, peak writes in flight %d, peak requests in flight %d, closest writes sent %s apart (%s at the daemon)",
+		stormSize, took.Round(100*time.Millisecond), writePeak(reqs), g.rec.Peak(), wireGap.Round(time.Millisecond), minGap.Round(time.Millisecond))
 
 	// The same storm straight to the daemon, through a recorder only.
 	direct := testdaemon.StartRecorder(t, d.Host)
