@@ -83,11 +83,12 @@ type Daemon struct {
 	Volumes    []Volume
 	Images     []Image
 	BuildCache struct{ Total, Reclaimable, Records int64 }
-	// Faults by endpoint class: "ping", "info", "containers/list",
-	// "containers/inspect", "containers/stats", "system/df", "volumes/list",
-	// the writes "containers/stop", "containers/remove", "volumes/remove",
-	// "build/prune", "images/prune", "images/json", or "*" for all but the
-	// ping.
+	// Faults by endpoint class (see Class): "ping", "info",
+	// "containers/list", "containers/inspect", "containers/stats",
+	// "system/df", "volumes/list", "images/json", the writes
+	// "containers/stop", "containers/kill", "containers/remove",
+	// "volumes/remove", "build/prune", "images/prune", or "*" for all but
+	// the ping.
 	Faults map[string]*Fault
 
 	// TLS serves HTTPS with httptest's self-signed certificate.
@@ -151,12 +152,13 @@ func (d *Daemon) Log() []string {
 	return append([]string(nil), d.log...)
 }
 
-// Count returns how many requests of an endpoint class were seen.
+// Count returns how many requests of an endpoint class (see Class) were
+// seen.
 func (d *Daemon) Count(class string) int {
 	n := 0
 	for _, l := range d.Log() {
-		_, p, _ := strings.Cut(l, " ")
-		if classify(p) == class {
+		m, p, _ := strings.Cut(l, " ")
+		if Class(m, p) == class {
 			n++
 		}
 	}
@@ -167,9 +169,22 @@ var (
 	versioned = regexp.MustCompile(`^/v([0-9]+\.[0-9]+)(/.*)$`)
 	inspectRe = regexp.MustCompile(`^/containers/([^/]+)/json$`)
 	statsRe   = regexp.MustCompile(`^/containers/([^/]+)/stats$`)
+	// actionRe is an action on one object: POST /containers/{id}/stop.
+	actionRe = regexp.MustCompile(`^/(containers|volumes|networks|exec)/([^/]+)/([^/]+)$`)
+	// objectAnyRe is one object: DELETE /containers/{id}.
+	objectAnyRe = regexp.MustCompile(`^/(containers|volumes|networks|images)/([^/]+)$`)
 )
 
-func classify(p string) string {
+// Class is the endpoint class of a request, the key of Faults and Count:
+// the path without its version prefix and without the object's id, so
+// that one key names the endpoint for every container. "ping", "info",
+// "containers/list" (GET /containers/json), "containers/inspect" (GET
+// /containers/{id}/json), "containers/stats", "system/df",
+// "volumes/list", "<kind>/<action>" for an action on one object (POST
+// /containers/{id}/stop is "containers/stop"), "<kind>/remove" for a
+// DELETE of one object, and otherwise the path without its leading slash
+// ("build/prune", "images/json", "containers/create").
+func Class(method, p string) string {
 	if m := versioned.FindStringSubmatch(p); m != nil {
 		p = m[2]
 	}
@@ -188,6 +203,11 @@ func classify(p string) string {
 		return "system/df"
 	case p == "/volumes":
 		return "volumes/list"
+	case method == http.MethodDelete && objectAnyRe.MatchString(p):
+		return objectAnyRe.FindStringSubmatch(p)[1] + "/remove"
+	case actionRe.MatchString(p):
+		m := actionRe.FindStringSubmatch(p)
+		return m[1] + "/" + m[3]
 	}
 	return strings.TrimPrefix(p, "/")
 }
@@ -242,13 +262,7 @@ func (d *Daemon) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		path = m[2]
 	}
-	class := classify(r.URL.Path)
-	if r.Method == http.MethodDelete {
-		if kind, _, ok := strings.Cut(class, "/"); ok {
-			class = kind + "/remove"
-		}
-	}
-	f := d.fault(class)
+	f := d.fault(Class(r.Method, r.URL.Path))
 	if f != nil {
 		if f.Delay > 0 && f.KeepWorking {
 			time.Sleep(f.Delay)
