@@ -207,10 +207,13 @@ func TestCleanupOnARealDaemon(t *testing.T) {
 		t.Errorf("%d writes, want 5: %v", len(writes), writes)
 	}
 	for i := 1; i < len(writes); i++ {
-		// The guard spaces the writes on the wire; the proxy stamps them
-		// when its handler runs, a scheduling hop later and not always the
-		// same hop: allow 25 ms of that jitter.
-		if gap := writes[i].Start.Sub(writes[i-1].Start); gap < 475*time.Millisecond {
+		// The guard spaces the writes on the wire (daemonguard's own tests
+		// assert the exact interval where the transport acts); the proxy
+		// stamps them when its handler runs, a scheduling hop later that
+		// differs from one request to the next by up to 140 ms on a loaded
+		// CI runner. Writes that were not spaced at all would arrive
+		// milliseconds apart, so half the interval tells the two apart.
+		if gap := writes[i].Start.Sub(writes[i-1].Start); gap < 250*time.Millisecond {
 			t.Errorf("writes %s and %s started %s apart (interval 0.5s)", writes[i-1].URI, writes[i].URI, gap)
 		}
 	}
