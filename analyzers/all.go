@@ -52,12 +52,26 @@ type Config struct {
 	// StopTimeout is the number of seconds the graceful stops inserted by
 	// fixes give a container (0: forceremove.DefaultStopTimeout, 10).
 	StopTimeout int
+	// Facts, when set, carries what the analyzers learn about one
+	// package's functions (its command helpers) to the packages analysed
+	// after it that import it, for a driver that analyses packages one at
+	// a time against export data. When nil the analyzers declare
+	// go/analysis facts, which go vet and golangci-lint pass between
+	// packages themselves.
+	Facts *FactStore
 }
+
+// FactStore carries facts between packages analysed one at a time (see
+// Config.Facts). It is safe for concurrent use.
+type FactStore = dockerexec.Store
+
+// NewFactStore returns an empty FactStore.
+func NewFactStore() *FactStore { return dockerexec.NewStore() }
 
 // New returns a fresh set of every analyzer configured by cfg. The
 // analyzers share one exec-site helper, so each os/exec call is judged once.
 func New(cfg Config) []*analysis.Analyzer {
-	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit})
+	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit, Facts: cfg.Facts})
 	return []*analysis.Analyzer{
 		forceremove.New(exec, cfg.StopTimeout),
 		killcontainer.New(exec),

@@ -335,9 +335,10 @@ type run struct {
 }
 
 func newRun(opts Options) *run {
+	facts := analyzers.NewFactStore()
 	return &run{
 		opts:      opts,
-		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout()}),
+		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts}),
 		display:   map[string]string{},
 		fset:      token.NewFileSet(),
 		srcs:      map[string][]byte{},
@@ -520,7 +521,15 @@ func (c *run) checkRoots(ctx context.Context, roots []*packages.Package, want ma
 
 // checkBatch checks roots on a bounded pool of workers, with the imports
 // of the packages without test-variant dependencies read into shared.
+// Packages are handed out imports first, and a package waits for those of
+// its imports that are in the batch: the helpers they export (facts) must
+// be known before its calls of them are judged. A worker only waits for
+// packages handed out before its own, so the pool cannot deadlock.
 func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared *universe, jobs int, want, covered map[string]bool) {
+	done := make(map[*packages.Package]chan struct{}, len(roots))
+	for _, p := range roots {
+		done[p] = make(chan struct{})
+	}
 	work := make(chan *packages.Package)
 	var wg sync.WaitGroup
 	for range min(jobs, len(roots)) {
@@ -528,12 +537,18 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 		go func() {
 			defer wg.Done()
 			for p := range work {
+				for _, imp := range p.Imports {
+					if ch, inBatch := done[imp]; inBatch {
+						<-ch
+					}
+				}
 				u := shared
 				if hasTestVariantDeps(p) {
 					u = newUniverse(c.fset)
 					u.readImports(p)
 				}
 				ok := c.checkRoot(p, u, want)
+				close(done[p])
 				c.mu.Lock()
 				if ok {
 					for _, f := range p.CompiledGoFiles {
@@ -549,7 +564,7 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 			}
 		}()
 	}
-	for _, p := range roots {
+	for _, p := range importsFirst(roots) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -557,6 +572,40 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 	}
 	close(work)
 	wg.Wait()
+}
+
+// importsFirst orders roots so that each comes after those of its
+// (transitive) imports that are roots too, keeping the given order
+// otherwise.
+func importsFirst(roots []*packages.Package) []*packages.Package {
+	isRoot := make(map[*packages.Package]bool, len(roots))
+	for _, p := range roots {
+		isRoot[p] = true
+	}
+	seen := map[*packages.Package]bool{}
+	out := make([]*packages.Package, 0, len(roots))
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		paths := make([]string, 0, len(p.Imports))
+		for path := range p.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			visit(p.Imports[path])
+		}
+		if isRoot[p] {
+			out = append(out, p)
+		}
+	}
+	for _, p := range roots {
+		visit(p)
+	}
+	return out
 }
 
 // checkRoot parses and type-checks one package from source against its

@@ -43,6 +43,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 	}
 	s := &selection{selected: map[string]bool{}, dropped: map[string]bool{}}
 	sdkDeps := map[*packages.Package]bool{}
+	helpers := map[*packages.Package]bool{}
 	type dirNeed struct{ plain, internal, external bool }
 	needs := map[string]*dirNeed{}
 	var order []string
@@ -59,7 +60,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 		if len(files) == 0 {
 			continue
 		}
-		if !c.wide && !c.relevantVariant(p, files, sdkDeps) {
+		if !c.wide && !c.relevantVariant(p, files, sdkDeps) && !c.importsHelpers(root, p, sdkDeps, helpers) {
 			for _, f := range files {
 				if !s.selected[f] {
 					s.dropped[f] = true
@@ -147,6 +148,53 @@ func (c *run) relevantVariant(p *packages.Package, files []string, sdkDeps map[*
 		methodNamed = methodNamed || analyzers.NamesSDKMethod(src)
 	}
 	return methodNamed && dependsOnSDK(p, sdkDeps)
+}
+
+// importsHelpers reports whether p imports a package of the module (its
+// source under root, outside vendor) that can export a command helper or
+// an SDK wrapper: one that is relevant by relevantVariant over all its
+// files, or that imports such a package itself. A call of
+// a.DockerCmd("rm", "-f", id) names neither a CLI nor a runner, and is
+// judged through the helper's fact. memo holds the answer per imported
+// package (and breaks cycles).
+func (c *run) importsHelpers(root string, p *packages.Package, sdkDeps, memo map[*packages.Package]bool) bool {
+	for _, imp := range p.Imports {
+		if c.mayExport(root, imp, sdkDeps, memo) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *run) mayExport(root string, q *packages.Package, sdkDeps, memo map[*packages.Package]bool) bool {
+	if v, ok := memo[q]; ok {
+		return v
+	}
+	memo[q] = false
+	if !inModule(root, q) {
+		return false
+	}
+	files := make([]string, 0, len(q.GoFiles))
+	for _, f := range q.GoFiles {
+		files = append(files, filepath.Clean(f))
+	}
+	v := c.relevantVariant(q, files, sdkDeps) || c.importsHelpers(root, q, sdkDeps, memo)
+	memo[q] = v
+	return v
+}
+
+// inModule reports whether q's source lies in the module at root, outside
+// its vendor folder: the packages whose facts a check computes.
+func inModule(root string, q *packages.Package) bool {
+	if len(q.GoFiles) == 0 {
+		return false
+	}
+	rel, err := filepath.Rel(root, filepath.Dir(q.GoFiles[0]))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+	return first != "vendor"
 }
 
 // namesBinary reports a string literal that is a container CLI's name,

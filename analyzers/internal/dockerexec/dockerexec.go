@@ -33,6 +33,11 @@ type Config struct {
 	// ParallelLimit is the largest concurrency DG106 accepts in shell code
 	// (0: the shell front end's default).
 	ParallelLimit int
+	// Facts, when set, carries the summaries of helpers in other packages
+	// (HelperFact) instead of go/analysis facts, for a driver that
+	// analyses packages one at a time in dependency order. The analyzer
+	// then declares no FactTypes.
+	Facts *Store
 }
 
 // Finding is one judged problem at an exec site.
@@ -83,7 +88,12 @@ var Analyzer = New(Config{})
 
 // New returns a helper analyzer with the given configuration.
 func New(cfg Config) *analysis.Analyzer {
+	var factTypes []analysis.Fact
+	if cfg.Facts == nil {
+		factTypes = FactTypes
+	}
 	return &analysis.Analyzer{
+		FactTypes:        factTypes,
 		Name:             "dockerexec",
 		Doc:              "find os/exec calls that run container CLIs and judge their command lines (helper for dockguard's analyzers)",
 		URL:              "https://github.com/dockguard/dockguard/tree/main/analyzers",
@@ -101,14 +111,15 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 	if len(binaries) == 0 {
 		binaries = dockercli.DefaultBinaries
 	}
-	if !relevant(pass, binaries) {
+	fs := facts{pass: pass, store: cfg.Facts}
+	if !relevant(pass, binaries) && !fs.importsFacts() {
 		return res
 	}
 	insp := inspector.New(pass.Files)
 	res.Relevant, res.Insp = true, insp
 	p := resolve.New(pass, insp)
 	srcs := map[string][]byte{}
-	f := newFinder(pass, p, binaries)
+	f := newFinder(pass, p, binaries, fs)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		body := resolve.EnclosingFunc(cur)

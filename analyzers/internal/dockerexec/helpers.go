@@ -19,6 +19,10 @@ type finder struct {
 	pkg      *types.Package
 	binaries []string
 	helpers  map[*types.Func]*helper
+	// facts reads the helpers of imported packages and exports this
+	// package's; imported caches what was read (nil: no fact).
+	facts    facts
+	imported map[*types.Func]*helper
 }
 
 // match is one call that runs a command line.
@@ -55,10 +59,31 @@ type tword struct {
 
 const maxHelperRounds = 4
 
-func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string) *finder {
-	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}}
+func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string, fs facts) *finder {
+	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}, facts: fs, imported: map[*types.Func]*helper{}}
 	f.summarise(pass.Files)
+	for fn, h := range f.helpers {
+		if fn.Exported() {
+			f.facts.exportFact(fn, factOf(h))
+		}
+	}
 	return f
+}
+
+// importedHelper returns the summary of fn, a function of another
+// package, from the fact that package exported, or nil.
+func (f *finder) importedHelper(fn *types.Func) *helper {
+	fn = fn.Origin()
+	if h, seen := f.imported[fn]; seen {
+		return h
+	}
+	var h *helper
+	var fact HelperFact
+	if f.facts.importFact(fn, &fact) {
+		h = helperOf(fn.Pkg().Path(), &fact)
+	}
+	f.imported[fn] = h
+	return h
 }
 
 // summarise finds the package's helpers, to a fixed point over helpers
@@ -219,6 +244,9 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 	switch {
 	case c.Typed && c.Func != nil && f.helpers[c.Func] != nil:
 		h := f.helpers[c.Func]
+		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
+	case c.Typed && c.Func != nil && c.Func.Pkg() != f.pkg && f.importedHelper(c.Func) != nil:
+		h := f.importedHelper(c.Func)
 		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
 	case c.Typed && c.Func != nil:
 		if c.Func.Pkg() == f.pkg || isStdlib(c.Pkg) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"example.com/dockerhelp"
 	"example.com/runnerlib"
 
 	gocmd "github.com/go-cmd/cmd"
@@ -119,4 +120,21 @@ func traps(t *testing.T, s string) {
 	_ = strings.Replace(s, "docker", "podman", -1)
 	t.Run("docker", func(t *testing.T) {})
 	fmt.Println("docker", "rm", "-f", s)
+}
+
+// crossPackage calls helpers of another package of the module, known from
+// the facts that package exports.
+func crossPackage(ctx context.Context, id string, c *dockerhelp.Client) {
+	dockerhelp.DockerCmd("container", "rm", "-f", id)               // want `\(DG101\)`
+	_ = dockerhelp.Remote(ctx, "tcp://ci:2375", "rmi", "-f", "app") // want `\(DG102\)`
+	_ = dockerhelp.Podman("rm", "--force", id)                      // want `\(DG101\)`
+	c.Docker("rm", "-f", id)                                        // want `\(DG101\)`
+	rm := []string{"rm", "-f", id}
+	dockerhelp.DockerCmd(rm...) // want `\(DG101\)`
+
+	dockerhelp.DockerCmd("logs", "-f", id)
+	dockerhelp.DockerCmd("compose", "rm", "-f")
+	dockerhelp.DockerCmd("rm", "--force=false", id)
+	c.Docker("stop", id)
+	_ = dockerhelp.Describe("rm", "-f", id)
 }
