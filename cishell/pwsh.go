@@ -390,3 +390,11 @@ func checkPowerShell(file string, src []byte, f *fragment.Fragment, cfg *shell.C
 	}
 	return out
 }
+
+// CheckPowerShell judges the container-CLI commands of f, PowerShell code
+// from file (contents src), as the PowerShell steps of CI files are:
+// other front ends whose host runs PowerShell (a Dockerfile's SHELL
+// ["powershell", ...]) hand their fragments here.
+func CheckPowerShell(file string, src []byte, f *fragment.Fragment, cfg *shell.Config) []rules.Finding {
+	return checkPowerShell(file, src, f, cfg)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/dockguard/dockguard/cache"
 	"github.com/dockguard/dockguard/cishell"
 	"github.com/dockguard/dockguard/compose"
+	"github.com/dockguard/dockguard/dockerfile"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/makefiles"
@@ -67,6 +68,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindBitbucketPipelines: cishell.CheckBitbucketPipelines,
 		engine.KindDrone:              cishell.CheckDrone,
 		engine.KindSystemd:            systemd.Check,
+		engine.KindDockerfile:         dockerfile.Check,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {

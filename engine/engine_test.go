@@ -307,7 +307,9 @@ func TestClassify(t *testing.T) {
 		"Taskfile.yml": KindTaskfile, "sub/taskfile.dist.yaml": KindTaskfile, "azure-pipelines.yml": KindAzurePipelines,
 		".azure-pipelines/build.yml": KindAzurePipelines, "bitbucket-pipelines.yml": KindBitbucketPipelines,
 		".drone.yml": KindDrone, ".woodpecker.yaml": KindDrone, ".woodpecker/test.yml": KindDrone,
-		"deploy/web.service": KindSystemd, "docker-proxy.socket": KindSystemd, "Taskfile.md": KindNone, "tasks.yml": KindNone,
+		"deploy/web.service": KindSystemd, "docker-proxy.socket": KindSystemd,
+		"Dockerfile": KindDockerfile, "build/Containerfile": KindDockerfile, "Dockerfile.dev": KindDockerfile, "api.Dockerfile": KindDockerfile,
+		"x/dockerfile": KindDockerfile, "Dockerfile.dockerignore": KindNone, "Dockerfile.md": KindNone, "dockerfile.go": KindGo, "Taskfile.md": KindNone, "tasks.yml": KindNone,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
 		if got, _ := ClassifyName(path); got != want {

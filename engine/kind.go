@@ -30,11 +30,13 @@ const (
 	KindBitbucketPipelines
 	KindDrone
 	KindSystemd
+	KindDockerfile
 	kindEnd
 )
 
 var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
-	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd"}
+	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd",
+	"dockerfile"}
 
 // KindByName returns the kind that --only and kinds: spell name.
 func KindByName(name string) (Kind, bool) {
@@ -69,6 +71,9 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 	base := filepath.Base(path)
 	lower := strings.ToLower(base)
 	ext := filepath.Ext(lower)
+	if isDockerfile(lower, ext) {
+		return KindDockerfile, false
+	}
 	switch ext {
 	case ".sh", ".bash", ".bats", ".ksh", ".zsh":
 		return KindScript, false
@@ -121,6 +126,29 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 		return KindNone, true
 	}
 	return KindNone, false
+}
+
+// isDockerfile reports the names docker build and podman build read by
+// default or by convention: Dockerfile, Containerfile, Dockerfile.dev,
+// api.Dockerfile. Files that only carry the name (Dockerfile.dockerignore,
+// a Dockerfile.md or a Dockerfile.go) are not Dockerfiles.
+func isDockerfile(lower, ext string) bool {
+	switch {
+	case lower == "dockerfile" || lower == "containerfile":
+		return true
+	case ext == ".dockerfile" || ext == ".containerfile":
+		return true
+	case strings.HasPrefix(lower, "dockerfile.") || strings.HasPrefix(lower, "containerfile."):
+		return !notDockerfileExt[ext]
+	}
+	return false
+}
+
+// notDockerfileExt are extensions that make Dockerfile.<ext> some other
+// kind of file.
+var notDockerfileExt = map[string]bool{
+	".dockerignore": true, ".md": true, ".txt": true, ".rst": true, ".go": true, ".py": true, ".sh": true,
+	".json": true, ".yml": true, ".yaml": true, ".orig": true, ".bak": true, ".swp": true, ".golden": true,
 }
 
 // shellStartupFiles are the shells' start-up and direnv files: shell code
