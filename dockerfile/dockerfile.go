@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -314,7 +315,7 @@ func jsonStart(s string, val *parser.Node) int {
 	}
 	for i := strings.IndexByte(s, '['); i >= 0; {
 		var got []string
-		if json.Unmarshal([]byte(s[i:]), &got) == nil && equal(got, want) {
+		if json.Unmarshal([]byte(s[i:]), &got) == nil && slices.Equal(got, want) {
 			return i
 		}
 		j := strings.IndexByte(s[i+1:], '[')
@@ -324,18 +325,6 @@ func jsonStart(s string, val *parser.Node) int {
 		i += 1 + j
 	}
 	return -1
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // nextString returns the span [start, end) of the next JSON string
