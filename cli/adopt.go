@@ -221,12 +221,20 @@ func sourceCache(dir string) func(file string) []byte {
 // the suppressed findings, the baseline and the new-code filter. Errors
 // are usage errors (a missing baseline, an unknown revision).
 func (c *checkFlags) finishRun(run *report.Run, paths []string) error {
+	return c.adjustRun(run, paths, false)
+}
+
+// adjustRun is finishRun; with partial, run holds only some of the
+// findings (those streamed before the Go front end finished), so the
+// suppressed findings and the baseline entries that no longer occur, which
+// are about the whole run, are left to the final pass.
+func (c *checkFlags) adjustRun(run *report.Run, paths []string, partial bool) error {
 	a := &c.adopt
 	cwd := workDir()
 	run.Dir = cwd
 	run.Root = repoRoot(cwd)
 	run.Source = sourceCache(cwd)
-	if a.sup != nil {
+	if a.sup != nil && !partial {
 		run.SuppressedFindings = append(run.SuppressedFindings, a.sup.Suppressed()...)
 	}
 	if cfg := a.cfg; cfg != nil {
@@ -247,6 +255,9 @@ func (c *checkFlags) finishRun(run *report.Run, paths []string) error {
 		run.Suppressed += len(hidden)
 		for _, f := range hidden {
 			run.SuppressedFindings = append(run.SuppressedFindings, report.Suppressed{Finding: f, Kind: "external", Justification: "recorded in the baseline " + filepath.ToSlash(a.baseline)})
+		}
+		if partial {
+			stale = nil
 		}
 		inScope := scopeFunc(run.Root, cwd, paths, a.cfg)
 		for _, e := range stale {

@@ -51,6 +51,9 @@ type checkFlags struct {
 	// limits size the compose DG201 fix; sizing is what they resolved to.
 	limits limitFlags
 	sizing *compose.Sizing
+	// streamOpts decide whether non-Go findings print before Go's (check
+	// only; cli/stream.go).
+	streamOpts streamFlags
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
@@ -218,6 +221,7 @@ func runCheck(env *Env, args []string) int {
 	c.adopt.register(fs)
 	c.fixes.register(fs, true)
 	c.limits.register(fs, false)
+	c.streamOpts.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: dockguard check [flags] [PATH...]   (PATH - reads stdin)")
 		fs.PrintDefaults()
@@ -294,6 +298,13 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
+	specs := c.adopt.outputs.specs(c.adopt.output)
+	var printed map[printedKey]bool
+	streamed := c.streamSpec(env, specs)
+	if streamed >= 0 {
+		printed = map[printedKey]bool{}
+		opts.Early = c.earlyPrinter(env, paths, printed)
+	}
 	res := engine.Run(ctx, opts)
 	c.cache.trim(env)
 	run := &report.Run{
@@ -308,7 +319,9 @@ func (c *checkFlags) run(env *Env, fs *flag.FlagSet, name string, args []string)
 		fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)
 		return ExitUsage
 	}
-	specs := c.adopt.outputs.specs(c.adopt.output)
+	if streamed >= 0 {
+		specs[streamed].omit = printed
+	}
 	if c.fixes.active() {
 		if err := applyFixes(env, &c.fixes, opts, res, run, paths); err != nil {
 			fmt.Fprintf(env.Stderr, "dockguard %s: %v\n", name, err)

@@ -15,6 +15,9 @@ import (
 // --output, or stdout).
 type outputSpec struct {
 	format, path string
+	// omit holds the findings this output already printed while the run
+	// went on (text streamed to stdout, cli/stream.go).
+	omit map[printedKey]bool
 }
 
 // outputList collects repeated --format FORMAT[=FILE] flags.
@@ -129,7 +132,7 @@ func writeOutputs(env *Env, specs []outputSpec, run *report.Run, tf *textFlags) 
 			} else if tf.showSource.set {
 				opts.ShowSource = tf.showSource.on
 			}
-			err = report.Text(bw, run, opts)
+			err = report.Text(bw, withoutPrinted(run, o.omit), opts)
 		} else {
 			err = report.Formats[o.format](bw, run)
 		}
@@ -171,4 +174,20 @@ func openOutput(env *Env, path string) (io.Writer, func() error, error) {
 		return nil, nil, err
 	}
 	return f, f.Close, nil
+}
+
+// withoutPrinted returns run without the findings in printed (a shallow
+// copy; run itself is unchanged).
+func withoutPrinted(run *report.Run, printed map[printedKey]bool) *report.Run {
+	if len(printed) == 0 {
+		return run
+	}
+	cp := *run
+	cp.Findings = nil
+	for i := range run.Findings {
+		if !printed[keyOf(&run.Findings[i])] {
+			cp.Findings = append(cp.Findings, run.Findings[i])
+		}
+	}
+	return &cp
 }

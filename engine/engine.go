@@ -90,6 +90,13 @@ type Options struct {
 	// findings of every file that has a kept finding with a fix, so that
 	// package fix can apply the fixes to exactly what was checked.
 	KeepFixable bool
+	// Early, when set, is called once, before the Go front end starts,
+	// with the findings of every other front end (shell family, Python,
+	// compose, stdin), sorted and deduplicated as Run's result is: the Go
+	// front end can take minutes on a cold build cache, and a terminal
+	// user should not wait for it to see the rest. The slice is the
+	// callee's. Run's result still holds every finding.
+	Early func(findings []rules.Finding)
 }
 
 // Result is the outcome of a run.
@@ -176,11 +183,18 @@ func (r *runner) run(ctx context.Context) {
 	close(files)
 	workers.Wait()
 
-	if len(r.goFiles) > 0 && r.opts.Go != nil {
-		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles), r.goFiles)
-	}
+	// Compose before Go: compose projects load in about a second, while
+	// the Go front end waits for the go command (minutes on a cold build
+	// cache), so everything that is not Go is known, and can be shown
+	// (Options.Early), before Go starts.
 	if (len(r.compose) > 0 || r.opts.AlwaysCompose) && r.opts.Compose != nil {
 		r.merge(safeBatch(ctx, "compose projects", r.opts.Compose, r.compose), r.compose)
+	}
+	if r.opts.Early != nil {
+		r.opts.Early(tidy(slices.Clone(r.res.Findings)))
+	}
+	if len(r.goFiles) > 0 && r.opts.Go != nil {
+		r.merge(safeBatch(ctx, "Go packages", r.opts.Go, r.goFiles), r.goFiles)
 	}
 }
 
@@ -778,7 +792,14 @@ func (r *runner) enabled(fs []rules.Finding) []rules.Finding {
 // finish sorts everything and drops exact duplicates, so output is
 // deterministic whatever the worker interleaving.
 func (r *runner) finish() {
-	fs := r.res.Findings
+	r.res.Findings = tidy(r.res.Findings)
+	sortNotes(r.res.Notes)
+	sortNotes(r.res.Errors)
+}
+
+// tidy sorts findings (in place), bounds their messages and drops exact
+// duplicates.
+func tidy(fs []rules.Finding) []rules.Finding {
 	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
 	out := fs[:0]
 	for i, f := range fs {
@@ -793,9 +814,7 @@ func (r *runner) finish() {
 		}
 		out = append(out, f)
 	}
-	r.res.Findings = out
-	sortNotes(r.res.Notes)
-	sortNotes(r.res.Errors)
+	return out
 }
 
 // Less orders findings by file, line, column, rule, then end position.

@@ -396,3 +396,44 @@ func TestDisplayPath(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// TestEarlyHasEveryNonGoFindingBeforeGoStarts: Options.Early is called
+// once, before the Go front end is called, with the shell and compose
+// findings sorted (z.sh after compose.yaml), and the Go finding only in
+// the final result.
+func TestEarlyHasEveryNonGoFindingBeforeGoStarts(t *testing.T) {
+	root := t.TempDir()
+	testfiles.Write(t, root, map[string]string{
+		"a/main.go":    "package main\nimport \"os/exec\"\n",
+		"z.sh":         "docker rm -f a\ndocker rm -f a\n",
+		"b.sh":         "docker rm -f b\n",
+		"compose.yaml": "services: {}\n",
+	})
+	chdir(t, root)
+	var order []string
+	var early []rules.Finding
+	res := run(t, &Options{
+		Go: func(_ context.Context, fs []string) rules.Result {
+			order = append(order, "go")
+			return rules.Result{Findings: []rules.Finding{{Rule: "DG101", File: "a/main.go", Line: 2}}}
+		},
+		Compose: func(_ context.Context, fs []string) rules.Result {
+			order = append(order, "compose")
+			return rules.Result{Findings: []rules.Finding{{Rule: "DG201", File: "compose.yaml", Line: 1}}}
+		},
+		Early: func(fs []rules.Finding) {
+			order = append(order, "early")
+			early = fs
+		},
+	})
+	if got := strings.Join(order, " "); got != "compose early go" {
+		t.Fatalf("calls in the order %q, want compose early go", got)
+	}
+	want := []string{"b.sh", "compose.yaml", "z.sh", "z.sh"}
+	if got := files(early); !reflect.DeepEqual(got, want) {
+		t.Errorf("early findings in %v, want %v (sorted, non-Go only)", got, want)
+	}
+	if got := files(res.Findings); !reflect.DeepEqual(got, []string{"a/main.go", "b.sh", "compose.yaml", "z.sh", "z.sh"}) {
+		t.Errorf("final findings in %v", got)
+	}
+}
