@@ -232,12 +232,14 @@ func checkProject(ctx context.Context, c *fileCache, p *project, opts Options) r
 		for i, f := range p.configs {
 			configs[i] = types.ConfigFile{Filename: f.abs, Content: f.src}
 		}
-		pr, err := loadProject(ctx, p.dir, configs, p.env, p.name, strictLoad, func(k string) { missing.Store(k, true) })
+		note := func(k string) { missing.Store(k, true) }
+		pname := nameFor(p, note)
+		pr, err := loadProject(ctx, p.dir, configs, p.env, pname, strictLoad, note)
 		if err != nil {
 			res.Findings = append(res.Findings, stableRefusal(ctx, c, p, err, &missing))
 			// A YAML-level refusal fails the same way without the checks.
 			if !strings.Contains(err.Error(), "failed to parse") {
-				pr, err = loadProject(ctx, p.dir, configs, p.env, p.name, lenientLoad, nil)
+				pr, err = loadProject(ctx, p.dir, configs, p.env, pname, lenientLoad, nil)
 			}
 		}
 		if err == nil {

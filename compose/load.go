@@ -13,8 +13,10 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
+	"gopkg.in/yaml.v3"
 )
 
 // quietOnce silences compose-go's logrus warnings ("variable is not set",
@@ -107,11 +109,73 @@ func defaultProjectName(dir string) string {
 	return n
 }
 
+// loadName is the name a load gives compose-go. explicit tells
+// compose-go that it is final, so that it does not decode every config
+// file once more just to look for a `name:` (loader's projectName).
+type loadName struct {
+	name     string
+	explicit bool
+}
+
+// nameFor is the project name compose-go would settle on for p: the last
+// non-empty `name:` of its config files, interpolated and normalised, else
+// p.name (the folder's). dockguard has parsed the files already, so the
+// name it passes as explicit spares compose-go a YAML decode of each file
+// on every load. It leaves the search to compose-go (explicit false) where
+// its answer could differ: a file of several documents, a top level with
+// merge keys, a `name:` that is not a plain string, or one that does not
+// interpolate. missing is told of variables without a value, as the
+// load's lookup tells it.
+func nameFor(p *project, missing func(string)) loadName {
+	fallback := loadName{name: p.name}
+	raw := ""
+	for _, f := range p.configs {
+		if f.docs > 1 || (f.docs == 1 && f.root == nil) {
+			return fallback
+		}
+		if f.root == nil {
+			continue
+		}
+		for i := 0; i+1 < len(f.root.Content); i += 2 {
+			k, v := f.root.Content[i], f.root.Content[i+1]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0) {
+				return fallback // a merge key could bring a name
+			}
+			if k.Value != "name" {
+				continue
+			}
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+				return fallback
+			}
+			if v.Value != "" {
+				raw = v.Value
+			}
+		}
+	}
+	if raw == "" {
+		return loadName{p.name, true}
+	}
+	name, err := template.Substitute(raw, func(k string) (string, bool) {
+		v, ok := p.env[k]
+		if !ok && missing != nil {
+			missing(k)
+		}
+		return v, ok
+	})
+	if err != nil {
+		return fallback
+	}
+	if name = loader.NormalizeProjectName(name); name == "" {
+		return loadName{p.name, true}
+	}
+	return loadName{name, true}
+}
+
 // loadProject runs compose-go over configs (given in override order, with
 // their contents when known) with every profile enabled, so that every
 // service is checked. missing collects variables interpolated without a
 // value.
-func loadProject(ctx context.Context, dir string, configs []types.ConfigFile, env types.Mapping, name string, mode loadMode, missing func(string)) (p *types.Project, err error) {
+func loadProject(ctx context.Context, dir string, configs []types.ConfigFile, env types.Mapping, name loadName, mode loadMode, missing func(string)) (p *types.Project, err error) {
 	quietCompose()
 	defer func() {
 		// compose-go is a third-party parser fed with untrusted input.
@@ -127,14 +191,13 @@ func loadProject(ctx context.Context, dir string, configs []types.ConfigFile, en
 	if env == nil {
 		env = types.Mapping{}
 	}
-	explicit := false
 	if v := env["COMPOSE_PROJECT_NAME"]; v != "" && loader.NormalizeProjectName(v) == v {
-		name, explicit = v, true
+		name = loadName{v, true}
 	}
 	details := types.ConfigDetails{WorkingDir: dir, ConfigFiles: configs, Environment: env}
 	opts := []func(*loader.Options){
 		func(o *loader.Options) {
-			o.SetProjectName(name, explicit)
+			o.SetProjectName(name.name, name.explicit)
 			o.Profiles = []string{"*"}
 			if mode == lenientLoad {
 				o.SkipValidation = true
@@ -219,7 +282,7 @@ func DeclaredLimits(ctx context.Context, workingDir string, configFiles []string
 	if name == "" || loader.NormalizeProjectName(name) != name {
 		name = defaultProjectName(dir)
 	}
-	p, err := loadProject(ctx, dir, configs, env, name, strictLoad, nil)
+	p, err := loadProject(ctx, dir, configs, env, loadName{name: name}, strictLoad, nil)
 	if err != nil {
 		// The error may quote interpolated values (secrets): mask them.
 		srcs := make([][]byte, len(configs))

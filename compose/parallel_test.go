@@ -52,7 +52,7 @@ func TestSiblingProjectsParallel(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			cfgs := []types.ConfigFile{{Filename: p.configs[0].abs, Content: p.configs[0].src}}
-			pr, err := loadProject(context.Background(), p.dir, cfgs, p.env, p.name, strictLoad, nil)
+			pr, err := loadProject(context.Background(), p.dir, cfgs, p.env, nameFor(p, nil), strictLoad, nil)
 			if err != nil {
 				errs[i] = err
 				return

@@ -49,7 +49,7 @@ func firstRefusal(ctx context.Context, c *fileCache, p *project, err error, miss
 		if !ok {
 			break
 		}
-		_, err = loadProject(ctx, p.dir, configs, p.env, p.name, strictLoad, nil)
+		_, err = loadProject(ctx, p.dir, configs, p.env, nameFor(p, nil), strictLoad, nil)
 		if err == nil || namesAny(err.Error(), stubbed) {
 			break // passes, or fails because of a stub (a cascade)
 		}

@@ -35,6 +35,8 @@ type yfile struct {
 	// mergeBomb is the merge key whose merges expand past maxMergedKeys:
 	// compose-go would spend minutes and GiBs resolving it.
 	mergeBomb *yaml.Node
+	// docs counts the file's non-empty YAML documents.
+	docs int
 }
 
 type svcNodes struct {
@@ -73,6 +75,7 @@ func parseYAML(abs, display string, src []byte) (f *yfile) {
 		if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 			continue
 		}
+		f.docs++
 		if f.aliasCycle == nil {
 			f.aliasCycle = findAliasCycle(&doc)
 		}
