@@ -347,7 +347,8 @@ func MassAlternative(binary, listing string, filtered, volumes bool) string {
 	remove := fmt.Sprintf("%s container prune -f --filter %s", binary, OwnLabel)
 	if volumes {
 		// prune leaves anonymous volumes; rm -v of the same label does not.
-		remove = fmt.Sprintf("%s ps -aq --filter %s | xargs -r %s", binary, OwnLabel, rm)
+		// One rm of many IDs removes up to 50 at once, so it is bounded too.
+		remove = fmt.Sprintf("%s ps -aq --filter %s | xargs -r -n1 -P3 %s", binary, OwnLabel, rm)
 	}
 	return fmt.Sprintf("filter the listing to what you own, stop with bounded concurrency, then remove: %s ps -q --filter %s | xargs -r -n1 -P3 %s stop --time 10; %s",
 		binary, OwnLabel, binary, remove)

@@ -509,7 +509,9 @@ func (c *checker) fixMass(st *site, base string) []rules.Edit {
 	switch {
 	case base == dockercli.RuleKill:
 	case volumesOn(inv):
-		code += b.gen("; ") + p + b.gen("ps -aq"+filter+" | xargs -r ") + p + b.gen("rm -v")
+		// One `docker rm` of many IDs removes up to 50 at once (the CLI's
+		// parallel operation), so the removal is bounded like the stop.
+		code += b.gen("; ") + p + b.gen(fmt.Sprintf("ps -aq%s | xargs -r -n1 -P%d ", filter, par)) + p + b.gen("rm -v")
 	default:
 		code += b.gen("; ") + p + b.gen("container prune -f"+filter)
 	}

@@ -40,8 +40,15 @@ func daemon(t *testing.T) *testdaemon.Daemon {
 // status, stdout and stderr.
 func sh(t *testing.T, d *testdaemon.Daemon, script string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command("sh", "-e", "-c", script)
-	cmd.Env = append(os.Environ(), "DOCKER_HOST="+d.Host, "DOCKER_CONTEXT=")
+	return shell(t, "sh", d.Host, script)
+}
+
+// shell runs script with the shell given (sh, bash), -e, against the
+// daemon at host and returns its exit status, stdout and stderr.
+func shell(t *testing.T, shell, host, script string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(shell, "-e", "-c", script)
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host, "DOCKER_CONTEXT=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -55,8 +62,9 @@ func sh(t *testing.T, d *testdaemon.Daemon, script string) (int, string, string)
 	return code, out.String(), errb.String()
 }
 
-// fixed runs `dockguard fix` on script and returns the fixed text.
-func fixed(t *testing.T, script string) string {
+// fixed runs `dockguard fix` on script, with the extra flags given, and
+// returns the fixed text.
+func fixed(t *testing.T, script string, flags ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "clean.sh")
@@ -64,7 +72,7 @@ func fixed(t *testing.T, script string) string {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := cli.Run([]string{"fix", "--no-config", p}, strings.NewReader(""), &out, &errb); code != cli.ExitOK {
+	if code := cli.Run(append(append([]string{"fix", "--no-config"}, flags...), p), strings.NewReader(""), &out, &errb); code != cli.ExitOK {
 		t.Fatalf("dockguard fix: exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	b, err := os.ReadFile(p)
