@@ -3,8 +3,10 @@ package livetest
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/dockguard/dockguard/cli"
 	"github.com/dockguard/dockguard/internal/testdaemon"
+	"github.com/dockguard/dockguard/memusage"
 	"github.com/dockguard/dockguard/verify"
 )
 
@@ -142,4 +145,98 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// TestFixLimitsFromLiveOOMHistory: a container the kernel OOM-killed
+// before the run gets its limit + at least 100 MiB from `fix
+// --limits-from live --observe 0s`, a single sample with no observation
+// window: the kill comes from its state or from the daemon's past oom
+// events (one GET /events with since and until, read-only), not from
+// watching it happen.
+func TestFixLimitsFromLiveOOMHistory(t *testing.T) {
+	s := setup(t)
+	d := s.d
+	dir := t.TempDir()
+	project := "dgoomh" + runID(d)
+	file := filepath.Join(dir, "compose.yaml")
+	src := "name: " + project + "\nservices:\n  hog:\n    image: " + testdaemon.Image + "\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hog := project + "-hog-1"
+	t.Cleanup(func() { _, _ = d.Docker("rm", hog) })
+	// 64 MiB in a 16 MiB container without swap: the kernel kills it.
+	if _, err := d.Docker("run", "-d", "--network", "none", "--name", hog, "--memory", "16m", "--memory-swap", "16m",
+		"--label", d.RunLabel, "--label", verify.LabelProject+"="+project, "--label", verify.LabelService+"=hog",
+		"--label", verify.LabelWorkingDir+"="+dir, "--label", verify.LabelOneoff+"=False", testdaemon.Image, "alloc", "64"); err != nil {
+		t.Fatal(err)
+	}
+	exited := false
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end) && !exited; time.Sleep(200 * time.Millisecond) {
+		st, _ := d.Docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", hog)
+		if strings.HasPrefix(st, "exited") {
+			if st != "exited 137" {
+				t.Fatalf("hog: %s, want exited 137 (SIGKILL for its limit)", st)
+			}
+			exited = true
+		}
+	}
+	if !exited {
+		t.Fatal("hog was not OOM-killed within 30 s")
+	}
+	state, _ := d.Docker("inspect", "-f", "{{.State.OOMKilled}}", hog)
+	t.Logf("hog exited 137, State.OOMKilled %s", state)
+
+	rec := testdaemon.StartRecorder(t, d.Host)
+	before := time.Now()
+	var out, errb bytes.Buffer
+	code := cli.Run([]string{"fix", "--limits-from", "live", "--observe", "0s", "-H", rec.Host, "--no-config", dir}, nil, &out, &errb)
+	t.Logf("exit %d, stderr:\n%s", code, errb.String())
+	if code != cli.ExitFindings && code != cli.ExitOK {
+		t.Fatalf("fix exited %d", code)
+	}
+	events := 0
+	for _, r := range rec.Requests() {
+		if r.Method != "GET" && r.Method != "HEAD" {
+			t.Errorf("fix --limits-from live wrote to the daemon: %s %s", r.Method, r.URI)
+		}
+		if strings.HasSuffix(r.Path(), "/events") {
+			events++
+			q, _ := url.ParseQuery(strings.TrimPrefix(r.URI, r.Path()+"?"))
+			since, _ := strconv.ParseFloat(q.Get("since"), 64)
+			until, _ := strconv.ParseFloat(q.Get("until"), 64)
+			if until == 0 || until > float64(time.Now().Unix()+1) || since < float64(before.Add(-memusage.OOMLookback).Unix()-1) || since >= until {
+				t.Errorf("events window %s: want since within %s and until not in the future", r.URI, memusage.OOMLookback)
+			}
+			if f := q.Get("filters"); !strings.Contains(f, "oom") || !strings.Contains(f, "container") {
+				t.Errorf("events filters %q: want type=container, event=oom", f)
+			}
+		}
+	}
+	if events != 1 {
+		t.Errorf("%d events requests, want one", events)
+	}
+	po, err := composecli.NewProjectOptions([]string{file}, composecli.WithWorkingDirectory(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := po.LoadProject(context.Background())
+	if err != nil {
+		t.Fatalf("compose-go refuses the fixed file: %v", err)
+	}
+	sc, err := pr.GetService("hog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var limit int64
+	if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
+		limit = int64(sc.Deploy.Resources.Limits.MemoryBytes)
+	}
+	if limit == 0 {
+		limit = int64(sc.MemLimit)
+	}
+	fixed, _ := os.ReadFile(file)
+	if limit < 16<<20+100<<20 {
+		t.Errorf("hog: limit %d MiB, want its 16 MiB + at least 100 MiB after the OOM kill:\n%s", limit>>20, fixed)
+	}
 }
