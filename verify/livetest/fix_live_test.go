@@ -89,26 +89,9 @@ func TestFixLimitsFromLive(t *testing.T) {
 	}
 
 	// compose-go loads the fixed file, and its limits cover the usage.
-	po, err := composecli.NewProjectOptions([]string{file}, composecli.WithWorkingDirectory(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr, err := po.LoadProject(context.Background())
-	if err != nil {
-		t.Fatalf("compose-go refuses the fixed file: %v", err)
-	}
+	limits := composeLimits(t, dir, file, "api", "worker", "idle")
 	for svc, mib := range alloc {
-		sc, err := pr.GetService(svc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var limit int64
-		if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
-			limit = int64(sc.Deploy.Resources.Limits.MemoryBytes)
-		}
-		if limit == 0 {
-			limit = int64(sc.MemLimit)
-		}
+		limit := limits[svc]
 		want := int64(float64(mib<<20) * 1.15)
 		if limit < want || limit < 32<<20 {
 			t.Errorf("%s: limit %d MiB, want at least %d MiB (%d MiB held × 1.15)", svc, limit>>20, want>>20, mib)
@@ -216,6 +199,18 @@ func TestFixLimitsFromLiveOOMHistory(t *testing.T) {
 	if events != 1 {
 		t.Errorf("%d events requests, want one", events)
 	}
+	limit := composeLimits(t, dir, file, "hog")["hog"]
+	fixed, _ := os.ReadFile(file)
+	if limit < 16<<20+100<<20 {
+		t.Errorf("hog: limit %d MiB, want its 16 MiB + at least 100 MiB after the OOM kill:\n%s", limit>>20, fixed)
+	}
+}
+
+// composeLimits loads the compose file with compose-go, failing the test
+// when it refuses it, and returns each named service's memory limit
+// (deploy.resources.limits.memory, else mem_limit; 0 for none).
+func composeLimits(t *testing.T, dir, file string, services ...string) map[string]int64 {
+	t.Helper()
 	po, err := composecli.NewProjectOptions([]string{file}, composecli.WithWorkingDirectory(dir))
 	if err != nil {
 		t.Fatal(err)
@@ -224,19 +219,18 @@ func TestFixLimitsFromLiveOOMHistory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compose-go refuses the fixed file: %v", err)
 	}
-	sc, err := pr.GetService("hog")
-	if err != nil {
-		t.Fatal(err)
+	got := map[string]int64{}
+	for _, svc := range services {
+		sc, err := pr.GetService(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
+			got[svc] = int64(sc.Deploy.Resources.Limits.MemoryBytes)
+		}
+		if got[svc] == 0 {
+			got[svc] = int64(sc.MemLimit)
+		}
 	}
-	var limit int64
-	if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
-		limit = int64(sc.Deploy.Resources.Limits.MemoryBytes)
-	}
-	if limit == 0 {
-		limit = int64(sc.MemLimit)
-	}
-	fixed, _ := os.ReadFile(file)
-	if limit < 16<<20+100<<20 {
-		t.Errorf("hog: limit %d MiB, want its 16 MiB + at least 100 MiB after the OOM kill:\n%s", limit>>20, fixed)
-	}
+	return got
 }

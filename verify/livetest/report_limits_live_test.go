@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	composecli "github.com/compose-spec/compose-go/v2/cli"
-
 	"github.com/dockguard/dockguard/cli"
 	"github.com/dockguard/dockguard/internal/testdaemon"
 	"github.com/dockguard/dockguard/memusage"
@@ -143,28 +141,7 @@ func TestReportSeriesSizeLimits(t *testing.T) {
 		errb.Reset()
 		code := cli.Run([]string{"fix", "--limits-from", report, "--no-config", dir}, nil, &out, &errb)
 		t.Logf("fix exit %d, stderr:\n%s", code, errb.String())
-		po, err := composecli.NewProjectOptions([]string{file}, composecli.WithWorkingDirectory(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pr, err := po.LoadProject(context.Background())
-		if err != nil {
-			t.Fatalf("compose-go refuses the fixed file: %v", err)
-		}
-		got := map[string]int64{}
-		for _, svc := range []string{"api", "hog"} {
-			sc, err := pr.GetService(svc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if sc.Deploy != nil && sc.Deploy.Resources.Limits != nil {
-				got[svc] = int64(sc.Deploy.Resources.Limits.MemoryBytes)
-			}
-			if got[svc] == 0 {
-				got[svc] = int64(sc.MemLimit)
-			}
-		}
-		return got
+		return composeLimits(t, dir, file, "api", "hog")
 	}
 	got := limits(reportPath)
 	fixed, _ := os.ReadFile(file)
