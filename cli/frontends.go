@@ -13,6 +13,7 @@ import (
 	"github.com/dockguard/dockguard/dockerfile"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
+	"github.com/dockguard/dockguard/jenkinsfile"
 	"github.com/dockguard/dockguard/makefiles"
 	"github.com/dockguard/dockguard/python"
 	"github.com/dockguard/dockguard/rules"
@@ -69,6 +70,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindDrone:              cishell.CheckDrone,
 		engine.KindSystemd:            systemd.Check,
 		engine.KindDockerfile:         dockerfile.Check,
+		engine.KindJenkinsfile:        jenkinsfile.Check,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
 	o.Compose = func(ctx context.Context, files []string) rules.Result {

@@ -309,7 +309,9 @@ func TestClassify(t *testing.T) {
 		".drone.yml": KindDrone, ".woodpecker.yaml": KindDrone, ".woodpecker/test.yml": KindDrone,
 		"deploy/web.service": KindSystemd, "docker-proxy.socket": KindSystemd,
 		"Dockerfile": KindDockerfile, "build/Containerfile": KindDockerfile, "Dockerfile.dev": KindDockerfile, "api.Dockerfile": KindDockerfile,
-		"x/dockerfile": KindDockerfile, "Dockerfile.dockerignore": KindNone, "Dockerfile.md": KindNone, "dockerfile.go": KindGo, "Taskfile.md": KindNone, "tasks.yml": KindNone,
+		"x/dockerfile": KindDockerfile, "Dockerfile.dockerignore": KindNone, "Dockerfile.md": KindNone, "dockerfile.go": KindGo,
+		"Jenkinsfile": KindJenkinsfile, "ci/Jenkinsfile.release": KindJenkinsfile, "deploy.jenkinsfile": KindJenkinsfile,
+		"lib/vars/deployApp.groovy": KindJenkinsfile, "src/org/Util.groovy": KindNone, "Jenkinsfile.md": KindNone, "Taskfile.md": KindNone, "tasks.yml": KindNone,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
 		if got, _ := ClassifyName(path); got != want {

@@ -31,12 +31,13 @@ const (
 	KindDrone
 	KindSystemd
 	KindDockerfile
+	KindJenkinsfile
 	kindEnd
 )
 
 var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
 	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd",
-	"dockerfile"}
+	"dockerfile", "jenkinsfile"}
 
 // KindByName returns the kind that --only and kinds: spell name.
 func KindByName(name string) (Kind, bool) {
@@ -73,6 +74,9 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 	ext := filepath.Ext(lower)
 	if isDockerfile(lower, ext) {
 		return KindDockerfile, false
+	}
+	if isJenkinsfile(path, lower, ext) {
+		return KindJenkinsfile, false
 	}
 	switch ext {
 	case ".sh", ".bash", ".bats", ".ksh", ".zsh":
@@ -144,8 +148,22 @@ func isDockerfile(lower, ext string) bool {
 	return false
 }
 
-// notDockerfileExt are extensions that make Dockerfile.<ext> some other
-// kind of file.
+// isJenkinsfile reports Jenkins pipelines (Jenkinsfile, Jenkinsfile.release,
+// deploy.jenkinsfile) and the steps of a shared library (vars/*.groovy).
+func isJenkinsfile(path, lower, ext string) bool {
+	switch {
+	case lower == "jenkinsfile" || ext == ".jenkinsfile":
+		return true
+	case strings.HasPrefix(lower, "jenkinsfile."):
+		return !notDockerfileExt[ext]
+	case ext == ".groovy":
+		return filepath.Base(filepath.Dir(path)) == "vars"
+	}
+	return false
+}
+
+// notDockerfileExt are extensions that make Dockerfile.<ext> (and
+// Jenkinsfile.<ext>) some other kind of file.
 var notDockerfileExt = map[string]bool{
 	".dockerignore": true, ".md": true, ".txt": true, ".rst": true, ".go": true, ".py": true, ".sh": true,
 	".json": true, ".yml": true, ".yaml": true, ".orig": true, ".bak": true, ".swp": true, ".golden": true,
