@@ -16,6 +16,7 @@ package analyzers
 
 import (
 	"bytes"
+	"go/token"
 	"go/types"
 
 	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
@@ -135,6 +136,14 @@ func NamesSDKMethod(src []byte) bool {
 // their messages for go vet and golangci-lint, for front ends that show the
 // rule ID themselves.
 func PlainMessage(d analysis.Diagnostic) string { return diag.TrimRule(d.Message, d.Category) }
+
+// Diagnostic returns the diagnostic the analyzers report for a finding of
+// rule on [pos, end): the rule ID as its category, the rule's page as its
+// URL and " (DGnnn)" after msg. Drivers that report findings of their own
+// (the directive checks of go vet mode) use it to look alike.
+func Diagnostic(rule string, pos, end token.Pos, msg string) analysis.Diagnostic {
+	return diag.New(rule, pos, end, msg)
+}
 
 // StandInImporter imports every path as an empty package named as the
 // analyzers expect it to be, so that a file can be type-checked without its

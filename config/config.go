@@ -289,3 +289,45 @@ func (c *Config) ruleIDs() []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// FindForPackage is Find for a Go package's directory, as go vet and
+// golangci-lint see packages: the nearest file from dir up to the
+// repository root, or, for a module outside any repository, up to the
+// module root (the nearest go.mod), so that a stray file above a module in
+// a temporary or home folder does not apply to it.
+func FindForPackage(dir string) (string, error) {
+	p, err := Find(dir)
+	if p == "" || err != nil {
+		return p, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("find configuration from %s: %w", dir, err)
+	}
+	mod := nearest(abs, "go.mod")
+	at := filepath.Dir(p)
+	if mod == "" || within(at, mod) || nearest(at, ".git") != "" {
+		return p, nil
+	}
+	return "", nil
+}
+
+// nearest returns the first of dir and its parents that holds name, or "".
+func nearest(dir, name string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, name)); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+// within reports whether dir is root or lies below it.
+func within(dir, root string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}

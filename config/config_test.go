@@ -281,3 +281,35 @@ func TestLoadRefusesNonRegularFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestFindForPackage: from a package directory the search stops at the
+// module root unless the module lies in a repository, where it goes on to
+// the repository root as Find does.
+func TestFindForPackage(t *testing.T) {
+	top := t.TempDir()
+	pkg := filepath.Join(top, "mod", "internal", "pkg")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(rel, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(top, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("mod/go.mod", "module example.com/mod\n")
+	write(".dockguard.yaml", "rules: {}\n")
+	if got, err := FindForPackage(pkg); err != nil || got != "" {
+		t.Errorf("outside a repository: %q, %v; want the file above go.mod ignored", got, err)
+	}
+	if err := os.Mkdir(filepath.Join(top, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := FindForPackage(pkg); err != nil || got != filepath.Join(top, ".dockguard.yaml") {
+		t.Errorf("in a repository: %q, %v; want the repository root's file", got, err)
+	}
+	write("mod/.dockguard.yaml", "rules: {}\n")
+	if got, err := FindForPackage(pkg); err != nil || got != filepath.Join(top, "mod", ".dockguard.yaml") {
+		t.Errorf("with a file at the module root: %q, %v; want the nearest", got, err)
+	}
+}

@@ -1103,8 +1103,12 @@ func IsVetInvocation(args []string) bool {
 	if !strings.HasSuffix(last, ".cfg") {
 		return false
 	}
-	for _, a := range args[:len(args)-1] {
-		if !strings.HasPrefix(a, "-") {
+	flags := args[:len(args)-1]
+	for i := 0; i < len(flags); i++ {
+		switch a := flags[i]; {
+		case a == "-config" || a == "--config":
+			i++ // vet mode's -config FILE, forwarded by go vet as written
+		case !strings.HasPrefix(a, "-"):
 			return false // a subcommand such as `check`: a file argument
 		}
 	}

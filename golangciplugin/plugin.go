@@ -12,6 +12,12 @@
 //	parallel-limit: 3                          # largest accepted concurrency (DG106)
 //	disable:        [DG302]                    # rule IDs not to report
 //	stop-timeout:   10                         # seconds the stops inserted by fixes give (golangci-lint --fix)
+//	config:         path/.dockguard.yaml       # this configuration for every package (default: the nearest)
+//	no-config:      false                      # ignore .dockguard.yaml files
+//
+// The settings are layered on top of the nearest .dockguard.yaml (rules
+// that are off, severities, exclude globs), and //dockguard:ignore
+// directives apply as dockguard check applies them.
 package golangciplugin
 
 import (
@@ -20,6 +26,7 @@ import (
 	"path/filepath"
 
 	"github.com/dockguard/dockguard/analyzers"
+	"github.com/dockguard/dockguard/analyzers/configured"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -32,18 +39,22 @@ func init() {
 	register.Plugin(Name, New)
 }
 
-// Settings are the plugin's settings from .golangci.yml.
+// Settings are the plugin's settings from .golangci.yml. They are layered
+// on top of the nearest .dockguard.yaml, as dockguard check reads it.
 type Settings struct {
 	Binaries      []string `json:"binaries"`
 	ParallelLimit int      `json:"parallel-limit"`
 	Disable       []string `json:"disable"`
 	StopTimeout   int      `json:"stop-timeout"`
+	// Config is the .dockguard.yaml for every package (default: the
+	// nearest one from each package's directory); NoConfig uses none.
+	Config   string `json:"config"`
+	NoConfig bool   `json:"no-config"`
 }
 
 // Plugin is the golangci-lint linter plugin.
 type Plugin struct {
 	settings Settings
-	disabled map[string]bool
 }
 
 var _ register.LinterPlugin = (*Plugin)(nil)
@@ -60,58 +71,52 @@ func New(conf any) (register.LinterPlugin, error) {
 	if s.ParallelLimit < 0 {
 		return nil, fmt.Errorf("dockguard settings: parallel-limit must not be negative, got %d", s.ParallelLimit)
 	}
-	p := &Plugin{settings: s, disabled: map[string]bool{}}
+	if s.Config != "" && s.NoConfig {
+		return nil, fmt.Errorf("dockguard settings: config and no-config contradict each other")
+	}
 	for _, id := range s.Disable {
-		r, ok := rules.Lookup(id)
-		if !ok {
+		if _, ok := rules.Lookup(id); !ok {
 			return nil, fmt.Errorf("dockguard settings: disable: unknown rule %q", id)
 		}
-		p.disabled[r.ID] = true
 	}
-	return p, nil
+	return &Plugin{settings: s}, nil
 }
 
-// BuildAnalyzers returns the configured analyzers; those whose rules are
-// all disabled are left out, and disabled rules are filtered from the rest.
+// BuildAnalyzers returns the analyzers, configured by the settings over the
+// .dockguard.yaml that applies to the directory golangci-lint runs in (for
+// binaries, parallel-limit and fix.stop-timeout) and to each package's
+// directory (for rules, severities, excludes and inline directives). Those
+// whose rules are all disabled by the settings are left out. The
+// //nolint:dockguard comments are golangci-lint's own to apply.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	all := analyzers.New(analyzers.Config{Binaries: p.settings.Binaries, ParallelLimit: p.settings.ParallelLimit, StopTimeout: p.settings.StopTimeout})
-	var out []*analysis.Analyzer
-	for _, a := range all {
-		ids := analyzers.Rules[a.Name]
-		on := 0
-		for _, id := range ids {
-			if !p.disabled[id] {
-				on++
-			}
-		}
-		if on == 0 {
-			continue
-		}
-		out = append(out, p.wrap(a))
+	as, err := configured.Analyzers(".", p.options())
+	if err != nil {
+		return nil, fmt.Errorf("dockguard: %w", err)
 	}
-	return out, nil
+	return as, nil
 }
 
-// wrap adapts a's diagnostics to golangci-lint: those of disabled rules are
-// dropped, and related information is folded into the message, since
-// golangci-lint would report each related position as an issue of its own.
-func (p *Plugin) wrap(a *analysis.Analyzer) *analysis.Analyzer {
-	b := *a
-	run := a.Run
-	b.Run = func(pass *analysis.Pass) (any, error) {
-		report := pass.Report
-		pass.Report = func(d analysis.Diagnostic) {
-			if p.disabled[d.Category] {
-				return
-			}
-			d.Message = foldRelated(pass.Fset, d)
-			d.Related = nil
-			report(d)
-		}
-		defer func() { pass.Report = report }()
-		return run(pass)
+func (p *Plugin) options() configured.Options {
+	s := p.settings
+	return configured.Options{
+		ConfigFile:    s.Config,
+		NoConfig:      s.NoConfig,
+		Binaries:      s.Binaries,
+		ParallelLimit: s.ParallelLimit,
+		StopTimeout:   s.StopTimeout,
+		Disable:       s.Disable,
+		DriverNoLint:  true,
+		Rewrite:       fold,
 	}
-	return &b
+}
+
+// fold adapts a diagnostic to golangci-lint: related information is folded
+// into the message, since golangci-lint would report each related position
+// as an issue of its own.
+func fold(fset *token.FileSet, d analysis.Diagnostic) analysis.Diagnostic {
+	d.Message = foldRelated(fset, d)
+	d.Related = nil
+	return d
 }
 
 // foldRelated appends d's related information to its message, before the

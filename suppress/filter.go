@@ -34,35 +34,89 @@ func (s *Suppressor) Filter(file string, src []byte, fs []rules.Finding) ([]rule
 	if len(ds) == 0 {
 		return fs, 0
 	}
-	used := make([]map[string]bool, len(ds))
+	df := NewFile(file, src, ds)
 	kept := fs[:0:0]
 	var hidden []report.Suppressed
 	for _, f := range fs {
-		if d := s.match(ds, f, used); d != nil {
+		if d := df.Hide(f.Rule, f.Line); d != nil {
 			hidden = append(hidden, report.Suppressed{Finding: f, Kind: "inSource", Justification: d.Reason})
 			continue
 		}
 		kept = append(kept, f)
 	}
-	for i := range ds {
-		d := &ds[i]
+	kept = append(kept, df.Problems(s.enabled)...)
+	if len(hidden) > 0 {
+		s.mu.Lock()
+		s.suppressed = append(s.suppressed, hidden...)
+		s.mu.Unlock()
+	}
+	return kept, len(hidden)
+}
+
+// File is the directives of one file and the rules each has hidden so
+// far. The Suppressor uses one per file, and so do drivers that see a
+// file's findings one at a time (go vet, golangci-lint), so that both
+// match, and report unused or malformed directives, alike. It is not safe
+// for concurrent use.
+type File struct {
+	name string
+	src  []byte
+	ds   []Directive
+	used []map[string]bool
+}
+
+// NewFile returns the state of file, whose contents are src and whose
+// directives are ds (from Parse, possibly narrowed by the caller).
+func NewFile(file string, src []byte, ds []Directive) *File {
+	return &File{name: file, src: src, ds: ds, used: make([]map[string]bool, len(ds))}
+}
+
+// Hide returns the directive that hides a finding of rule on line (1-based)
+// and records that it was used, or nil. A line directive is preferred over
+// a file-wide one, so that the narrower exception is the one used.
+func (df *File) Hide(rule string, line int) *Directive {
+	best := -1
+	for i := range df.ds {
+		if df.ds[i].Covers(rule, line) && (best < 0 || df.ds[best].FileWide && !df.ds[i].FileWide) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	if df.used[best] == nil {
+		df.used[best] = map[string]bool{}
+	}
+	df.used[best][rule] = true
+	return &df.ds[best]
+}
+
+// Problems returns a DG003 finding for each malformed directive and a DG002
+// finding for each rule a directive names that hid nothing, for the rules
+// enabled reports on (nil: all). Call it once every finding of the file
+// has been offered to Hide.
+func (df *File) Problems(enabled func(ruleID string) bool) []rules.Finding {
+	on := func(id string) bool { return enabled == nil || enabled(id) }
+	var out []rules.Finding
+	for i := range df.ds {
+		d := &df.ds[i]
 		if d.Problem != "" {
-			if s.enabled("DG003") {
-				kept = append(kept, s.directiveFinding("DG003", file, src, d, fmt.Sprintf("malformed suppression: %s", d.Problem)))
+			if on("DG003") {
+				out = append(out, df.finding("DG003", d, fmt.Sprintf("malformed suppression: %s", d.Problem)))
 			}
 			continue
 		}
-		if !s.enabled("DG002") {
+		if !on("DG002") {
 			continue
 		}
 		if d.NoLint {
-			if len(used[i]) == 0 {
-				kept = append(kept, s.directiveFinding("DG002", file, src, d, "nolint:dockguard matched no finding; remove it"))
+			if len(df.used[i]) == 0 {
+				out = append(out, df.finding("DG002", d, "nolint:dockguard matched no finding; remove it"))
 			}
 			continue
 		}
 		for _, id := range d.Rules {
-			if used[i][id] || !s.enabled(id) {
+			if df.used[i][id] || !on(id) {
 				continue
 			}
 			where := "on the line it covers"
@@ -81,38 +135,14 @@ func (s *Suppressor) Filter(file string, src []byte, fs []rules.Finding) ([]rule
 			if len(d.Rules) == 1 {
 				msg = fmt.Sprintf("unused suppression: no %s finding %s; remove the directive", id, where)
 			}
-			kept = append(kept, s.directiveFinding("DG002", file, src, d, msg))
+			out = append(out, df.finding("DG002", d, msg))
 		}
 	}
-	if len(hidden) > 0 {
-		s.mu.Lock()
-		s.suppressed = append(s.suppressed, hidden...)
-		s.mu.Unlock()
-	}
-	return kept, len(hidden)
+	return out
 }
 
-// match returns the directive that hides f, preferring a line directive
-// over a file-wide one so that the narrower exception is the one used.
-func (s *Suppressor) match(ds []Directive, f rules.Finding, used []map[string]bool) *Directive {
-	best := -1
-	for i := range ds {
-		if ds[i].Covers(f.Rule, f.Line) && (best < 0 || ds[best].FileWide && !ds[i].FileWide) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	if used[best] == nil {
-		used[best] = map[string]bool{}
-	}
-	used[best][f.Rule] = true
-	return &ds[best]
-}
-
-func (s *Suppressor) directiveFinding(id, file string, src []byte, d *Directive, msg string) rules.Finding {
-	f := rules.New(rules.MustLookup(id), file, src, d.Start, d.End, msg)
+func (df *File) finding(id string, d *Directive, msg string) rules.Finding {
+	f := rules.New(rules.MustLookup(id), df.name, df.src, d.Start, d.End, msg)
 	f.Key = d.Text
 	return f
 }

@@ -22,22 +22,28 @@ func Report(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, re
 // that apply fixes (go vet -fix, go fix -fixtool, gopls, golangci-lint
 // --fix, dockguard check --fix) take the first one.
 func ReportFix(pass *analysis.Pass, rule string, pos, end token.Pos, msg string, fix *analysis.SuggestedFix, related ...analysis.RelatedInformation) {
+	d := New(rule, pos, end, msg)
+	d.Related = related
+	if fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	pass.Report(d)
+}
+
+// New returns the diagnostic of a finding of rule on [pos, end), as Report
+// reports it.
+func New(rule string, pos, end token.Pos, msg string) analysis.Diagnostic {
 	r := rules.MustLookup(rule)
 	if !end.IsValid() || end < pos {
 		end = pos
 	}
-	d := analysis.Diagnostic{
+	return analysis.Diagnostic{
 		Pos:      pos,
 		End:      end,
 		Category: r.ID,
 		Message:  msg + " (" + r.ID + ")",
 		URL:      r.HelpURI(),
-		Related:  related,
 	}
-	if fix != nil {
-		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
-	}
-	pass.Report(d)
 }
 
 // TrimRule removes the " (DGnnn)" suffix Report adds, for front ends that
