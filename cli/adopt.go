@@ -35,8 +35,8 @@ type adoptFlags struct {
 }
 
 // register adds the flags. They are registered by check only: other
-// commands that share checkFlags have flags of the same names (verify's
-// --config is the docker config folder).
+// commands that share checkFlags have flags of the same names (report
+// registers its own --config and --no-config beside verify's flags).
 func (a *adoptFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&a.configFile, "config", "", "configuration `FILE` (default: .dockguard.yaml found from the checked path up to the repository root)")
 	fs.BoolVar(&a.noConfig, "no-config", false, "ignore .dockguard.yaml files")

@@ -8,13 +8,13 @@ import (
 	"github.com/dockguard/dockguard/rules"
 )
 
-// applyConfig loads the .dockguard.yaml found from the working directory
+// applyConfig loads the configuration (--config FILE, none with
+// --no-config, else the .dockguard.yaml found from the working directory)
 // and copies its live thresholds into the verify flags the user did not
 // give (flags override the file). The configuration is returned for its
-// rule settings. verify's own --config names the docker configuration, so
-// the file is always found by discovery.
+// rule settings.
 func (v *verifyFlags) applyConfig(fs *flag.FlagSet) (*config.Config, error) {
-	cfg, err := loadProjectConfig(nil, "", false)
+	cfg, err := loadProjectConfig(nil, v.configFile, v.noConfig)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestVerifyReadsLiveThresholds(t *testing.T) {
 	}
 	fs := newFlagSet("verify", io.Discard)
 	var v verifyFlags
-	v.register(fs, true)
+	v.register(fs, true, true)
 	if _, err := parseInterspersed(fs, []string{"--rate", "7"}); err != nil {
 		t.Fatal(err)
 	}

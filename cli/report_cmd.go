@@ -35,7 +35,8 @@ func runReport(env *Env, args []string) int {
 		c.format = "markdown"
 	}
 	var v verifyFlags
-	v.register(fs, false)
+	v.register(fs, false, false)
+	registerConfigFlags(fs, &c.adopt.configFile, &c.adopt.noConfig)
 	output := fs.String("output", "", "write the report to this file instead of stdout")
 	fs.StringVar(output, "o", "", "shorthand for --output")
 	noLive := fs.Bool("no-live", false, "do not contact the daemon (static findings only)")
@@ -58,6 +59,10 @@ func runReport(env *Env, args []string) int {
 		return runVersion(env, nil)
 	}
 	// report is check plus verify: the configuration applies to both.
+	if err := v.dockerConfigAlias(&c.adopt.configFile, "report", env.Stderr); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
+		return ExitUsage
+	}
 	if err := c.applyConfig(fs, paths); err != nil {
 		fmt.Fprintf(env.Stderr, "dockguard report: %v\n", err)
 		return ExitUsage

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,28 +28,38 @@ import (
 // verifyFlags are the flags of `dockguard verify`; `report` reuses them.
 type verifyFlags struct {
 	host, context, config string
-	labels                repeatFlag
-	staleAfter            time.Duration
-	buildCache            string
-	memoryBudget          string
-	restarts              int
-	slowPing              time.Duration
-	deadline              time.Duration
-	usage, noUsage        bool
-	usageSource           string
-	noDiskUsage           bool
-	observe               time.Duration
-	maxInFlight           int
-	rate                  float64
-	burst                 int
-	timeout, dfTimeout    time.Duration
-	tries                 int
-	breaker               int
-	progress              string
+	// configFile and noConfig are --config FILE and --no-config, for
+	// dockguard's own .dockguard.yaml; config is --docker-config.
+	configFile         string
+	noConfig           bool
+	labels             repeatFlag
+	staleAfter         time.Duration
+	buildCache         string
+	memoryBudget       string
+	restarts           int
+	slowPing           time.Duration
+	deadline           time.Duration
+	usage, noUsage     bool
+	usageSource        string
+	noDiskUsage        bool
+	observe            time.Duration
+	maxInFlight        int
+	rate               float64
+	burst              int
+	timeout, dfTimeout time.Duration
+	tries              int
+	breaker            int
+	progress           string
 }
 
-func (v *verifyFlags) register(fs *flag.FlagSet, withBudget bool) {
-	v.registerConn(fs, "config")
+// register adds verify's flags. report, which registers check's flags
+// beside them, passes withConfig false: check's --config and --no-config
+// are registered by the caller then.
+func (v *verifyFlags) register(fs *flag.FlagSet, withBudget, withConfig bool) {
+	v.registerConn(fs, "docker-config")
+	if withConfig {
+		registerConfigFlags(fs, &v.configFile, &v.noConfig)
+	}
 	fs.Var(&v.labels, "label", "only check containers with this label, key or key=value (repeatable)")
 	fs.DurationVar(&v.staleAfter, "stale-after", time.Hour, "DG404: exited containers older than this are stale")
 	fs.StringVar(&v.buildCache, "build-cache-threshold", "5GiB", "DG406: reclaimable build cache above this is reported")
@@ -83,6 +95,38 @@ func (v *verifyFlags) registerConn(fs *flag.FlagSet, configName string) {
 	fs.IntVar(&v.tries, "tries", d.Tries, "attempts per request on transient errors (never on 4xx)")
 	fs.IntVar(&v.breaker, "breaker", d.BreakerThreshold, "consecutive transport failures that stop all calls (DG408)")
 	fs.StringVar(&v.progress, "progress", "auto", "progress on stderr: auto (on a terminal), always or never")
+}
+
+// registerConfigFlags adds --config FILE and --no-config for
+// .dockguard.yaml, as check has them.
+func registerConfigFlags(fs *flag.FlagSet, file *string, no *bool) {
+	fs.StringVar(file, "config", "", "configuration `FILE` (default: .dockguard.yaml found from the current folder up to the repository root); a folder is read as --docker-config, deprecated")
+	fs.BoolVar(no, "no-config", false, "ignore .dockguard.yaml files")
+}
+
+// dockerConfigAlias resolves the deprecated spelling of --docker-config:
+// before verify and report had --config FILE for .dockguard.yaml, their
+// --config named the docker config folder. A .dockguard.yaml is never a
+// folder, so a --config that names one is taken as --docker-config for one
+// more release, with a note on stderr; anything else is dockguard's
+// configuration file.
+func (v *verifyFlags) dockerConfigAlias(file *string, cmd string, stderr io.Writer) error {
+	if *file == "" {
+		return nil
+	}
+	st, err := os.Stat(*file)
+	if errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(*file, ".yaml") && !strings.HasSuffix(*file, ".yml") {
+		return &usageError{fmt.Sprintf("--config %s: no such file; --config names a .dockguard.yaml (the docker config folder is --docker-config)", *file)}
+	}
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	if v.config != "" {
+		return &usageError{fmt.Sprintf("--config %s is a folder, the deprecated spelling of --docker-config, and --docker-config %s is given too", *file, v.config)}
+	}
+	fmt.Fprintf(stderr, "dockguard %s: note: --config %s is a folder, read as the docker config folder; this is deprecated and --config will only name a .dockguard.yaml in the next release: use --docker-config %s\n", cmd, *file, *file)
+	v.config, *file = *file, ""
+	return nil
 }
 
 // liveSetup is what a verify run needs.
@@ -187,7 +231,7 @@ func (s *liveSetup) run(ctx context.Context) (*verify.Facts, rules.Result) {
 func runVerify(env *Env, args []string) int {
 	fs := newFlagSet("verify", env.Stderr)
 	var v verifyFlags
-	v.register(fs, true)
+	v.register(fs, true, true)
 	format := fs.String("format", "text", "output format: text or json")
 	failOn := fs.String("fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
 	var enable, disable listFlag
@@ -205,6 +249,10 @@ func runVerify(env *Env, args []string) int {
 	}
 	if len(rest) > 0 {
 		fmt.Fprintf(env.Stderr, "dockguard verify: unexpected argument %q\n", rest[0])
+		return ExitUsage
+	}
+	if err := v.dockerConfigAlias(&v.configFile, "verify", env.Stderr); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: %v\n", err)
 		return ExitUsage
 	}
 	cfg, err := v.applyConfig(fs)

@@ -253,3 +253,87 @@ func TestVerifyDeadline(t *testing.T) {
 		t.Errorf("--deadline 0: exit %d %s", code, stderr)
 	}
 }
+
+// TestVerifyConfigFlags: --docker-config is the docker config folder;
+// --config FILE and --no-config choose .dockguard.yaml as in check; a
+// --config that names a folder is the deprecated spelling of
+// --docker-config, read as such with a note.
+func TestVerifyConfigFlags(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "")
+	t.Setenv("DOCKER_CONTEXT", "")
+	t.Setenv("DOCKER_CONFIG", "")
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	t.Chdir(dir)
+	dockerCfg := filepath.Join(dir, "docker")
+	if err := os.Mkdir(dockerCfg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A current context that does not exist: reading the folder fails
+	// with that name, which shows the folder was read.
+	if err := os.WriteFile(filepath.Join(dockerCfg, "config.json"), []byte(`{"currentContext": "from-folder"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"verify", "report"} {
+		code, _, stderr := run(cmd, "--docker-config", dockerCfg)
+		if code != ExitUsage || !strings.Contains(stderr, "from-folder") || strings.Contains(stderr, "deprecated") {
+			t.Errorf("%s --docker-config: exit %d, stderr %q; want the folder's context read", cmd, code, stderr)
+		}
+		code, _, stderr = run(cmd, "--config", dockerCfg)
+		if code != ExitUsage || !strings.Contains(stderr, "from-folder") || !strings.Contains(stderr, "deprecated") || !strings.Contains(stderr, "use --docker-config "+dockerCfg) {
+			t.Errorf("%s --config FOLDER: exit %d, stderr %q; want the folder read as --docker-config, with a deprecation note", cmd, code, stderr)
+		}
+		code, _, stderr = run(cmd, "--config", dockerCfg, "--docker-config", dockerCfg)
+		if code != ExitUsage || !strings.Contains(stderr, "--docker-config") || strings.Contains(stderr, "from-folder") {
+			t.Errorf("%s --config FOLDER --docker-config FOLDER: exit %d, stderr %q; want a usage error", cmd, code, stderr)
+		}
+		code, _, stderr = run(cmd, "--config", "nosuch")
+		if code != ExitUsage || !strings.Contains(stderr, "no such file") || !strings.Contains(stderr, "--docker-config") {
+			t.Errorf("%s --config nosuch: exit %d, stderr %q; want a hint at --docker-config", cmd, code, stderr)
+		}
+		code, _, stderr = run(cmd, "--config", "x.yaml", "--no-config")
+		if code != ExitUsage || !strings.Contains(stderr, "contradict") {
+			t.Errorf("%s --config --no-config: exit %d, stderr %q", cmd, code, stderr)
+		}
+	}
+
+	d := fake(t)
+	// The .dockguard.yaml found from here turns DG401 off; --config names
+	// another that turns DG404 off; --no-config reads neither.
+	if err := os.WriteFile(filepath.Join(dir, ".dockguard.yaml"), []byte("rules:\n  DG401: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "ci.yaml")
+	if err := os.WriteFile(other, []byte("rules:\n  DG404: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rulesOf := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := run(append([]string{"verify", "-H", d.Host(), "--progress", "never", "--format", "json"}, args...)...)
+		if code != ExitFindings && code != ExitOK {
+			t.Fatalf("verify %v: exit %d\n%s", args, code, stderr)
+		}
+		var doc struct {
+			Findings []struct {
+				Rule string `json:"rule"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		seen := map[string]bool{}
+		for _, f := range doc.Findings {
+			seen[f.Rule] = true
+		}
+		return fmt.Sprintf("DG401=%v DG404=%v", seen["DG401"], seen["DG404"])
+	}
+	if got := rulesOf(); got != "DG401=false DG404=true" {
+		t.Errorf("discovered .dockguard.yaml: %s", got)
+	}
+	if got := rulesOf("--config", other); got != "DG401=true DG404=false" {
+		t.Errorf("--config %s: %s", other, got)
+	}
+	if got := rulesOf("--no-config"); got != "DG401=true DG404=true" {
+		t.Errorf("--no-config: %s", got)
+	}
+}
