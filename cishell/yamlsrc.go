@@ -167,6 +167,7 @@ const (
 	gitlabTemplate          // $[[ inputs.x ]]
 	goTemplate              // {{.VAR}} (go-task)
 	azureTemplate           // $(macro), $[ runtime ], ${{ template }}
+	composeTemplate         // $$, Compose's escape of $
 )
 
 // scalarFragment extracts the shell code of scalar node n with a map to its
@@ -347,6 +348,25 @@ func maskTemplates(b *fragment.Builder, t template) {
 	case goTemplate:
 		for _, m := range goTemplateRE.FindAllIndex(code, -1) {
 			b.Mask(m[0], m[1])
+		}
+	case composeTemplate:
+		// Compose reads $$ as $ before the shell runs. After a blank,
+		// a quote or a bracket the space that keeps the width only
+		// separates words; inside a word the expansion is unknown.
+		for i := 0; i+1 < len(code); i++ {
+			if code[i] != '$' || code[i+1] != '$' {
+				continue
+			}
+			if i == 0 || strings.IndexByte(" \t\n\"'(`;|&", code[i-1]) >= 0 {
+				b.Rewrite(i, i+2, []byte(" $"))
+			} else {
+				j := i + 2
+				for j < len(code) && (code[j] == '_' || 'a' <= code[j]|0x20 && code[j]|0x20 <= 'z' || '0' <= code[j] && code[j] <= '9') {
+					j++
+				}
+				b.Mask(i, j)
+			}
+			i++
 		}
 	case azureTemplate:
 		maskTemplates(b, githubTemplate) // ${{ }} is written as GitHub writes it

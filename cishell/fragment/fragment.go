@@ -171,6 +171,11 @@ func (b *Builder) Rewrite(start, end int, text []byte) {
 // Without it, fixes are kept verbatim.
 func (b *Builder) FixText(fn func(newText string) (string, bool)) { b.f.fixText = fn }
 
+// NoFixes makes f refuse every fix: for code whose host runs it as
+// something other than shell code (a compose command string, which
+// Compose splits into argv itself).
+func (f *Fragment) NoFixes() { f.fixText = func(string) (string, bool) { return "", false } }
+
 // Fragment returns the finished fragment. The builder must not be used after.
 func (b *Builder) Fragment() *Fragment {
 	f := b.f
