@@ -161,13 +161,13 @@ func (s *source) blank(line int) bool {
 type template uint8
 
 const (
-	noTemplate     template = iota
-	githubTemplate          // ${{ expr }}
-	circleTemplate          // << parameters.x >>
-	gitlabTemplate          // $[[ inputs.x ]]
-	goTemplate              // {{.VAR}} (go-task)
-	azureTemplate           // $(macro), $[ runtime ], ${{ template }}
-	composeTemplate         // $$, Compose's escape of $
+	noTemplate      template = iota
+	githubTemplate           // ${{ expr }}
+	circleTemplate           // << parameters.x >>
+	gitlabTemplate           // $[[ inputs.x ]]
+	goTemplate               // {{.VAR}} (go-task)
+	azureTemplate            // $(macro), $[ runtime ], ${{ template }}
+	composeTemplate          // $$, Compose's escape of $
 )
 
 // scalarFragment extracts the shell code of scalar node n with a map to its
