@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/dockguard/dockguard/analyzers"
@@ -14,6 +15,7 @@ import (
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/jenkinsfile"
+	"github.com/dockguard/dockguard/justfile"
 	"github.com/dockguard/dockguard/makefiles"
 	"github.com/dockguard/dockguard/python"
 	"github.com/dockguard/dockguard/rules"
@@ -71,17 +73,27 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindSystemd:            systemd.Check,
 		engine.KindDockerfile:         dockerfile.Check,
 		engine.KindJenkinsfile:        jenkinsfile.Check,
+		engine.KindJustfile:           justfile.Check,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
+	sh := &o.Shell
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
-		return compose.Check(ctx, files, copts)
+		res := compose.Check(ctx, files, copts)
+		for _, f := range files {
+			if src, err := os.ReadFile(f); err == nil {
+				res.Findings = append(res.Findings, cishell.CheckComposeCommands(f, src, sh)...)
+			}
+		}
+		return res
 	}
 	for k, f := range o.ShellFamily {
 		o.ShellFamily[k] = cache.File(fe.cache, fe.salt, k, f)
 	}
 	o.Compose = cache.Compose(fe.cache, fe.salt, o.Compose)
 	o.ComposeSource = func(ctx context.Context, file string, src []byte) rules.Result {
-		return compose.CheckSource(ctx, file, src, copts)
+		res := compose.CheckSource(ctx, file, src, copts)
+		res.Findings = append(res.Findings, cishell.CheckComposeCommands(file, src, sh)...)
+		return res
 	}
 	o.Python = python.New().Check
 	o.PythonNeedles = python.Needles

@@ -311,7 +311,8 @@ func TestClassify(t *testing.T) {
 		"Dockerfile": KindDockerfile, "build/Containerfile": KindDockerfile, "Dockerfile.dev": KindDockerfile, "api.Dockerfile": KindDockerfile,
 		"x/dockerfile": KindDockerfile, "Dockerfile.dockerignore": KindNone, "Dockerfile.md": KindNone, "dockerfile.go": KindGo,
 		"Jenkinsfile": KindJenkinsfile, "ci/Jenkinsfile.release": KindJenkinsfile, "deploy.jenkinsfile": KindJenkinsfile,
-		"lib/vars/deployApp.groovy": KindJenkinsfile, "src/org/Util.groovy": KindNone, "Jenkinsfile.md": KindNone, "Taskfile.md": KindNone, "tasks.yml": KindNone,
+		"lib/vars/deployApp.groovy": KindJenkinsfile, "src/org/Util.groovy": KindNone, "Jenkinsfile.md": KindNone,
+		"justfile": KindJustfile, "Justfile": KindJustfile, "x/.justfile": KindJustfile, "tools/build.just": KindJustfile, "Taskfile.md": KindNone, "tasks.yml": KindNone,
 		"config.yml": KindNone, "values.yaml": KindNone, "README.md": KindNone, "tsconfig.json": KindNone,
 	} {
 		if got, _ := ClassifyName(path); got != want {

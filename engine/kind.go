@@ -32,12 +32,13 @@ const (
 	KindSystemd
 	KindDockerfile
 	KindJenkinsfile
+	KindJustfile
 	kindEnd
 )
 
 var kindNames = [...]string{"none", "shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
 	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd",
-	"dockerfile", "jenkinsfile"}
+	"dockerfile", "jenkinsfile", "justfile"}
 
 // KindByName returns the kind that --only and kinds: spell name.
 func KindByName(name string) (Kind, bool) {
@@ -77,6 +78,9 @@ func ClassifyName(path string) (k Kind, needHead bool) {
 	}
 	if isJenkinsfile(path, lower, ext) {
 		return KindJenkinsfile, false
+	}
+	if lower == "justfile" || lower == ".justfile" || ext == ".just" {
+		return KindJustfile, false
 	}
 	switch ext {
 	case ".sh", ".bash", ".bats", ".ksh", ".zsh":
