@@ -178,7 +178,18 @@ func (c *checker) indexStmts() {
 			c.listed[s] = true
 		}
 	}
-	syntax.Walk(c.topFile, func(n syntax.Node) bool {
+	var root syntax.Node = c.topFile
+	if c.topFile == nil {
+		// Streamed: only the statement being walked can get a fix (the
+		// bodies of functions it calls are not fixed), and it is an
+		// element of the file's statement list.
+		if c.topStmt == nil {
+			return
+		}
+		root = c.topStmt
+		list([]*syntax.Stmt{c.topStmt})
+	}
+	syntax.Walk(root, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.File:
 			list(n.Stmts)

@@ -102,6 +102,56 @@ func (c *checker) parse(src []byte, opts ...syntax.ParserOption) (f *syntax.File
 	return syntax.NewParser(opts...).Parse(bytes.NewReader(src), "")
 }
 
+// streamMin is the size from which top-level code is walked one statement
+// at a time: the syntax tree of a whole file is about 12 bytes per byte of
+// source, so a 50 MB script held as one tree took 1.6 GB.
+var streamMin = 1 << 20 // a variable for the tests
+
+// streamTop walks the top-level code u one statement at a time, each
+// dropped once walked, so the memory held is the source and one
+// statement's tree. It first parses the whole code without keeping
+// anything, and returns false, having walked nothing, when that fails: the
+// recovery of checkCode (closing here-documents, re-parsing around the
+// error) needs the code whole.
+func (c *checker) streamTop(u *unit) bool {
+	// A parser of its own: the walk parses strings of code (sh -c) with
+	// c.parser while this one is still reading.
+	p := syntax.NewParser(syntax.KeepComments(false), syntax.Variant(c.lang.syntax()))
+	if !parsesWhole(p, u.src) {
+		return false
+	}
+	c.top, c.topFile = u, nil
+	mark := len(c.halted)
+	// The code parsed once already: the second reading cannot fail, and
+	// a panic of the walk is the file's DG001, as for a whole tree.
+	for s, err := range p.StmtsSeq(bytes.NewReader(u.src)) {
+		if err != nil || s == nil {
+			break
+		}
+		c.topStmt, c.parents, c.listed = s, nil, nil
+		c.topLevelStmt(u, s)
+	}
+	c.topStmt, c.parents, c.listed = nil, nil, nil
+	c.halted = c.halted[:min(mark, len(c.halted))]
+	return true
+}
+
+// parsesWhole reports whether src parses, keeping no statement; a panic of
+// the parser is a failure.
+func parsesWhole(p *syntax.Parser, src []byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	for _, err := range p.StmtsSeq(bytes.NewReader(src)) {
+		if err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // errPos returns the byte offset and text of a parse error.
 func errPos(err error) (int, string) {
 	var pe syntax.ParseError
@@ -129,6 +179,9 @@ func (c *checker) checkCode(u *unit, report bool) {
 		if report {
 			c.report("DG001", u, at, at, fmt.Sprintf("nesting too deep to check (%d levels, the limit is %d); dockguard did not parse this code", n, maxNesting), "parse-error: nesting too deep")
 		}
+		return
+	}
+	if u.parent == nil && len(u.src) >= streamMin && c.streamTop(u) {
 		return
 	}
 	f, err := c.parse(u.src)

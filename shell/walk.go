@@ -89,10 +89,14 @@ type checker struct {
 	// host adapts fixes to the file holding the code (nil: the code is
 	// the file). top and topFile are the top-level code and its syntax
 	// when it parsed, the only code fixes are written for; parents and
-	// listed index topFile's statements (see placeOf).
+	// listed index topFile's statements (see placeOf). A large file is
+	// walked one top-level statement at a time (streamTop): then topFile
+	// is nil and topStmt is the statement being walked, the only one
+	// parents and listed index.
 	host    FixHost
 	top     *unit
 	topFile *syntax.File
+	topStmt *syntax.Stmt
 	parents map[*syntax.Stmt]*syntax.Stmt
 	listed  map[*syntax.Stmt]bool
 }
@@ -170,15 +174,20 @@ func (c *checker) walkFile(u *unit, f *syntax.File) {
 		c.stmts(u, f.Stmts, ctx{})
 		return
 	}
-	// What a top-level command defines (an alias, shopt) takes effect
-	// from the line after it: the shell reads the whole line first.
 	mark := len(c.halted)
 	for _, s := range f.Stmts {
-		_, e := c.fileRange(u, off(u, s.Pos()), off(u, s.End()))
-		c.lineAfter = c.nextLine(e)
-		c.stmt(u, s, ctx{})
+		c.topLevelStmt(u, s)
 	}
 	c.halted = c.halted[:min(mark, len(c.halted))]
+}
+
+// topLevelStmt walks one statement of the top-level code.
+func (c *checker) topLevelStmt(u *unit, s *syntax.Stmt) {
+	// What a top-level command defines (an alias, shopt) takes effect
+	// from the line after it: the shell reads the whole line first.
+	_, e := c.fileRange(u, off(u, s.Pos()), off(u, s.End()))
+	c.lineAfter = c.nextLine(e)
+	c.stmt(u, s, ctx{})
 }
 
 func (c *checker) stmts(u *unit, list []*syntax.Stmt, x ctx) {
