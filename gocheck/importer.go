@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"io"
 	"os"
 	"strings"
 
@@ -23,14 +24,22 @@ import (
 //
 // Reading adds to the shared packages, so a universe is filled before the
 // packages that use it are type-checked concurrently, and only read after.
+//
+// The types read keep the whole export data of their package alive (the
+// unified importer's names are substrings of it), so a universe's memory is
+// about the bytes of export data it read; size counts them.
 type universe struct {
 	fset *token.FileSet
 	pkgs map[string]*types.Package // by package ID
 	errs map[string]error          // by package ID: export data that could not be read
+	size int64                     // bytes of export data read
 }
 
-func newUniverse(fset *token.FileSet) *universe {
-	return &universe{fset: fset, pkgs: map[string]*types.Package{}, errs: map[string]error{}}
+// newUniverse returns an empty universe with a FileSet of its own, which
+// the packages checked against it are parsed into: when the universe is
+// dropped, so are the positions of everything it read.
+func newUniverse() *universe {
+	return &universe{fset: token.NewFileSet(), pkgs: map[string]*types.Package{}, errs: map[string]error{}}
 }
 
 // hasTestVariantDeps reports whether p depends on a package compiled for
@@ -120,6 +129,14 @@ func (u *universe) readExport(p *packages.Package) error {
 
 	if err != nil {
 		return fmt.Errorf("read export data of %s: %w", p.PkgPath, err)
+	}
+	// An archive's export data comes as a LimitedReader of its size,
+	// which Read also uses to allocate the data once; a cmd/export file
+	// is export data whole.
+	if lr, ok := r.(*io.LimitedReader); ok {
+		u.size += lr.N
+	} else if fi, err := f.Stat(); err == nil {
+		u.size += fi.Size()
 	}
 	t, err := gcexportdata.Read(r, u.fset, view, p.PkgPath)
 	if err != nil {

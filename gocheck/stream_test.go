@@ -102,6 +102,27 @@ func TestModuleFixtureMatchesOneShotLoad(t *testing.T) {
 	}
 }
 
+// TestSmallUniversesMatchOneShotLoad: with a universe budget of one byte
+// every package is checked in a batch of its own, against a universe read
+// for it alone, and the findings are still the one-shot load's.
+func TestSmallUniversesMatchOneShotLoad(t *testing.T) {
+	offline(t)
+	files := extract(t, "module.txtar")
+	var typed []string
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.ToSlash(f), "broken/") {
+			typed = append(typed, f)
+		}
+	}
+	ref := referenceFindings(t, typed)
+	c := newRun(Options{Jobs: 2})
+	c.budget = 1
+	got := summary(c.check(context.Background(), typed).Findings)
+	if len(ref) == 0 || strings.Join(got, "\n") != strings.Join(ref, "\n") {
+		t.Errorf("one package per universe found\n%s\none-shot load found\n%s", strings.Join(got, "\n"), strings.Join(ref, "\n"))
+	}
+}
+
 func TestProgressCountsEveryPackage(t *testing.T) {
 	offline(t)
 	files := extract(t, "module.txtar")

@@ -23,7 +23,19 @@ import (
 func main() {
 	out := flag.String("o", "heap.pprof", "where to write the heap profile taken at the peak")
 	every := flag.Duration("every", 200*time.Millisecond, "how often the live heap is sampled")
+	cpu := flag.String("cpuprofile", "", "also write a CPU profile of the whole run here")
 	flag.Parse()
+	var cpuFile *os.File
+	if *cpu != "" {
+		var err error
+		if cpuFile, err = os.Create(*cpu); err == nil {
+			err = pprof.StartCPUProfile(cpuFile)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "heapprof:", err)
+			os.Exit(2)
+		}
+	}
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	var peak uint64
@@ -50,6 +62,12 @@ func main() {
 		}
 	}()
 	code := cli.Run(flag.Args(), os.Stdin, os.Stdout, os.Stderr)
+	if cpuFile != nil {
+		pprof.StopCPUProfile()
+		if err := cpuFile.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "heapprof:", err)
+		}
+	}
 	close(stop)
 	<-done
 	if err := os.WriteFile(*out, best, 0o644); err != nil {
