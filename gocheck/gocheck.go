@@ -590,11 +590,12 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 					}
 				}
 				c.done++
-				n, total := c.done, max(c.total, c.done)
-				c.mu.Unlock()
 				if c.opts.Progress != nil {
-					c.opts.Progress(n, total)
+					// Under the lock, so that the counts reach the
+					// callback in order.
+					c.opts.Progress(c.done, max(c.total, c.done))
 				}
+				c.mu.Unlock()
 			}
 		}()
 	}

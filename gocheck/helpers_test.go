@@ -47,6 +47,26 @@ func TestHelpersAcrossPackages(t *testing.T) {
 	}
 }
 
+// TestHelpersAcrossBatches: with every package in a batch (and universe)
+// of its own, the helpers' facts still reach their callers: batches follow
+// the imports-first order.
+func TestHelpersAcrossBatches(t *testing.T) {
+	offline(t)
+	files := extract(t, "helpers.txtar")
+	c := newRun(Options{Jobs: 2})
+	c.budget = 1
+	var got []string
+	for _, f := range c.check(context.Background(), files).Findings {
+		if strings.HasPrefix(filepath.ToSlash(f.File), "cleanup/") {
+			got = append(got, filepath.ToSlash(f.File)+":"+itoa(f.Line)+":"+itoa(f.Column)+" "+f.Rule)
+		}
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(helpersWant, "\n") {
+		t.Errorf("findings in cleanup:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(helpersWant, "\n"))
+	}
+}
+
 // TestGoVetHelpersAcrossPackages: go vet passes the helpers' facts between
 // packages itself.
 func TestGoVetHelpersAcrossPackages(t *testing.T) {
