@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dockguard/dockguard/baseline"
 	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/daemonguard"
 	"github.com/dockguard/dockguard/engine"
@@ -148,6 +149,13 @@ func runReport(env *Env, args []string) int {
 	}
 	doc.Static = &vrender.Static{Paths: paths, FilesScanned: res.FilesScanned, Suppressed: res.Suppressed,
 		Result: rules.Result{Findings: res.Findings, Notes: res.Notes, Errors: res.Errors}}
+	if paths[0] != "-" {
+		repo := baseline.Describe(ctx, paths[0])
+		doc.Repo = &repo
+	}
+	if cwd, err := os.Getwd(); err == nil {
+		doc.Static.Dir = cwd
+	}
 	if live != nil {
 		defer live.client.Close()
 		// The cleanup plan is part of the live side: the same deadline

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -232,7 +233,9 @@ func runVerify(env *Env, args []string) int {
 	fs := newFlagSet("verify", env.Stderr)
 	var v verifyFlags
 	v.register(fs, true, true)
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: "+strings.Join(verifyFormats, ", "))
+	output := fs.String("output", "", "write the findings to this file instead of stdout")
+	fs.StringVar(output, "o", "", "shorthand for --output")
 	failOn := fs.String("fail-on", "warning", "lowest severity that fails the run: error, warning, info or none")
 	var enable, disable listFlag
 	registerRuleFlags(fs, &enable, &disable)
@@ -265,8 +268,8 @@ func runVerify(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "dockguard verify: --fail-on: %v\n", err)
 		return ExitUsage
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "dockguard verify: unknown --format %q (want text or json)\n", *format)
+	if !slices.Contains(verifyFormats, *format) {
+		fmt.Fprintf(env.Stderr, "dockguard verify: unknown --format %q (want %s)\n", *format, strings.Join(verifyFormats, ", "))
 		return ExitUsage
 	}
 	enabled, err := ruleSelection(enable, disable)
@@ -286,17 +289,13 @@ func runVerify(env *Env, args []string) int {
 	facts, res := s.run(ctx)
 	cfg.ApplySeverities(res.Findings)
 	tool := vrender.Tool{Name: "dockguard", Version: Version()}
-	if *format == "json" {
-		if err := vrender.VerifyJSON(env.Stdout, tool, facts, res); err != nil {
-			fmt.Fprintf(env.Stderr, "dockguard verify: write output: %v\n", err)
-			return ExitErrors
-		}
-	} else {
-		run := &report.Run{Tool: report.Tool(tool), Findings: res.Findings}
-		if err := report.Text(env.Stdout, run, report.TextOptions{Color: tf.useColor(env, env.Stdout)}); err != nil {
-			fmt.Fprintf(env.Stderr, "dockguard verify: write output: %v\n", err)
-			return ExitErrors
-		}
+	if err := writeVerify(env, *format, *output, &tf, tool, facts, res); err != nil {
+		fmt.Fprintf(env.Stderr, "dockguard verify: write %s: %v\n", *format, err)
+		return ExitErrors
+	}
+	if *format == "text" || *output != "" {
+		// As for check: the summary goes to stderr when text is written
+		// or stdout carries nothing, so a CI log says what happened.
 		for _, e := range res.Errors {
 			fmt.Fprintf(env.Stderr, "dockguard: %s\n", joinLoc(e.File, e.Message))
 		}
@@ -306,6 +305,37 @@ func runVerify(env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, verifySummary(facts, res))
 	}
 	return exitCode(&report.Run{Findings: res.Findings, Errors: res.Errors}, sev)
+}
+
+// verifyFormats are verify's --format values: its own JSON document,
+// and the finding formats of check that carry live findings well.
+var verifyFormats = []string{"text", "json", "sarif", "github"}
+
+// writeVerify writes the live pass's findings in format to output ("" or
+// "-": stdout).
+func writeVerify(env *Env, format, output string, tf *textFlags, tool vrender.Tool, facts *verify.Facts, res rules.Result) error {
+	out, closeOut, err := openOutput(env, output)
+	if err != nil {
+		return err
+	}
+	run := &report.Run{Tool: report.Tool(tool), Findings: res.Findings, Notes: res.Notes, Errors: res.Errors}
+	switch format {
+	case "json":
+		err = vrender.VerifyJSON(out, tool, facts, res)
+	case "text":
+		var o report.TextOptions
+		if output == "" || output == "-" {
+			o.Color = tf.useColor(env, env.Stdout)
+		}
+		// Text shows findings; errors and notes go to stderr below.
+		err = report.Text(out, &report.Run{Tool: run.Tool, Findings: res.Findings}, o)
+	default:
+		err = report.Formats[format](out, run)
+	}
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // verifySummary is the one-line summary of a live pass on stderr.

@@ -46,7 +46,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 	}{
 		{[]string{"verify", "-H", "unix:///x.sock", "--context", "prod"}, "conflicting options"},
 		{[]string{"verify", "--context", "nope"}, "context not found"},
-		{[]string{"verify", "--format", "sarif"}, "unknown --format"},
+		{[]string{"verify", "--format", "checkstyle"}, "unknown --format"},
 		{[]string{"verify", "--usage", "--no-usage"}, "contradict"},
 		{[]string{"verify", "--usage-source", "kernel"}, "unknown usage source"},
 		{[]string{"verify", "--fail-on", "fatal"}, "--fail-on"},
@@ -70,8 +70,9 @@ func TestVerifyTextAndJSON(t *testing.T) {
 	if code != ExitFindings {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	want := d.Host() + ": error: container cache (redis:7) is running without a memory limit"
-	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "[DG401 live-container-no-memory-limit]") {
+	// The location is the container, not the socket every live finding shares.
+	want := "\ncache: error: container cache (redis:7) is running without a memory limit"
+	if !strings.Contains("\n"+stdout, want) || !strings.Contains(stdout, "[DG401 live-container-no-memory-limit]") {
 		t.Errorf("text output:\n%s\nwant a line with %q", stdout, want)
 	}
 	if !strings.Contains(stderr, "3 containers inspected") || !strings.Contains(stderr, "budget") {
@@ -85,6 +86,9 @@ func TestVerifyTextAndJSON(t *testing.T) {
 	if code, _, _ := run("verify", "-H", d.Host(), "--enable", "DG404"); code != ExitOK {
 		t.Errorf("info only: exit %d", code)
 	}
+	if strings.Contains(stdout, d.Host()+": error: container") {
+		t.Errorf("a container's finding is located at the socket:\n%s", stdout)
+	}
 	code, stdout, _ = run("verify", "-H", d.Host(), "--format", "json")
 	if code != ExitFindings {
 		t.Errorf("json exit %d", code)
@@ -92,8 +96,9 @@ func TestVerifyTextAndJSON(t *testing.T) {
 	var doc struct {
 		Version  int `json:"version"`
 		Findings []struct {
-			Rule string `json:"rule"`
-			File string `json:"file"`
+			Rule      string `json:"rule"`
+			File      string `json:"file"`
+			Container string `json:"container"`
 		} `json:"findings"`
 		Live struct {
 			Calls  map[string]int `json:"apiCalls"`
@@ -108,6 +113,116 @@ func TestVerifyTextAndJSON(t *testing.T) {
 	}
 	if doc.Version != 1 || len(doc.Findings) == 0 || doc.Findings[0].File != d.Host() || doc.Live.Budget == 0 || doc.Summary.BySeverity["error"] == 0 {
 		t.Errorf("json: %+v", doc)
+	}
+	if f := doc.Findings[0]; f.Rule != "DG401" || f.Container != "cache" {
+		t.Errorf("json: the DG401 finding is %+v, want container cache", f)
+	}
+}
+
+func TestVerifyOutputFileSARIFAndGitHub(t *testing.T) {
+	d := fake(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sub", "live.sarif")
+	code, stdout, stderr := run("verify", "-H", d.Host(), "--format", "sarif", "-o", out)
+	if code != ExitFindings || stdout != "" {
+		t.Fatalf("sarif -o: exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "3 containers inspected") {
+		t.Errorf("with -o the summary goes to stderr: %s", stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					Physical struct {
+						Artifact struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+					Logical []struct {
+						Name string `json:"name"`
+						Kind string `json:"kind"`
+					} `json:"logicalLocations"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &log); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("sarif: %s", b)
+	}
+	rulesSeen := map[string]bool{}
+	for _, r := range log.Runs[0].Results {
+		rulesSeen[r.RuleID] = true
+		if len(r.Locations) != 1 || r.Locations[0].Physical.Artifact.URI != d.Host() {
+			t.Errorf("%s: locations %+v", r.RuleID, r.Locations)
+			continue
+		}
+		if lg := r.Locations[0].Logical; r.RuleID == "DG401" && (len(lg) != 1 || lg[0].Name != "cache" || lg[0].Kind != "resource") {
+			t.Errorf("DG401 logical location %+v, want the container cache", lg)
+		}
+	}
+	if !rulesSeen["DG401"] || !rulesSeen["DG404"] {
+		t.Errorf("sarif results: %v", rulesSeen)
+	}
+
+	code, stdout, _ = run("verify", "-H", d.Host(), "--format", "github")
+	if code != ExitFindings {
+		t.Errorf("github: exit %d", code)
+	}
+	if !strings.Contains(stdout, "::error title=DG401::cache: container cache (redis:7) is running without a memory limit") {
+		t.Errorf("github annotations:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "file=") {
+		t.Errorf("a live finding names a repository file:\n%s", stdout)
+	}
+	// Text to a file has no colour even when forced.
+	txt := filepath.Join(dir, "live.txt")
+	if code, _, _ := run("verify", "-H", d.Host(), "--color", "always", "-o", txt); code != ExitFindings {
+		t.Errorf("text -o: exit %d", code)
+	}
+	if b, err := os.ReadFile(txt); err != nil || !strings.Contains(string(b), "cache: error:") || strings.Contains(string(b), "\x1b[") {
+		t.Errorf("text file: %v\n%q", err, b)
+	}
+}
+
+func TestRulesJSON(t *testing.T) {
+	code, stdout, stderr := run("rules", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Version int `json:"version"`
+		Rules   []struct {
+			ID        string   `json:"id"`
+			Severity  string   `json:"severity"`
+			Frontends []string `json:"frontends"`
+			HelpURI   string   `json:"helpUri"`
+			Fixable   bool     `json:"fixable"`
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if doc.Version != 1 || len(doc.Rules) != len(rules.Catalogue) {
+		t.Fatalf("%d rules, want %d", len(doc.Rules), len(rules.Catalogue))
+	}
+	for i, r := range doc.Rules {
+		c := rules.Catalogue[i]
+		if r.ID != c.ID || r.Severity != c.Severity.String() || r.HelpURI != c.HelpURI() || r.Fixable != c.Fixable || len(r.Frontends) == 0 {
+			t.Errorf("rule %d: %+v, want %s", i, r, c.ID)
+		}
+	}
+	if code, _, stderr := run("rules", "--format", "yaml"); code != ExitUsage || !strings.Contains(stderr, "text, markdown or json") {
+		t.Errorf("bad format: exit %d %s", code, stderr)
 	}
 }
 
@@ -141,7 +256,7 @@ func TestReportFormats(t *testing.T) {
 	}
 	// Static only.
 	code, stdout, _ := run("report", "--no-live", dir)
-	if code != ExitFindings || !strings.Contains(stdout, "## Static findings") || strings.Contains(stdout, "## Running containers") {
+	if code != ExitFindings || !strings.Contains(stdout, "(error, static, 1)") || strings.Contains(stdout, "## Running containers") {
 		t.Errorf("--no-live: exit %d\n%s", code, stdout)
 	}
 	// An unreachable daemon still gives a report, with DG408, and exit 3.

@@ -379,8 +379,37 @@ func FromReport(data []byte) ([]Observation, error) {
 	if doc.Live == nil {
 		return nil, errors.New("the report holds no live section (was it written with --no-live?)")
 	}
-	g := grouper{}
+	cs := make([]Seen, 0, len(doc.Live.Containers))
 	for _, c := range doc.Live.Containers {
+		u := int64(-1)
+		if c.Usage != nil {
+			u = *c.Usage
+		}
+		cs = append(cs, Seen{Project: c.Project, Service: c.Service, WorkingDir: c.WorkingDir, Limit: c.Limit, Usage: u,
+			Samples: c.Samples, Window: time.Duration(c.Window * float64(time.Second)), OOMKilled: c.OOMKilled})
+	}
+	return Pool(cs), nil
+}
+
+// Seen is what a report holds of one container: its compose service, its
+// limit, its usage (one sample, or a series over Window) and its OOM state.
+type Seen struct {
+	Project, Service, WorkingDir string
+	Limit                        int64
+	// Usage is the last sample (-1 unknown); Samples, when set, the
+	// series it ends.
+	Usage     int64
+	Samples   []int64
+	Window    time.Duration
+	OOMKilled bool
+}
+
+// Pool pools the compose containers of cs into one observation per
+// service, in project, service, folder order; containers outside compose
+// are left out.
+func Pool(cs []Seen) []Observation {
+	g := grouper{}
+	for _, c := range cs {
 		if c.Project == "" || c.Service == "" {
 			continue
 		}
@@ -388,14 +417,12 @@ func FromReport(data []byte) ([]Observation, error) {
 		switch {
 		case len(c.Samples) > 0:
 			ob.Samples = append(ob.Samples, c.Samples...)
-		case c.Usage != nil && *c.Usage >= 0:
-			ob.Samples = append(ob.Samples, *c.Usage)
+		case c.Usage >= 0:
+			ob.Samples = append(ob.Samples, c.Usage)
 		}
-		if w := time.Duration(c.Window * float64(time.Second)); w > ob.Window {
-			ob.Window = w
-		}
+		ob.Window = max(ob.Window, c.Window)
 	}
-	return g.sorted(), nil
+	return g.sorted()
 }
 
 // parallel runs f(0..n-1) on up to workers goroutines and stops handing

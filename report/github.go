@@ -20,8 +20,9 @@ func GitHub(w io.Writer, r *Run) error {
 		props := []string{}
 		msg := f.Message
 		if strings.Contains(f.File, "://") {
-			// A daemon endpoint, not a file in the repository.
-			msg = f.File + ": " + msg
+			// A daemon endpoint, not a file in the repository: the
+			// container (or the daemon) is named in the message.
+			msg = Where(f) + ": " + msg
 		} else if f.File != "" {
 			props = append(props, "file="+ghProperty(r.repoPath(f.File)))
 			if f.Line > 0 {

@@ -147,7 +147,7 @@ const proseSlack = 25
 func Text(w io.Writer, r *Run, o TextOptions) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
-		loc := QuoteName(f.File)
+		loc := QuoteName(Where(&f))
 		if f.Line > 0 {
 			loc = fmt.Sprintf("%s:%d:%d", loc, f.Line, f.Column)
 		}
@@ -177,6 +177,16 @@ func Text(w io.Writer, r *Run, o TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Where is what a finding's location is shown as: the container of a live
+// finding about one (its File is the daemon endpoint, the same for every
+// live finding), else its file.
+func Where(f *rules.Finding) string {
+	if f.Container != "" {
+		return f.Container
+	}
+	return f.File
 }
 
 func paint(on bool, color, s string) string {

@@ -99,6 +99,14 @@ type sarifResult struct {
 
 type sarifLocation struct {
 	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	LogicalLocations []sarifLogical        `json:"logicalLocations,omitempty"`
+}
+
+// sarifLogical names what a live finding is about on the daemon that its
+// physical location (the endpoint) names.
+type sarifLogical struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
 }
 
 type sarifPhysicalLocation struct {
@@ -199,6 +207,9 @@ func SARIF(w io.Writer, r *Run) error {
 			if f.Line > 0 {
 				sc, ec := utf16Columns(ix, f)
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: sc, EndLine: f.EndLine, EndColumn: ec}
+			}
+			if f.Container != "" {
+				loc.LogicalLocations = []sarifLogical{{Name: f.Container, Kind: "resource"}}
 			}
 			res.Locations = []sarifLocation{loc}
 			hash := lineHash(ix, f)

@@ -90,6 +90,11 @@ type Finding struct {
 	EndColumn int      `json:"endColumn"`
 	Message   string   `json:"message"`
 	Fixes     []Edit   `json:"fixes,omitempty"`
+	// Container names the container a live finding is about (DG401,
+	// DG403). File then stays the daemon endpoint, which tools that want a
+	// path test for, and renderers show the container as the location:
+	// the socket path is the same for every live finding.
+	Container string `json:"container,omitempty"`
 	// Key is a short, position-independent description of what was flagged
 	// (the normalised command, or the service name). Baselines fingerprint it.
 	Key string `json:"-"`

@@ -30,7 +30,7 @@ func (r *run) finish() {
 		if c.Usage >= 0 {
 			msg += fmt.Sprintf("; it used %s when sampled", size(c.Usage))
 		}
-		r.add("DG401", r.o.Endpoint, containerKey(c), msg)
+		r.addContainer("DG401", c, msg)
 	}
 
 	// DG402: compose drift.
@@ -52,7 +52,7 @@ func (r *run) finish() {
 		if c.Limit > 0 {
 			limit = "a memory limit of " + size(c.Limit)
 		}
-		r.add("DG403", r.o.Endpoint, containerKey(c), fmt.Sprintf("container %s (%s, state %s, %s) %s", c.Name, c.Image, c.State, limit, strings.Join(why, " and ")))
+		r.addContainer("DG403", c, fmt.Sprintf("container %s (%s, state %s, %s) %s", c.Name, c.Image, c.State, limit, strings.Join(why, " and ")))
 	}
 
 	// DG404: stale exited containers.
@@ -63,14 +63,15 @@ func (r *run) finish() {
 		if c.State != "exited" && c.State != "dead" {
 			continue
 		}
+		if !c.FinishedAt.IsZero() && now.Sub(c.FinishedAt) >= r.o.StaleAfter {
+			stale = append(stale, c.Name)
+			c.Stale = true
+		}
 		f.Reclaimable.Exited = append(f.Reclaimable.Exited, c)
 		if c.Size >= 0 {
 			exitedSize += c.Size
 		} else {
 			sizeKnown = false
-		}
-		if !c.FinishedAt.IsZero() && now.Sub(c.FinishedAt) >= r.o.StaleAfter {
-			stale = append(stale, c.Name)
 		}
 	}
 	f.Reclaimable.StaleExited = len(stale)

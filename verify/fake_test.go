@@ -77,6 +77,17 @@ func TestFakeDaemonShapes(t *testing.T) {
 					t.Errorf("%s: %d findings, want %d: %v", id, got[id], n, res.Findings)
 				}
 			}
+			// Per-container findings are located at the container; the
+			// daemon-wide ones stay on the endpoint.
+			for _, f := range res.Findings {
+				wantC := map[string]bool{"DG401": true, "DG403": true}[f.Rule]
+				if f.File != d.Host() || (f.Container != "") != wantC {
+					t.Errorf("%s located at file %q, container %q", f.Rule, f.File, f.Container)
+				}
+				if wantC && !strings.Contains(f.Message, "container "+f.Container+" ") {
+					t.Errorf("%s at container %q is about another one: %s", f.Rule, f.Container, f.Message)
+				}
+			}
 			if got["DG407"] != 1 {
 				t.Errorf("DG407: %d, want 1 (256M+512M limits + 300M usage > 1G)", got["DG407"])
 			}

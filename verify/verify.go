@@ -223,7 +223,10 @@ type ContainerFacts struct {
 	Service       string    `json:"composeService,omitempty"`
 	WorkingDir    string    `json:"composeWorkingDir,omitempty"`
 	FinishedAt    time.Time `json:"finishedAt,omitzero"`
-	Size          int64     `json:"size"` // writable layer, -1 unknown
+	// Stale is set on an exited container DG404 counts: finished longer
+	// than Options.StaleAfter ago.
+	Stale bool  `json:"stale,omitempty"`
+	Size  int64 `json:"size"` // writable layer, -1 unknown
 	// Created and Labels are for cleanup's selection, not the report.
 	Created time.Time         `json:"-"`
 	Started time.Time         `json:"-"`
@@ -364,6 +367,16 @@ func (r *run) add(id, file, key, msg string) {
 		Rule: rule.ID, Name: rule.Name, Severity: rule.Severity,
 		File: file, Message: msg, Key: key,
 	})
+}
+
+// addContainer adds a finding about container c: on the daemon's
+// endpoint, located at the container's name.
+func (r *run) addContainer(id string, c ContainerFacts, msg string) {
+	n := len(r.res.Findings)
+	r.add(id, r.o.Endpoint, containerKey(c), msg)
+	if len(r.res.Findings) > n {
+		r.res.Findings[n].Container = c.Name
+	}
 }
 
 func (r *run) note(msg string) {

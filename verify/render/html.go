@@ -31,13 +31,17 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return Size(c.Usage)
 	},
-	"ms":       func(f float64) string { return fmt.Sprintf("%.1f ms", f) },
-	"total":    total,
-	"headroom": func(m verify.MemoryFacts) int64 { return m.Capacity - m.Committed },
-	"notloc":   joinLoc,
-	"code":     inlineCode,
-	"bars":     bars,
-	"riskcls":  func(r rules.Risk) string { return strings.ToLower(r.String()) },
+	"ms":             func(f float64) string { return fmt.Sprintf("%.1f ms", f) },
+	"total":          total,
+	"headroom":       headroom,
+	"committed":      committed,
+	"unlimitedusage": unlimitedUsage,
+	"commit":         commitText,
+	"lines":          func(ls []string) string { return strings.Join(ls, "\n") },
+	"notloc":         joinLoc,
+	"code":           inlineCode,
+	"bars":           bars,
+	"riskcls":        func(r rules.Risk) string { return strings.ToLower(r.String()) },
 }).Parse(htmlSource))
 
 // riskColour fills the "after" bar with the colour of its level.
@@ -89,15 +93,17 @@ func inlineCode(s string) template.HTML {
 type htmlView struct {
 	*Document
 	Generated   string
+	Date        string
+	Top         []Action
+	Groups      []Group
+	Commands    []CommandBlock
+	Links       []Link
 	StatusClass string
 	StatusText  string
 	StaticCount Counts
 	LiveCount   Counts
 	TotalCount  Counts
 	Checks      []Check
-	StaticRules []RuleGroup
-	LiveRules   []RuleGroup
-	AllRules    []RuleGroup
 	Running     []verify.ContainerFacts
 	NotesList   []rules.Note
 	ErrorsList  []rules.Note
@@ -105,27 +111,34 @@ type htmlView struct {
 	RiskAreas   []rules.RiskArea
 }
 
+// LinkText is what a finding's line says about its DG401/DG201 link.
+func (v htmlView) LinkText(f rules.Finding) string { return linkText(v.Links, f) }
+
 // HTML writes the report as one self-contained HTML file: inline CSS, no
 // scripts, no external assets, so it can be mailed or archived as is.
 func HTML(w io.Writer, d *Document) error {
 	v := htmlView{
 		Document:    d,
 		Generated:   d.Generated.UTC().Format(time.RFC3339),
+		Date:        d.Generated.UTC().Format("2006-01-02 15:04 MST"),
+		Groups:      d.Impact(),
+		Commands:    d.Commands(),
+		Links:       d.Links(),
 		StatusClass: string(d.Status()),
 		StatusText:  statusText[d.Status()],
 		LiveCount:   count(d.LiveResult.Findings),
 		TotalCount:  count(d.Findings()),
 		Checks:      d.Checklist(),
-		LiveRules:   ByRule(d.LiveResult.Findings),
-		AllRules:    ByRule(d.Findings()),
 		NotesList:   d.Notes(),
 		ErrorsList:  d.Errors(),
 		Compare:     d.Comparison(),
 		RiskAreas:   rules.RiskAreas,
 	}
+	if acts := d.Actions(); len(acts) > 0 {
+		v.Top = acts[:min(len(acts), TopActions)]
+	}
 	if d.Static != nil {
 		v.StaticCount = count(d.Static.Result.Findings)
-		v.StaticRules = ByRule(d.Static.Result.Findings)
 	}
 	if d.Live != nil {
 		v.Running = running(d.Live)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/dockguard/dockguard/baseline"
 	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
@@ -19,15 +20,21 @@ const JSONVersion = 2
 const VerifyJSONVersion = 1
 
 type jsonReport struct {
-	Version         int             `json:"version"`
-	Tool            Tool            `json:"tool"`
-	Generated       string          `json:"generated"`
-	Status          Status          `json:"status"`
-	Summary         jsonSummary     `json:"summary"`
-	Checklist       []Check         `json:"checklist"`
-	Static          *jsonStatic     `json:"static"`
-	Live            *jsonLive       `json:"live"`
-	Recommendations []jsonRecommend `json:"recommendations"`
+	Version   int    `json:"version"`
+	Tool      Tool   `json:"tool"`
+	Generated string `json:"generated"`
+	// Repository, Actions, Commands and Links were added within version
+	// 2; readers of it that do not know them still read the rest.
+	Repository      *baseline.Checkout `json:"repository,omitempty"`
+	Actions         []Action           `json:"actions"`
+	Commands        []CommandBlock     `json:"commands"`
+	Links           []Link             `json:"links"`
+	Status          Status             `json:"status"`
+	Summary         jsonSummary        `json:"summary"`
+	Checklist       []Check            `json:"checklist"`
+	Static          *jsonStatic        `json:"static"`
+	Live            *jsonLive          `json:"live"`
+	Recommendations []jsonRecommend    `json:"recommendations"`
 	// Cleanup is added by report --cleanup-result / --cleanup; a reader
 	// of version 1 without it still reads the rest.
 	Cleanup *cleanup.Result `json:"cleanup,omitempty"`
@@ -72,15 +79,19 @@ type jsonRecommend struct {
 // JSON writes the report as one JSON document (version JSONVersion).
 func JSON(w io.Writer, d *Document) error {
 	doc := jsonReport{
-		Version:   JSONVersion,
-		Tool:      d.Tool,
-		Generated: d.Generated.UTC().Format(time.RFC3339),
-		Status:    d.Status(),
-		Summary:   jsonSummary{Live: count(d.LiveResult.Findings), Total: count(d.Findings())},
-		Checklist: nonNil(d.Checklist()),
-		Cleanup:   d.Cleanup,
-		Compare:   d.Comparison(),
-		Guard:     d.Guard,
+		Version:    JSONVersion,
+		Tool:       d.Tool,
+		Generated:  d.Generated.UTC().Format(time.RFC3339),
+		Status:     d.Status(),
+		Summary:    jsonSummary{Live: count(d.LiveResult.Findings), Total: count(d.Findings())},
+		Checklist:  nonNil(d.Checklist()),
+		Repository: d.Repo,
+		Actions:    nonNil(d.Actions()),
+		Commands:   nonNil(d.Commands()),
+		Links:      nonNil(d.Links()),
+		Cleanup:    d.Cleanup,
+		Compare:    d.Comparison(),
+		Guard:      d.Guard,
 	}
 	if s := d.Static; s != nil {
 		doc.Summary.Static = count(s.Result.Findings)
@@ -92,7 +103,7 @@ func JSON(w io.Writer, d *Document) error {
 			Notes: nonNil(d.LiveResult.Notes), Errors: nonNil(d.LiveResult.Errors)}
 	}
 	doc.Recommendations = []jsonRecommend{}
-	for _, g := range ByRule(d.Findings()) {
+	for _, g := range d.Recommendations() {
 		doc.Recommendations = append(doc.Recommendations, jsonRecommend{
 			Rule: g.Rule.ID, Name: g.Rule.Name, Severity: g.Rule.Severity.String(), Count: len(g.Findings),
 			Summary: g.Rule.Summary, Alternative: g.Rule.Alternative, HelpURI: g.Rule.HelpURI(),

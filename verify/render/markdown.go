@@ -20,9 +20,17 @@ var statusText = map[Status]string{
 func Markdown(w io.Writer, d *Document) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# dockguard verification report\n\n")
+	if r := d.Repo; r != nil {
+		fmt.Fprintf(&b, "**Repository** %s", mdCode(r.Name))
+		if r.Remote != "" {
+			fmt.Fprintf(&b, " (%s)", mdCode(r.Remote))
+		}
+		fmt.Fprintf(&b, " · **commit** %s", mdEscape(commitText(r)))
+		fmt.Fprintf(&b, " · **date** %s\n\n", d.Generated.UTC().Format("2006-01-02 15:04 MST"))
+	}
 	fmt.Fprintf(&b, "Generated %s by %s %s", d.Generated.UTC().Format(time.RFC3339), d.Tool.Name, d.Tool.Version)
 	if d.Live != nil {
-		fmt.Fprintf(&b, " against `%s`", d.Live.Endpoint)
+		fmt.Fprintf(&b, " against %s", mdCode(d.Live.Endpoint))
 	}
 	b.WriteString(".\n\n")
 
@@ -51,6 +59,14 @@ func Markdown(w io.Writer, d *Document) error {
 		b.WriteString("\n")
 	}
 
+	if acts := d.Actions(); len(acts) > 0 {
+		b.WriteString("## Top actions\n\n")
+		for i, a := range acts[:min(len(acts), TopActions)] {
+			fmt.Fprintf(&b, "%d. **%s** (%s, %s, %d): %s\n", i+1, a.Rule, a.Severity, whereText(a.Live), a.Count, mdInline(a.Text))
+		}
+		b.WriteString("\n")
+	}
+
 	cmp := d.Comparison()
 	if cmp != nil {
 		b.WriteString("## Before / after\n\n")
@@ -62,37 +78,44 @@ func Markdown(w io.Writer, d *Document) error {
 		b.WriteString("\nRisk levels follow the thresholds under \"Risk levels\" at the end of this report.\n\n")
 	}
 
-	// Static findings.
-	b.WriteString("## Static findings\n\n")
+	// Findings, by impact.
+	links := d.Links()
+	b.WriteString("## Findings\n\n")
+	b.WriteString("By impact: errors on the running system first, then errors in the files, then warnings and info.\n\n")
 	switch {
 	case d.Static == nil:
-		b.WriteString("Not run.\n\n")
+		b.WriteString("Static checks: not run.\n\n")
 	case len(d.Static.Result.Findings) == 0:
-		fmt.Fprintf(&b, "None in %d files checked.\n\n", d.Static.FilesScanned)
-	default:
-		for _, g := range ByRule(d.Static.Result.Findings) {
-			fmt.Fprintf(&b, "### %s %s (%s, %d)\n\n", g.Rule.ID, g.Rule.Name, g.Rule.Severity, len(g.Findings))
-			for _, f := range g.Findings {
-				fmt.Fprintf(&b, "- `%s`: %s\n", Location(f), mdEscape(f.Message))
+		fmt.Fprintf(&b, "Static checks: none in %d files checked.\n\n", d.Static.FilesScanned)
+	}
+	if d.Live != nil && len(d.LiveResult.Findings) == 0 {
+		b.WriteString("Live checks: none.\n\n")
+	}
+	for _, g := range d.Impact() {
+		fmt.Fprintf(&b, "### %s %s (%s, %s, %d)\n\n", g.Rule.ID, g.Rule.Name, g.Severity(), g.Where(), len(g.Findings))
+		for _, f := range g.Findings {
+			fmt.Fprintf(&b, "- %s: %s", mdCode(Location(f)), mdInline(f.Message))
+			if t := linkText(links, f); t != "" {
+				fmt.Fprintf(&b, "; %s", mdInline(t))
 			}
 			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+
+	if cmds := d.Commands(); len(cmds) > 0 {
+		b.WriteString("## Ready commands\n\n")
+		for _, c := range cmds {
+			fmt.Fprintf(&b, "### %s (%s)\n\n", mdEscape(c.Title), c.Rule)
+			fence := mdFence(c.Lines)
+			fmt.Fprintf(&b, "%s%s\n%s\n%s\n\n", fence, c.Lang, strings.Join(c.Lines, "\n"), fence)
+			if c.Note != "" {
+				fmt.Fprintf(&b, "%s\n\n", mdInline(c.Note))
+			}
 		}
 	}
 
 	if l := d.Live; l != nil {
-		// Live findings.
-		b.WriteString("## Live findings\n\n")
-		if len(d.LiveResult.Findings) == 0 {
-			b.WriteString("None.\n\n")
-		}
-		for _, g := range ByRule(d.LiveResult.Findings) {
-			fmt.Fprintf(&b, "### %s %s (%s, %d)\n\n", g.Rule.ID, g.Rule.Name, g.Rule.Severity, len(g.Findings))
-			for _, f := range g.Findings {
-				fmt.Fprintf(&b, "- `%s`: %s\n", Location(f), mdEscape(f.Message))
-			}
-			b.WriteString("\n")
-		}
-
 		// Running containers.
 		b.WriteString("## Running containers\n\n")
 		rs := running(l)
@@ -115,11 +138,11 @@ func Markdown(w io.Writer, d *Document) error {
 		b.WriteString("## Memory budget\n\n")
 		b.WriteString("| | |\n|---|---:|\n")
 		fmt.Fprintf(&b, "| Limits of limited containers (%d) | %s |\n", m.LimitedCount, Size(m.Limits))
-		fmt.Fprintf(&b, "| Usage of unlimited containers (%d) | %s |\n", m.UnlimitedCount, Size(m.UnlimitedUsage))
-		fmt.Fprintf(&b, "| Committed | %s |\n", Size(m.Committed))
+		fmt.Fprintf(&b, "| Usage of unlimited containers (%d) | %s |\n", m.UnlimitedCount, unlimitedUsage(m))
+		fmt.Fprintf(&b, "| Committed | %s |\n", committed(m))
 		if m.Capacity > 0 {
 			fmt.Fprintf(&b, "| Capacity (%s) | %s |\n", m.CapacitySource, Size(m.Capacity))
-			fmt.Fprintf(&b, "| Headroom | %s |\n", signedSize(m.Capacity-m.Committed))
+			fmt.Fprintf(&b, "| Headroom | %s |\n", headroom(m))
 		} else {
 			b.WriteString("| Capacity | unknown |\n")
 		}
@@ -161,7 +184,7 @@ func Markdown(w io.Writer, d *Document) error {
 		// Daemon.
 		b.WriteString("## Daemon\n\n")
 		b.WriteString("| | |\n|---|---|\n")
-		fmt.Fprintf(&b, "| Endpoint | `%s` |\n", l.Endpoint)
+		fmt.Fprintf(&b, "| Endpoint | %s |\n", mdCode(cell(l.Endpoint)))
 		if i := l.Daemon; i != nil {
 			fmt.Fprintf(&b, "| Version | %s |\n", cell(i.ServerVersion))
 			fmt.Fprintf(&b, "| API | %s |\n", cell(i.APIVersion))
@@ -207,13 +230,13 @@ func Markdown(w io.Writer, d *Document) error {
 
 	// Recommendations.
 	b.WriteString("## Recommendations\n\n")
-	groups := ByRule(d.Findings())
+	groups := d.Recommendations()
 	if len(groups) == 0 {
 		b.WriteString("Nothing to do.\n\n")
 	}
 	for _, g := range groups {
 		fmt.Fprintf(&b, "- **%s %s** (%d): %s %s See [%s](%s).\n", g.Rule.ID, g.Rule.Name, len(g.Findings),
-			oneLine(g.Rule.Summary), oneLine(g.Rule.Alternative), g.Rule.ID, g.Rule.HelpURI())
+			mdInline(g.Rule.Summary), mdInline(g.Rule.Alternative), g.Rule.ID, g.Rule.HelpURI())
 	}
 	if len(groups) > 0 {
 		b.WriteString("\n")
@@ -289,6 +312,66 @@ func cell(s string) string {
 		return "-"
 	}
 	return mdEscape(s)
+}
+
+// mdInline renders text whose `backtick` spans are code, as messages and
+// rule texts write commands: the code as code spans, the rest escaped.
+// Text with an unmatched backtick is escaped whole.
+func mdInline(s string) string {
+	s = oneLine(s)
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		return mdEscape(s)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString(mdCode(p))
+		} else {
+			b.WriteString(mdReplacer.Replace(p))
+		}
+	}
+	return b.String()
+}
+
+// mdCode is s as one code span, fenced with more backticks than it holds
+// in a row, and padded where it starts or ends with one.
+func mdCode(s string) string {
+	s = oneLine(s)
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// mdFence is a code block fence longer than any backtick run in lines.
+func mdFence(lines []string) string {
+	n := 2
+	for _, l := range lines {
+		n = max(n, longestRun(l, '`'))
+	}
+	return strings.Repeat("`", n+1)
+}
+
+func longestRun(s string, c byte) int {
+	best, cur := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			cur++
+			best = max(best, cur)
+		} else {
+			cur = 0
+		}
+	}
+	return best
+}
+
+func whereText(live bool) string {
+	if live {
+		return "live"
+	}
+	return "static"
 }
 
 // mdReplacer neutralises what daemon-provided text (names, errors) could

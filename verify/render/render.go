@@ -13,7 +13,9 @@ import (
 
 	"github.com/docker/go-units"
 
+	"github.com/dockguard/dockguard/baseline"
 	"github.com/dockguard/dockguard/cleanup"
+	"github.com/dockguard/dockguard/report"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
 )
@@ -30,6 +32,10 @@ type Static struct {
 	FilesScanned int          `json:"filesScanned"`
 	Suppressed   int          `json:"suppressed"`
 	Result       rules.Result `json:"-"`
+	// Dir is the folder the findings' relative paths are relative to (the
+	// working directory), for linking a compose file to the containers
+	// that run it; empty means they are not linked by path.
+	Dir string `json:"-"`
 }
 
 // Document is everything a report shows. Static or Live may be nil when that
@@ -37,8 +43,11 @@ type Static struct {
 type Document struct {
 	Tool      Tool
 	Generated time.Time
-	Static    *Static
-	Live      *verify.Facts
+	// Repo is the checkout the static paths are in: its name, commit and
+	// whether it has uncommitted changes; nil when unknown.
+	Repo   *baseline.Checkout
+	Static *Static
+	Live   *verify.Facts
 	// LiveResult holds the live findings, notes and errors.
 	LiveResult rules.Result
 	// Cleanup, when set, is a cleanup plan or run, shown as "Resource
@@ -282,8 +291,8 @@ func ByRule(fs []rules.Finding) []RuleGroup {
 	for _, id := range ids {
 		g := m[id]
 		sort.SliceStable(g, func(i, j int) bool {
-			if g[i].File != g[j].File {
-				return g[i].File < g[j].File
+			if a, b := report.Where(&g[i]), report.Where(&g[j]); a != b {
+				return a < b
 			}
 			if g[i].Line != g[j].Line {
 				return g[i].Line < g[j].Line
@@ -300,13 +309,15 @@ func ByRule(fs []rules.Finding) []RuleGroup {
 }
 
 // Location is file:line:col, or the file alone for findings without a
-// position.
+// position; a live finding about one container is located at its name.
 func Location(f rules.Finding) string {
 	if f.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
 	}
-	return f.File
+	return report.Where(&f)
 }
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // Size formats bytes in binary units ("1.5GiB"); negative is unknown.
 func Size(n int64) string {
@@ -345,4 +356,50 @@ func running(l *verify.Facts) []verify.ContainerFacts {
 // oneLine flattens a message for a table cell.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// Recommendations are the rules with findings, in impact order, for the
+// closing list: each rule's advice once.
+func (d *Document) Recommendations() []Group { return d.Impact() }
+
+// commitText is "abc1234", "abc1234 with uncommitted changes", or "none"
+// before the first commit or outside git.
+func commitText(r *baseline.Checkout) string {
+	switch {
+	case r.Commit == "":
+		return "unknown (not a git checkout, or no commit yet)"
+	case r.Dirty:
+		return r.Commit + " with uncommitted changes"
+	}
+	return r.Commit
+}
+
+// unlimitedUsage is the summed usage of the unlimited containers: usage
+// that was not sampled is unknown, not 0, and is said to be.
+func unlimitedUsage(m verify.MemoryFacts) string {
+	switch {
+	case m.UnsampledCount > 0 && m.UnsampledCount >= m.UnlimitedCount:
+		return "unknown (not sampled)"
+	case m.UnsampledCount > 0:
+		return fmt.Sprintf("%s, and %d not sampled", Size(m.UnlimitedUsage), m.UnsampledCount)
+	}
+	return Size(m.UnlimitedUsage)
+}
+
+// committed is the memory the running containers may use; with unsampled
+// unlimited containers it is a lower bound.
+func committed(m verify.MemoryFacts) string {
+	if m.UnsampledCount > 0 {
+		return "at least " + Size(m.Committed)
+	}
+	return Size(m.Committed)
+}
+
+// headroom is capacity minus committed; with unsampled unlimited
+// containers it is an upper bound.
+func headroom(m verify.MemoryFacts) string {
+	if m.UnsampledCount > 0 {
+		return "at most " + signedSize(m.Capacity-m.Committed)
+	}
+	return signedSize(m.Capacity - m.Committed)
 }

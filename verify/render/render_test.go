@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"github.com/dockguard/dockguard/cleanup"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/baseline"
+	"github.com/dockguard/dockguard/cleanup"
 	"github.com/dockguard/dockguard/guardproxy"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify"
@@ -37,8 +38,9 @@ func incident() *Document {
 		Containers: []verify.ContainerFacts{
 			{ID: "a1", Name: "shop-db-1", Image: "postgres:16", State: "running", Limit: 1 << 30, Reservation: 512 << 20, Usage: -1, Project: "shop", Service: "db", Size: 0},
 			{ID: "a2", Name: "shop-web-1", Image: "shop/web:2.3", State: "running", Limit: 512 << 20, Usage: -1, RestartCount: 4, Project: "shop", Service: "web", Size: 0},
-			{ID: "a3", Name: "grafana|<b>", Image: "grafana/grafana", State: "running", Usage: 7 << 30, Size: -1},
-			{ID: "a4", Name: "migrate", Image: "shop/migrate", State: "exited", Usage: -1, FinishedAt: generated.Add(-72 * time.Hour), Size: 12 << 20},
+			{ID: "a3", Name: "grafana|<b>", Image: "grafana/grafana", State: "running", Usage: 7 << 30, Size: -1, UsageSource: "cgroup",
+				Project: "shop", Service: "grafana", WorkingDir: "/srv/shop"},
+			{ID: "a4", Name: "migrate", Image: "shop/migrate", State: "exited", Usage: -1, FinishedAt: generated.Add(-72 * time.Hour), Size: 12 << 20, Stale: true},
 		},
 		Memory:      verify.MemoryFacts{Capacity: 8 << 30, CapacitySource: "daemon MemTotal", Limits: 1536 << 20, LimitedCount: 2, UnlimitedUsage: 7 << 30, UnlimitedCount: 1, Committed: 1536<<20 + 7<<30},
 		CgroupReads: 1,
@@ -51,23 +53,30 @@ func incident() *Document {
 		VolumesSize:     3 << 30,
 		BuildCache:      &dockerapi.DiskUsage{BuildCacheTotal: 13 << 30, BuildCacheReclaimable: 12723072614, BuildCacheRecords: 310},
 	}
+	grafanaLimit := finding("DG201", "compose.yaml", 8, 3, "service grafana has no memory limit; set `deploy.resources.limits.memory` (or `mem_limit`)")
+	grafanaLimit.Key = "service:grafana"
+	unlimited := finding("DG401", ep, 0, 0, "container grafana|<b> (grafana/grafana) is running without a memory limit; it used 7GiB when sampled")
+	unlimited.Container = "grafana|<b>"
+	restarts := finding("DG403", ep, 0, 0, "container shop-web-1 (shop/web:2.3, state running, a memory limit of 512MiB) has restarted 4 times")
+	restarts.Container = "shop-web-1"
 	return &Document{
 		Tool:      Tool{Name: "dockguard", Version: "1.0.0"},
 		Generated: generated,
-		Static: &Static{Paths: []string{"."}, FilesScanned: 42, Result: rules.Result{
+		Repo:      &baseline.Checkout{Name: "shop", Remote: "git@github.com:acme/shop.git", Commit: "3f9c2ab", Dirty: true},
+		Static: &Static{Paths: []string{"."}, FilesScanned: 42, Dir: "/srv/shop", Result: rules.Result{
 			Findings: []rules.Finding{
 				finding("DG105", "scripts/reset.sh", 12, 1, "force removal of every container listed by `docker ps -aq`"),
 				finding("DG101", "scripts/clean.sh", 3, 5, "docker rm -f kills web with SIGKILL"),
 				finding("DG101", "Makefile", 20, 2, "docker rm -f kills db with SIGKILL"),
-				finding("DG201", "compose.yaml", 8, 3, "service grafana has no memory limit"),
+				grafanaLimit,
 			},
 			Notes: []rules.Note{{File: "big.log", Message: "skipped: 12 MiB is over the 4 MiB limit"}},
 		}},
 		Live: live,
 		LiveResult: rules.Result{Findings: []rules.Finding{
-			finding("DG401", ep, 0, 0, "container grafana|<b> (grafana/grafana) is running without a memory limit; it used 7GiB when sampled"),
+			unlimited,
 			finding("DG402", "/srv/shop/compose.yaml", 0, 0, "service web of compose project shop declares a memory limit of 1GiB but its container shop-web-1 runs with a memory limit of 512MiB"),
-			finding("DG403", ep, 0, 0, "container shop-web-1 (shop/web:2.3, state running, a memory limit of 512MiB) has restarted 4 times"),
+			restarts,
 			finding("DG404", ep, 0, 0, "1 container exited more than 1h ago and was never removed: migrate"),
 			finding("DG405", ep, 0, 0, "1 dangling volume holding 3GiB: old_pgdata"),
 			finding("DG406", ep, 0, 0, "11.85GiB of build cache is reclaimable (threshold 5GiB, 310 records)"),
