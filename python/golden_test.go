@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -58,4 +59,30 @@ func TestConcurrentChecker(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestMassKillWording: a kill of every listed container removes nothing,
+// so its message names a SIGKILL storm, never a removal; a forced removal
+// of the same listing is the removal storm.
+func TestMassKillWording(t *testing.T) {
+	src := []byte("import docker\nclient = docker.from_env()\nfor c in client.containers.list():\n    c.kill()\nfor c in client.containers.list():\n    c.remove(force=True)\n")
+	fs := Check("mass.py", src, nil)
+	var kill, remove string
+	for _, f := range fs {
+		if f.Rule != "DG105" {
+			continue
+		}
+		switch f.Line {
+		case 4:
+			kill = f.Message
+		case 6:
+			remove = f.Message
+		}
+	}
+	if !strings.Contains(kill, "SIGKILL storm") || strings.Contains(kill, "removal") || strings.Contains(kill, "removes each") {
+		t.Errorf("mass kill message: %q", kill)
+	}
+	if !strings.Contains(remove, "removal storm") {
+		t.Errorf("mass removal message: %q", remove)
+	}
 }

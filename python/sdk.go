@@ -185,7 +185,7 @@ func kill(arg, sigPos int) sdkCheck {
 		}
 		if tr.fromListing && !tr.stopped && !tr.labelled {
 			ck.report("DG105", lo, hi, fmt.Sprintf(
-				"%s() on every container from %s SIGKILLs each of them with no time to stop, the storm that hangs the engine; "+
+				"%s() on every container from %s SIGKILLs each of them with no time to stop (it removes nothing), the SIGKILL storm that hangs the engine; "+
 					"filter the listing to what you own and stop with a timeout, at most %d at a time", name, tr.listing, ck.limit), ck.text(c))
 			return
 		}

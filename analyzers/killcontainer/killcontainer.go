@@ -86,7 +86,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result) {
 		}
 		if mass && (c.Name == "ContainerKill" || c.Name == "KillContainer") {
 			diag.Report(pass, "DG105", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
-				"%s on every container from a listing SIGKILLs each of them with no time to stop, the storm that hangs the engine; "+
+				"%s on every container from a listing SIGKILLs each of them with no time to stop (it removes nothing), the SIGKILL storm that hangs the engine; "+
 					"filter the listing to what you own and stop with a timeout and bounded concurrency (at most 3 at a time)", c.Name))
 			continue
 		}

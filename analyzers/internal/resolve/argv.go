@@ -94,6 +94,11 @@ func (p *Pkg) sliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth in
 			return nil // make([]string, 0, n): filled by the appends that follow
 		}
 		c, ok := p.CalleeOf(x)
+		if ok && c.Typed && !c.Method {
+			if ws, isArgs := p.argsHelper(body, x, c.Func, at, depth); isArgs {
+				return ws
+			}
+		}
 		if !ok || c.Pkg != "strings" || c.Method {
 			return unknown
 		}
@@ -229,4 +234,75 @@ func CallEnd(call *ast.CallExpr) token.Pos {
 		}
 	}
 	return end
+}
+
+// argsHelper resolves a call of an option helper of the package whose
+// result is its variadic arguments, possibly after fixed words:
+// func withArgs(args ...string) []string { return args }, or
+// return append([]string{"--host", h}, args...). The call's words are
+// the fixed ones and its own arguments, so dockerCmd(withArgs("rm", "-f",
+// id)...) runs what dockerCmd("rm", "-f", id) runs.
+func (p *Pkg) argsHelper(body *ast.BlockStmt, call *ast.CallExpr, fn *types.Func, at token.Pos, depth int) ([]Word, bool) {
+	fd := p.funcDecl(fn)
+	sig, _ := fn.Type().(*types.Signature)
+	if fd == nil || fd.Body == nil || sig == nil || !sig.Variadic() || len(fd.Body.List) != 1 || call.Ellipsis.IsValid() {
+		return nil, false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return nil, false
+	}
+	last := sig.Params().At(sig.Params().Len() - 1)
+	isLast := func(e ast.Expr) bool {
+		id, isIdent := ast.Unparen(e).(*ast.Ident)
+		return isIdent && p.ObjectOf(id) == last
+	}
+	n := sig.Params().Len() - 1
+	if len(call.Args) < n {
+		return nil, false
+	}
+	own := p.Args(body, call.Args[n:], false, at)
+	r := ast.Unparen(ret.Results[0])
+	if isLast(r) {
+		return own, true
+	}
+	// append(fixed, args...): the fixed part is read in the helper's body,
+	// where its words must be constants (a parameter of the helper is not
+	// known at the call).
+	app, isCall := r.(*ast.CallExpr)
+	if !isCall || !app.Ellipsis.IsValid() || len(app.Args) != 2 || !isLast(app.Args[1]) {
+		return nil, false
+	}
+	if id, isIdent := ast.Unparen(app.Fun).(*ast.Ident); !isIdent || id.Name != "append" {
+		return nil, false
+	}
+	fixed := p.sliceWords(fd.Body, app.Args[0], app.Pos(), depth+1)
+	for i := range fixed {
+		if !fixed[i].Known {
+			return nil, false
+		}
+		fixed[i].Pos, fixed[i].End, fixed[i].Expr, fixed[i].Lit = call.Pos(), call.End(), call, nil
+	}
+	return append(fixed, own...), true
+}
+
+// funcDecl returns the declaration of fn among the package's files, or
+// nil.
+func (p *Pkg) funcDecl(fn *types.Func) *ast.FuncDecl {
+	if fn == nil {
+		return nil
+	}
+	if p.decls == nil {
+		p.decls = map[types.Object]*ast.FuncDecl{}
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+					if obj := p.Info.Defs[fd.Name]; obj != nil {
+						p.decls[obj] = fd
+					}
+				}
+			}
+		}
+	}
+	return p.decls[fn.Origin()]
 }

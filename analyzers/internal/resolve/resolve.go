@@ -28,8 +28,9 @@ type Pkg struct {
 	Files []*ast.File
 	Insp  *inspector.Inspector
 
-	pkgVars map[types.Object]ast.Expr // package-level var -> initialiser (nil: none)
-	pkgVarT map[types.Object]ast.Expr // package-level var -> declared type
+	pkgVars map[types.Object]ast.Expr      // package-level var -> initialiser (nil: none)
+	pkgVarT map[types.Object]ast.Expr      // package-level var -> declared type
+	decls   map[types.Object]*ast.FuncDecl // package-level func -> declaration
 }
 
 // New returns a Pkg for an analysis pass whose inspector is insp.

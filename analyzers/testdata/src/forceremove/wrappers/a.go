@@ -138,3 +138,25 @@ func crossPackage(ctx context.Context, id string, c *dockerhelp.Client) {
 	c.Docker("stop", id)
 	_ = dockerhelp.Describe("rm", "-f", id)
 }
+
+// withArgs is an option helper whose result is its arguments.
+func withArgs(args ...string) []string { return args }
+
+// withHost puts fixed words before the caller's.
+func withHost(args ...string) []string { return append([]string{"--host", "tcp://ci:2375"}, args...) }
+
+// withVar puts a value the call cannot know before the caller's words.
+func withVar(v string, args ...string) []string { return append([]string{v}, args...) }
+
+func runArgs(args []string) error { return exec.Command("docker", args...).Run() }
+
+func optionHelpers(id string) {
+	dockerCmd(withArgs("rm", "-f", id)...)                  // want `\(DG101\)`
+	_ = runArgs(withHost("container", "rm", "--force", id)) // want `\(DG101\)`
+	exec.Command("docker", withArgs("rmi", "-f", "app")...) // want `\(DG102\)`
+
+	dockerCmd(withArgs("logs", "-f", id)...)
+	_ = runArgs(withHost("compose", "rm", "-f"))
+	_ = runArgs(withVar("rm", "-f", id))
+	dockerCmd(withArgs("rm", "--force=false", id)...)
+}

@@ -33,6 +33,6 @@ func stops(ctx context.Context, cli *client.Client, id string, t *int) {
 func storm(ctx context.Context, cli *client.Client) {
 	res, _ := cli.ContainerList(ctx, client.ContainerListOptions{})
 	for _, c := range res.Items {
-		cli.ContainerKill(ctx, c.ID, client.ContainerKillOptions{}) // want `on every container from a listing.*\(DG105\)`
+		cli.ContainerKill(ctx, c.ID, client.ContainerKillOptions{}) // want `on every container from a listing SIGKILLs each of them.*removes nothing.*SIGKILL storm.*\(DG105\)`
 	}
 }

@@ -48,3 +48,20 @@ func viaHelper(id string) {
 	_ = dockerCmd("container", "rm", "-f", id).Run() // dg:DG101
 	_ = dockerCmd("container", "stop", id).Run()     // dg:none
 }
+
+// withArgs is an option helper whose result is its arguments.
+func withArgs(args ...string) []string { return args }
+
+// withHost puts a fixed daemon before the caller's words.
+func withHost(args ...string) []string {
+	return append([]string{"--host", "unix:///run/ci.sock"}, args...)
+}
+
+func runArgs(args []string) error { return exec.Command("docker", args...).Run() }
+
+func viaOptions(id string) {
+	_ = dockerCmd(withArgs("rm", "-f", id)...).Run()        // dg:DG101
+	_ = runArgs(withHost("container", "rm", "--force", id)) // dg:DG101
+	_ = dockerCmd(withArgs("logs", "-f", id)...).Run()      // dg:none
+	_ = runArgs(withHost("compose", "rm", "-f"))            // dg:none
+}
