@@ -369,16 +369,23 @@ func checkPowerShell(file string, src []byte, f *fragment.Fragment, cfg *shell.C
 		bins = cfg.Binaries
 	}
 	var out []rules.Finding
+	// The commands of a step run in order, as a script's do: a docker stop
+	// before a docker rm -f of the same container leaves -f nothing to kill.
+	var halts shell.Halts
 	for _, cmd := range psCommands(f.Code) {
 		inv, ok := dockercli.Parse(cmd, bins)
 		if !ok {
 			continue
 		}
+		stoppedFirst := halts.Observe(inv)
 		start, end := f.Map(cmd[0].Start), f.Map(cmd[len(cmd)-1].End)
 		for i := range cmd {
 			cmd[i].Start, cmd[i].End = f.Map(cmd[i].Start), f.Map(cmd[i].End)
 		}
 		for _, vd := range inv.Verdicts() {
+			if stoppedFirst && vd.Base == dockercli.RuleForceRemoveContainer {
+				continue
+			}
 			r, found := rules.Lookup(vd.Rule)
 			if !found {
 				continue

@@ -912,47 +912,77 @@ func drainKey(inv *dockercli.Invocation) string {
 // command that may start containers again (run, start, restart, create,
 // unpause, compose up...) forgets every stop seen so far.
 func (c *checker) halt(inv *dockercli.Invocation, background bool) bool {
+	halted, stopped, forget := haltStep(c.halted, inv, background)
+	if forget {
+		c.unhaltAll()
+		return false
+	}
+	c.halted = halted
+	return stopped
+}
+
+// haltStep is one command of halt: the halted keys after inv, whether inv
+// is a container removal whose every target was stopped before, and
+// whether inv may start containers again (every stop is then forgotten).
+func haltStep(halted []string, inv *dockercli.Invocation, background bool) (after []string, stoppedFirst, forget bool) {
 	switch inv.Cmd() {
 	case "container stop":
 		if !background {
-			c.haltTargets(inv)
+			halted = haltTargets(halted, inv)
 		}
 	case "container rm":
 		if len(inv.Args) == 0 {
-			return false
+			return halted, false, false
 		}
-		drained := slices.Contains(c.halted, drainKey(inv))
+		drained := slices.Contains(halted, drainKey(inv))
 		for _, a := range inv.Args {
 			if drained && a.FromListing {
 				continue // docker stop $(docker ps -q) ran: nothing from a listing still runs
 			}
-			if !slices.Contains(c.halted, haltKey(inv, a)) {
-				return false
+			if !slices.Contains(halted, haltKey(inv, a)) {
+				return halted, false, false
 			}
 		}
-		return true
+		return halted, true, false
 	default:
-		if !inv.KeepsStopped() {
-			c.unhaltAll()
-		}
+		return halted, false, !inv.KeepsStopped()
 	}
-	return false
+	return halted, false, false
 }
 
 // haltTargets records the targets of a stop or kill. A command
 // substitution is left out: written again later, it lists again, and may
 // find containers started since.
-func (c *checker) haltTargets(inv *dockercli.Invocation) {
+func haltTargets(halted []string, inv *dockercli.Invocation) []string {
 	for _, a := range inv.Args {
 		if a.FromListing && !a.Filtered && !a.Stopped {
 			// A stop of every running container (docker stop $(docker ps
 			// -q)): a later removal from a listing kills nothing.
-			c.halted = append(c.halted, drainKey(inv))
+			halted = append(halted, drainKey(inv))
 		}
 		if k := haltKey(inv, a); !strings.Contains(k, "$(") && !strings.Contains(k, "`") {
-			c.halted = append(c.halted, k)
+			halted = append(halted, k)
 		}
 	}
+	return halted
+}
+
+// Halts follows the docker stop commands of code that runs in order and
+// is not a shell script (a PowerShell step), as the shell front end
+// follows them in a script: a forced removal of containers stopped before
+// kills nothing, so it is not DG101. The zero value is ready to use.
+type Halts struct{ halted []string }
+
+// Observe records inv, which runs to its end, and reports whether it is a
+// container removal whose every target was stopped before it.
+func (h *Halts) Observe(inv *dockercli.Invocation) bool {
+	halted, stopped, forget := haltStep(h.halted, inv, false)
+	if forget {
+		h.halted = nil
+		return false
+	}
+	h.halted = halted
+	return stopped
 }
 
 // unhaltAll forgets every stop seen so far.
