@@ -60,7 +60,11 @@ type check struct {
 	opts []sdk.Type
 	arg  int    // index of the options argument, for calls without types
 	id   string // field holding the target in the options (fsouza), or ""
-	what string
+	// target is the index of the argument naming the removed object (-1:
+	// none), set per call: the argument before the options for the SDK,
+	// the wrapper's own parameter for a wrapper.
+	target int
+	what   string
 }
 
 var checks = map[string]check{
@@ -103,15 +107,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 			}
 			continue
 		}
-		c, ok := sdk.IsClientCall(p, call)
-		if !ok {
-			continue
-		}
-		ck, ok := checks[c.Name]
-		if !ok {
-			continue
-		}
-		opt := sdk.OptionsArg(p, c, call, ck.opts, ck.arg)
+		c, ck, opt, via := removal(p, res, call)
 		if opt == nil {
 			continue
 		}
@@ -166,18 +162,57 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
 		case ck.rule == "DG101":
 			var fix *analysis.SuggestedFix
-			if c.Typed {
+			if c.Typed && via == "" {
 				fix = stopFix(pass, names, cur, ck, call, opt, *force, timeout)
 			}
 			diag.ReportFix(pass, "DG101", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true kills the container with SIGKILL and removes it in one request; stop it with a timeout first (%s), then remove it without Force",
-				c.Name, stopName(c)), fix, related...)
+				shown(c, via), stopName(c)), fix, related...)
 		default:
 			diag.Report(pass, "DG102", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true removes the image even while containers use it; remove those containers gracefully first, then the image without Force",
-				c.Name), related...)
+				shown(c, via)), related...)
 		}
 	}
+}
+
+// removal matches an SDK removal call, or a call of a project's own
+// wrapper of one (a function that passes its SDK remove-options parameter
+// on to the SDK, see dockerexec.RemoverFact), and returns its options
+// argument (nil: not a removal). For a wrapper, c is the SDK method it
+// calls and via names the wrapper and the method for the message ("" for
+// the SDK itself).
+func removal(p *resolve.Pkg, res *dockerexec.Result, call *ast.CallExpr) (c resolve.Callee, ck check, opt ast.Expr, via string) {
+	if c, ok := sdk.IsClientCall(p, call); ok {
+		if ck, ok := checks[c.Name]; ok {
+			ck.target = ck.arg - 1
+			return c, ck, sdk.OptionsArg(p, c, call, ck.opts, ck.arg), ""
+		}
+	}
+	w, ok := p.CalleeOf(call)
+	if !ok || !w.Typed || w.Func == nil {
+		return resolve.Callee{}, check{}, nil, ""
+	}
+	rf, ok := res.Remover(w.Func)
+	if !ok || rf.Opts >= len(call.Args) {
+		return resolve.Callee{}, check{}, nil, ""
+	}
+	ck, ok = checks[rf.Method]
+	if !ok {
+		return resolve.Callee{}, check{}, nil, ""
+	}
+	ck.arg, ck.target = rf.Opts, rf.Target
+	sdkCall := resolve.Callee{Name: rf.Method, Method: true}
+	return sdkCall, ck, call.Args[rf.Opts], fmt.Sprintf("%s, which passes its options to %s,", w.Name, rf.Method)
+}
+
+// shown names the removal in a message: the SDK method, or the wrapper
+// that calls it.
+func shown(c resolve.Callee, via string) string {
+	if via != "" {
+		return via
+	}
+	return c.Name
 }
 
 // removed names the containers an SDK removal acts on: the id argument
@@ -185,8 +220,8 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 // hold. An ID that cannot be resolved gives an unknown target.
 func removed(p *resolve.Pkg, body *ast.BlockStmt, ck check, opt ast.Expr, call *ast.CallExpr) []sdk.Target {
 	if ck.id == "" {
-		if ck.arg >= 1 && ck.arg-1 < len(call.Args) {
-			return []sdk.Target{sdk.TargetOf(p, body, call.Args[ck.arg-1])}
+		if ck.target >= 0 && ck.target < len(call.Args) {
+			return []sdk.Target{sdk.TargetOf(p, body, call.Args[ck.target])}
 		}
 		return nil
 	}

@@ -81,6 +81,11 @@ type Result struct {
 	// Insp is the package's inspector, built only for relevant packages.
 	Insp  *inspector.Inspector
 	Sites []*Site
+
+	// removers are the package's SDK removal wrappers (see Remover);
+	// facts reads those of imported packages.
+	removers map[*types.Func]RemoverFact
+	facts    facts
 }
 
 // Analyzer is the helper with the default configuration.
@@ -120,6 +125,7 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 	p := resolve.New(pass, insp)
 	srcs := map[string][]byte{}
 	f := newFinder(pass, p, binaries, fs)
+	res.facts, res.removers = fs, summariseRemovers(p, pass.Files, fs)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		body := resolve.EnclosingFunc(cur)

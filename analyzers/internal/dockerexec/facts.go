@@ -89,7 +89,7 @@ func helperOf(pkg string, f *HelperFact) *helper {
 // FactTypes are the facts the helper analyzer exports for drivers that
 // pass analysis facts between packages (go vet -vettool, analysistest,
 // golangci-lint).
-var FactTypes = []analysis.Fact{(*HelperFact)(nil)}
+var FactTypes = []analysis.Fact{(*HelperFact)(nil), (*RemoverFact)(nil)}
 
 // Store carries the helper analyzer's facts between packages for a driver
 // that analyses each package alone, against its dependencies' export data,
