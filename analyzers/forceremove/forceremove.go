@@ -159,7 +159,7 @@ func run(pass *analysis.Pass, res *dockerexec.Result, timeout int) {
 		case mass:
 			diag.Report(pass, "DG105", call.Pos(), resolve.CallEnd(call), fmt.Sprintf(
 				"%s with Force: true on every container from a listing SIGKILLs and removes each of them with no time to stop, the removal storm that hangs the engine; "+
-					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", c.Name), related...)
+					"filter the listing to what you own, stop with bounded concurrency (at most 3 at a time), then remove without Force", shown(c, via)), related...)
 		case ck.rule == "DG101":
 			var fix *analysis.SuggestedFix
 			if c.Typed && via == "" {

@@ -64,3 +64,10 @@ func calls(ctx context.Context, c *dockerClient, e *dockerwrap.Engine, own ownCl
 	}
 	_ = c.RemoveContainer("db", container.RemoveOptions{Force: true})
 }
+
+func removeAll(ctx context.Context, c *dockerClient) {
+	cs, _ := c.api.ContainerList(ctx, container.ListOptions{All: true})
+	for _, x := range cs {
+		_ = c.RemoveContainer(x.ID, container.RemoveOptions{Force: true}) // want `RemoveContainer, which passes its options to ContainerRemove, with Force: true on every container from a listing .*\(DG105\)`
+	}
+}
