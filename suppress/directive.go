@@ -18,6 +18,8 @@ package suppress
 import (
 	"bytes"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -108,10 +110,25 @@ func Parse(file string, src []byte) []Directive {
 		return nil
 	}
 	lines := splitLines(src)
+	var goComments map[int]int
+	if style == StyleGo {
+		goComments = goLineComments(src)
+	}
 	var ds []Directive
 	for i, ln := range lines {
 		text := src[ln.start:ln.end]
 		cpos := commentStart(text, style)
+		if goComments != nil {
+			// Go's own scanner knows where comments are: a directive
+			// written inside a raw string (a fixture of a test) is not
+			// one, and a quote-tracking pass over a single line cannot
+			// tell that.
+			off, ok := goComments[ln.start]
+			if !ok {
+				continue
+			}
+			cpos = off - ln.start
+		}
 		if cpos < 0 {
 			continue
 		}
@@ -135,6 +152,31 @@ func Parse(file string, src []byte) []Directive {
 		}
 	}
 	return ds
+}
+
+// goLineComments maps the start offset of each line of a Go source file
+// that holds a // comment to that comment's offset. A file that does not
+// scan cleanly still yields the comments scanned up to each error.
+func goLineComments(src []byte) map[int]int {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	s.Init(f, src, func(token.Position, string) {}, scanner.ScanComments)
+	out := map[int]int{}
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok != token.COMMENT || !strings.HasPrefix(lit, "//") {
+			continue
+		}
+		off := f.Offset(pos)
+		lineStart := f.Offset(f.LineStart(f.Line(pos)))
+		if _, seen := out[lineStart]; !seen {
+			out[lineStart] = off
+		}
+	}
 }
 
 type lineSpan struct{ start, end int } // end excludes the newline (and a CR before it)

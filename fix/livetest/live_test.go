@@ -4,6 +4,7 @@
 // status, on a running, an exited and a missing container.
 package livetest
 
+//dockguard:ignore-file DG101 -- removes containers this test created and labelled, on the private daemon it started
 import (
 	"bytes"
 	"errors"

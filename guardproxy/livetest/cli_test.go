@@ -1,5 +1,6 @@
 package livetest
 
+//dockguard:ignore-file DG101,DG104 -- sends the forced removals and kills the guard under test must turn graceful, on the private daemon
 import (
 	"strings"
 	"testing"

@@ -1,5 +1,6 @@
 package livetest
 
+//dockguard:ignore-file DG101 -- sends the forced removals the guard under test must turn graceful, on the private daemon
 import (
 	"bufio"
 	"context"

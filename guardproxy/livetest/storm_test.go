@@ -1,5 +1,6 @@
 package livetest
 
+//dockguard:ignore-file DG101,DG106 -- replays the incident's storm on purpose, on the private daemon, through the guard and straight for the comparison
 import (
 	"fmt"
 	"sort"
