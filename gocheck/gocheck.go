@@ -25,8 +25,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/rules"
@@ -411,7 +413,7 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	sort.Strings(patterns)
 	sel, err := c.selectPackages(ctx, root, patterns, want, tests)
 	if err != nil {
-		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
+		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), oneLine(err.Error())))
 		return
 	}
 	c.total += sel.roots
@@ -430,7 +432,7 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 					rest = append(rest, f)
 				}
 			}
-			c.fallback(rest, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), firstLine(err.Error())))
+			c.fallback(rest, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), oneLine(err.Error())))
 			for _, f := range rest {
 				covered[f] = true
 			}
@@ -718,10 +720,20 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	p.Fset, p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = fset, syntax, tpkg, info, typeErrs
 	p.IllTyped = parseErr || len(typeErrs) > 0 || hasLoadErrors(meta)
 	if p.IllTyped {
+		// The go command's own words come first: a missing module is
+		// "no required module provides package X; to add it: go get X"
+		// there, and only "could not import X (…)" to the type checker.
 		why := ""
-		if len(typeErrs) > 0 {
-			why = typeErrs[0].Error()
+		if i := firstLoadError(meta); i >= 0 {
+			why = c.goError(meta.Errors[i], moduleDir(meta))
 		} else {
+			why = c.importFailure(meta)
+		}
+		switch {
+		case why != "":
+		case len(typeErrs) > 0:
+			why = typeErrs[0].Error()
+		default:
 			why = firstError(meta)
 		}
 		for _, f := range p.CompiledGoFiles {
@@ -776,13 +788,131 @@ func localDeps(p *packages.Package) []string {
 
 // hasLoadErrors reports errors the go command found in the package itself
 // (not in its dependencies).
-func hasLoadErrors(p *packages.Package) bool {
-	for _, e := range p.Errors {
+func hasLoadErrors(p *packages.Package) bool { return firstLoadError(p) >= 0 }
+
+// firstLoadError is the index of the first of p's errors that is not a
+// syntax error (those are DG001 findings of their own), or -1.
+func firstLoadError(p *packages.Package) int {
+	for i, e := range p.Errors {
 		if e.Kind != packages.ParseError {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// importFailure returns the go command's error for the first package in
+// p's import graph that has no export data because it could not be found
+// or built (a module no go.mod requires, a lookup that GOPROXY=off or
+// -mod=readonly refused, a dependency that does not compile), as go build
+// prints it, followed by the chain of imports that leads there when it is
+// not a direct import; "" when every import has export data.
+func (c *run) importFailure(p *packages.Package) string {
+	seen := map[*packages.Package]bool{}
+	var find func(q *packages.Package, chain []string) string
+	find = func(q *packages.Package, chain []string) string {
+		paths := make([]string, 0, len(q.Imports))
+		for path := range q.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			dep := q.Imports[path]
+			if seen[dep] || dep.ExportFile != "" || dep.PkgPath == "unsafe" {
+				continue
+			}
+			seen[dep] = true
+			if len(dep.Errors) > 0 {
+				msg := c.goError(dep.Errors[0], moduleDir(p))
+				if len(chain) > 0 {
+					msg += " (imported through " + strings.Join(chain, " → ") + ")"
+				}
+				return msg
+			}
+			if msg := find(dep, append(chain[:len(chain):len(chain)], dep.PkgPath)); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+	return find(p, nil)
+}
+
+// moduleDir is the folder the go command ran in for p (its module's
+// root), against which the positions of its errors are relative.
+func moduleDir(p *packages.Package) string {
+	if p.Module != nil {
+		return p.Module.Dir
+	}
+	return ""
+}
+
+// maxGoError bounds an error of the go command quoted in a note.
+const maxGoError = 400
+
+// goError renders an error of the go command on one line, as go build
+// prints it ("a/a.go:6:2: no required module provides package X; to add
+// it: go get X"): the "# package" header dropped, the continuation lines
+// joined, the position relative to where dockguard reports files.
+func (c *run) goError(e packages.Error, dir string) string {
+	msg := oneLine(e.Msg)
+	if pos := c.shownPos(e.Pos, dir); pos != "" && !strings.Contains(msg, e.Pos) {
+		msg = pos + ": " + msg
+	}
+	return msg
+}
+
+// shownPos rewrites a go command position ("file:line:col", relative to
+// dir) with the file as dockguard shows it; "" for no position.
+func (c *run) shownPos(pos, dir string) string {
+	if pos == "" || pos == "-" {
+		return ""
+	}
+	file, rest := pos, ""
+	for range 2 {
+		i := strings.LastIndexByte(file, ':')
+		if i < 0 {
+			break
+		}
+		if _, err := strconv.Atoi(file[i+1:]); err != nil {
+			break
+		}
+		file, rest = file[:i], file[i:]+rest
+	}
+	abs := file
+	if !filepath.IsAbs(abs) {
+		if dir == "" {
+			return pos
+		}
+		abs = filepath.Join(dir, abs)
+	}
+	abs = filepath.Clean(abs)
+	if shown, ok := c.display[abs]; ok {
+		return shown + rest
+	}
+	return c.shown(abs) + rest
+}
+
+// oneLine joins the lines of a go command message, without its "# package"
+// headers, and bounds its length.
+func oneLine(s string) string {
+	var parts []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		parts = append(parts, line)
+	}
+	out := strings.Join(parts, " ")
+	if len(out) > maxGoError {
+		cut := maxGoError
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "…"
+	}
+	return out
 }
 
 // chooseVariants drops package variants whose files another variant
@@ -1100,11 +1230,7 @@ func lenientPackage(fset *token.FileSet, dir, name string, files []*ast.File) *p
 
 func firstError(p *packages.Package) string {
 	for _, e := range p.Errors {
-		for _, line := range strings.Split(e.Msg, "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue // the go command's "# package" header
-			}
+		if line := oneLine(e.Msg); line != "" {
 			if e.Pos != "" && e.Pos != "-" && !strings.Contains(line, e.Pos) {
 				return e.Pos + ": " + line
 			}
@@ -1112,13 +1238,6 @@ func firstError(p *packages.Package) string {
 		}
 	}
 	return "unknown error"
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
 }
 
 // IsVetInvocation reports whether the arguments are the go command's vet

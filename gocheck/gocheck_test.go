@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dockguard/dockguard/rules"
 	"golang.org/x/tools/txtar"
@@ -243,6 +244,85 @@ func TestUntypedRecall(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		for _, f := range res.Findings {
 			t.Logf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Rule, f.Message)
+		}
+	}
+}
+
+// TestImportFailureNote checks that a package whose import no required
+// module provides is noted with what go build says, under the default
+// -mod=readonly and under -mod=mod with GOPROXY=off, and that the rest of
+// the module is still checked.
+func TestImportFailureNote(t *testing.T) {
+	for _, tc := range []struct {
+		goflags, want string
+	}{
+		{"", "a/a.go:6:2: no required module provides package github.com/nosuch/x; to add it: go get github.com/nosuch/x"},
+		{"-mod=mod", "a/a.go:6:2: cannot find module providing package github.com/nosuch/x: module lookup disabled by GOPROXY=off"},
+	} {
+		t.Run("GOFLAGS="+tc.goflags, func(t *testing.T) {
+			t.Setenv("GOFLAGS", tc.goflags)
+			t.Setenv("GOPROXY", "off")
+			t.Setenv("GOWORK", "off")
+			files := extract(t, "importfail.txtar")
+			res := Check(context.Background(), files, Options{})
+			checkSummary(t, res.Findings, []string{
+				"a/a.go:12:17-12:58 DG101", "a/a.go:12:17-12:29 DG302",
+				"c/c.go:12:2-12:39 DG104", "c/c.go:12:2-12:14 DG302",
+				"ok/ok.go:6:17-6:57 DG101", "ok/ok.go:6:17-6:29 DG302",
+			})
+			notes := map[string]string{}
+			for _, n := range res.Notes {
+				notes[filepath.ToSlash(n.File)] = n.Message
+			}
+			for file, want := range map[string]string{
+				"a/a.go": "type-checking failed (" + tc.want + ");",
+				"c/c.go": "type-checking failed (" + tc.want + " (imported through example.com/importfail/a));",
+			} {
+				if !strings.HasPrefix(notes[file], want) {
+					t.Errorf("note for %s:\n%s\nwant it to start with:\n%s", file, notes[file], want)
+				}
+			}
+			if n, ok := notes["ok/ok.go"]; ok {
+				t.Errorf("ok/ok.go type-checks, but has a note: %s", n)
+			}
+			for _, n := range res.Notes {
+				if strings.Contains(n.Message, "could not import") || strings.Contains(n.Message, "invalid package name") || strings.Contains(n.Message, "unknown error") {
+					t.Errorf("note quotes the type checker instead of the go command: %s", n.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"# example.com/m/a\na/a.go:3:2: undefined: x\n": "a/a.go:3:2: undefined: x",
+		"no required module provides package p; to add it:\n\tgo get p": "no required module provides package p; to add it: go get p",
+		"": "",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := oneLine(strings.Repeat("é", maxGoError))
+	if !strings.HasSuffix(long, "…") || len(long) > maxGoError+len("…") || !utf8.ValidString(long) {
+		t.Errorf("a long message is not cut at a rune boundary with an ellipsis: %d bytes, %q", len(long), long[len(long)-8:])
+	}
+}
+
+func TestShownPos(t *testing.T) {
+	c := newRun(Options{})
+	dir := t.TempDir()
+	c.display[filepath.Join(dir, "a", "a.go")] = "shown/a.go"
+	for pos, want := range map[string]string{
+		"a/a.go:6:2":  "shown/a.go:6:2",
+		"a/a.go:6":    "shown/a.go:6",
+		"-":           "",
+		"":            "",
+		"weird:x:1:2": c.shown(filepath.Join(dir, "weird:x")) + ":1:2",
+	} {
+		if got := c.shownPos(pos, dir); got != want {
+			t.Errorf("shownPos(%q) = %q, want %q", pos, got, want)
 		}
 	}
 }
