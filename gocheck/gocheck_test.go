@@ -296,7 +296,7 @@ func TestImportFailureNote(t *testing.T) {
 
 func TestOneLine(t *testing.T) {
 	for in, want := range map[string]string{
-		"# example.com/m/a\na/a.go:3:2: undefined: x\n": "a/a.go:3:2: undefined: x",
+		"# example.com/m/a\na/a.go:3:2: undefined: x\n":                 "a/a.go:3:2: undefined: x",
 		"no required module provides package p; to add it:\n\tgo get p": "no required module provides package p; to add it: go get p",
 		"": "",
 	} {
