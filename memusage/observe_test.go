@@ -48,7 +48,9 @@ func (d *fakeDaemon) MemoryUsage(_ context.Context, id string) (dockerapi.Memory
 func (d *fakeDaemon) DiskUsage(context.Context) (dockerapi.DiskUsage, error) {
 	return dockerapi.DiskUsage{}, nil
 }
-func (d *fakeDaemon) DanglingVolumes(context.Context) ([]dockerapi.Volume, error) { return nil, nil }
+func (d *fakeDaemon) DanglingVolumes(context.Context, []string) ([]dockerapi.Volume, error) {
+	return nil, nil
+}
 
 type fakeCgroups map[string]int64
 

@@ -105,13 +105,23 @@ func (r *run) finish() {
 		} else if known > 0 {
 			sz = fmt.Sprintf(" (%s known for %d of them)", size(total), known)
 		}
-		r.add("DG405", r.o.Endpoint, "dangling-volumes", fmt.Sprintf("%d dangling %s%s: %s", len(vols), plural(len(vols), "volume", "volumes"), sz, names(ns, 10)))
+		scope := ""
+		if len(r.o.Labels) > 0 {
+			scope = " labelled " + labelText(r.o.Labels)
+		}
+		r.add("DG405", r.o.Endpoint, "dangling-volumes", fmt.Sprintf("%d dangling %s%s%s: %s", len(vols), plural(len(vols), "volume", "volumes"), scope, sz, names(ns, 10)))
 	}
 
 	// DG406: build cache.
 	if bc := f.Reclaimable.BuildCache; bc != nil && bc.BuildCacheReclaimable > r.o.BuildCacheThreshold {
-		r.add("DG406", r.o.Endpoint, "build-cache", fmt.Sprintf("%s of build cache is reclaimable (threshold %s, %d records)",
-			size(bc.BuildCacheReclaimable), size(r.o.BuildCacheThreshold), bc.BuildCacheRecords))
+		msg := fmt.Sprintf("%s of build cache is reclaimable (threshold %s, %d records)",
+			size(bc.BuildCacheReclaimable), size(r.o.BuildCacheThreshold), bc.BuildCacheRecords)
+		if len(r.o.Labels) > 0 {
+			// The API has no label filter for build cache: say that the
+			// figure is not the labelled set's.
+			msg += "; daemon-wide, not limited to the label filter " + labelText(r.o.Labels) + " (build cache carries no labels)"
+		}
+		r.add("DG406", r.o.Endpoint, "build-cache", msg)
 	}
 
 	// DG407: overcommit.
@@ -268,6 +278,9 @@ func (r *run) checkDrift(cs []ContainerFacts) {
 		}
 	}
 }
+
+// labelText shows a label filter as the user gave it: "a=1, b".
+func labelText(labels []string) string { return strings.Join(labels, ", ") }
 
 func splitFiles(s string) []string {
 	var out []string

@@ -714,3 +714,69 @@ func TestNoUsageIsUnknown(t *testing.T) {
 		t.Errorf("memory facts = %+v, want 1 unsampled, nothing summed", facts.Memory)
 	}
 }
+
+// TestLabelFilterScope: a label filter that matches no container says so
+// in a note; the dangling volumes are those carrying the labels (the
+// daemon filters /volumes by label), and the build cache, which cannot be
+// filtered, is said to be daemon-wide.
+func TestLabelFilterScope(t *testing.T) {
+	d := staged("1.44")
+	d.Volumes = append(d.Volumes, fakedaemon.Volume{Name: "mine", Dangling: true, Size: 1 << 20, Labels: map[string]string{"team": "a"}})
+	defer d.Close()
+	c := newClient(t, d.Host(), daemonguard.Config{})
+	noneMatch := "no container matches the label filter nosuch=1"
+	find := func(fs []rules.Finding, id string) string {
+		for _, f := range fs {
+			if f.Rule == id {
+				return f.Message
+			}
+		}
+		return ""
+	}
+
+	facts, res := verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }, Labels: []string{"nosuch=1"}})
+	notes := fmt.Sprint(res.Notes)
+	if len(facts.Containers) != 0 || !strings.Contains(notes, noneMatch) || !strings.Contains(notes, "`docker ps -a --filter label=nosuch=1`") {
+		t.Errorf("containers %d, notes %s: want none and the no-match note", len(facts.Containers), notes)
+	}
+	if !strings.Contains(notes, "the build cache (DG406) is daemon-wide") {
+		t.Errorf("no daemon-wide note: %s", notes)
+	}
+	if got := find(res.Findings, "DG405"); got != "" {
+		t.Errorf("DG405 with a label no volume carries: %s", got)
+	}
+	if got := find(res.Findings, "DG406"); !strings.Contains(got, "daemon-wide, not limited to the label filter nosuch=1") {
+		t.Errorf("DG406 = %q, want it said daemon-wide", got)
+	}
+	if fmt.Sprint(facts.Labels) != "[nosuch=1]" {
+		t.Errorf("facts labels = %v", facts.Labels)
+	}
+
+	// A label the volume carries: only that volume, and the message says
+	// it is the labelled set.
+	_, res = verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }, Labels: []string{"team=a"}})
+	if got := find(res.Findings, "DG405"); !strings.Contains(got, "1 dangling volume labelled team=a") || !strings.Contains(got, "mine") || strings.Contains(got, "orphan") {
+		t.Errorf("DG405 = %q, want only the labelled volume", got)
+	}
+
+	// No filter: every dangling volume, no scope words, no notes about it.
+	_, res = verify.Run(context.Background(), c, verify.Options{Endpoint: d.Host(), Now: func() time.Time { return now }})
+	if got := find(res.Findings, "DG405"); !strings.Contains(got, "2 dangling volumes holding") || strings.Contains(got, "labelled") {
+		t.Errorf("DG405 without a filter = %q", got)
+	}
+	if got := find(res.Findings, "DG406"); got == "" || strings.Contains(got, "daemon-wide") {
+		t.Errorf("DG406 without a filter = %q", got)
+	}
+	if notes := fmt.Sprint(res.Notes); strings.Contains(notes, "label filter") {
+		t.Errorf("label notes without a filter: %s", notes)
+	}
+
+	// A list that fails says nothing about the filter: the failure is
+	// DG408, not "no container matches".
+	failing := (&fakedaemon.Daemon{APIVersion: "1.44", MemTotal: 1 << 30, Faults: map[string]*fakedaemon.Fault{"containers/list": {Status: 400}}}).Start()
+	defer failing.Close()
+	_, res = verify.Run(context.Background(), newClient(t, failing.Host(), daemonguard.Config{}), verify.Options{Endpoint: failing.Host(), Now: func() time.Time { return now }, Labels: []string{"nosuch=1"}})
+	if notes := fmt.Sprint(res.Notes); strings.Contains(notes, "no container matches") || find(res.Findings, "DG408") == "" {
+		t.Errorf("failed list: notes %s findings %v", notes, res.Findings)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client/pkg/versions"
 
 	"github.com/dockguard/dockguard/daemonguard"
+	"github.com/dockguard/dockguard/internal/shquote"
 	"github.com/dockguard/dockguard/memusage"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/verify/dockerapi"
@@ -161,7 +162,11 @@ func (nopProgress) Say(string)            {}
 
 // Facts is what the live pass saw; the report renders it.
 type Facts struct {
-	Endpoint string          `json:"endpoint"`
+	Endpoint string `json:"endpoint"`
+	// Labels is the label filter of the pass (Options.Labels): the
+	// containers and dangling volumes are those carrying these labels;
+	// the build cache and the capacity are daemon-wide.
+	Labels   []string        `json:"labels,omitempty"`
 	Daemon   *dockerapi.Info `json:"daemon,omitempty"`
 	PingMS   float64         `json:"pingMs"`
 	Reached  bool            `json:"reached"`
@@ -284,6 +289,9 @@ type run struct {
 	// listed is the number of containers the list returned, inspected
 	// the number whose inspect ended (found or gone).
 	listed, inspected int
+	// listFailed is set when the container list itself failed (then an
+	// empty list says nothing about the label filter).
+	listFailed bool
 	// phase is what the pass was doing, for the deadline's message.
 	phase string
 }
@@ -298,7 +306,7 @@ func Run(ctx context.Context, d dockerapi.Daemon, o Options) (*Facts, rules.Resu
 	ctx, cancel := context.WithTimeoutCause(ctx, o.Deadline, errDeadline)
 	defer cancel()
 	r := &run{ctx: ctx, d: d, o: o, calls: map[string]int{},
-		facts: &Facts{Endpoint: o.Endpoint, Checked: start.UTC(), Containers: []ContainerFacts{}}}
+		facts: &Facts{Endpoint: o.Endpoint, Labels: o.Labels, Checked: start.UTC(), Containers: []ContainerFacts{}}}
 	r.facts.Reclaimable.DanglingVolumes = []dockerapi.Volume{}
 	r.facts.Reclaimable.Exited = []ContainerFacts{}
 	r.do()
@@ -414,6 +422,13 @@ func (r *run) do() {
 	}
 
 	containers := r.inspectAll()
+	if len(r.o.Labels) > 0 && r.listed == 0 && !r.broken() && !r.listFailed {
+		args := []string{"docker", "ps", "-a"}
+		for _, l := range r.o.Labels {
+			args = append(args, "--filter", "label="+l)
+		}
+		r.note(fmt.Sprintf("no container matches the label filter %s: the container checks (DG401-DG404, DG407) had nothing to look at; `%s` lists what it selects", labelText(r.o.Labels), shquote.Join(args...)))
+	}
 	if r.o.NoUsage {
 		r.note("memory usage not sampled (--no-usage): DG407 counts the limits of limited containers only")
 	}
@@ -427,13 +442,16 @@ func (r *run) do() {
 	if !r.broken() {
 		r.step("listing dangling volumes", 0, 0)
 		r.count("volumes/list")
-		vols, err := r.d.DanglingVolumes(r.ctx)
+		vols, err := r.d.DanglingVolumes(r.ctx, r.o.Labels)
 		if err != nil {
 			r.apiError("list dangling volumes", err)
 		} else {
 			sort.Slice(vols, func(i, j int) bool { return vols[i].Name < vols[j].Name })
 			r.facts.Reclaimable.DanglingVolumes = vols
 		}
+	}
+	if len(r.o.Labels) > 0 && !r.o.NoDiskUsage && r.enabled("DG406") {
+		r.note(fmt.Sprintf("the label filter %s scopes the containers and the dangling volumes (DG405); the build cache (DG406) is daemon-wide: it carries no labels, and /system/df cannot filter it", labelText(r.o.Labels)))
 	}
 	if r.o.NoDiskUsage {
 		r.note("disk usage not read (--no-disk-usage): build cache (DG406) and sizes are unknown")
@@ -476,6 +494,7 @@ func (r *run) inspectAll() []ContainerFacts {
 	list, err := r.d.Containers(r.ctx, r.o.Labels)
 	if err != nil {
 		r.apiError("list containers", err)
+		r.listFailed = true
 		return []ContainerFacts{}
 	}
 	r.listed = len(list)

@@ -338,8 +338,12 @@ func (c *Client) DiskUsage(ctx context.Context) (DiskUsage, error) {
 }
 
 // DanglingVolumes implements Daemon.
-func (c *Client) DanglingVolumes(ctx context.Context) ([]Volume, error) {
-	r, err := c.api.VolumeList(ctx, client.VolumeListOptions{Filters: make(client.Filters).Add("dangling", "true")})
+func (c *Client) DanglingVolumes(ctx context.Context, labels []string) ([]Volume, error) {
+	f := make(client.Filters).Add("dangling", "true")
+	if len(labels) > 0 {
+		f.Add("label", labels...)
+	}
+	r, err := c.api.VolumeList(ctx, client.VolumeListOptions{Filters: f})
 	if err != nil {
 		return nil, err
 	}

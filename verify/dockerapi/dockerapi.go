@@ -31,8 +31,10 @@ type Daemon interface {
 	MemoryUsage(ctx context.Context, id string) (MemoryUsage, error)
 	// DiskUsage calls /system/df once, for containers, volumes and build cache.
 	DiskUsage(ctx context.Context) (DiskUsage, error)
-	// DanglingVolumes lists volumes that no container references.
-	DanglingVolumes(ctx context.Context) ([]Volume, error)
+	// DanglingVolumes lists volumes that no container references,
+	// restricted to the given label filters ("key" or "key=value") as
+	// Containers is: /volumes filters by label on the daemon's side.
+	DanglingVolumes(ctx context.Context, labels []string) ([]Volume, error)
 }
 
 // OOMEventer is a Daemon that can list the "oom" events it still holds

@@ -245,10 +245,10 @@ func Markdown(w io.Writer, d *Document) error {
 	if ns, es := d.Notes(), d.Errors(); len(ns)+len(es) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, e := range es {
-			fmt.Fprintf(&b, "- **not checked**: %s\n", mdEscape(joinLoc(e)))
+			fmt.Fprintf(&b, "- **not checked**: %s\n", mdInline(joinLoc(e)))
 		}
 		for _, n := range ns {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(joinLoc(n)))
+			fmt.Fprintf(&b, "- %s\n", mdInline(joinLoc(n)))
 		}
 		b.WriteString("\n")
 	}

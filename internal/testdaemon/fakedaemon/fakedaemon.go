@@ -539,7 +539,7 @@ func (d *Daemon) volumes(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, v := range d.Volumes {
-		if filters["dangling"]["true"] && !v.Dangling {
+		if (filters["dangling"]["true"] && !v.Dangling) || !matchLabels(v.Labels, filters["label"]) {
 			continue
 		}
 		out = append(out, map[string]any{"Name": v.Name, "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/" + v.Name, "Scope": "local", "Labels": v.Labels})
