@@ -41,6 +41,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"notloc":         joinLoc,
 	"code":           inlineCode,
 	"bars":           bars,
+	"memchart":       MemoryChart,
+	"commitchart":    CommittedChart,
 	"riskcls":        func(r rules.Risk) string { return strings.ToLower(r.String()) },
 }).Parse(htmlSource))
 
