@@ -390,6 +390,12 @@ func locateLoadError(c *fileCache, p *project, err error, missing *sync.Map, ski
 	var names []string
 	missing.Range(func(k, _ any) bool { names = append(names, k.(string)); return true })
 	if len(names) > 0 && strings.Contains(msg, "invalid size: ''") {
+		// Compose looked up every variable it interpolated, those with a
+		// default (${X:-256m}) too: name only the ones some value uses
+		// without one.
+		if used := unsetInFiles(p.allFiles(c), missing); len(used) > 0 {
+			names = used
+		}
 		sort.Strings(names)
 		msg += fmt.Sprintf(" (unset variable(s): %s)", strings.Join(names, ", "))
 	}
@@ -548,6 +554,23 @@ func unsetIn(v string, missing *sync.Map) []string {
 		if _, ok := missing.Load(name); ok && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
+	}
+	return out
+}
+
+// unsetInFiles is unsetIn over every scalar value of files: the unset
+// variables that some value interpolates without a default.
+func unsetInFiles(files []*yfile, missing *sync.Map) []string {
+	var out []string
+	for _, f := range files {
+		findScalar(f.root, func(v string) bool {
+			for _, n := range unsetIn(v, missing) {
+				if !slices.Contains(out, n) {
+					out = append(out, n)
+				}
+			}
+			return false
+		}, 0)
 	}
 	return out
 }

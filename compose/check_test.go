@@ -208,3 +208,30 @@ func TestLimitVarNotesUseLoadEnv(t *testing.T) {
 		t.Errorf("unsetIn = %v, want [PG_MEM]", got)
 	}
 }
+
+// TestDG004NamesOnlyUnsetVarsWithoutDefault: Compose refuses a file whose
+// limit is an unset ${APP_MEM}; DG004 names APP_MEM, and not REDIS_MEM,
+// whose ${REDIS_MEM:-256m} default Compose used (it looked REDIS_MEM up
+// too), nor PG_MEM, which .env sets.
+func TestDG004NamesOnlyUnsetVarsWithoutDefault(t *testing.T) {
+	dir := t.TempDir()
+	src := "services:\n  db:\n    image: x\n    mem_limit: ${DG_TEST_PG_MEM}\n  redis:\n    image: x\n    mem_limit: ${DG_TEST_REDIS_MEM:-256m}\n" +
+		"  app:\n    image: x\n    mem_limit: ${DG_TEST_APP_MEM}\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DG_TEST_PG_MEM=2g\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	res := Check(context.Background(), []string{"compose.yaml"}, Options{})
+	var msg string
+	for _, f := range res.Findings {
+		if f.Rule == "DG004" {
+			msg = f.Message
+		}
+	}
+	if !strings.Contains(msg, "(unset variable(s): DG_TEST_APP_MEM)") {
+		t.Errorf("DG004 = %q, want it to name DG_TEST_APP_MEM alone", msg)
+	}
+}

@@ -197,24 +197,35 @@ func paint(on bool, color, s string) string {
 }
 
 // moveReason shortens a first part longer than n by moving its trailing
-// explanation (after the last ": " outside quoted code) to the front of
-// the help line, so nothing is lost: "caps Redis at 1gb, above its limit
-// 512 MiB: the kernel OOM-kills the container first".
+// explanation (after a ": " outside quoted code and brackets) to the front
+// of the help line, so nothing is lost: "caps Redis at 1gb, above its
+// limit 512 MiB: the kernel OOM-kills the container first". The cut is the
+// last such ": " that leaves a first part of n or less, else the last one;
+// never one in the first half, which is part of what is wrong (Force: true).
 func moveReason(what, advice string, n int) (string, string) {
 	if utf8.RuneCountInString(what) <= n {
 		return what, advice
 	}
-	inCode, cut := false, -1
+	inCode, depth, cut, fits := false, 0, -1, -1
 	for i := 0; i+1 < len(what); i++ {
-		switch {
-		case what[i] == '`':
+		switch c := what[i]; {
+		case c == '`':
 			inCode = !inCode
-		case !inCode && what[i] == ':' && what[i+1] == ' ':
+		case inCode:
+		case c == '(' || c == '[':
+			depth++
+		case (c == ')' || c == ']') && depth > 0:
+			depth--
+		case depth == 0 && c == ':' && what[i+1] == ' ':
 			cut = i
+			if utf8.RuneCountInString(what[:i]) <= n {
+				fits = i
+			}
 		}
 	}
-	// A ": " early on is part of what is wrong (Force: true), not the
-	// start of an explanation.
+	if fits >= n/2 {
+		cut = fits
+	}
 	if cut < n/2 {
 		return what, advice
 	}

@@ -73,3 +73,22 @@ func TestTextSourceLongLine(t *testing.T) {
 		t.Errorf("carets do not start under the span:\n%s\n%s", lines[1], lines[2])
 	}
 }
+
+// TestTextCutsAtAReasonThatFits: a long message is cut at a ": " that
+// leaves a first line that fits, not inside brackets: Compose's refusal
+// of an unset limit keeps its unset-variable list whole on the help line.
+func TestTextCutsAtAReasonThatFits(t *testing.T) {
+	msg := "Compose refuses this project: decoding failed due to the following error(s): 'services[app].mem_limit' invalid size: '' (unset variable(s): APP_MEM, PG_MEM)"
+	f := rules.Finding{Rule: "DG004", Name: "compose-load-error", Severity: rules.SeverityWarning, File: "i5/compose.yaml", Line: 10, Column: 16, Message: msg}
+	var b strings.Builder
+	if err := Text(&b, &Run{Findings: []rules.Finding{f}}, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if want := "i5/compose.yaml:10:16: warning: Compose refuses this project: decoding failed due to the following error(s) [DG004 compose-load-error]"; lines[0] != want {
+		t.Errorf("first line\n%q, want\n%q", lines[0], want)
+	}
+	if want := "  help: 'services[app].mem_limit' invalid size: '' (unset variable(s): APP_MEM, PG_MEM)"; lines[1] != want {
+		t.Errorf("help line\n%q, want\n%q", lines[1], want)
+	}
+}
