@@ -55,6 +55,18 @@ type unit struct {
 	// alias is set on the code of a command whose alias word was
 	// replaced by its value.
 	alias *aliasUse
+	// orig, when set, is src with the bytes normalise replaced for the
+	// parser (invalid UTF-8) restored, at the same offsets: literal words
+	// are read from it.
+	orig []byte
+}
+
+// text is src[s:e] as the shell reads it: from orig when it is set.
+func (u *unit) text(s, e int) []byte {
+	if u.orig != nil && e <= len(u.orig) {
+		return u.orig[s:e]
+	}
+	return u.src[s:e]
 }
 
 // toParent maps the range [s, e) of u.src into u.parent's coordinates.
@@ -240,7 +252,11 @@ func (c *checker) checkCode(u *unit, report bool) {
 	if nl := bytes.IndexByte(u.src[off:], '\n'); nl >= 0 {
 		rest := off + nl + 1
 		if rest < len(u.src) {
-			c.checkCode(&unit{src: u.src[rest:], parent: u, base: rest, vars: u.vars, depth: u.depth}, false)
+			ru := &unit{src: u.src[rest:], parent: u, base: rest, vars: u.vars, depth: u.depth}
+			if u.orig != nil && rest <= len(u.orig) {
+				ru.orig = u.orig[rest:]
+			}
+			c.checkCode(ru, false)
 		}
 	}
 }

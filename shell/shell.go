@@ -114,7 +114,13 @@ func CheckFragment(file string, fileSrc, code []byte, m OffsetMap, host FixHost,
 	if aliasesFromStart(file, code, c.lang) {
 		c.expandFrom = 0
 	}
-	c.checkCode(&unit{src: normalise(code), vars: newVars()}, true)
+	top := &unit{src: normalise(code), vars: newVars()}
+	if !utf8.Valid(code) {
+		// The parser reads '?' for each invalid byte; the words keep
+		// the bytes the shell would pass.
+		top.orig = crlf(bytes.Clone(code))
+	}
+	c.checkCode(top, true)
 	c.runUncalled()
 	return c.findings
 }
@@ -127,8 +133,10 @@ func CheckFragment(file string, fileSrc, code []byte, m OffsetMap, host FixHost,
 // On a line that is one word (after the tabs <<- strips) the CR becomes a
 // second newline instead: such a line may close a here-document, and
 // "EOF " would not; a blank line after it changes nothing else.
-func normalise(code []byte) []byte {
-	code = validUTF8(code)
+func normalise(code []byte) []byte { return crlf(validUTF8(code)) }
+
+// crlf is normalise's CRLF step alone, which moves no byte either.
+func crlf(code []byte) []byte {
 	if !bytes.Contains(code, []byte("\r\n")) {
 		return code
 	}

@@ -621,3 +621,27 @@ func ruleSpans(t *testing.T, file, src string) []string {
 	}
 	return got
 }
+
+// TestInvalidUTF8WordsKeepTheirBytes: the parser reads invalid UTF-8 as
+// '?', but a container named with such bytes is advised as the shell
+// passes it ($'x\xffy'), not as '?', a glob or another name; valid
+// multi-byte names and a CRLF script after the bad bytes are unchanged.
+func TestInvalidUTF8WordsKeepTheirBytes(t *testing.T) {
+	src := []byte("#!/bin/sh\r\ndocker rm -f 'x\xffy' \"a\xfeb\" c\xfd\r\ndocker rm -f café\r\n")
+	fs := CheckScript("s.sh", src, nil)
+	if len(fs) != 2 {
+		t.Fatalf("got %d findings: %s", len(fs), render(fs))
+	}
+	if want := "docker rm -f $'x\\xffy' $'a\\xfeb' $'c\\xfd'"; !strings.Contains(fs[0].Message, "`"+want+"`") || !strings.Contains(fs[0].Message, "docker stop --time 10 $'x\\xffy' $'a\\xfeb' $'c\\xfd'") {
+		t.Errorf("message %q, want the words as %s", fs[0].Message, want)
+	}
+	if strings.Contains(fs[0].Message, "?") {
+		t.Errorf("a '?' stands for a byte: %q", fs[0].Message)
+	}
+	if !strings.Contains(fs[1].Message, "`docker rm -f café`") {
+		t.Errorf("valid UTF-8 changed: %q", fs[1].Message)
+	}
+	if fs[1].Line != 3 {
+		t.Errorf("second finding on line %d, want 3", fs[1].Line)
+	}
+}

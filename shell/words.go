@@ -118,16 +118,19 @@ type wordState struct {
 func (c *checker) part(u *unit, p syntax.WordPart, st *wordState, quoted bool) {
 	switch p := p.(type) {
 	case *syntax.Lit:
-		raw := u.src[off(u, p.Pos()):max(off(u, p.End()), off(u, p.Pos()))]
+		raw := u.text(off(u, p.Pos()), max(off(u, p.End()), off(u, p.Pos())))
 		if quoted {
 			st.b.WriteString(unescapeDq(string(raw)))
 		} else {
 			st.b.WriteString(unescapeBare(string(raw)))
 		}
 	case *syntax.SglQuoted:
-		if p.Dollar {
+		switch s, e := off(u, p.Pos())+1, off(u, p.End())-1; {
+		case p.Dollar:
 			st.b.WriteString(ansiC(p.Value))
-		} else {
+		case u.orig != nil && s <= e && len(p.Value) == e-s:
+			st.b.Write(u.text(s, e))
+		default:
 			st.b.WriteString(p.Value)
 		}
 	case *syntax.DblQuoted:
