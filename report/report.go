@@ -146,6 +146,8 @@ const proseSlack = 25
 // error parsers still read one finding per location line.
 func Text(w io.Writer, r *Run, o TextOptions) error {
 	var b strings.Builder
+	var ix *rules.LineIndex
+	var ixFile string
 	for _, f := range r.Findings {
 		loc := QuoteName(Where(&f))
 		if f.Line > 0 {
@@ -166,7 +168,15 @@ func Text(w io.Writer, r *Run, o TextOptions) error {
 		}
 		fmt.Fprintf(&b, "%s: %s: %s %s\n", loc, sev, what, tag)
 		if o.ShowSource && r.Source != nil && f.Line > 0 {
-			writeSource(&b, r.Source(f.File), f, o.Color)
+			// Findings come sorted by file: one line index per file,
+			// not a scan from the file's start per finding.
+			if ix == nil || ixFile != f.File {
+				ix, ixFile = nil, f.File
+				if src := r.Source(f.File); src != nil {
+					ix = rules.NewLineIndex(src)
+				}
+			}
+			writeSource(&b, ix, f, o.Color)
 		}
 		if advice != "" {
 			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, ansiCyan, "help:"), advice)
@@ -280,11 +290,12 @@ const (
 // span continues below). Tabs become spaces and characters a terminal
 // would act on (escapes, invalid UTF-8) become U+FFFD, so the carets line
 // up and the source cannot drive the terminal.
-func writeSource(b *strings.Builder, src []byte, f rules.Finding, color bool) {
-	if src == nil {
+func writeSource(b *strings.Builder, ix *rules.LineIndex, f rules.Finding, color bool) {
+	if ix == nil {
 		return
 	}
-	start := rules.Offset(src, f.Line, 1)
+	src := ix.Src()
+	start := ix.LineStart(f.Line)
 	end := start
 	for end < len(src) && src[end] != '\n' {
 		end++

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,46 @@ func TestTextCutsAtAReasonThatFits(t *testing.T) {
 	}
 	if want := "  help: 'services[app].mem_limit' invalid size: '' (unset variable(s): APP_MEM, PG_MEM)"; lines[1] != want {
 		t.Errorf("help line\n%q, want\n%q", lines[1], want)
+	}
+}
+
+// TestTextSourceReadOncePerFile: --show-source on many findings in one
+// file reads and indexes the file once (it scanned the file from its start
+// for every finding: 16,000 findings took 4.5 s against 0.4 s), and each
+// finding still shows its own line.
+func TestTextSourceReadOncePerFile(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("#!/bin/sh\n")
+	for i := 0; i < 500; i++ {
+		fmt.Fprintf(&src, "docker rm -f w%d\n", i)
+	}
+	code := []byte(src.String())
+	ix := rules.NewLineIndex(code)
+	var fs []rules.Finding
+	for i := 0; i < 500; i++ {
+		s := ix.LineStart(i + 2)
+		fs = append(fs, ix.New(rules.MustLookup("DG101"), "a.sh", s, s+len(fmt.Sprintf("docker rm -f w%d", i)), "x"))
+	}
+	fs = append(fs, rules.Finding{Rule: "DG101", Name: "force-remove-container", File: "b.sh", Line: 1, Column: 1, EndLine: 1, EndColumn: 2, Message: "y"})
+	reads := map[string]int{}
+	r := &Run{Findings: fs, Source: func(f string) []byte {
+		reads[f]++
+		if f == "b.sh" {
+			return []byte("x\n")
+		}
+		return code
+	}}
+	var b strings.Builder
+	if err := Text(&b, r, TextOptions{ShowSource: true}); err != nil {
+		t.Fatal(err)
+	}
+	if reads["a.sh"] != 1 || reads["b.sh"] != 1 {
+		t.Errorf("sources read %v, want each file once", reads)
+	}
+	out := b.String()
+	for _, want := range []string{"  2 | docker rm -f w0\n", "501 | docker rm -f w499\n", "  1 | x\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
 	}
 }
