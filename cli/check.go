@@ -133,7 +133,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	c.wireAdoption(o)
 	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings(), sizing: c.sizing}
 	if isTerminal(env.Stderr) {
-		fe.goProgress = progressLine(env.Stderr)
+		fe.goProgress, fe.goLoading = progressLine(env.Stderr)
 	}
 	c.cache.open(env)
 	// Limits sized from observed usage depend on the daemon, not on the

@@ -31,8 +31,10 @@ type frontEndOptions struct {
 	// fix shapes the fixes every front end attaches to its findings.
 	fix    rules.FixSettings
 	goMode gocheck.Mode
-	// goProgress, when set, is told of each Go package checked.
+	// goProgress, when set, is told of each Go package checked, and
+	// goLoading of each module whose packages the go command lists.
 	goProgress func(done, total int)
+	goLoading  func()
 	// cache, when set, holds results between runs; salt is the part of
 	// every key that the run's settings give.
 	cache *cache.Cache
@@ -42,18 +44,26 @@ type frontEndOptions struct {
 }
 
 // progressLine returns a Go progress reporter that rewrites one line of w
-// (a terminal) and clears it when the last package is done.
-func progressLine(w io.Writer) func(done, total int) {
+// (a terminal) and clears it when the last package is done, and the
+// loading reporter that says, on that line, what the go command is doing
+// before the first package is done (on a cold build cache, for minutes).
+func progressLine(w io.Writer) (progress func(done, total int), loading func()) {
 	var mu sync.Mutex
-	return func(done, total int) {
+	progress = func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
 		if done >= total {
 			fmt.Fprint(w, "\r\x1b[K")
 			return
 		}
-		fmt.Fprintf(w, "\rGo: %d/%d packages", done, total)
+		fmt.Fprintf(w, "\rGo: %d/%d packages\x1b[K", done, total)
 	}
+	loading = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, "\rGo: listing packages (go list -export; a cold build cache takes minutes)\x1b[K")
+	}
+	return progress, loading
 }
 
 // wireFrontEnds connects every front end to the engine.
@@ -98,7 +108,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.Python = python.New().Check
 	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
-	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress}
+	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress, Loading: fe.goLoading}
 	o.Go = cache.Go(fe.cache, fe.salt, func(ctx context.Context, files []string) ([]gocheck.Unit, rules.Result) {
 		return gocheck.CheckUnits(ctx, files, gopts)
 	})

@@ -55,6 +55,11 @@ type Options struct {
 	// Progress, when set, is called after each type-checked package with
 	// the number done and the number to check.
 	Progress func(done, total int)
+	// Loading, when set, is called before the go command lists a
+	// module's packages, which builds their export data: minutes on a
+	// cold build cache, with no package done yet. When it was called,
+	// Progress (if set) is called with done == total at the end.
+	Loading func()
 }
 
 // Mode selects how much of the Go toolchain a check uses.
@@ -131,6 +136,7 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 		c.finish()
 		return c.res
 	}
+	loading := false
 	for _, root := range roots {
 		if ctx.Err() != nil {
 			c.res.Errors = append(c.res.Errors, rules.Note{Message: fmt.Sprintf("Go check interrupted: %v", ctx.Err())})
@@ -140,9 +146,13 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 			c.fallback(groups[root], "not in a Go module (no go.mod)")
 			continue
 		}
+		if c.opts.Loading != nil {
+			c.opts.Loading()
+			loading = true
+		}
 		c.loadModule(ctx, root, groups[root])
 	}
-	if c.opts.Progress != nil && c.done < c.total {
+	if c.opts.Progress != nil && (c.done < c.total || loading) {
 		c.opts.Progress(c.total, c.total) // a predicted package was not loaded: end the line
 	}
 	c.finish()

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -162,5 +163,30 @@ func TestSyntaxMode(t *testing.T) {
 	}
 	if _, err := ParseMode("fast"); err == nil {
 		t.Error("ParseMode accepted an unknown mode")
+	}
+}
+
+// TestLoadingComesFirst: Loading is called before the go command lists
+// the module, so a terminal says something while a cold build cache
+// builds export data; the progress ends with done == total.
+func TestLoadingComesFirst(t *testing.T) {
+	offline(t)
+	files := extract(t, "module.txtar")
+	var mu sync.Mutex
+	var events []string
+	var last, total int
+	Check(context.Background(), files, Options{
+		Loading: func() { mu.Lock(); events = append(events, "loading"); mu.Unlock() },
+		Progress: func(done, n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, "progress")
+			last, total = done, n
+		}})
+	if len(events) < 2 || events[0] != "loading" || slices.Index(events[1:], "loading") >= 0 {
+		t.Errorf("events %v, want loading once, first", events)
+	}
+	if last != total {
+		t.Errorf("progress ended at %d/%d", last, total)
 	}
 }
