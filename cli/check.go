@@ -28,6 +28,7 @@ type checkFlags struct {
 	enable        listFlag
 	disable       listFlag
 	only          listFlag
+	kinds         kindFlag
 	jobs          int
 	text          textFlags
 	version       bool
@@ -62,6 +63,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	registerRuleFlags(fs, &c.enable, nil)
 	fs.Var(&c.disable, "disable", "do not report these rules (IDs or names, comma-separated)")
 	fs.Var(&c.only, "only", "check only these file kinds: "+strings.Join(engine.KindNames(), ", "))
+	fs.Var(&c.kinds, "kind", "check the files these globs match as this kind, over their name and shebang: `KIND=GLOB,...` (repeatable; before .dockguard.yaml's kinds:)")
 	fs.IntVar(&c.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
 	c.text.register(fs)
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
@@ -118,6 +120,10 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		}
 		only[kind] = true
 	}
+	forced, err := c.forcedKinds()
+	if err != nil {
+		return nil, err
+	}
 	o := &engine.Options{
 		Paths:         paths,
 		Stdin:         env.Stdin,
@@ -126,6 +132,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 		MaxFileSize:   maxSize,
 		Shell:         shell.Config{Binaries: c.binaries, ParallelLimit: c.parallelLimit, Fix: c.fixes.settings()},
 		Only:          only,
+		Forced:        forced,
 		Enabled:       enabled,
 		KeepFixable:   c.fixes.active(),
 	}

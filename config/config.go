@@ -117,6 +117,10 @@ type Config struct {
 	// Exclude are doublestar globs relative to Dir. A pattern without a
 	// slash matches a file or directory name at any depth, as in .gitignore.
 	Exclude []string
+	// Kinds force a file kind on the files their globs match, in the
+	// file's order (the first match wins), over what the name and first
+	// line say.
+	Kinds []KindGlobs
 	// MemoryBudget is the DG203 budget in bytes (0: DefaultMemoryBudget).
 	MemoryBudget int64
 	// ParallelLimit is the DG106 limit (0: DefaultParallelLimit).
@@ -135,6 +139,18 @@ type Config struct {
 	Cleanup Cleanup
 	Guard   Guard
 }
+
+// KindGlobs forces one file kind (a name of FileKinds) on the files that
+// Globs match: doublestar globs relative to Dir (see MatchFile).
+type KindGlobs struct {
+	Kind  string
+	Globs []string
+}
+
+// FileKinds are the file kinds that kinds: accepts, spelt as --only and
+// --kind spell them (the engine's kind names; a test keeps them equal).
+var FileKinds = []string{"shell", "makefile", "github-workflow", "github-action", "gitlab-ci", "circleci", "package-json", "go", "compose", "python",
+	"taskfile", "azure-pipelines", "bitbucket-pipelines", "drone", "systemd", "dockerfile", "jenkinsfile", "justfile"}
 
 // Default returns the configuration used when there is no file.
 func Default() *Config { return &Config{Rules: map[string]RuleSetting{}} }

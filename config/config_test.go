@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/internal/testfiles"
 	"github.com/dockguard/dockguard/rules"
 )
@@ -21,6 +22,9 @@ rules:
 exclude:
   - "vendor/**"
   - testdata
+kinds:
+  shell: ["bin/*", run]
+  compose: deploy/*.yml
 memory-budget: 6GiB
 parallel-limit: 4
 binaries: [docker, podman]
@@ -106,6 +110,9 @@ func TestParseErrors(t *testing.T) {
 		{"parallel-limit: [3]\n", `parallel-limit: want a single value, got a list`},
 		{"binaries: [docker, podmn]\n", `c.yaml:1:20: binaries: unknown binary "podmn" (did you mean "podman"?)`},
 		{"exclude: ['a/[b']\n", `exclude: bad glob`},
+		{"kinds:\n  shel: [run]\n", `c.yaml:2:3: kinds: unknown file kind "shel" (did you mean "shell"?) (valid: shell, makefile, github-workflow,`},
+		{"kinds:\n  shell: ['a/[b']\n", `c.yaml:2:11: kinds.shell: bad glob "a/[b"`},
+		{"kinds: [shell]\n", `kinds: want a mapping`},
 		{"fail-on: fatal\n", `fail-on: unknown severity "fatal"`},
 		{"exclude: []\nexclude: []\n", `c.yaml:2:1: exclude: repeated key`},
 		{"- a\n- b\n", `c.yaml:1:1: the file: want a mapping`},
@@ -194,6 +201,46 @@ func TestExclude(t *testing.T) {
 	}
 	if !cfg.Excluded(filepath.Join(cfg.Dir, "x", "testdata", "a.sh")) || cfg.Excluded(filepath.Join(cfg.Dir, "a.sh")) || cfg.Excluded("/elsewhere/testdata/a.sh") {
 		t.Error("Excluded resolves against the file's directory only")
+	}
+}
+
+func TestForcedKind(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Parse(filepath.Join(dir, ".dockguard.yaml"), []byte("kinds:\n  compose: [deploy/*.yml]\n  shell: [\"bin/*\", run, deploy/run.yml]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]string{
+		"bin/cleanup":      "shell",
+		"bin/sub/cleanup":  "",
+		"run":              "shell",
+		"ci/run":           "shell", // no slash: a name at any depth
+		"runner":           "",
+		"bin":              "",
+		"deploy/x/a.yml":   "",
+		"deploy/stack.yml": "compose",
+		"deploy/run.yml":   "compose", // the first entry that matches wins
+	} {
+		got, ok := cfg.ForcedKind(filepath.Join(cfg.Dir, filepath.FromSlash(rel)))
+		if got != want || ok != (want != "") {
+			t.Errorf("ForcedKind(%s) = %q, %v; want %q", rel, got, ok, want)
+		}
+	}
+	if k, ok := cfg.ForcedKind("/elsewhere/run"); ok {
+		t.Errorf("a file outside the configuration's folder is forced to %s", k)
+	}
+	if !strings.Contains(cfg.YAML(), "kinds:\n  compose:\n    - deploy/*.yml\n  shell:\n    - bin/*\n") {
+		t.Errorf("config print does not show kinds:\n%s", cfg.YAML())
+	}
+	if !strings.Contains(Default().YAML(), "\nkinds: {}\n") {
+		t.Errorf("config print without kinds:\n%s", Default().YAML())
+	}
+}
+
+// TestFileKindsAreTheEngines keeps kinds:' names those of --only and --kind.
+func TestFileKindsAreTheEngines(t *testing.T) {
+	if got, want := strings.Join(FileKinds, " "), strings.Join(engine.KindNames(), " "); got != want {
+		t.Errorf("config.FileKinds = %s\nengine.KindNames() = %s", got, want)
 	}
 }
 

@@ -29,6 +29,47 @@ func (c *Config) Excluded(abs string) bool {
 	return MatchExclude(c.Exclude, filepath.ToSlash(rel))
 }
 
+// ForcedKind returns the kind that kinds: forces on the file at abs (an
+// absolute path): the first entry with a glob that matches it (see
+// MatchFile). Paths outside Dir match nothing.
+func (c *Config) ForcedKind(abs string) (string, bool) {
+	if len(c.Kinds) == 0 || c.Dir == "" {
+		return "", false
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, k := range c.Kinds {
+		if MatchFile(k.Globs, rel) {
+			return k.Kind, true
+		}
+	}
+	return "", false
+}
+
+// MatchFile reports whether the file at rel (slash-separated, relative to
+// the patterns' folder) matches one of patterns: a pattern with a slash
+// matches the whole path (bin/* is the files directly in bin, bin/** every
+// file under it), one without a slash the file's name at any depth. Unlike
+// an exclude glob, a pattern that matches a folder does not match the
+// files in it: a kind is a file's, not a folder's.
+func MatchFile(patterns []string, rel string) bool {
+	base := rel[strings.LastIndexByte(rel, '/')+1:]
+	for _, pat := range patterns {
+		pat = strings.TrimPrefix(pat, "./")
+		cand := rel
+		if !strings.Contains(pat, "/") {
+			cand = base
+		}
+		if ok, _ := doublestar.Match(pat, cand); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // MatchExclude reports whether rel (slash-separated, relative to the
 // configuration's directory) is excluded by patterns.
 func MatchExclude(patterns []string, rel string) bool {
@@ -89,6 +130,14 @@ func (c *Config) YAML() string {
 		}
 	}
 	writeList(&b, "exclude", c.Exclude, "")
+	if len(c.Kinds) == 0 {
+		b.WriteString("kinds: {}\n")
+	} else {
+		b.WriteString("kinds:\n")
+		for _, k := range c.Kinds {
+			writeList(&b, k.Kind, k.Globs, "  ")
+		}
+	}
 	fmt.Fprintf(&b, "memory-budget: %s\n", formatSize(c.EffectiveMemoryBudget()))
 	fmt.Fprintf(&b, "parallel-limit: %d\n", c.EffectiveParallelLimit())
 	writeList(&b, "binaries", c.EffectiveBinaries(), "")

@@ -19,8 +19,9 @@ import (
 // Keys lists every key the file accepts, by section ("" is the top level).
 // The JSON Schema is tested against it.
 var Keys = map[string][]string{
-	"":        {"rules", "exclude", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live", "cleanup", "guard"},
+	"":        {"rules", "exclude", "kinds", "memory-budget", "parallel-limit", "binaries", "fail-on", "baseline", "compose", "fix", "live", "cleanup", "guard"},
 	"rules.*": {"severity"},
+	"kinds":   FileKinds,
 	"compose": {"profiles"},
 	"fix":     {"stop-timeout", "label"},
 	"live":    {"stale-after", "build-cache-threshold", "rate", "in-flight", "deadline", "slow-ping"},
@@ -116,6 +117,20 @@ func Parse(path string, data []byte) (cfg *Config, err error) {
 				}
 				cfg.Exclude = append(cfg.Exclude, s.value)
 			}
+		case "kinds":
+			p.mapping(v, "kinds", func(kind string, _, v *yaml.Node) {
+				k := KindGlobs{Kind: kind}
+				for _, s := range p.strings(v, "kinds."+kind) {
+					if err := checkGlob(s.value); err != nil {
+						p.errorf(s.node, "kinds.%s: bad glob %q: %v", kind, s.value, err)
+						continue
+					}
+					k.Globs = append(k.Globs, s.value)
+				}
+				if len(k.Globs) > 0 {
+					cfg.Kinds = append(cfg.Kinds, k)
+				}
+			})
 		case "memory-budget":
 			cfg.MemoryBudget = p.size(v, key)
 		case "parallel-limit":
@@ -255,6 +270,10 @@ func (p *parser) mapping(n *yaml.Node, section string, fn func(key string, k, v 
 		}
 		seen[key] = true
 		if !slices.Contains(known, key) {
+			if section == "kinds" {
+				p.errorf(k, "kinds: unknown file kind %q%s (valid: %s)", key, didYouMean(key, known), strings.Join(known, ", "))
+				continue
+			}
 			p.errorf(k, "unknown key %q%s", full, didYouMean(key, known))
 			continue
 		}

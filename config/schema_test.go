@@ -67,6 +67,7 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		"",
 		"rules: {DG101: off, kill-container: info}\nexclude: vendor/**\nbinaries: docker\n",
 		"memory-budget: 1073741824\nlive: {stale-after: 1h30m, rate: 1}\n",
+		"kinds: {shell: run, compose: [deploy/*.yml, stack.yaml]}\n",
 	} {
 		if _, err := Parse("c.yaml", []byte(src)); err != nil {
 			t.Fatalf("loader rejects %q: %v", src, err)
@@ -87,6 +88,9 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		"memory-budget: lots\n",
 		"fail-on: fatal\n",
 		"compose: {profile: [a]}\n",
+		"kinds: {shel: [run]}\n",
+		"kinds: {shell: run, scripts: [x]}\n",
+		"kinds: [shell]\n",
 	} {
 		if _, err := Parse("c.yaml", []byte(src)); err == nil {
 			t.Errorf("loader accepts %q", src)
@@ -114,7 +118,7 @@ func TestSchemaKeys(t *testing.T) {
 		return strings.Join(c, " ")
 	}
 	props := raw["properties"].(map[string]any)
-	for section, schemaNode := range map[string]any{"": raw, "compose": props["compose"], "live": props["live"]} {
+	for section, schemaNode := range map[string]any{"": raw, "compose": props["compose"], "live": props["live"], "kinds": props["kinds"]} {
 		if got, want := keys(schemaNode), sorted(Keys[section]); got != want {
 			t.Errorf("schema section %q has keys %q, loader has %q", section, got, want)
 		}

@@ -75,6 +75,10 @@ type Options struct {
 	AlwaysCompose bool
 	// Only restricts the run to these kinds when non-empty.
 	Only map[Kind]bool
+	// Forced, when set, gives the kind of a file by its display path
+	// (--kind, kinds: in .dockguard.yaml), over what its name and first
+	// line say; false leaves the file to them.
+	Forced func(displayPath string) (Kind, bool)
 	// Exclude drops files whose display path matches (see Options.Excluded).
 	Excluded func(displayPath string) bool
 	// Shard, when set, keeps only the files it accepts (see ShardKey); it
@@ -246,8 +250,8 @@ func (r *runner) walkRoot(p string, files chan<- fileJob) {
 		return
 	}
 	if !st.IsDir() {
-		kind, needHead := ClassifyName(abs)
 		display := DisplayPath(r.cwd, abs)
+		kind, needHead := r.opts.classify(abs, display)
 		// Configured excludes apply to named files too: pre-commit names
 		// every changed file, excluded or not.
 		if r.opts.Excluded != nil && r.opts.Excluded(display) {
@@ -326,14 +330,14 @@ func (w *walker) excluded(path string) bool {
 
 // queue sends a file to the workers when its name can hold something we check.
 func (w *walker) queue(path, target string, ig *ignorer) {
-	kind, needHead := ClassifyName(path)
+	display := DisplayPath(w.r.cwd, path)
+	kind, needHead := w.r.opts.classify(path, display)
 	if kind == KindNone && !needHead {
 		return
 	}
 	if !w.r.kindWanted(kind, needHead) || ig.ignored(path, false) || w.excluded(path) {
 		return
 	}
-	display := DisplayPath(w.r.cwd, path)
 	if w.r.opts.Shard != nil && !w.r.opts.Shard(display, kind) {
 		return
 	}
@@ -348,7 +352,7 @@ func (w *walker) symlink(path string, ig *ignorer) {
 	}
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		kind, needHead := ClassifyName(path)
+		kind, needHead := w.r.opts.classify(path, DisplayPath(w.r.cwd, path))
 		if kind != KindNone || needHead {
 			w.r.addNote(DisplayPath(w.r.cwd, path), fmt.Sprintf("skipped: broken symbolic link: %v", unwrapPathError(err)))
 		}
@@ -362,6 +366,17 @@ func (w *walker) symlink(path string, ig *ignorer) {
 		return
 	}
 	w.queue(path, target, ig)
+}
+
+// classify decides a file's kind: the forced kind of its display path,
+// else what its name says (ClassifyName).
+func (o *Options) classify(path, display string) (Kind, bool) {
+	if o.Forced != nil {
+		if k, ok := o.Forced(display); ok && k > KindNone && k < kindEnd {
+			return k, false
+		}
+	}
+	return ClassifyName(path)
 }
 
 func (r *runner) kindWanted(k Kind, needHead bool) bool {
@@ -582,6 +597,9 @@ func (r *runner) scanStdin(ctx context.Context) {
 		return
 	}
 	kind, needHead := ClassifyName(name)
+	if r.opts.StdinFilename != "" {
+		kind, needHead = r.opts.classify(name, name)
+	}
 	if r.opts.StdinFilename == "" || (kind == KindNone && needHead) {
 		// Editors without a file name get shell, as ShellCheck assumes.
 		kind = KindScript

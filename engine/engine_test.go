@@ -440,3 +440,72 @@ func TestEarlyHasEveryNonGoFindingBeforeGoStarts(t *testing.T) {
 		t.Errorf("final findings in %v", got)
 	}
 }
+
+// TestForcedKind checks that Options.Forced overrides the name and the
+// shebang: an extension-less file without a shebang is checked as the
+// forced kind (walked, named or re-checked), a forced Makefile is read as a
+// Makefile although it ends in .sh, --only still applies to forced kinds,
+// and a binary file forced to a kind is skipped as binary files are.
+func TestForcedKind(t *testing.T) {
+	root := t.TempDir()
+	testfiles.Write(t, root, map[string]string{
+		"run":          "docker rm -f a\n",
+		"ci/entry":     "docker rm -f b\n",
+		"notforced":    "docker rm -f c\n",
+		"rules.sh":     "docker rm -f d\n",
+		"bin/tool":     "\x00\x01docker rm -f e\n",
+		"deploy/x.txt": "docker rm -f f\n",
+	})
+	chdir(t, root)
+	var asMake []string
+	makeSpy := func(file string, src []byte, cfg *shell.Config) []rules.Finding {
+		asMake = append(asMake, file)
+		return fakeShell(file, src, cfg)
+	}
+	forced := func(display string) (Kind, bool) {
+		switch display {
+		case "run", "ci/entry", "bin/tool":
+			return KindScript, true
+		case "rules.sh":
+			return KindMakefile, true
+		case "deploy/x.txt":
+			return KindNone, true // not a kind: detection decides
+		}
+		return KindNone, false
+	}
+	opts := &Options{Jobs: 1, Forced: forced, ShellFamily: map[Kind]FileFunc{KindScript: fakeShell, KindMakefile: makeSpy}}
+	res := run(t, opts)
+	if got, want := sortedCopy(files(res.Findings)), []string{"ci/entry", "rules.sh", "run"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("findings in %v, want %v", got, want)
+	}
+	if !reflect.DeepEqual(asMake, []string{"rules.sh"}) {
+		t.Errorf("read as a Makefile: %v, want rules.sh", asMake)
+	}
+	binary := false
+	for _, n := range res.Notes {
+		if n.File == "bin/tool" && strings.Contains(n.Message, "binary") {
+			binary = true
+		}
+	}
+	if !binary {
+		t.Errorf("the forced binary file has no skipped-binary note: %v", res.Notes)
+	}
+	if res.FilesScanned != 3 {
+		t.Errorf("FilesScanned = %d, want 3 (run, ci/entry, rules.sh)", res.FilesScanned)
+	}
+
+	// A named file is forced as well, and so is a re-check (fix).
+	opts = &Options{Jobs: 1, Paths: []string{"run", "notforced"}, Forced: forced, ShellFamily: map[Kind]FileFunc{KindScript: fakeShell}}
+	if got := files(run(t, opts).Findings); !reflect.DeepEqual(got, []string{"run"}) {
+		t.Errorf("named files: findings in %v, want [run]", got)
+	}
+	if fs := CheckSource(context.Background(), opts, "run", []byte("docker rm -f a\n")); len(fs) != 1 {
+		t.Errorf("CheckSource of a forced file: %d findings, want 1", len(fs))
+	}
+
+	// --only selects among the forced kinds too.
+	opts = &Options{Jobs: 1, Forced: forced, Only: map[Kind]bool{KindMakefile: true}, ShellFamily: map[Kind]FileFunc{KindScript: fakeShell, KindMakefile: fakeShell}}
+	if got := files(run(t, opts).Findings); !reflect.DeepEqual(got, []string{"rules.sh"}) {
+		t.Errorf("--only makefile: findings in %v, want [rules.sh]", got)
+	}
+}

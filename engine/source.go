@@ -10,8 +10,9 @@ import (
 // CheckSource checks one file's contents in memory as the run configured
 // by opts would check that file, with its rule selection and without the
 // per-file Filter (suppressions): package fix re-checks fixed contents
-// with it before they are written. The kind comes from the file name, a
-// shebang deciding for names without an extension.
+// with it before they are written. The kind is the forced one
+// (Options.Forced), else it comes from the file name, a shebang deciding
+// for names without an extension.
 func CheckSource(ctx context.Context, opts *Options, file string, src []byte) []rules.Finding {
 	return checkSource(ctx, opts, file, src, opts.GoSource)
 }
@@ -30,7 +31,7 @@ func RecheckFile(ctx context.Context, opts *Options, file string, src []byte) []
 
 func checkSource(ctx context.Context, opts *Options, file string, src []byte, goFunc SourceFunc) []rules.Finding {
 	r := &runner{opts: opts, res: &Result{}}
-	kind, needHead := ClassifyName(file)
+	kind, needHead := opts.classify(file, file)
 	if kind == KindNone && needHead && ShebangIsShell(src) {
 		kind = KindScript
 	}
