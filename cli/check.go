@@ -116,7 +116,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	for _, k := range c.only {
 		kind, ok := kindByName(k)
 		if !ok {
-			return nil, &usageError{fmt.Sprintf("--only %q: unknown file kind", k)}
+			return nil, &usageError{fmt.Sprintf("--only %q: unknown file kind (valid: %s)", k, strings.Join(engine.KindNames(), ", "))}
 		}
 		only[kind] = true
 	}
