@@ -104,6 +104,50 @@ func (g *gate) turn(ctx context.Context, removal bool) (*ticket, error) {
 	return g.wait(ctx, &waiter{spaced: g.interval > 0, removal: removal})
 }
 
+// tryAcquire is acquire's fast path: with nobody waiting and a slot (and
+// the spacing turn, and room in the removal window) free, the ticket is
+// granted at once, with no channel, timer or context of its own. It
+// returns nil when the request must queue.
+func (g *gate) tryAcquire(spaced, removal bool) *ticket {
+	spaced = spaced && g.interval > 0
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queue) > 0 || len(g.turns) > 0 || g.inFlight >= g.max {
+		return nil
+	}
+	var now time.Time
+	if spaced || (removal && g.burst > 0) {
+		now = time.Now()
+	}
+	if spaced && (g.turnHeld || g.next.After(now)) {
+		return nil
+	}
+	if removal && g.burst > 0 {
+		g.removals = trimBefore(g.removals, now.Add(-g.window))
+		if len(g.removals) >= g.burst {
+			return nil
+		}
+		g.removals = append(g.removals, now)
+	}
+	g.inFlight++
+	g.peak = max(g.peak, g.inFlight)
+	if spaced {
+		g.turnHeld = true
+	}
+	return &ticket{g: g, slot: true, spaced: spaced}
+}
+
+// acquireWithin is tryAcquire, else acquire with the wait bounded by
+// timeout: the timer exists only for requests that really queue.
+func (g *gate) acquireWithin(ctx context.Context, timeout time.Duration, spaced, removal bool) (*ticket, error) {
+	if t := g.tryAcquire(spaced, removal); t != nil {
+		return t, nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return g.acquire(wctx, spaced, removal)
+}
+
 func (g *gate) wait(ctx context.Context, w *waiter) (*ticket, error) {
 	w.ready = make(chan struct{})
 	w.since = time.Now()

@@ -131,3 +131,72 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestGateFastPathKeepsOrder: tryAcquire grants at once only when nobody
+// waits and a slot, the spacing turn and the removal window allow it; it
+// never overtakes a queued request, and what it grants counts as in
+// flight like any other grant.
+func TestGateFastPathKeepsOrder(t *testing.T) {
+	g := newGate(2, 100, time.Hour, 0, 0)
+	first := g.tryAcquire(true, false)
+	if first == nil {
+		t.Fatal("an idle gate refused the fast path")
+	}
+	if g.tryAcquire(true, false) != nil {
+		t.Fatal("the fast path granted a second spaced start while the turn was held")
+	}
+	queued := make(chan *ticket, 1)
+	go func() {
+		tk, err := g.acquire(context.Background(), true, false)
+		if err != nil {
+			t.Error(err)
+		}
+		queued <- tk
+	}()
+	waitFor(t, func() bool { return g.stats().Queued == 1 })
+	// A slot is free and this one needs no turn, but a request waits.
+	if tk := g.tryAcquire(false, false); tk != nil {
+		t.Fatal("the fast path overtook a queued request")
+	}
+	if st := g.stats(); st.InFlight != 1 || st.Peak != 1 {
+		t.Fatalf("stats %+v, want 1 in flight", st)
+	}
+	first.release()
+	g.mu.Lock()
+	g.next = time.Now() // end the hour's spacing for the test
+	g.pump()
+	g.mu.Unlock()
+	second := <-queued
+	second.started()
+	// Nobody waits now and one slot is free: the fast path grants an
+	// unspaced request, and then the gate is full.
+	third := g.tryAcquire(false, false)
+	if third == nil {
+		t.Fatal("the fast path refused a free slot with nobody waiting")
+	}
+	if g.tryAcquire(false, false) != nil {
+		t.Fatal("the fast path granted past the cap")
+	}
+	second.release()
+	third.release()
+	if st := g.stats(); st.InFlight != 0 || st.Peak != 2 {
+		t.Fatalf("stats %+v, want 0 in flight and a peak of 2", st)
+	}
+}
+
+// TestGateFastPathRemovalWindow: the fast path counts removals toward the
+// burst window and stops granting them when it is full.
+func TestGateFastPathRemovalWindow(t *testing.T) {
+	g := newGate(10, 100, 0, 2, time.Hour)
+	for i := range 2 {
+		if g.tryAcquire(false, true) == nil {
+			t.Fatalf("removal %d refused with room in the window", i+1)
+		}
+	}
+	if g.tryAcquire(false, true) != nil {
+		t.Fatal("a third removal within the window took the fast path")
+	}
+	if g.tryAcquire(false, false) == nil {
+		t.Fatal("a request that is no removal was held by the removal window")
+	}
+}

@@ -123,10 +123,15 @@ func checkRequest(r *http.Request) error {
 		return errors.New("dockguard guard: the request path must start with /")
 	}
 	if p != "/" {
-		for _, seg := range strings.Split(p[1:], "/") {
+		for rest := p[1:]; ; {
+			seg, tail, more := strings.Cut(rest, "/")
 			if seg == "" || seg == "." || seg == ".." {
 				return fmt.Errorf("dockguard guard: refusing the path %s: it has an empty, . or .. segment", strconvQuote(p))
 			}
+			if !more {
+				break
+			}
+			rest = tail
 		}
 	}
 	for _, c := range p {
@@ -134,13 +139,25 @@ func checkRequest(r *http.Request) error {
 			return fmt.Errorf("dockguard guard: refusing the path %s: it holds a control character or a backslash", strconvQuote(p))
 		}
 	}
-	raw := strings.ToLower(r.URL.EscapedPath())
-	for _, enc := range []string{"%2f", "%2e", "%5c", "%00"} {
-		if strings.Contains(raw, enc) {
-			return fmt.Errorf("dockguard guard: refusing the path %s: it holds an encoded slash, dot or backslash", strconvQuote(r.URL.EscapedPath()))
-		}
+	if encodedSeparator(r.URL.EscapedPath()) {
+		return fmt.Errorf("dockguard guard: refusing the path %s: it holds an encoded slash, dot or backslash", strconvQuote(r.URL.EscapedPath()))
 	}
 	return nil
+}
+
+// encodedSeparator reports whether raw holds %2f, %2e, %5c or %00, in
+// either case, without the copy a lower-casing would make.
+func encodedSeparator(raw string) bool {
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] != '%' {
+			continue
+		}
+		switch h, l := raw[i+1], raw[i+2]|0x20; {
+		case h == '2' && (l == 'f' || l == 'e'), h == '5' && l == 'c', h == '0' && l == '0':
+			return true
+		}
+	}
+	return false
 }
 
 func strconvQuote(s string) string {
@@ -160,7 +177,15 @@ func Upstream(ep endpoint.Endpoint) (http.RoundTripper, string, string, error) {
 		return nil, "", "", err
 	}
 	tr.MaxConnsPerHost = 0
+	// Connections are kept alive and reused: enough idle ones for every
+	// read slot and write slot at once, so that 16 concurrent clients do
+	// not dial the daemon per request.
 	tr.MaxIdleConnsPerHost = 64
+	tr.MaxIdleConns = 0
+	// Bodies (docker cp, build contexts, pulls) move in fewer system
+	// calls through larger buffers than the 4 KiB default.
+	tr.WriteBufferSize = 64 << 10
+	tr.ReadBufferSize = 64 << 10
 	host := "docker"
 	if rest, ok := strings.CutPrefix(ep.Host, "tcp://"); ok {
 		// TLS verifies the daemon's name, so the URL keeps it.

@@ -66,3 +66,25 @@ type nopWriter struct {
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *nopWriter) WriteHeader(c int)           { w.code = c }
+
+// TestEncodedSeparator agrees with the lower-casing search it replaced on
+// every short string over the bytes that matter.
+func TestEncodedSeparator(t *testing.T) {
+	alphabet := []byte("%20fFeEcC5/a")
+	var gen func(prefix []byte, n int)
+	gen = func(prefix []byte, n int) {
+		s := string(prefix)
+		l := strings.ToLower(s)
+		want := strings.Contains(l, "%2f") || strings.Contains(l, "%2e") || strings.Contains(l, "%5c") || strings.Contains(l, "%00")
+		if got := encodedSeparator(s); got != want {
+			t.Fatalf("encodedSeparator(%q) = %v, want %v", s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			gen(append(prefix, c), n-1)
+		}
+	}
+	gen(nil, 5)
+}

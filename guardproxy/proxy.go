@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/http/httputil"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -44,19 +45,21 @@ type Options struct {
 
 // Server is the guard. It is an http.Handler; Serve runs it on a listener.
 type Server struct {
-	cfg     Config
-	deny    []denyRule
-	up      *upstream
-	client  *http.Client
-	rp      *httputil.ReverseProxy
-	scheme  string
-	host    string
-	br      *breaker
-	writes  *gate
-	reads   *gate
-	metrics *metrics
-	log     *slog.Logger
-	logAll  bool
+	cfg    Config
+	deny   []denyRule
+	up     *upstream
+	client *http.Client
+	rp     *httputil.ReverseProxy
+	// rpStream is rp with every write flushed, for the streaming kinds.
+	rpStream *httputil.ReverseProxy
+	scheme   string
+	host     string
+	br       *breaker
+	writes   *gate
+	reads    *gate
+	metrics  *metrics
+	log      *slog.Logger
+	logAll   bool
 
 	// streams is cancelled when the guard drains: long-lived calls would
 	// otherwise keep it running forever.
@@ -103,24 +106,38 @@ func New(o Options) (*Server, error) {
 	s.writes = newGate(cfg.InFlight, cfg.Queue, interval, cfg.BurstRemovals, cfg.BurstWindow)
 	s.reads = newGate(cfg.ReadInFlight, cfg.Queue, 0, 0, 0)
 	s.streams, s.cancelStream = context.WithCancel(context.Background())
+	// Answers of known length (the JSON of reads and writes) are written
+	// to the client when complete: one write instead of one per copy
+	// buffer. httputil.ReverseProxy still flushes at once any answer of
+	// unknown length (chunked, event streams) or a 101 upgrade, so a
+	// follow that the table does not know still streams; the streaming
+	// kinds flush every write.
 	s.rp = &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.Out.URL.Scheme, pr.Out.URL.Host = s.scheme, s.host
-			pr.Out.Host = pr.In.Host
-		},
+		Rewrite:        s.rewriteOut,
 		Transport:      s.up,
-		FlushInterval:  -1,
+		FlushInterval:  0,
 		BufferPool:     bufPool{},
 		ModifyResponse: s.modifyResponse,
 		ErrorHandler:   s.proxyError,
-		ErrorLog:       nil,
 	}
+	stream := *s.rp
+	stream.FlushInterval = -1
+	s.rpStream = &stream
 	return s, nil
+}
+
+func (s *Server) rewriteOut(pr *httputil.ProxyRequest) {
+	pr.Out.URL.Scheme, pr.Out.URL.Host = s.scheme, s.host
+	pr.Out.Host = pr.In.Host
 }
 
 type bufPool struct{}
 
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// copyBufSize is the size of the buffers that copy bodies: large enough
+// that a docker cp or a build context moves in few system calls.
+const copyBufSize = 128 << 10
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
 func (bufPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
 func (bufPool) Put(b []byte) { buffers.Put(&b) }
@@ -162,9 +179,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	forced := c.op == opRemoveContainer && boolValue(r.URL.Query(), "force")
 	// A forced removal takes its slot unspaced: its writes (the stop, the
 	// removal) each wait for their own turn once the state is known.
-	wctx, cancel := context.WithTimeout(r.Context(), s.cfg.QueueTimeout)
-	t, err := g.acquire(wctx, write && !forced, c.op == opRemoveContainer && !forced)
-	cancel()
+	t, err := g.acquireWithin(r.Context(), s.cfg.QueueTimeout, write && !forced, c.op == opRemoveContainer && !forced)
 	st.wait = time.Since(begin)
 	if err != nil {
 		switch {
@@ -180,7 +195,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer t.release()
-	s.metrics.observe(s.metrics.wait, map[bool]string{true: "write", false: "read"}[write], st.wait)
+	gateName := "read"
+	if write {
+		gateName = "write"
+	}
+	s.metrics.observe(s.metrics.wait, gateName, st.wait)
 	if write {
 		// The breaker may have opened while this request waited.
 		if err := s.br.allow(s.probe); err != nil {
@@ -188,38 +207,50 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx := r.Context()
+	// One context for the rest of the request: the state for
+	// modifyResponse and proxyError, and for a long-lived call the end of
+	// the drain.
+	ctx := context.WithValue(r.Context(), stateKey{}, st)
 	if c.kind == Stream {
 		var stop context.CancelFunc
 		ctx, stop = context.WithCancel(ctx)
 		defer stop()
 		defer context.AfterFunc(s.streams, stop)()
 	}
-	// The rewrites change the URL; the log line keeps the client's.
 	r = r.WithContext(ctx)
-	u := *r.URL
-	r.URL = &u
 	switch {
 	case forced:
+		// The rewrites change the URL; the log line keeps the client's.
+		r.URL = cloneURL(r.URL)
 		s.gracefulRemove(w, r, c, st)
 	case c.op == opKillContainer && s.cfg.GracefulKill && killSignal(r.URL.Query().Get("signal")):
+		r.URL = cloneURL(r.URL)
 		s.killToStop(w, r, c, st, t)
 	default:
 		s.forward(w, r, st, t)
 	}
 }
 
-// forward proxies r; t's spacing turn ends once the request's headers are
-// on the wire, and a long-lived call frees its slot once its answer's
-// headers are in.
+func cloneURL(u *url.URL) *url.URL {
+	c := *u
+	return &c
+}
+
+// forward proxies r, whose context holds st; t's spacing turn ends once
+// the request's headers are on the wire, and a long-lived call frees its
+// slot once its answer's headers are in. Streaming answers are flushed
+// as they come; the others are written when complete.
 func (s *Server) forward(w http.ResponseWriter, r *http.Request, st *reqState, t *ticket) {
 	st.ticket = t
-	ctx := context.WithValue(r.Context(), stateKey{}, st)
 	if t.spaced {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: t.started})
+		r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{WroteHeaders: t.started}))
 	}
 	st.upStart = time.Now()
-	s.rp.ServeHTTP(w, r.WithContext(ctx))
+	if st.kind == Read || st.kind == Write {
+		s.rp.ServeHTTP(w, r)
+		return
+	}
+	s.rpStream.ServeHTTP(w, r)
 }
 
 func (s *Server) modifyResponse(resp *http.Response) error {
