@@ -24,6 +24,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,6 +81,26 @@ type reqState struct {
 	rewrite    string
 	refused    string
 	killToStop bool
+	// bodyErr is how the client's body ended when it did not end
+	// cleanly (a truncated chunk, fewer bytes than its Content-Length);
+	// the transport's goroutine sets it.
+	bodyErr atomic.Pointer[error]
+}
+
+// watchedBody notes a client body that breaks off: the transport then
+// abandons the upstream request mid-body (the daemon's read fails, it
+// never sees a body that ends cleanly), and the client is told why.
+type watchedBody struct {
+	io.ReadCloser
+	st *reqState
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.st.bodyErr.CompareAndSwap(nil, &err)
+	}
+	return n, err
 }
 
 // New builds a Server.
@@ -218,6 +239,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer context.AfterFunc(s.streams, stop)()
 	}
 	r = r.WithContext(ctx)
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &watchedBody{ReadCloser: r.Body, st: st}
+	}
 	switch {
 	case forced:
 		// The rewrites change the URL; the log line keeps the client's.
@@ -272,10 +296,23 @@ func (s *Server) modifyResponse(resp *http.Response) error {
 
 func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	st, _ := r.Context().Value(stateKey{}).(*reqState)
+	if st != nil {
+		if berr := st.bodyErr.Load(); berr != nil {
+			// The client's body broke off; whether or not the client is
+			// still there to read it, nothing complete reached the daemon.
+			st.status = http.StatusBadRequest
+			st.upDur = time.Since(st.upStart)
+			writeJSON(w, http.StatusBadRequest, "dockguard guard: the request body ended before it was complete ("+(*berr).Error()+"); the daemon got no complete request")
+			return
+		}
+	}
 	if r.Context().Err() != nil {
 		if st != nil {
 			st.status = 499
 		}
+		// Most often nobody reads this; a client that only half-closed
+		// its side gets an error rather than an empty 200.
+		writeJSON(w, http.StatusBadGateway, "dockguard guard: the request was cancelled (the client closed its side of the connection) before the daemon answered")
 		return
 	}
 	msg := "dockguard guard: the daemon did not answer: " + err.Error()
