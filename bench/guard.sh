@@ -3,7 +3,11 @@
 # streaming throughput it keeps, against the daemon's own socket, in the
 # same run on a private dockerd.
 #
-# Usage: sudo bench/guard.sh [REQUESTS] [CP_MIB]   (defaults 2000 and 200)
+# Usage: sudo [BASE=REV] bench/guard.sh [REQUESTS] [CP_MIB]   (defaults 2000 and 200)
+#
+# With BASE=REV the guard built from that revision runs too, on its own
+# socket, alternated with the others, so that a change's effect is
+# measured in the same run (columns "base").
 #
 # For GET /containers/json (20 containers) and GET /_ping: p50 and p99 over
 # REQUESTS requests, sequential and at 16 concurrent clients, straight to
@@ -22,6 +26,12 @@ mkdir -p "$out"
 command -v dockerd >/dev/null || { echo "bench/guard.sh: dockerd is needed: apt-get install docker.io" >&2; exit 2; }
 
 go build -o "$out/dockguard" ./cmd/dockguard
+if [ -n "${BASE:-}" ]; then
+  wt=$(mktemp -d "${TMPDIR:-/tmp}/dgbase.XXXXXX")
+  git archive "$BASE" | tar -x -C "$wt"
+  (cd "$wt" && go build -o "$OLDPWD/$out/dockguard-base" ./cmd/dockguard)
+  rm -rf "$wt"
+fi
 go build -o "$out/guardlat" ./bench/guardlat
 (cd internal/testdaemon/helper && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OLDPWD/$out/helper" .)
 
@@ -35,25 +45,42 @@ for i in $(seq 20); do docker run -d --network none --name "c$i" dgbench:latest 
 gsock=$dir/guard.sock
 "$out/dockguard" guard --listen "unix://$gsock" --upstream "unix://$sock" --status never >"$out/guard.out" 2>"$out/guard.err" &
 gpid=$!
-trap 'kill -INT $gpid 2>/dev/null || true; wait $gpid 2>/dev/null || true; stop' EXIT
-for _ in $(seq 100); do [ -S "$gsock" ] && break; sleep 0.1; done
+bpid=
+bsock=$dir/base.sock
+if [ -n "${BASE:-}" ]; then
+  "$out/dockguard-base" guard --listen "unix://$bsock" --upstream "unix://$sock" --status never >"$out/base.out" 2>"$out/base.err" &
+  bpid=$!
+fi
+trap 'kill -INT $gpid $bpid 2>/dev/null || true; wait $gpid $bpid 2>/dev/null || true; stop' EXIT
+for _ in $(seq 100); do [ -S "$gsock" ] && { [ -z "$bpid" ] || [ -S "$bsock" ]; } && break; sleep 0.1; done
 
 median() { sort -n | sed -n 2p; }
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
-printf '%-18s %-5s %10s %10s %10s %10s %12s %12s %8s\n' endpoint conc "p50 direct" "p50 guard" "p99 direct" "p99 guard" "req/s direct" "req/s guard" ratio
+printf '%-18s %-5s %10s %10s %10s %10s %12s %12s %8s' endpoint conc "p50 direct" "p50 guard" "p99 direct" "p99 guard" "req/s direct" "req/s guard" ratio
+[ -n "$bpid" ] && printf ' %10s %12s %10s' "p50 base" "req/s base" "base ratio"
+echo
 for path in /containers/json /_ping; do
   for c in 1 16; do
-    d50=(); d99=(); dr=(); g50=(); g99=(); gr=()
+    d50=(); d99=(); dr=(); g50=(); g99=(); gr=(); b50=(); br=()
     for _ in 1 2 3; do
       read -r a b r < <("$out/guardlat" -socket "$sock" -path "$path" -n "$n" -c "$c")
       d50+=("$a"); d99+=("$b"); dr+=("$r")
       read -r a b r < <("$out/guardlat" -socket "$gsock" -path "$path" -n "$n" -c "$c")
       g50+=("$a"); g99+=("$b"); gr+=("$r")
+      if [ -n "$bpid" ]; then
+        read -r a b r < <("$out/guardlat" -socket "$bsock" -path "$path" -n "$n" -c "$c")
+        b50+=("$a"); br+=("$r")
+      fi
     done
     D50=$(printf '%s\n' "${d50[@]}" | median); G50=$(printf '%s\n' "${g50[@]}" | median)
     D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | median)
     DR=$(printf '%s\n' "${dr[@]}" | median); GR=$(printf '%s\n' "${gr[@]}" | median)
-    printf '%-18s %-5s %8sus %8sus %8sus %8sus %12s %12s %7.2f\n' "$path" "$c" "$D50" "$G50" "$D99" "$G99" "$DR" "$GR" "$(echo "$GR / $DR" | bc -l)"
+    printf '%-18s %-5s %8sus %8sus %8sus %8sus %12s %12s %7.2f' "$path" "$c" "$D50" "$G50" "$D99" "$G99" "$DR" "$GR" "$(echo "$GR / $DR" | bc -l)"
+    if [ -n "$bpid" ]; then
+      B50=$(printf '%s\n' "${b50[@]}" | median); BR=$(printf '%s\n' "${br[@]}" | median)
+      printf ' %8sus %12s %10.2f' "$B50" "$BR" "$(echo "$BR / $DR" | bc -l)"
+    fi
+    echo
   done
 done
 
