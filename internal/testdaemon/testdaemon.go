@@ -125,8 +125,10 @@ func Provide() (*Daemon, string, error) {
 	return nil, why + ", and DOCKGUARD_TEST_DOCKER_HOST is not set", nil
 }
 
-// StartPrivate starts a private dockerd and waits until it answers.
-func StartPrivate() (*Daemon, error) {
+// StartPrivate starts a private dockerd and waits until it answers on
+// its unix socket. extra are further dockerd flags, such as a second
+// --host on a loopback TCP port with its --tlsverify material.
+func StartPrivate(extra ...string) (*Daemon, error) {
 	// Unix socket paths are limited to 108 bytes, so keep the folder short.
 	dir, err := os.MkdirTemp("", "dgd")
 	if err != nil {
@@ -137,14 +139,15 @@ func StartPrivate() (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dockerd log: %w", err)
 	}
-	cmd := exec.Command("dockerd",
+	args := []string{
 		"--data-root", filepath.Join(dir, "data"),
 		"--exec-root", filepath.Join(dir, "exec"),
 		"--pidfile", filepath.Join(dir, "dockerd.pid"),
-		"--host", "unix://"+sock,
+		"--host", "unix://" + sock,
 		"--bridge=none", "--iptables=false", "--ip6tables=false",
 		"--storage-driver=overlay2",
-	)
+	}
+	cmd := exec.Command("dockerd", append(args, extra...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group, so that a Ctrl-C of `go test` does not reach
 	// it before Stop does.
