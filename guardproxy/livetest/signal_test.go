@@ -141,7 +141,11 @@ func TestSIGINTDrains(t *testing.T) {
 		if _, err := d.Docker("run", "-d", "--network", "none", "--stop-signal", "SIGWINCH", "--name", n, "--label", d.RunLabel, testdaemon.Image, "sleep"); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _, _ = d.Docker("rm", "-f", n) })
+		t.Cleanup(func() {
+			// Stopped by the test; a failed run may leave them running.
+			_, _ = d.Docker("stop", "-t", "1", n)
+			_, _ = d.Docker("rm", n)
+		})
 	}
 	rec := testdaemon.StartRecorder(t, d.Host)
 	sock := filepath.Join(socketDir(t), "guard.sock")

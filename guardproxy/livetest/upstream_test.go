@@ -3,6 +3,7 @@ package livetest
 //dockguard:ignore-file DG101 -- sends the forced removal the guard under test must turn graceful, on a private daemon
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -222,7 +223,9 @@ func TestUpstreamTCPAndTLS(t *testing.T) {
 			other := newPKI(t, t.TempDir())
 			bad, _, _, _, _ := runGuardProcess(t, bin, up, guardEnv(t, "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH="+other.clientDir), "--upstream", host)
 			var errOut bytes.Buffer
-			c := exec.Command("docker", "-H", bad.Host, "ps")
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			c := exec.CommandContext(ctx, "docker", "-H", bad.Host, "ps")
 			c.Stderr = &errOut
 			if err := c.Run(); err == nil || !strings.Contains(errOut.String(), "certificate") {
 				t.Fatalf("docker ps through a guard with the wrong CA: %v, %q; want a certificate error", err, errOut.String())
