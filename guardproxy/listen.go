@@ -191,5 +191,5 @@ func Upstream(ep endpoint.Endpoint) (http.RoundTripper, string, string, error) {
 		// TLS verifies the daemon's name, so the URL keeps it.
 		host = rest
 	}
-	return tr, scheme, host, nil
+	return newReadHop(tr, !strings.HasPrefix(ep.Host, "tcp://")), scheme, host, nil
 }
