@@ -40,7 +40,7 @@ for name in ${ORDER:-floor vet check srcload}; do
   echo "start $name: $(uptime)"
   # shellcheck disable=SC2086
   (cd "$moby" && GOCACHE=$cache /usr/bin/time -o "$out/t" -f "%e %U %S %M" ${cmd[$name]} >"$out/$name.out" 2>"$out/$name.err") || true
-  read -r w u s m <"$out/t"
+  read -r w u s m < <(tail -n 1 "$out/t")
   wall[$name]=$w
   printf '%-8s %-60s %8.2f s wall %8.2f s CPU %6d MiB\n' "$name" "${cmd[$name]#"$out/"}" "$w" "$(awk -v a="$u" -v b="$s" 'BEGIN{print a+b}')" "$((m / 1024))"
   tail -n 2 "$out/$name.err" | sed 's/^/   stderr: /'

@@ -20,5 +20,5 @@ for dir in "$@"; do
   t=$(wc -l <"$out/typed"); s=$(wc -l <"$out/syntax"); b=$(comm -12 "$out/typed" "$out/syntax" | wc -l)
   printf '%-40s %6d %6d %6d %8.1f%% %6.1f%%\n' "$(basename "$dir")" "$t" "$s" "$b" \
     "$(awk -v b="$b" -v s="$s" 'BEGIN{print s ? 100*b/s : 100}')" "$(awk -v b="$b" -v t="$t" 'BEGIN{print t ? 100*b/t : 100}')"
-  comm -3 "$out/typed" "$out/syntax" | sed 's/^\t/  syntax only: /; t; s/^/  typed only:  /' | head -20
+  comm -3 "$out/typed" "$out/syntax" | sed 's/^\t/  syntax only: /; t; s/^/  typed only:  /' | head -"${DIFFS:-20}"
 done

@@ -42,7 +42,7 @@ cat $(find "$tree" -type f) >/dev/null 2>&1 || true
 measure() {
   local name=$1; shift
   (cd "$tree/moby" && /usr/bin/time -o "$out/t" -f "%e %M %U %S" "$@" >"$out/$name.out" 2>"$out/$name.err") || true
-  read -r wall rss usr sys <"$out/t"
+  read -r wall rss usr sys < <(tail -n 1 "$out/t")
   printf '%-44s %8.2f s wall %8.2f s CPU %6d MiB\n' "$name" "$wall" "$(awk -v a="$usr" -v b="$sys" 'BEGIN{print a+b}')" "$((rss / 1024))"
   eval "${name//-/_}_wall=$wall; ${name//-/_}_rss=$((rss / 1024))"
 }
@@ -84,7 +84,7 @@ best() { # best wall of 3 runs
 export DOCKGUARD_CACHE_DIR=$out/cache
 rg_t=$(best rg -l docker .)
 /usr/bin/time -o "$out/t" -f "%e %M" "$out/dockguard" check --fail-on none . >/dev/null 2>&1 || true
-read -r cold_t cold_rss <"$out/t"
+read -r cold_t cold_rss < <(tail -n 1 "$out/t")
 warm_t=$(best "$out/dockguard" check --fail-on none .)
 touched=moby/daemon/container/container.go
 echo "// touched" >>"$touched"

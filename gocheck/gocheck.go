@@ -60,6 +60,10 @@ type Options struct {
 	// cold build cache, with no package done yet. When it was called,
 	// Progress (if set) is called with done == total at the end.
 	Loading func()
+	// AllPackages type-checks every package that holds a wanted file,
+	// without the relevance rule decided from the go command's imports
+	// (relevantVariant): slower, for measuring what the rule drops.
+	AllPackages bool
 }
 
 // Mode selects how much of the Go toolchain a check uses.
@@ -326,9 +330,6 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit // nil: not wanted
-	// wide selects every package holding a wanted file, as before the
-	// go-list relevance rule (tests compare the two).
-	wide bool
 	// budget is the universe budget (universeBudget; tests make it tiny
 	// to check every package in a batch of its own).
 	budget int64

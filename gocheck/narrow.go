@@ -60,7 +60,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 		if len(files) == 0 {
 			continue
 		}
-		if !c.wide && !c.relevantVariant(p, files, sdkDeps) && !c.importsHelpers(root, p, sdkDeps, helpers) {
+		if !c.opts.AllPackages && !c.relevantVariant(p, files, sdkDeps) && !c.importsHelpers(root, p, sdkDeps, helpers) {
 			for _, f := range files {
 				if !s.selected[f] {
 					s.dropped[f] = true

@@ -11,9 +11,7 @@ import (
 // checkWide is Check with every package holding a wanted file selected,
 // as before the go-list relevance rule.
 func checkWide(files []string) []string {
-	c := newRun(Options{Jobs: 2})
-	c.wide = true
-	return summary(c.check(context.Background(), files).Findings)
+	return summary(Check(context.Background(), files, Options{Jobs: 2, AllPackages: true}).Findings)
 }
 
 // TestNarrowingLosesNoFinding: on the repository's Go fixture modules
