@@ -11,7 +11,9 @@
 # Prints wall, CPU (user+system of the whole process tree) and the largest
 # process's peak RSS, and each one's ratio to the floor.
 # Usage: bench/cold.sh [MOBY_COPY]   (default: a fresh copy from the module cache)
-# ORDER lists the commands to run (default: "floor vet check srcload").
+# ORDER lists the commands to run (default: "floor vet check srcload");
+# KEEP, a folder, keeps each run's build cache there (KEEP/NAME) instead of
+# removing it, for warm measurements after (bench/warm.sh with GOCACHE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install time" >&2; exit 2; }
@@ -44,7 +46,11 @@ for name in ${ORDER:-floor vet check srcload}; do
   wall[$name]=$w
   printf '%-8s %-60s %8.2f s wall %8.2f s CPU %6d MiB\n' "$name" "${cmd[$name]#"$out/"}" "$w" "$(awk -v a="$u" -v b="$s" 'BEGIN{print a+b}')" "$((m / 1024))"
   tail -n 2 "$out/$name.err" | sed 's/^/   stderr: /'
-  chmod -R u+w "$cache"; rm -rf "$cache"
+  if [ -n "${KEEP:-}" ]; then
+    mkdir -p "$KEEP"; rm -rf "${KEEP:?}/$name"; mv "$cache" "$KEEP/$name"
+  else
+    chmod -R u+w "$cache"; rm -rf "$cache"
+  fi
 done
 [ -n "${wall[floor]:-}" ] && for name in "${!wall[@]}"; do
   printf '%-8s / floor: %.2fx\n' "$name" "$(awk -v a="${wall[$name]}" -v b="${wall[floor]}" 'BEGIN{print a/b}')"
