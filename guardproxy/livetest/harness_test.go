@@ -16,7 +16,14 @@ import (
 	"github.com/dockguard/dockguard/verify/endpoint"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdaemon.Main(m)) }
+func TestMain(m *testing.M) {
+	code := testdaemon.Main(m)
+	// The dockguard binary the signal and upstream tests built.
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
 
 var (
 	imageOnce sync.Once
