@@ -228,6 +228,11 @@ func TestUntypedRecall(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
+		"e2e/cli.go:14 DG101",
+		"e2e/cli.go:15 DG102",
+		"e2e/cli.go:16 DG101",
+		"e2e/cli.go:17 DG101",
+		"e2e/cli.go:18 DG101",
 		"e2e/steps.go:14 DG101",
 		"e2e/steps.go:24 DG101",
 		"e2e/wrappers.go:15 DG101",

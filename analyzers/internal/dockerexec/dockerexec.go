@@ -186,6 +186,11 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 			if msg := parallelRunner(u, inv, cfg.ParallelLimit); msg != "" {
 				site.Findings = append(site.Findings, Finding{Rule: "DG106", Pos: call.Pos(), End: resolve.CallEnd(call), Message: msg})
 			}
+			if m.inferred != "" {
+				for i := range site.Findings {
+					site.Findings[i].Message += fmt.Sprintf(" (dockguard took %s for a runner of %s from its name)", m.inferred, inv.Binary)
+				}
+			}
 		}
 		res.Sites = append(res.Sites, site)
 	}

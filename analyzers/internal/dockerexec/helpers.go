@@ -19,6 +19,10 @@ type finder struct {
 	pkg      *types.Package
 	binaries []string
 	helpers  map[*types.Func]*helper
+	// consumed are the command builders (icmd.Command) whose command a
+	// runner of the enclosing call runs with more words: the enclosing
+	// call is the site.
+	consumed map[*ast.CallExpr]bool
 	// facts reads the helpers of imported packages and exports this
 	// package's; imported caches what was read (nil: no fact).
 	facts    facts
@@ -36,6 +40,9 @@ type match struct {
 	// general reports a call that is only shaped like a command runner:
 	// it counts as one only when its words are a docker command line.
 	general bool
+	// inferred is the name of the function the binary was inferred from
+	// (cli.DockerCmd runs docker), "" when the binary is in the words.
+	inferred string
 }
 
 // helper summarises a function of the package that runs a command line
@@ -45,6 +52,7 @@ type helper struct {
 	tmpl     []tword
 	context  bool
 	general  bool
+	inferred string
 	nParams  int
 	variadic bool
 }
@@ -60,7 +68,7 @@ type tword struct {
 const maxHelperRounds = 4
 
 func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string, fs facts) *finder {
-	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}, facts: fs, imported: map[*types.Func]*helper{}}
+	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}, consumed: map[*ast.CallExpr]bool{}, facts: fs, imported: map[*types.Func]*helper{}}
 	f.summarise(pass.Files)
 	for fn, h := range f.helpers {
 		if fn.Exported() {
@@ -178,7 +186,7 @@ func (f *finder) summariseOne(fn *types.Func, fd *ast.FuncDecl, params map[*type
 		if !usesParam {
 			return true
 		}
-		h = &helper{name: fn.Name(), tmpl: tmpl, context: m.context, general: m.general,
+		h = &helper{name: fn.Name(), tmpl: tmpl, context: m.context, general: m.general, inferred: m.inferred,
 			nParams: sig.Params().Len(), variadic: sig.Variadic()}
 		return false
 	})
@@ -210,6 +218,9 @@ func (f *finder) expand(h *helper, call *ast.CallExpr, body *ast.BlockStmt) []re
 // command runner, whose words are the enclosing helper's parameters.
 func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (match, bool) {
 	p := f.p
+	if f.consumed[call] {
+		return match{}, false
+	}
 	if fixed, via, ok := f.curried(call.Fun, body, call.Pos(), 0); ok {
 		fixed = append(fixed, p.Args(body, call.Args, call.Ellipsis.IsValid(), call.Pos())...)
 		return match{words: fixed, via: via}, true
@@ -237,6 +248,18 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 			m.words = append([]resolve.Word{{Value: "sh", Known: true}, {Value: "-c", Known: true}}, line...)
 		case sliceShape:
 			m.words = p.SliceWords(body, call.Args[r.Bin], call.Pos())
+		case cmdShape:
+			ws, inner, appended, built := f.cmdWords(call.Args[r.Bin:], call.Ellipsis.IsValid(), body, call.Pos())
+			if !built {
+				return match{}, false // a command value dockguard cannot read
+			}
+			if inner != nil {
+				if appended == 0 {
+					return match{}, false // no option adds words: the builder is the site
+				}
+				f.consumed[inner] = true
+			}
+			m.words = ws
 		}
 		return m, len(m.words) > 0
 	}
@@ -244,7 +267,7 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 	switch {
 	case c.Typed && c.Func != nil && f.helpers[c.Func] != nil:
 		h := f.helpers[c.Func]
-		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
+		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, inferred: h.inferred}
 	case c.Typed && c.Func != nil && c.Func.Pkg() != f.pkg && f.importedHelper(c.Func) != nil:
 		h := f.importedHelper(c.Func)
 		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
@@ -254,13 +277,13 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 		}
 		bin, shaped := commandShaped(c.Func)
 		if !shaped || bin >= len(call.Args) {
-			return match{}, false
+			return f.named(c, call, body, inHelper)
 		}
 		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
 	case !c.Typed && !isStdlib(c.Pkg):
 		bin, found := untypedBin(p, call, f.binaries)
 		if !found {
-			return match{}, false
+			return f.named(c, call, body, inHelper)
 		}
 		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
 	default:

@@ -22,6 +22,10 @@ const (
 	// sliceShape: one []string at Bin holding the program and its
 	// arguments (a testcontainers container's Exec(ctx, []string{...})).
 	sliceShape
+	// cmdShape: a command value at Bin, built by an argv carrier
+	// (icmd.Command(...), a literal icmd.Cmd{Command: ...}), then options
+	// that change it (icmd.RunCmd(cmd, ops...)); see cmdWords.
+	cmdShape
 )
 
 // runner describes one function that runs a command line.
@@ -45,6 +49,10 @@ var Runners = map[string]runner{
 	"gotest.tools/v3/icmd.Command":                                     {0, argvShape},
 	"gotest.tools/icmd.RunCommand":                                     {0, argvShape},
 	"gotest.tools/icmd.Command":                                        {0, argvShape},
+	"gotest.tools/v3/icmd.RunCmd":                                      {0, cmdShape},
+	"gotest.tools/v3/icmd.StartCmd":                                    {0, cmdShape},
+	"gotest.tools/icmd.RunCmd":                                         {0, cmdShape},
+	"gotest.tools/icmd.StartCmd":                                       {0, cmdShape},
 	"sigs.k8s.io/kind/pkg/exec.Command":                                {0, argvShape},
 	"sigs.k8s.io/kind/pkg/exec.CommandContext":                         {1, argvShape},
 	"github.com/magefile/mage/sh.Run":                                  {0, argvShape},

@@ -286,6 +286,10 @@ func (p *Pkg) argsHelper(body *ast.BlockStmt, call *ast.CallExpr, fn *types.Func
 	return append(fixed, own...), true
 }
 
+// FuncDeclOf returns the declaration of fn, a function (not a method) of
+// the package, or nil.
+func (p *Pkg) FuncDeclOf(fn *types.Func) *ast.FuncDecl { return p.funcDecl(fn) }
+
 // funcDecl returns the declaration of fn among the package's files, or
 // nil.
 func (p *Pkg) funcDecl(fn *types.Func) *ast.FuncDecl {

@@ -20,5 +20,16 @@ func Command(command string, args ...string) Cmd {
 // RunCommand runs a command.
 func RunCommand(cmd string, args ...string) *Result { return &Result{} }
 
-// RunCmd runs a Cmd.
-func RunCmd(cmd Cmd) *Result { return &Result{} }
+// CmdOp is an operation that changes a Cmd before it runs.
+type CmdOp func(*Cmd)
+
+// RunCmd runs a Cmd after applying the operations.
+func RunCmd(cmd Cmd, cmdOperators ...CmdOp) *Result { return &Result{} }
+
+// StartCmd starts a Cmd after applying the operations.
+func StartCmd(cmd Cmd, cmdOperators ...CmdOp) *Result { return &Result{} }
+
+// WithTimeout sets the command's timeout.
+func WithTimeout(timeout time.Duration) CmdOp {
+	return func(c *Cmd) { c.Timeout = timeout }
+}

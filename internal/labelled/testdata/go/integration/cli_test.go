@@ -1,0 +1,48 @@
+// Package integration holds the shapes of an integration suite that runs
+// the CLI through commands built as values: a runner named for the CLI,
+// an argv carrier, and options (closures) that change the command.
+package integration
+
+import (
+	"testing"
+	"time"
+
+	"github.com/docker/docker/integration-cli/cli"
+	"gotest.tools/v3/icmd"
+)
+
+// dockerCmdWithResult runs the suite's CLI with the caller's words.
+func dockerCmdWithResult(args ...string) *icmd.Result {
+	return cli.Docker(cli.Args(args...))
+}
+
+// withForce is an option that appends a flag to the command.
+func withForce() icmd.CmdOp {
+	return func(c *icmd.Cmd) { c.Command = append(c.Command, "--force") }
+}
+
+// withArgs is an option that appends its arguments to the command.
+func withArgs(args ...string) func(*icmd.Cmd) {
+	return func(c *icmd.Cmd) { c.Command = append(c.Command, args...) }
+}
+
+func TestRemove(c *testing.T) {
+	id := "web"
+	cli.DockerCmd(c, "rm", "-f", id)                                      // dg:DG101
+	cli.DockerCmd(c, "rm", "-f", "-v", "data1")                           // dg:DG101
+	cli.DockerCmd(c, "rmi", "-f", "busybox:latest")                       // dg:DG102
+	cli.Docker(cli.Args("rm", "-f", id), cli.WithTimeout(10*time.Second)) // dg:DG101
+	cli.Docker(cli.Args("container", "rm", id), cli.WithFlags("--force")) // dg:DG101
+	dockerCmdWithResult("rm", "-f", id)                                   // dg:DG101
+	icmd.RunCmd(icmd.Command("docker", "rm", id), withForce())            // dg:DG101
+	icmd.RunCmd(icmd.Command("docker", "rm"), withArgs("-f", id))         // dg:DG101
+	icmd.RunCmd(icmd.Cmd{Command: []string{"docker", "rm", "-f", id}})    // dg:DG101
+	cli.DockerCmd(c, "logs", "-f", id)                                    // dg:none
+	cli.DockerCmd(c, "ps", "-a", "-f", "status=exited")                   // dg:none
+	cli.DockerCmd(c, "compose", "rm", "-f")                               // dg:none
+	cli.DockerCmd(c, "rm", "--force=false", id)                           // dg:none
+	cli.Docker(cli.Args("rm", id), cli.WithTimeout(10*time.Second))       // dg:none
+	icmd.RunCmd(icmd.Command("docker", "rm", id), withArgs("-v"))         // dg:none
+	c.Log(`cli.DockerCmd(c, "rm", "-f", id)`)                             // dg:none
+	// cli.DockerCmd(c, "rm", "-f", id) in a comment                            // dg:none
+}
