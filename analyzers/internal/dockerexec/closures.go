@@ -217,7 +217,7 @@ func (f *finder) carries(c resolve.Callee) bool {
 		return false
 	}
 	fd := f.p.FuncDeclOf(c.Func)
-	last := variadicParam(f.p, c.Func)
+	last := variadicParam(c.Func)
 	if fd == nil || fd.Body == nil || last == nil || len(fd.Body.List) != 1 {
 		return false
 	}
@@ -304,7 +304,7 @@ func (f *finder) closureAppends(ft *ast.FuncType, fbody *ast.BlockStmt, outer *t
 	}
 	var last *types.Var
 	if outer != nil {
-		last = variadicParam(f.p, outer)
+		last = variadicParam(outer)
 	}
 	var ws []resolve.Word
 	found := false
@@ -341,7 +341,7 @@ func (f *finder) closureAppends(ft *ast.FuncType, fbody *ast.BlockStmt, outer *t
 
 // variadicParam returns fn's variadic parameter when it is a []string, or
 // nil.
-func variadicParam(p *resolve.Pkg, fn *types.Func) *types.Var {
+func variadicParam(fn *types.Func) *types.Var {
 	sig, ok := fn.Type().(*types.Signature)
 	if !ok || !sig.Variadic() {
 		return nil
