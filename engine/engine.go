@@ -517,6 +517,19 @@ func (r *runner) binaries() []string {
 	return []string{"docker", "podman", "nerdctl"}
 }
 
+// titled returns the binaries' names with a capital first letter: Go
+// functions named for the CLI they run (cli.DockerCmd) are followed, so a
+// file that calls one and names no binary otherwise is still checked.
+func titled(bins []string) []string {
+	out := make([]string, 0, len(bins))
+	for _, b := range bins {
+		if b != "" {
+			out = append(out, strings.ToUpper(b[:1])+b[1:])
+		}
+	}
+	return out
+}
+
 // goPrefilter is the default of Options.GoNeedles.
 var goPrefilter = []string{"os/exec", "moby/moby"}
 
@@ -538,7 +551,7 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	r.mu.Unlock()
 	switch {
 	case kind == KindGo:
-		if r.mentions(src, r.goNeedles()...) {
+		if r.mentions(src, append(r.goNeedles(), titled(r.binaries())...)...) {
 			d := r.wantsDirective(src)
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)
@@ -562,7 +575,7 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 		}
 		r.mergeFile(display, src, fs)
 	case kind.IsShellFamily():
-		if !r.mentions(src) {
+		if !r.mentions(src, shell.NamedVars(r.binaries())...) {
 			return
 		}
 		check := r.opts.ShellFamily[kind]

@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -197,11 +198,31 @@ func validUTF8(code []byte) []byte {
 	return out
 }
 
-// mayMention is the cheap prefilter: code that names none of the binaries
-// cannot produce a finding.
+// NamedVars returns the variable names a command word may use to name one
+// of bins without setting it in the file ($DOCKER, $CONTAINER_RUNTIME): a
+// prefilter that looks for the binaries' names must look for these too.
+func NamedVars(bins []string) []string {
+	var out []string
+	for name, bin := range namedCLIs {
+		if slices.Contains(bins, bin) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// mayMention is the cheap prefilter: code that names none of the binaries,
+// nor a variable named for one of them ($DOCKER, ${CONTAINER_RUNTIME}, see
+// namedCLIs), cannot produce a finding.
 func mayMention(code []byte, bins []string) bool {
 	for _, b := range bins {
 		if bytes.Contains(code, []byte(b)) {
+			return true
+		}
+	}
+	for name, bin := range namedCLIs {
+		if slices.Contains(bins, bin) && bytes.Contains(code, []byte(name)) {
 			return true
 		}
 	}
