@@ -283,6 +283,10 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 	case !c.Typed && !isStdlib(c.Pkg):
 		bin, found := untypedBin(p, call, f.binaries)
 		if !found {
+			if i, isSlice := untypedSliceBin(p, call, f.binaries); isSlice {
+				m = match{words: p.SliceWords(body, call.Args[i], call.Pos()), via: c.Name, general: true}
+				break
+			}
 			return f.named(c, call, body, inHelper)
 		}
 		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}

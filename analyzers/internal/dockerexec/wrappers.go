@@ -175,6 +175,33 @@ func untypedBin(p *resolve.Pkg, call *ast.CallExpr, binaries []string) (int, boo
 	return 0, false
 }
 
+// untypedSliceBin returns the index of a []string literal whose first
+// element is a container CLI's name, at argument 0 or 1 of a call whose
+// callee is not known from types: c.Exec(ctx, []string{"docker", "rm",
+// "-f", id}), the argv shape of testcontainers' Exec.
+func untypedSliceBin(p *resolve.Pkg, call *ast.CallExpr, binaries []string) (int, bool) {
+	for i := 0; i < 2 && i < len(call.Args); i++ {
+		lit, ok := ast.Unparen(call.Args[i]).(*ast.CompositeLit)
+		if !ok || len(lit.Elts) == 0 {
+			continue
+		}
+		if at, isArray := lit.Type.(*ast.ArrayType); !isArray || at.Len != nil {
+			continue
+		}
+		s, known := p.StringConst(lit.Elts[0])
+		if !known {
+			continue
+		}
+		name := dockercli.BaseName(s)
+		for _, b := range append([]string{"docker-compose"}, binaries...) {
+			if name == b {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // runsDockerWords reports whether words are a container-CLI command line
 // with a subcommand dockguard models: what a call that is only shaped like
 // a command runner must hold to count as one.

@@ -4,8 +4,13 @@
 package integration
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/docker/docker/integration-cli/cli"
 	"gotest.tools/v3/icmd"
@@ -45,4 +50,13 @@ func TestRemove(c *testing.T) {
 	icmd.RunCmd(icmd.Command("docker", "rm", id), withArgs("-v"))         // dg:none
 	c.Log(`cli.DockerCmd(c, "rm", "-f", id)`)                             // dg:none
 	// cli.DockerCmd(c, "rm", "-f", id) in a comment                            // dg:none
+}
+
+// execInContainer runs the CLI inside a container whose type is not known
+// here (no type information).
+func execInContainer(ctx context.Context, ctr testcontainers.Container, id string) {
+	_, _, _ = ctr.Exec(ctx, []string{"docker", "rm", "-f", id})   // dg:DG101
+	_, _, _ = ctr.Exec(ctx, []string{"docker", "logs", "-f", id}) // dg:none
+	fmt.Println([]string{"docker", "rm", "-f", id})               // dg:none
+	_ = strings.Join([]string{"docker", "rm", "-f", id}, " ")     // dg:none
 }
