@@ -35,6 +35,42 @@ var nameWords = map[string]bool{
 	"succeed": true, "success": true, "stdout": true, "raw": true,
 }
 
+// programWords are the words a variable's name may hold beside a container
+// CLI's name for the variable to be taken for the path of that CLI
+// (dockerBinary, testEnv.DockerBinary(), podmanPath).
+var programWords = map[string]bool{"binary": true, "bin": true, "path": true, "exe": true, "executable": true, "cli": true, "cmd": true, "command": true}
+
+// namedProgram returns the container CLI that an unknown program word's
+// name says it holds: an identifier, a field or a method call named
+// dockerBinary, DockerBinary(), podmanPath.
+func namedProgram(e ast.Expr, binaries []string) (string, bool) {
+	e = ast.Unparen(e)
+	if call, isCall := e.(*ast.CallExpr); isCall && len(call.Args) == 0 {
+		e = ast.Unparen(call.Fun)
+	}
+	name := ""
+	switch x := e.(type) {
+	case *ast.Ident:
+		name = x.Name
+	case *ast.SelectorExpr:
+		name = x.Sel.Name
+	default:
+		return "", false
+	}
+	bin := ""
+	for _, w := range camelWords(name) {
+		w = strings.ToLower(w)
+		switch {
+		case programWords[w]:
+		case bin == "" && isBinary(w, binaries):
+			bin = w
+		default:
+			return "", false
+		}
+	}
+	return bin, bin != ""
+}
+
 // nameBinary returns the container CLI that a function's name says it
 // runs: Docker, DockerCmd, dockerCmdWithResult, PodmanRun. Every other word
 // of the name must be one of nameWords, so Dockerfile, DockerCompose and

@@ -138,6 +138,9 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 		if !words[0].Known && words[0].Expr != nil {
 			if prog, found := lookPath(p, body, words[0].Expr, call.Pos()); found {
 				words[0].Value, words[0].Known = prog, true
+			} else if bin, named := namedProgram(words[0].Expr, binaries); named && m.inferred == "" && runsDockerWords(append([]resolve.Word{{Value: bin, Known: true}}, words[1:]...), binaries) {
+				words[0].Value, words[0].Known = bin, true
+				m.inferred, m.program = resolve.ExprText(words[0].Expr), true
 			}
 		}
 		if words[0].Known {
@@ -188,7 +191,11 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 			}
 			if m.inferred != "" {
 				for i := range site.Findings {
-					site.Findings[i].Message += fmt.Sprintf(" (dockguard took %s for a runner of %s from its name)", m.inferred, inv.Binary)
+					what := "a runner of " + inv.Binary
+					if m.program {
+						what = inv.Binary
+					}
+					site.Findings[i].Message += fmt.Sprintf(" (dockguard took %s for %s from its name)", m.inferred, what)
 				}
 			}
 		}

@@ -43,6 +43,9 @@ type match struct {
 	// inferred is the name of the function the binary was inferred from
 	// (cli.DockerCmd runs docker), "" when the binary is in the words.
 	inferred string
+	// program reports that inferred names the program word (dockerBinary),
+	// not the runner.
+	program bool
 }
 
 // helper summarises a function of the package that runs a command line

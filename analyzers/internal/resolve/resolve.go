@@ -123,7 +123,7 @@ func (p *Pkg) CalleeOf(call *ast.CallExpr) (Callee, bool) {
 			}
 			return c, true
 		}
-		if p.typeKnown(fn.X) {
+		if p.typeKnown(fn.X) && !embedsUnknown(p.Info.TypeOf(fn.X)) {
 			// A typed receiver without this method (or a field): not a call we
 			// can name.
 			return Callee{}, false
@@ -139,6 +139,34 @@ func (p *Pkg) CalleeOf(call *ast.CallExpr) (Callee, bool) {
 		}
 	}
 	return Callee{}, false
+}
+
+// embedsUnknown reports whether t (or what it points to) is a struct that
+// embeds a field of unknown type: the method may come from it (a project's
+// client type embedding the SDK's *client.Client, checked without type
+// information), so the receiver counts as unknown.
+func embedsUnknown(t types.Type) bool {
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if !f.Embedded() {
+			continue
+		}
+		ft := f.Type()
+		if ptr, isPtr := ft.(*types.Pointer); isPtr {
+			ft = ptr.Elem()
+		}
+		if b, isBasic := ft.(*types.Basic); isBasic && b.Kind() == types.Invalid {
+			return true
+		}
+	}
+	return false
 }
 
 // typeKnown reports whether e has a valid type.

@@ -71,3 +71,18 @@ func operators(id string) {
 	icmd.RunCmd(icmd.Command("docker", "rm", id), replace)
 	icmd.RunCmd(icmd.Command("docker", "rm", id), icmd.WithTimeout(0))
 }
+
+// dockerBinary is where the suite found the CLI, set at run time.
+var dockerBinary = lookup()
+
+func lookup() string { return "" }
+
+func namedProgram(images []string) {
+	args := []string{dockerBinary, "rmi", "-f"}
+	icmd.RunCmd(icmd.Cmd{Command: append(args, images...)}) // want `took dockerBinary for docker from its name\) \(DG102\)`
+	icmd.RunCommand(dockerBinary, "rm", "-f", "web")        // want `\(DG101\)`
+
+	icmd.RunCommand(dockerBinary, "logs", "-f", "web")
+	toolPath := lookup()
+	icmd.RunCommand(toolPath, "rm", "-f", "web")
+}

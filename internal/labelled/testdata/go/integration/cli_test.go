@@ -6,12 +6,15 @@ package integration
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/client"
 	"github.com/docker/docker/integration-cli/cli"
 	"gotest.tools/v3/icmd"
 )
@@ -59,4 +62,20 @@ func execInContainer(ctx context.Context, ctr testcontainers.Container, id strin
 	_, _, _ = ctr.Exec(ctx, []string{"docker", "logs", "-f", id}) // dg:none
 	fmt.Println([]string{"docker", "rm", "-f", id})               // dg:none
 	_ = strings.Join([]string{"docker", "rm", "-f", id}, " ")     // dg:none
+}
+
+// dockerClient embeds the SDK's client, whose type is not known here.
+type dockerClient struct{ *client.Client }
+
+func removeImage(ctx context.Context, c *dockerClient, img string) {
+	_, _ = c.ImageRemove(ctx, img, image.RemoveOptions{Force: true}) // dg:DG102
+	_, _ = c.ImageRemove(ctx, img, image.RemoveOptions{})            // dg:none
+}
+
+// dockerBinary is where the suite finds the CLI, set at run time.
+var dockerBinary = os.Getenv("DOCKER_BINARY")
+
+func deleteImages(images ...string) error {
+	args := []string{dockerBinary, "rmi", "-f"}
+	return icmd.RunCmd(icmd.Cmd{Command: append(args, images...)}).Error // dg:DG102
 }
