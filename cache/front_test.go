@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/gocheck"
 	"github.com/dockguard/dockguard/rules"
@@ -105,9 +106,9 @@ func TestGoPerPackage(t *testing.T) {
 	write(t, "other/other.go", "package other\n\nimport \"os/exec\"\n\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
 	c := open(t)
 	var checked [][]string
-	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string) ([]gocheck.Unit, rules.Result) {
+	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
 		checked = append(checked, append([]string(nil), files...))
-		return gocheck.CheckUnits(ctx, files, gocheck.Options{})
+		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts})
 	})
 	files := []string{filepath.FromSlash("app/app.go"), filepath.FromSlash("other/other.go")}
 	first := goc(context.Background(), files)
@@ -145,4 +146,86 @@ func sorted(r rules.Result) []rules.Finding {
 	fs := append([]rules.Finding(nil), r.Findings...)
 	sort.Slice(fs, func(i, j int) bool { return engine.Less(&fs[i], &fs[j]) })
 	return fs
+}
+
+// goModule writes a module whose app package calls a helper of lib that
+// force-removes (a finding at the caller only through lib's helper fact),
+// and a folder the relevance rule drops (it names docker only in a
+// comment), and returns the Go front end over it with a log of the files
+// each run type-checked.
+func goModule(t *testing.T, c *Cache, salt Key) (BatchGo, *[][]string) {
+	t.Helper()
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOWORK", "off")
+	t.Chdir(t.TempDir())
+	write(t, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	write(t, "lib/lib.go", "package lib\n\nimport \"os/exec\"\n\n// Remove force-removes a container.\nfunc Remove(id string) error { return exec.Command(\"docker\", \"rm\", \"-f\", id).Run() }\n")
+	write(t, "app/app.go", "package app\n\nimport \"example.com/m/lib\"\n\n// Clean removes web.\nfunc Clean() error { return lib.Remove(\"web\") }\n")
+	write(t, "notes/notes.go", "package notes\n\n// Docs says how docker is used elsewhere.\nconst Docs = \"see the docker docs\"\n")
+	var checked [][]string
+	goc := Go(c, salt, func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+		checked = append(checked, append([]string(nil), files...))
+		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts})
+	})
+	return goc, &checked
+}
+
+// BatchGo is the Go front end's signature.
+type BatchGo = engine.BatchFunc
+
+var goFiles = []string{filepath.FromSlash("app/app.go"), filepath.FromSlash("lib/lib.go"), filepath.FromSlash("notes/notes.go")}
+
+func rulesAt(r rules.Result, file string) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if filepath.ToSlash(f.File) == file {
+			out = append(out, f.Rule)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestGoDroppedFolderIsCached(t *testing.T) {
+	goc, checked := goModule(t, open(t), NewHash("salt").Key())
+	first := goc(context.Background(), goFiles)
+	if len(rulesAt(first, "lib/lib.go")) == 0 {
+		t.Fatalf("no finding in lib: the test would prove nothing: %+v", first)
+	}
+	second := goc(context.Background(), goFiles)
+	if len(*checked) != 1 {
+		t.Fatalf("a re-run with nothing changed type-checked %v", (*checked)[1:])
+	}
+	if !reflect.DeepEqual(sorted(first), sorted(second)) {
+		t.Fatalf("cached result differs:\n%+v\n%+v", first, second)
+	}
+	// The dropped folder becomes relevant: it is checked again.
+	write(t, "notes/notes.go", "package notes\n\nimport \"os/exec\"\n\n// Kill kills web.\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
+	third := goc(context.Background(), goFiles)
+	if len(*checked) != 2 || len((*checked)[1]) != 1 || filepath.ToSlash((*checked)[1][0]) != "notes/notes.go" {
+		t.Fatalf("after notes changed, checked %v, want only notes/notes.go", (*checked)[1:])
+	}
+	if len(rulesAt(third, "notes/notes.go")) == 0 {
+		t.Fatalf("no finding in the changed notes/notes.go: %+v", third)
+	}
+}
+
+func TestGoHelperFactsSurviveAPartialRecheck(t *testing.T) {
+	goc, checked := goModule(t, open(t), NewHash("salt").Key())
+	first := goc(context.Background(), goFiles)
+	want := rulesAt(first, "app/app.go")
+	if len(want) == 0 {
+		t.Fatalf("no finding at the helper's caller: the test would prove nothing: %+v", first)
+	}
+	// Touch only the caller: lib's entry is a hit, and app is re-checked
+	// with lib's helper fact replayed from the cache.
+	write(t, "app/app.go", "package app\n\nimport \"example.com/m/lib\"\n\n// Clean removes web (touched).\nfunc Clean() error { return lib.Remove(\"web\") }\n")
+	second := goc(context.Background(), goFiles)
+	if len(*checked) != 2 || len((*checked)[1]) != 1 || filepath.ToSlash((*checked)[1][0]) != "app/app.go" {
+		t.Fatalf("after app changed, checked %v, want only app/app.go", (*checked)[1:])
+	}
+	if got := rulesAt(second, "app/app.go"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("caller's findings after a partial re-check = %v, want %v (lib's helper fact lost)", got, want)
+	}
 }

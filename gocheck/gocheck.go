@@ -64,6 +64,12 @@ type Options struct {
 	// without the relevance rule decided from the go command's imports
 	// (relevantVariant): slower, for measuring what the rule drops.
 	AllPackages bool
+	// Facts, when set, is the store of the helper facts the analyzers
+	// pass between packages (nil: a new one). A caller that replays some
+	// packages' results instead of checking them again imports their
+	// facts into it first, so that the packages checked see them as a
+	// full run would.
+	Facts *analyzers.FactStore
 }
 
 // Mode selects how much of the Go toolchain a check uses.
@@ -169,9 +175,16 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 // dependencies that are not versioned modules (the main module, local
 // replacements, workspace modules); the standard library and versioned
 // modules are fixed by the toolchain and go.sum.
+//
+// A unit can also be a package the go command's graph showed cannot hold
+// a finding (see relevantVariant): its wanted files were neither
+// type-checked nor sent to the fallback, and that decision depends on the
+// same folders. Pkg is the import path of a type-checked package, whose
+// facts the analyzers may have stored, and "" for such a dropped one.
 type Unit struct {
 	Files []string
 	Deps  []string
+	Pkg   string
 }
 
 // CheckUnits is Check that also reports the packages it type-checked.
@@ -348,7 +361,10 @@ type run struct {
 }
 
 func newRun(opts Options) *run {
-	facts := analyzers.NewFactStore()
+	facts := opts.Facts
+	if facts == nil {
+		facts = analyzers.NewFactStore()
+	}
 	return &run{
 		opts:      opts,
 		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts}),
@@ -457,6 +473,15 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	}
 	if len(rest) > 0 {
 		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
+	}
+	if c.units != nil {
+		// A file left out by build constraints is checked by the
+		// fallback, with the files of its own folder only.
+		for _, f := range rest {
+			if sel.ignored[f] {
+				c.units = append(c.units, Unit{Files: []string{c.display[f]}, Deps: []string{filepath.Dir(f)}})
+			}
+		}
 	}
 }
 
@@ -755,7 +780,7 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	}
 	c.analyze([]*packages.Package{&p})
 	if c.units != nil {
-		u := Unit{Deps: localDeps(meta)}
+		u := Unit{Deps: localDeps(meta), Pkg: meta.PkgPath}
 		for _, f := range p.CompiledGoFiles {
 			if want[filepath.Clean(f)] {
 				u.Files = append(u.Files, c.display[filepath.Clean(f)])

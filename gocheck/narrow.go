@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/dockguard/dockguard/analyzers"
@@ -13,8 +14,9 @@ import (
 
 // graphMode is the first, cheap load: the package graph with every
 // variant's files and imports, without export data, so nothing is
-// compiled. It decides which packages are worth type-checking.
-const graphMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps
+// compiled. It decides which packages are worth type-checking. The
+// packages' modules tell the folders a decision rests on (see Unit).
+const graphMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule
 
 // selection is what the graph load decided for a module's wanted files.
 type selection struct {
@@ -23,6 +25,11 @@ type selection struct {
 	// dropped are the wanted files of packages that cannot: they are
 	// neither type-checked nor sent to the fallback.
 	dropped map[string]bool
+	// ignored are the wanted files that no variant builds and some
+	// package lists as ignored under the current build configuration
+	// (build constraints): the fallback checks them, whatever the rest
+	// of the graph holds.
+	ignored map[string]bool
 	// plain and tests are the patterns to load with export data: tests
 	// holds the folders where a test variant was selected (loaded with
 	// Tests), plain the others.
@@ -41,12 +48,26 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 	if err != nil {
 		return nil, err
 	}
-	s := &selection{selected: map[string]bool{}, dropped: map[string]bool{}}
+	s := &selection{selected: map[string]bool{}, dropped: map[string]bool{}, ignored: map[string]bool{}}
+	built := map[string]bool{}
+	for _, p := range pkgs {
+		for _, f := range p.GoFiles {
+			built[filepath.Clean(f)] = true
+		}
+	}
+	for _, p := range pkgs {
+		for _, f := range p.IgnoredFiles {
+			if f = filepath.Clean(f); want[f] && !built[f] {
+				s.ignored[f] = true
+			}
+		}
+	}
 	sdkDeps := map[*packages.Package]bool{}
 	helpers := map[*packages.Package]bool{}
 	type dirNeed struct{ plain, internal, external bool }
 	needs := map[string]*dirNeed{}
 	var order []string
+	droppedBy := map[string][]*packages.Package{} // dropped file -> the variants that dropped it
 	for _, p := range pkgs {
 		if strings.HasSuffix(p.ID, ".test") {
 			continue // the generated test main
@@ -64,6 +85,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 			for _, f := range files {
 				if !s.selected[f] {
 					s.dropped[f] = true
+					droppedBy[f] = append(droppedBy[f], p)
 				}
 			}
 			continue
@@ -110,7 +132,38 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 			s.roots++
 		}
 	}
+	c.dropUnits(s.dropped, droppedBy)
 	return s, nil
+}
+
+// dropUnits reports, to CheckUnits, each dropped file as a unit whose
+// folders are those of the variants that dropped it: the decision rests
+// on their files and imports.
+func (c *run) dropUnits(dropped map[string]bool, by map[string][]*packages.Package) {
+	if c.units == nil {
+		return
+	}
+	files := make([]string, 0, len(dropped))
+	for f := range dropped {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		dirs := map[string]bool{}
+		for _, p := range by[f] {
+			for _, d := range localDeps(p) {
+				dirs[d] = true
+			}
+		}
+		u := Unit{Files: []string{c.display[f]}}
+		for d := range dirs {
+			u.Deps = append(u.Deps, d)
+		}
+		sort.Strings(u.Deps)
+		c.mu.Lock()
+		c.units = append(c.units, u)
+		c.mu.Unlock()
+	}
 }
 
 // relevantVariant is the narrow relevance rule, decided from the go
