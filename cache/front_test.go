@@ -164,11 +164,15 @@ func goModule(t *testing.T, c *Cache, salt Key) (BatchGo, *[][]string) {
 	write(t, "app/app.go", "package app\n\nimport \"example.com/m/lib\"\n\n// Clean removes web.\nfunc Clean() error { return lib.Remove(\"web\") }\n")
 	write(t, "notes/notes.go", "package notes\n\n// Docs says how docker is used elsewhere.\nconst Docs = \"see the docker docs\"\n")
 	var checked [][]string
-	goc := Go(c, salt, func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
-		checked = append(checked, append([]string(nil), files...))
+	return Go(c, salt, recordingCheck(&checked)), &checked
+}
+
+// recordingCheck is the Go front end, logging the files of each call.
+func recordingCheck(checked *[][]string) GoCheck {
+	return func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+		*checked = append(*checked, append([]string(nil), files...))
 		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts})
-	})
-	return goc, &checked
+	}
 }
 
 // BatchGo is the Go front end's signature.

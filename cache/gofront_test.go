@@ -1,0 +1,142 @@
+package cache
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Each input of the key, changed alone, makes the next run check again;
+// changed back, the earlier entries hit again.
+func TestGoKeyInputs(t *testing.T) {
+	c := open(t)
+	goc, checked := goModule(t, c, NewHash("salt").Key())
+	ref := goc(context.Background(), goFiles)
+	runs := func() int { return len(*checked) }
+	goc(context.Background(), goFiles)
+	if runs() != 1 {
+		t.Fatalf("an unchanged re-run checked again: %v", (*checked)[1:])
+	}
+	for _, tc := range []struct {
+		name   string
+		change func()
+	}{
+		{"go.mod", func() { write(t, "go.mod", "module example.com/m\n\ngo 1.23\n") }},
+		{"go.sum", func() { write(t, "go.sum", "example.com/x v1.0.0 h1:AAAA=\n") }},
+		{"GOFLAGS build tags", func() { t.Setenv("GOFLAGS", "-mod=mod -tags=extra") }},
+		{"vendor/modules.txt", func() { write(t, "vendor/modules.txt", "# example.com/x v1.0.0\n") }},
+	} {
+		before := runs()
+		tc.change()
+		goc(context.Background(), goFiles)
+		if runs() != before+1 {
+			t.Errorf("after a change of %s, %d checks, want 1", tc.name, runs()-before)
+		}
+	}
+	// Another salt (the configuration, the version) is another key.
+	before := runs()
+	other := Go(c, NewHash("other salt").Key(), recordingCheck(checked))
+	other(context.Background(), goFiles)
+	if runs() != before+1 {
+		t.Errorf("another salt hit the cache")
+	}
+	_ = ref
+	// Every variable of the go command's environment is in the key (a
+	// run per variable would compile the standard library for each).
+	key := func() Key {
+		g := &goCache{c: c, salt: NewHash("salt").Key(), prints: map[string]Key{}, mods: map[string][]byte{}}
+		k, ok := g.setKey(goFiles)
+		if !ok {
+			t.Fatal("no key for a module's files")
+		}
+		return k
+	}
+	base := key()
+	for _, v := range goEnv {
+		t.Run(v, func(t *testing.T) {
+			t.Setenv(v, "changed-"+v)
+			if key() == base {
+				t.Errorf("%s is not in the key", v)
+			}
+		})
+	}
+}
+
+// A file rewritten with contents of the same size and its modification
+// time set back is still seen as changed: the remembered hash is keyed by
+// the change time and inode too.
+func TestGoSameSizeSameMtimeRewrite(t *testing.T) {
+	goc, checked := goModule(t, open(t), NewHash("salt").Key())
+	old := time.Now().Add(-time.Hour)
+	for _, f := range goFiles {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(raceWindow + 100*time.Millisecond) // the change times must age past the race window to be remembered
+	first := goc(context.Background(), goFiles)
+	goc(context.Background(), goFiles)
+	if len(*checked) != 1 {
+		t.Fatalf("an unchanged re-run checked again")
+	}
+	src, err := os.ReadFile("lib/lib.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// docker rm -f -> docker rm -- (same length, no force).
+	swapped := strings.Replace(string(src), `"rm", "-f", id`, `"rm", "--", id`, 1)
+	if len(swapped) != len(src) || swapped == string(src) {
+		t.Fatal("the rewrite must keep the size")
+	}
+	if err := os.WriteFile("lib/lib.go", []byte(swapped), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes("lib/lib.go", old, old); err != nil {
+		t.Fatal(err)
+	}
+	second := goc(context.Background(), goFiles)
+	if len(*checked) != 2 {
+		t.Fatalf("a same-size rewrite with the old modification time was not seen")
+	}
+	if reflect.DeepEqual(rulesAt(first, "lib/lib.go"), rulesAt(second, "lib/lib.go")) {
+		t.Fatalf("lib's findings did not change after docker rm -f became docker rm --: %v", rulesAt(second, "lib/lib.go"))
+	}
+}
+
+// Every entry corrupted: the run checks again and reports what it
+// reported before.
+func TestGoCorruptedEntriesMiss(t *testing.T) {
+	c := open(t)
+	goc, checked := goModule(t, c, NewHash("salt").Key())
+	want := sorted(goc(context.Background(), goFiles))
+	n := 0
+	err := filepath.WalkDir(c.Dir(), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, "-r") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		b[len(b)-1] ^= 0x01
+		return os.WriteFile(p, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 4 {
+		t.Fatalf("%d entries, want one per folder and one for the set", n)
+	}
+	got := sorted(goc(context.Background(), goFiles))
+	if len(*checked) != 2 || len((*checked)[1]) != len(goFiles) {
+		t.Fatalf("over corrupted entries, checked %v, want every file again", (*checked)[1:])
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("result over corrupted entries differs:\n%+v\nwant\n%+v", got, want)
+	}
+}
