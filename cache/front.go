@@ -65,15 +65,17 @@ func File(c *Cache, salt Key, kind engine.Kind, check engine.FileFunc) engine.Fi
 // composeVar finds the variables a compose file can interpolate.
 var composeVar = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
-// composeElsewhere are the keys with which a project reads files that are
-// not in the walked set (other compose files, env files); such a set is not
-// cached, so it is always checked afresh.
-var composeElsewhere = [][]byte{[]byte("include"), []byte("extends"), []byte("env_file"), []byte("COMPOSE_FILE"), []byte("COMPOSE_PATH_SEPARATOR")}
+// composeElsewhere are the words with which a set selects other compose
+// or env files through the environment; such a set is not cached, so it
+// is always checked afresh.
+var composeElsewhere = [][]byte{[]byte("COMPOSE_FILE"), []byte("COMPOSE_PATH_SEPARATOR"), []byte("COMPOSE_ENV_FILES")}
 
 // Compose caches the compose front end over the whole set of compose
-// files of a run. The key holds every file's contents, the .env file of
-// each of their folders, and the value of every variable they interpolate
-// and of the COMPOSE_* variables that select files and profiles.
+// files of a run. The key holds every file's contents, the files they
+// name for compose-go to read (extends, include, env_file, label_file:
+// see composeReads), the .env file of each of their folders, and the
+// value of every variable they interpolate and of the COMPOSE_* variables
+// that select files and profiles.
 func Compose(c *Cache, salt Key, check engine.BatchFunc) engine.BatchFunc {
 	if c == nil {
 		return check
@@ -100,9 +102,13 @@ func Compose(c *Cache, salt Key, check engine.BatchFunc) engine.BatchFunc {
 }
 
 func composeKey(salt Key, files []string) (Key, bool) {
+	if _, set := os.LookupEnv("COMPOSE_ENV_FILES"); set {
+		return Key{}, false
+	}
 	h := NewHash("compose").Bytes(salt[:])
-	names := map[string]bool{"COMPOSE_PROJECT_NAME": true, "COMPOSE_PROFILES": true, "COMPOSE_FILE": true, "COMPOSE_PATH_SEPARATOR": true, "COMPOSE_ENV_FILES": true}
+	names := map[string]bool{"COMPOSE_PROJECT_NAME": true, "COMPOSE_PROFILES": true, "COMPOSE_FILE": true, "COMPOSE_PATH_SEPARATOR": true}
 	dirs := map[string]bool{}
+	srcs := map[string][]byte{}
 	for _, f := range files {
 		src, err := readRegular(f)
 		if err != nil {
@@ -119,6 +125,12 @@ func composeKey(salt Key, files []string) (Key, bool) {
 			names[string(m[1])] = true
 		}
 		dirs[filepath.Dir(f)] = true
+		if abs, err := filepath.Abs(f); err == nil {
+			srcs[abs] = src
+		}
+	}
+	if !composeReads(h, files, srcs, names) {
+		return Key{}, false
 	}
 	for _, d := range sortedKeys(dirs) {
 		env, err := readRegular(filepath.Join(d, ".env"))

@@ -75,12 +75,74 @@ func TestComposeKey(t *testing.T) {
 	if calls.Load() != 3 {
 		t.Fatalf("calls = %d, want 3", calls.Load())
 	}
-	// A project that reads files outside the set is never cached.
+	// A file the project reads through env_file is in the key.
 	write(t, "compose.yaml", "services:\n  web:\n    image: nginx\n    env_file: web.env\n")
+	write(t, "web.env", "A=1\n")
 	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 4 {
+		t.Fatalf("calls = %d, want 4: an env_file set is cached", calls.Load())
+	}
+	write(t, "web.env", "A=2\n")
 	check(context.Background(), files)
 	if calls.Load() != 5 {
-		t.Fatalf("calls = %d, want 5: env_file sets are not cached", calls.Load())
+		t.Fatalf("calls = %d, want 5: the env_file changed", calls.Load())
+	}
+	// An interpolated reference, or one the environment selects, is never
+	// cached.
+	write(t, "compose.yaml", "services:\n  web:\n    image: nginx\n    env_file: ${ENVF}\n")
+	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 7 {
+		t.Fatalf("calls = %d, want 7: an interpolated env_file is not cached", calls.Load())
+	}
+	t.Setenv("COMPOSE_ENV_FILES", "a.env")
+	write(t, "compose.yaml", "services:\n  web:\n    image: nginx\n")
+	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 9 {
+		t.Fatalf("calls = %d, want 9: COMPOSE_ENV_FILES sets are not cached", calls.Load())
+	}
+}
+
+// extends and include targets outside the set are in the key, and so are
+// the files those name in turn, through anchors too.
+func TestComposeKeyFollowsReferences(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	write(t, "app/compose.yaml", "x-base: &base\n  extends:\n    file: ../shared/base.yml\n    service: base\nservices:\n  web:\n    <<: *base\n    image: nginx\ninclude:\n  - path: ../shared/inc.yml\n")
+	write(t, "shared/base.yml", "services:\n  base:\n    extends:\n      file: deeper.yml\n      service: b\n")
+	write(t, "shared/deeper.yml", "services:\n  b:\n    image: busybox\n")
+	write(t, "shared/inc.yml", "services:\n  db:\n    image: postgres\n    env_file: [db.env]\n")
+	write(t, "shared/db.env", "X=1\n")
+	c := open(t)
+	var calls atomic.Int32
+	check := Compose(c, NewHash("salt").Key(), func(ctx context.Context, files []string) rules.Result {
+		calls.Add(1)
+		return rules.Result{}
+	})
+	files := []string{filepath.FromSlash("app/compose.yaml")}
+	check(context.Background(), files)
+	check(context.Background(), files)
+	if calls.Load() != 1 {
+		t.Fatalf("calls = %d after two identical runs", calls.Load())
+	}
+	for i, f := range []string{"shared/base.yml", "shared/deeper.yml", "shared/inc.yml", "shared/db.env"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, f, string(src)+"# changed\n")
+		check(context.Background(), files)
+		if got := calls.Load(); got != int32(i+2) {
+			t.Fatalf("after %s changed, calls = %d, want %d", f, got, i+2)
+		}
+	}
+	// A target that appears where none was is a change too.
+	write(t, "app/deeper.yml", "services:\n  b:\n    image: alpine\n")
+	check(context.Background(), files)
+	if calls.Load() != 6 {
+		t.Fatalf("a new file where a relative target can resolve was not seen: calls = %d", calls.Load())
 	}
 }
 
