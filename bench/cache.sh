@@ -3,8 +3,9 @@
 # tree, in the same run, and prints the ratios:
 #   - check with an empty result cache (the Go build cache warm);
 #   - check with nothing changed (target <= 2x rg);
-#   - check after touching one Go file, one shell script, one compose file
-#     (target <= 3x rg);
+#   - check after touching one Go file (of a package most of moby imports,
+#     and of a main package), one shell script, one compose file (target
+#     <= 3x rg);
 # and checks that every cached run prints what an uncached run prints.
 # Usage: bench/cache.sh
 # The tree is github.com/moby/moby/v2 (the moby repository, served by the
@@ -86,22 +87,27 @@ touched() {
   done
   echo "$b $c"
 }
-gofile=moby/daemon/container/container.go
-shfile=$(cd "$tree" && find gen -name '*.sh' | sort | head -1)
-composefile=$(cd "$tree" && find compose -name 'compose.yaml' -o -name 'docker-compose.yml' | sort | head -1)
-[ -n "$composefile" ] || composefile=$(cd "$tree" && find compose -name '*compose*.y*ml' | sort | head -1)
+gofile=moby/daemon/container/container.go # imported by most of the daemon
+leaffile=moby/cmd/docker-proxy/main_linux.go # a main package: nothing imports it
+shfile=$(cd "$tree" && find gen -name '*.sh' | sort | sed -n 1p)
+composefile=$(cd "$tree" && find compose -name 'compose.yaml' -o -name 'docker-compose.yml' | sort | sed -n 1p)
+[ -n "$composefile" ] || composefile=$(cd "$tree" && find compose -name '*compose*.y*ml' | sort | sed -n 1p)
 cp "$gofile" "$out/go.orig"
+cp "$leaffile" "$out/leaf.orig"
 cp "$shfile" "$out/sh.orig"
 cp "$composefile" "$out/compose.orig"
 go_t=$(touched go "$gofile")
 # The touched Go file's findings keep their lines (the comments are
 # appended), so the uncached reference still holds.
 go_same=$(same "$out/ref.json")
+leaf_t=$(touched go "$leaffile")
+leaf_same=$(same "$out/ref.json")
 sh_t=$(touched sh "$shfile")
 sh_same=$(same "$out/ref.json")
 compose_t=$(touched compose "$composefile")
 compose_same=$(same "$out/ref.json")
 cp "$out/go.orig" "$gofile"
+cp "$out/leaf.orig" "$leaffile"
 cp "$out/sh.orig" "$shfile"
 cp "$out/compose.orig" "$composefile"
 
@@ -113,7 +119,8 @@ row "rg -l docker (best of $runs)" "$rg_t" "" ""
 row "check, empty result cache" "$cold_t" "" "$cold_same"
 row "check, nothing changed (best of $runs)" "$warm_t" "2x" "$warm_same"
 row "check, one Go file touched (best of $runs)" "$go_t" "3x" "$go_same"
+row "check, one Go file of a main package touched" "$leaf_t" "3x" "$leaf_same"
 row "check, one shell file touched (best of $runs)" "$sh_t" "3x" "$sh_same"
 row "check, one compose file touched (best of $runs)" "$compose_t" "3x" "$compose_same"
-echo "touched: $gofile, $shfile, $composefile"
+echo "touched: $gofile, $leaffile, $shfile, $composefile"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -138,5 +139,28 @@ func TestGoCorruptedEntriesMiss(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("result over corrupted entries differs:\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// A cgo file is checked by the fallback (the type-checker sees the go
+// command's generated file instead): its folder is still an entry.
+func TestGoCgoFolderIsCached(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no C compiler for cgo")
+	}
+	goc, checked := goModule(t, open(t), NewHash("salt").Key())
+	t.Setenv("CGO_ENABLED", "1")
+	write(t, "cg/cg.go", "package cg\n\n// #include <stdlib.h>\nimport \"C\"\n\nimport \"os/exec\"\n\n// Kill kills web.\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
+	files := append([]string{filepath.FromSlash("cg/cg.go")}, goFiles...)
+	first := goc(context.Background(), files)
+	if len(rulesAt(first, "cg/cg.go")) == 0 {
+		t.Fatalf("no finding in the cgo file: the test would prove nothing: %+v", first)
+	}
+	second := goc(context.Background(), files)
+	if len(*checked) != 1 {
+		t.Fatalf("a re-run with nothing changed type-checked %v", (*checked)[1:])
+	}
+	if !reflect.DeepEqual(sorted(first), sorted(second)) {
+		t.Fatalf("cached result differs:\n%+v\n%+v", first, second)
 	}
 }

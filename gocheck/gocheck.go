@@ -343,6 +343,9 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit // nil: not wanted
+	// cgoFiles are the wanted cgo files of the packages loaded, for
+	// CheckUnits.
+	cgoFiles map[string]bool
 	// budget is the universe budget (universeBudget; tests make it tiny
 	// to check every package in a batch of its own).
 	budget int64
@@ -369,6 +372,7 @@ func newRun(opts Options) *run {
 		opts:      opts,
 		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts}),
 		display:   map[string]string{},
+		cgoFiles:  map[string]bool{},
 		budget:    universeBudget,
 		srcs:      map[string][]byte{},
 		modRoots:  map[string]string{},
@@ -475,10 +479,11 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
 	}
 	if c.units != nil {
-		// A file left out by build constraints is checked by the
-		// fallback, with the files of its own folder only.
+		// A file left out by build constraints, or a cgo file, is
+		// checked by the fallback, with the files of its own folder
+		// only.
 		for _, f := range rest {
-			if sel.ignored[f] {
+			if sel.ignored[f] || c.cgoFiles[f] {
 				c.units = append(c.units, Unit{Files: []string{c.display[f]}, Deps: []string{filepath.Dir(f)}})
 			}
 		}
@@ -520,6 +525,19 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 			if selected[filepath.Clean(f)] {
 				roots = append(roots, p)
 				break
+			}
+		}
+		if c.units != nil {
+			// A cgo file is compiled as a generated file: the source
+			// file goes to the fallback.
+			compiled := map[string]bool{}
+			for _, f := range p.CompiledGoFiles {
+				compiled[filepath.Clean(f)] = true
+			}
+			for _, f := range p.GoFiles {
+				if f = filepath.Clean(f); selected[f] && !compiled[f] {
+					c.cgoFiles[f] = true
+				}
 			}
 		}
 	}
