@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dockguard/dockguard/analyzers"
 	"github.com/dockguard/dockguard/engine"
@@ -167,6 +168,7 @@ func TestGoPerPackage(t *testing.T) {
 	write(t, "app/app.go", "package app\n\nimport (\n\t\"os/exec\"\n\n\t\"example.com/m/lib\"\n)\n\nfunc Clean() error { return exec.Command(\"docker\", \"rm\", lib.Force, \"web\").Run() }\n")
 	write(t, "other/other.go", "package other\n\nimport \"os/exec\"\n\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
 	c := open(t)
+	settle()
 	var checked [][]string
 	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
 		checked = append(checked, append([]string(nil), files...))
@@ -187,6 +189,7 @@ func TestGoPerPackage(t *testing.T) {
 	// A change in a dependency that is not itself checked invalidates the
 	// package that imports it, and only that one.
 	write(t, "lib/lib.go", "package lib\n\n// Force is what app passes.\nconst Force = \"--force=false\"\n")
+	settle()
 	third := goc(context.Background(), files)
 	if len(checked) != 2 || len(checked[1]) != 1 || filepath.ToSlash(checked[1][0]) != "app/app.go" {
 		t.Fatalf("after the dependency changed, checked %v, want only app/app.go", checked[1:])
@@ -225,9 +228,14 @@ func goModule(t *testing.T, c *Cache, salt Key) (BatchGo, *[][]string) {
 	write(t, "lib/lib.go", "package lib\n\nimport \"os/exec\"\n\n// Remove force-removes a container.\nfunc Remove(id string) error { return exec.Command(\"docker\", \"rm\", \"-f\", id).Run() }\n")
 	write(t, "app/app.go", "package app\n\nimport \"example.com/m/lib\"\n\n// Clean removes web.\nfunc Clean() error { return lib.Remove(\"web\") }\n")
 	write(t, "notes/notes.go", "package notes\n\n// Docs says how docker is used elsewhere.\nconst Docs = \"see the docker docs\"\n")
+	settle()
 	var checked [][]string
 	return Go(c, salt, recordingCheck(&checked)), &checked
 }
+
+// settle waits until files just written are older than a run that starts
+// now may take for a write during itself (see modSlack).
+func settle() { time.Sleep(100 * time.Millisecond) }
 
 // recordingCheck is the Go front end, logging the files of each call.
 func recordingCheck(checked *[][]string) GoCheck {

@@ -63,7 +63,7 @@ func Go(c *Cache, salt Key, check GoCheck) engine.BatchFunc {
 		}
 	}
 	return func(ctx context.Context, files []string) rules.Result {
-		g := &goCache{c: c, salt: salt, prints: map[string]Key{}, mods: map[string][]byte{}, sums: openSums(c)}
+		g := &goCache{c: c, salt: salt, prints: map[string]Key{}, mods: map[string][]byte{}, unstable: map[string]bool{}, sums: openSums(c)}
 		defer g.sums.save()
 		setKey, setOK := g.setKey(files)
 		if setOK {
@@ -113,7 +113,7 @@ func Go(c *Cache, salt Key, check GoCheck) engine.BatchFunc {
 				e.Deps = append(e.Deps, d)
 				e.Prints = append(e.Prints, g.print(d))
 			}
-			if b := encode(e); b != nil {
+			if b := encode(e); b != nil && g.stable(e.Deps) {
 				_ = c.Put(setKey, b)
 			}
 		}
@@ -139,6 +139,9 @@ type goCache struct {
 	// the key (nil: the folder is in no module).
 	prints map[string]Key
 	mods   map[string][]byte
+	// unstable are the folders holding a file modified during the run:
+	// no entry that depends on them is stored.
+	unstable map[string]bool
 }
 
 // get returns an entry when every folder it depends on is as it was.
@@ -240,6 +243,9 @@ func (g *goCache) store(ctx context.Context, missed []string, units []gocheck.Un
 			e.Deps = append(e.Deps, dep)
 			e.Prints = append(e.Prints, g.print(dep))
 			deps = append(deps, dep)
+		}
+		if !g.stable(e.Deps) {
+			continue
 		}
 		if b := encode(e); b != nil {
 			_ = g.c.Put(k, b)
@@ -371,7 +377,10 @@ func (g *goCache) print(dir string) Key {
 		if !strings.HasSuffix(name, ".go") || e.IsDir() {
 			continue
 		}
-		sum, ok := g.sums.sum(filepath.Join(dir, name))
+		sum, ok, recent := g.sums.sum(filepath.Join(dir, name))
+		if recent {
+			g.markUnstable(dir)
+		}
 		if !ok {
 			h.String(name).String("unreadable")
 			continue
@@ -379,7 +388,11 @@ func (g *goCache) print(dir string) Key {
 		h.String(name).Bytes(sum[:])
 	}
 	if root := gocheck.ModuleRoot(dir); root != "" {
-		if sum, ok := g.sums.sum(filepath.Join(root, "go.mod")); ok {
+		sum, ok, recent := g.sums.sum(filepath.Join(root, "go.mod"))
+		if recent {
+			g.markUnstable(dir)
+		}
+		if ok {
 			h.String(root).Bytes(sum[:])
 		}
 	}
@@ -388,6 +401,25 @@ func (g *goCache) print(dir string) Key {
 	g.prints[dir] = k
 	g.mu.Unlock()
 	return k
+}
+
+func (g *goCache) markUnstable(dir string) {
+	g.mu.Lock()
+	g.unstable[dir] = true
+	g.mu.Unlock()
+}
+
+// stable reports that no folder of deps held a file modified during the
+// run (print must have been called for each).
+func (g *goCache) stable(deps []string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, d := range deps {
+		if g.unstable[d] {
+			return false
+		}
+	}
+	return true
 }
 
 // fileSum is a file's content hash.

@@ -6,9 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockguard/dockguard/analyzers"
+	"github.com/dockguard/dockguard/gocheck"
+	"github.com/dockguard/dockguard/rules"
 )
 
 // Each input of the key, changed alone, makes the next run check again;
@@ -33,6 +38,7 @@ func TestGoKeyInputs(t *testing.T) {
 	} {
 		before := runs()
 		tc.change()
+		settle()
 		goc(context.Background(), goFiles)
 		if runs() != before+1 {
 			t.Errorf("after a change of %s, %d checks, want 1", tc.name, runs()-before)
@@ -49,7 +55,7 @@ func TestGoKeyInputs(t *testing.T) {
 	// Every variable of the go command's environment is in the key (a
 	// run per variable would compile the standard library for each).
 	key := func() Key {
-		g := &goCache{c: c, salt: NewHash("salt").Key(), prints: map[string]Key{}, mods: map[string][]byte{}}
+		g := &goCache{c: c, salt: NewHash("salt").Key(), prints: map[string]Key{}, mods: map[string][]byte{}, unstable: map[string]bool{}, sums: openSums(c)}
 		k, ok := g.setKey(goFiles)
 		if !ok {
 			t.Fatal("no key for a module's files")
@@ -152,6 +158,7 @@ func TestGoCgoFolderIsCached(t *testing.T) {
 	t.Setenv("CGO_ENABLED", "1")
 	write(t, "cg/cg.go", "package cg\n\n// #include <stdlib.h>\nimport \"C\"\n\nimport \"os/exec\"\n\n// Kill kills web.\nfunc Kill() error { return exec.Command(\"docker\", \"kill\", \"web\").Run() }\n")
 	files := append([]string{filepath.FromSlash("cg/cg.go")}, goFiles...)
+	settle()
 	first := goc(context.Background(), files)
 	if len(rulesAt(first, "cg/cg.go")) == 0 {
 		t.Fatalf("no finding in the cgo file: the test would prove nothing: %+v", first)
@@ -162,5 +169,37 @@ func TestGoCgoFolderIsCached(t *testing.T) {
 	}
 	if !reflect.DeepEqual(sorted(first), sorted(second)) {
 		t.Fatalf("cached result differs:\n%+v\n%+v", first, second)
+	}
+}
+
+// A file changed while the run checks it (after the front end read it,
+// before the entry is written) leaves no entry that would replay the old
+// contents' findings for the new contents.
+func TestGoFileChangedDuringRunIsNotStored(t *testing.T) {
+	c := open(t)
+	_, _ = goModule(t, c, NewHash("salt").Key())
+	var checked [][]string
+	inner := recordingCheck(&checked)
+	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+		units, res := inner(ctx, files, facts)
+		if len(checked) == 1 {
+			src, err := os.ReadFile("lib/lib.go")
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, "lib/lib.go", strings.Replace(string(src), `"rm", "-f", id`, `"rm", "--", id`, 1))
+		}
+		return units, res
+	})
+	first := goc(context.Background(), goFiles)
+	if !slices.Contains(rulesAt(first, "lib/lib.go"), "DG101") {
+		t.Fatalf("no DG101 in lib before the change: the test would prove nothing: %v", rulesAt(first, "lib/lib.go"))
+	}
+	second := goc(context.Background(), goFiles)
+	if len(checked) != 2 {
+		t.Fatalf("the run after a change during the previous run checked nothing: a stale entry was stored")
+	}
+	if slices.Contains(rulesAt(second, "lib/lib.go"), "DG101") {
+		t.Fatalf("stale DG101 in lib after docker rm -f became docker rm --")
 	}
 }

@@ -26,3 +26,6 @@ func statOf(fi os.FileInfo) (statKey, bool) {
 // settled reports that the file's inode has not changed within the race
 // window either (a rename or a chmod after the last write).
 func (k statKey) settled() bool { return time.Since(time.Unix(0, k.Ctime)) > raceWindow }
+
+// before reports that the inode last changed before t.
+func (k statKey) before(t time.Time) bool { return time.Unix(0, k.Ctime).Before(t) }

@@ -2,7 +2,10 @@
 
 package cache
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // statKey is the stat data this system gives: the size and modification
 // time. Without a change time it cannot tell a file whose modification
@@ -16,3 +19,7 @@ func statOf(fi os.FileInfo) (statKey, bool) {
 }
 
 func (statKey) settled() bool { return false }
+
+// before cannot tell without a change time; the modification time is
+// checked on its own.
+func (statKey) before(time.Time) bool { return true }

@@ -25,6 +25,10 @@ type sums struct {
 	// saved, so files that are gone drop out.
 	used    map[string]sumRecord
 	changed bool
+	// start is when the run began; recent are the files hashed that were
+	// modified since shortly before it (see sum).
+	start  time.Time
+	recent map[string]bool
 }
 
 // sumRecord is what the index remembers of one file.
@@ -41,7 +45,7 @@ const raceWindow = 3 * time.Second
 // missing or corrupted index is an empty one.
 func openSums(c *Cache) *sums {
 	wd, _ := os.Getwd()
-	s := &sums{c: c, key: NewHash("sums").String(wd).Key(), old: map[string]sumRecord{}, used: map[string]sumRecord{}}
+	s := &sums{c: c, key: NewHash("sums").String(wd).Key(), old: map[string]sumRecord{}, used: map[string]sumRecord{}, start: time.Now(), recent: map[string]bool{}}
 	if b, ok := c.Get(s.key); ok {
 		var m map[string]sumRecord
 		if decode(b, &m) && m != nil {
@@ -52,8 +56,21 @@ func openSums(c *Cache) *sums {
 }
 
 // sum returns the content hash of the file at path (false when it cannot
-// be read).
-func (s *sums) sum(path string) (fileSum, bool) {
+// be read), and whether the file was modified during the run or within
+// the race window before it: a result computed from such a file may
+// belong to contents other than the hash's, and must not be stored.
+func (s *sums) sum(path string) (fileSum, bool, bool) {
+	sum, ok := s.hash(path)
+	if !ok {
+		return sum, false, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	abs, _ := filepath.Abs(path)
+	return sum, true, s.recent[abs]
+}
+
+func (s *sums) hash(path string) (fileSum, bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return fileSum{}, false
@@ -63,6 +80,11 @@ func (s *sums) sum(path string) (fileSum, bool) {
 		return fileSum{}, false
 	}
 	st, stOK := statOf(fi)
+	if since := s.start.Add(-modSlack(fi.ModTime())); !fi.ModTime().Before(since) || !st.before(since) {
+		s.mu.Lock()
+		s.recent[abs] = true
+		s.mu.Unlock()
+	}
 	s.mu.Lock()
 	if r, ok := s.used[abs]; ok && stOK && r.Stat == st {
 		s.mu.Unlock()
@@ -99,6 +121,17 @@ func (s *sums) sum(path string) (fileSum, bool) {
 		s.mu.Unlock()
 	}
 	return sum, true
+}
+
+// modSlack is how far before the run's start a file's times can be and the
+// file still have been written during the run: the kernel stamps files
+// from a clock that lags by up to a tick, and a file system whose times
+// carry no fraction of a second truncates them.
+func modSlack(mtime time.Time) time.Duration {
+	if mtime.Nanosecond() == 0 {
+		return 2 * time.Second
+	}
+	return 50 * time.Millisecond
 }
 
 // save writes the index when it changed: the records of the files hashed

@@ -191,6 +191,7 @@ type Unit struct {
 // Files checked by the fallback belong to no unit.
 func CheckUnits(ctx context.Context, files []string, opts Options) ([]Unit, rules.Result) {
 	c := newRun(opts)
+	c.wantUnits = true
 	c.units = []Unit{}
 	res := c.check(ctx, files)
 	return c.units, res
@@ -342,7 +343,11 @@ type run struct {
 	modRoots  map[string]string
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
-	units     []Unit // nil: not wanted
+	units     []Unit
+	// wantUnits is set by CheckUnits before the check starts, and only
+	// read while packages are checked concurrently (units is guarded by
+	// mu).
+	wantUnits bool
 	// cgoFiles are the wanted cgo files of the packages loaded, for
 	// CheckUnits.
 	cgoFiles map[string]bool
@@ -478,7 +483,7 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	if len(rest) > 0 {
 		c.fallback(rest, "not part of a package that could be loaded (build constraints, or a load error)")
 	}
-	if c.units != nil {
+	if c.wantUnits {
 		// A file left out by build constraints, or a cgo file, is
 		// checked by the fallback, with the files of its own folder
 		// only.
@@ -527,7 +532,7 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 				break
 			}
 		}
-		if c.units != nil {
+		if c.wantUnits {
 			// A cgo file is compiled as a generated file: the source
 			// file goes to the fallback.
 			compiled := map[string]bool{}
@@ -797,7 +802,7 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 		}
 	}
 	c.analyze([]*packages.Package{&p})
-	if c.units != nil {
+	if c.wantUnits {
 		u := Unit{Deps: localDeps(meta), Pkg: meta.PkgPath}
 		for _, f := range p.CompiledGoFiles {
 			if want[filepath.Clean(f)] {

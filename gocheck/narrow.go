@@ -140,7 +140,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 // folders are those of the variants that dropped it: the decision rests
 // on their files and imports.
 func (c *run) dropUnits(dropped map[string]bool, by map[string][]*packages.Package) {
-	if c.units == nil {
+	if !c.wantUnits {
 		return
 	}
 	files := make([]string, 0, len(dropped))
