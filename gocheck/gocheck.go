@@ -179,8 +179,10 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 // A unit can also be a package the go command's graph showed cannot hold
 // a finding (see relevantVariant): its wanted files were neither
 // type-checked nor sent to the fallback, and that decision depends on the
-// same folders. Pkg is the import path of a type-checked package, whose
-// facts the analyzers may have stored, and "" for such a dropped one.
+// same folders. Or it is a file left out by build constraints, or a cgo
+// file, which the fallback checks with its own folder's files only. Pkg
+// is the import path of a type-checked package, whose facts the analyzers
+// may have stored, and "" for a unit that was not type-checked.
 type Unit struct {
 	Files []string
 	Deps  []string

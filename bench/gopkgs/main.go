@@ -42,6 +42,9 @@ func main() {
 		Go: func(ctx context.Context, files []string) rules.Result {
 			units, res := gocheck.CheckUnits(ctx, files, gocheck.Options{AllPackages: *all})
 			for _, u := range units {
+				if u.Pkg == "" {
+					continue // not type-checked (dropped, or checked by the fallback)
+				}
 				for _, f := range u.Files {
 					dirs[filepath.Dir(f)] = true
 				}
