@@ -24,7 +24,7 @@ best() { # best wall time of 3 runs, in seconds
   echo "$best"
 }
 dg=("$out/dockguard" check --no-cache --fail-on none)
-got=$("${dg[@]}" --format text "$out/many.sh" 2>/dev/null | grep -c DG101 || true)
+got=$("${dg[@]}" --format text "$out/many.sh" 2>/dev/null | grep -c '\[DG101 ' || true)
 [ "$got" -eq "$n" ] || { echo "expected $n findings in text, got $got" >&2; exit 1; }
 text_t=$(best "${dg[@]}" --format text "$out/many.sh")
 printf '%-11s %6ss\n' text "$text_t"

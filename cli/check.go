@@ -383,5 +383,5 @@ func isTerminal(stream any) bool {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && ttyFile(f)
 }
