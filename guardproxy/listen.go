@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"unicode"
 
 	"github.com/dockguard/dockguard/verify/dockerapi"
@@ -72,10 +71,11 @@ func listenUnix(path string) (net.Listener, string, error) {
 	}
 	// The socket is created 0600 from the start: no moment where another
 	// user could connect before a chmod.
-	old := syscall.Umask(0o177)
-	ln, err := net.Listen("unix", path)
-	syscall.Umask(old)
-	if err != nil {
+	var ln net.Listener
+	if err := withUmask(0o177, func() (err error) {
+		ln, err = net.Listen("unix", path)
+		return err
+	}); err != nil {
 		return nil, "", fmt.Errorf("listen: %w", err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {

@@ -28,7 +28,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -151,7 +150,7 @@ func StartPrivate(extra ...string) (*Daemon, error) {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group, so that a Ctrl-C of `go test` does not reach
 	// it before Stop does.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("start dockerd: %w", err)
@@ -215,11 +214,11 @@ func (d *Daemon) Stop() error {
 			return fmt.Errorf("pidfile names %d, started %d; not signalling", p, pid)
 		}
 	}
-	_ = syscall.Kill(pid, syscall.SIGTERM)
+	terminate(d.cmd.Process)
 	select {
 	case <-d.waitCh:
 	case <-time.After(20 * time.Second):
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+		_ = d.cmd.Process.Kill()
 		<-d.waitCh
 	}
 	d.log.Close()
