@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -120,6 +121,30 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 		}
 		if got.String() != want.String() {
 			t.Errorf("%d items:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
+
+// TestIndentJSONMatchesJSONIndent compares indentJSON with json.Indent on
+// documents with nested and empty containers, escapes and non-ASCII text.
+func TestIndentJSONMatchesJSONIndent(t *testing.T) {
+	docs := []any{
+		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x,y", map[string]any{"k": `q"uo\te:{}[]`}}},
+		[]any{"🐳 ü", nil, true, 1.5, []any{[]any{}}},
+		"plain",
+		map[string]any{"nested": map[string]any{"deeper": []any{map[string]any{"z": "\u2028\n\\"}}}},
+	}
+	for _, d := range docs {
+		compact, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "    ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indentJSON(nil, compact, "    ", "  "); string(got) != want.String() {
+			t.Errorf("indentJSON(%s):\n%s\nwant:\n%s", compact, got, want.String())
 		}
 	}
 }
