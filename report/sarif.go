@@ -286,17 +286,35 @@ func (r *Run) sarifNotification(level string, n rules.Note) sarifNotification {
 // scanning keeps tracking an alert when lines above it move. Without the
 // source, the finding's key or message stands in for the line.
 func lineHash(ix *rules.LineIndex, f *rules.Finding) string {
-	var text string
+	b := make([]byte, 0, 128)
+	b = append(b, f.Rule...)
+	b = append(b, 0)
 	switch {
 	case ix != nil && f.Line > 0:
-		text = strings.Join(strings.Fields(lineText(ix, f.Line)), " ")
+		// The line's fields joined by single spaces, as
+		// strings.Join(strings.Fields(line), " ") would give them.
+		b = appendFields(b, lineText(ix, f.Line))
 	case f.Key != "":
-		text = f.Key
+		b = append(b, f.Key...)
 	default:
-		text = f.Message
+		b = append(b, f.Message...)
 	}
-	sum := sha256.Sum256([]byte(f.Rule + "\x00" + text))
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
+}
+
+// appendFields appends the space-separated fields of s (as strings.Fields
+// splits them) to b, joined by single spaces.
+func appendFields(b []byte, s string) []byte {
+	first := true
+	for f := range strings.FieldsSeq(s) {
+		if !first {
+			b = append(b, ' ')
+		}
+		first = false
+		b = append(b, f...)
+	}
+	return b
 }
 
 func fixDescription(es []rules.Edit) string {

@@ -148,3 +148,12 @@ func TestIndentJSONMatchesJSONIndent(t *testing.T) {
 		}
 	}
 }
+
+// appendFields must join exactly as strings.Join(strings.Fields(s), " ").
+func TestAppendFields(t *testing.T) {
+	for _, s := range []string{"", "   ", "a", "  docker  rm\t-f\u00a0x \u2003y\n", "🐳 ü\v z"} {
+		if got, want := string(appendFields(nil, s)), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
