@@ -8,7 +8,7 @@ import (
 )
 
 // ownProcessGroup does nothing where there are no process groups; a
-// private dockerd is started on Unix hosts only.
+// private daemon is started on Unix hosts only.
 func ownProcessGroup(*exec.Cmd) {}
 
 // terminate stops the process; without signals it is killed.
