@@ -1204,6 +1204,54 @@ func (c *run) finish() {
 // for every import, and analysed; names are then resolved through the
 // files' imports.
 func (c *run) fallback(files []string, why string) {
+	// A batch of whole folders at a time: the syntax, type information and
+	// sources of one batch are dropped before the next is parsed, so memory
+	// follows the batch, not the repository (--go-mode=syntax on moby held
+	// every file at once: 573 MiB). Fallback packages import nothing of each
+	// other (their imports are stand-ins), so batches are independent.
+	byDir := map[string][]string{}
+	var dirs []string
+	for _, f := range files {
+		d := filepath.Dir(f)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], f)
+	}
+	var batch []string
+	for _, d := range dirs {
+		batch = append(batch, byDir[d]...)
+		if len(batch) >= fallbackBatchFiles {
+			c.fallbackBatch(batch, why)
+			batch = nil
+		}
+	}
+	if len(batch) > 0 {
+		c.fallbackBatch(batch, why)
+	}
+}
+
+// fallbackBatchFiles is about how many files fallback parses and analyses
+// together (whole folders, so a batch can be larger).
+var fallbackBatchFiles = 256
+
+// fallbackBatch checks files, whole folders, without type information.
+func (c *run) fallbackBatch(files []string, why string) {
+	c.srcMu.Lock()
+	var read []string // sources this batch reads from disk, dropped after it
+	for _, f := range files {
+		if _, ok := c.srcs[f]; !ok {
+			read = append(read, f)
+		}
+	}
+	c.srcMu.Unlock()
+	defer func() {
+		c.srcMu.Lock()
+		for _, f := range read {
+			delete(c.srcs, f)
+		}
+		c.srcMu.Unlock()
+	}()
 	type key struct{ dir, name string }
 	groups := map[key][]*ast.File{}
 	var order []key

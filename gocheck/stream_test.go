@@ -2,6 +2,7 @@ package gocheck
 
 import (
 	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -163,6 +164,37 @@ func TestSyntaxMode(t *testing.T) {
 	}
 	if _, err := ParseMode("fast"); err == nil {
 		t.Error("ParseMode accepted an unknown mode")
+	}
+}
+
+// TestSyntaxBatchesFindTheSame: syntax mode checks a batch of folders at a
+// time and drops each; batches of one folder find exactly what one batch
+// of everything finds, with the same messages, on several fixtures.
+func TestSyntaxBatchesFindTheSame(t *testing.T) {
+	offline(t)
+	total := 0
+	for _, name := range []string{"module.txtar", "helpers.txtar", "untyped.txtar"} {
+		t.Run(strings.TrimSuffix(name, ".txtar"), func(t *testing.T) {
+			files := extract(t, name)
+			run := func(batch int) []string {
+				old := fallbackBatchFiles
+				fallbackBatchFiles = batch
+				defer func() { fallbackBatchFiles = old }()
+				var out []string
+				for _, f := range Check(context.Background(), files, Options{Mode: ModeSyntax}).Findings {
+					out = append(out, fmt.Sprintf("%s:%d:%d %s %s", filepath.ToSlash(f.File), f.Line, f.Column, f.Rule, f.Message))
+				}
+				return out
+			}
+			whole, each := run(1<<30), run(1)
+			total += len(whole)
+			if strings.Join(whole, "\n") != strings.Join(each, "\n") {
+				t.Errorf("one batch found\n%s\nbatches of one folder found\n%s", strings.Join(whole, "\n"), strings.Join(each, "\n"))
+			}
+		})
+	}
+	if total < 3 {
+		t.Errorf("the fixtures gave %d findings in syntax mode; the comparison says nothing", total)
 	}
 }
 
