@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/dockguard/dockguard/analyzers/cmdtimeout"
 	"github.com/dockguard/dockguard/analyzers/fanout"
@@ -99,7 +100,7 @@ var Rules = map[string][]string{
 // method names they judge (which a file can call through a field or an
 // interface declared elsewhere, without naming the SDK itself). Front ends
 // use them to skip type-checking files that cannot produce a finding.
-var Needles = append([]string{"os/exec", "moby/moby", "docker/docker", "fsouza/go-dockerclient"}, sdkMethods...)
+var Needles = slices.Clip(append([]string{"os/exec", "moby/moby", "docker/docker", "fsouza/go-dockerclient"}, sdkMethods...))
 
 // sdkMethods are the Docker SDK methods the analyzers judge, in both SDK
 // generations' spelling.

@@ -533,6 +533,9 @@ func titled(bins []string) []string {
 // goPrefilter is the default of Options.GoNeedles.
 var goPrefilter = []string{"os/exec", "moby/moby"}
 
+// goNeedles returns the Go prefilter's words. The slice is shared by every
+// file's goroutine (and may be a package variable with spare capacity):
+// callers must not append to it.
 func (r *runner) goNeedles() []string {
 	if len(r.opts.GoNeedles) > 0 {
 		return r.opts.GoNeedles
@@ -551,7 +554,7 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	r.mu.Unlock()
 	switch {
 	case kind == KindGo:
-		if r.mentions(src, append(r.goNeedles(), titled(r.binaries())...)...) {
+		if r.mentions(src, slices.Concat(r.goNeedles(), titled(r.binaries()))...) {
 			d := r.wantsDirective(src)
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)

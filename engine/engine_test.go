@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"github.com/dockguard/dockguard/internal/testfiles"
 	"io/fs"
 	"os"
@@ -513,5 +514,39 @@ func TestForcedKind(t *testing.T) {
 	opts = &Options{Jobs: 1, Forced: forced, Only: map[Kind]bool{KindMakefile: true}, ShellFamily: map[Kind]FileFunc{KindScript: fakeShell, KindMakefile: fakeShell}}
 	if got := files(run(t, opts).Findings); !reflect.DeepEqual(got, []string{"rules.sh"}) {
 		t.Errorf("--only makefile: findings in %v, want [rules.sh]", got)
+	}
+}
+
+// TestGoNeedlesAreNotAppendedTo: the Go prefilter's words may be a shared
+// slice with spare capacity (analyzers.Needles is built by append); every
+// file's goroutine adds the title-cased binaries to them, which once wrote
+// into that spare capacity from many goroutines at once (a data race under
+// -race, and one file's words in another's filter). Many Go files at once,
+// each naming only a title-cased binary, must each pass the filter, and the
+// caller's slice must be unchanged.
+func TestGoNeedlesAreNotAppendedTo(t *testing.T) {
+	root := t.TempDir()
+	tree := map[string]string{}
+	for i := range 64 {
+		tree[fmt.Sprintf("p%d/x.go", i)] = "package p\n\nfunc f() { cli.PodmanCmd(nil, \"rm\", \"-f\", \"x\") }\n"
+	}
+	testfiles.Write(t, root, tree)
+	chdir(t, root)
+	needles := make([]string, 1, 64)
+	needles[0] = "os/exec"
+	spare := needles[:cap(needles)]
+	var got []string
+	opts := &Options{Jobs: 8, Shell: shell.Config{Binaries: []string{"podman"}}, GoNeedles: needles, Go: func(_ context.Context, files []string) rules.Result {
+		got = append(got, files...)
+		return rules.Result{}
+	}}
+	run(t, opts)
+	if len(got) != 64 {
+		t.Errorf("%d Go files passed the prefilter, want 64", len(got))
+	}
+	for i, w := range spare[1:] {
+		if w != "" {
+			t.Fatalf("the caller's needles were written past their length at %d: %q", i+1, w)
+		}
 	}
 }
