@@ -135,6 +135,23 @@ type runner struct {
 	directives map[string]bool
 	stdinName  string
 	stdinSrc   []byte
+
+	// wordsOnce computes, once per run, the prefilter's words beyond the
+	// binaries' names (see words).
+	wordsOnce           sync.Once
+	goWords, shellWords []string
+}
+
+// words returns the Go prefilter's words (goNeedles plus the title-cased
+// binaries) and the shell prefilter's CLI-named variables: fixed for the
+// run, so built once, not per file.
+func (r *runner) words() (goWords, shellWords []string) {
+	r.wordsOnce.Do(func() {
+		// A new slice: goNeedles may be a shared one with spare capacity.
+		r.goWords = slices.Concat(r.goNeedles(), titled(r.binaries()))
+		r.shellWords = shell.NamedVars(r.binaries())
+	})
+	return r.goWords, r.shellWords
 }
 
 type fileJob struct {
@@ -533,9 +550,8 @@ func titled(bins []string) []string {
 // goPrefilter is the default of Options.GoNeedles.
 var goPrefilter = []string{"os/exec", "moby/moby"}
 
-// goNeedles returns the Go prefilter's words. The slice is shared by every
-// file's goroutine (and may be a package variable with spare capacity):
-// callers must not append to it.
+// goNeedles returns the configured Go prefilter words. The slice may be a
+// package variable with spare capacity: callers must not append to it.
 func (r *runner) goNeedles() []string {
 	if len(r.opts.GoNeedles) > 0 {
 		return r.opts.GoNeedles
@@ -552,9 +568,10 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	r.mu.Lock()
 	r.res.FilesScanned++
 	r.mu.Unlock()
+	goWords, shellWords := r.words()
 	switch {
 	case kind == KindGo:
-		if r.mentions(src, slices.Concat(r.goNeedles(), titled(r.binaries()))...) {
+		if r.mentions(src, goWords...) {
 			d := r.wantsDirective(src)
 			r.mu.Lock()
 			r.goFiles = append(r.goFiles, display)
@@ -578,7 +595,7 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 		}
 		r.mergeFile(display, src, fs)
 	case kind.IsShellFamily():
-		if !r.mentions(src, shell.NamedVars(r.binaries())...) {
+		if !r.mentions(src, shellWords...) {
 			return
 		}
 		check := r.opts.ShellFamily[kind]
