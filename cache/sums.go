@@ -59,25 +59,14 @@ func openSums(c *Cache) *sums {
 // be read), and whether the file was modified during the run or within
 // the race window before it: a result computed from such a file may
 // belong to contents other than the hash's, and must not be stored.
-func (s *sums) sum(path string) (fileSum, bool, bool) {
-	sum, ok := s.hash(path)
-	if !ok {
-		return sum, false, true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	abs, _ := filepath.Abs(path)
-	return sum, true, s.recent[abs]
-}
-
-func (s *sums) hash(path string) (fileSum, bool) {
+func (s *sums) sum(path string) (sum fileSum, ok, recent bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return fileSum{}, false
+		return fileSum{}, false, true
 	}
 	fi, err := os.Stat(abs)
 	if err != nil || !fi.Mode().IsRegular() {
-		return fileSum{}, false
+		return fileSum{}, false, true
 	}
 	st, stOK := statOf(fi)
 	if since := s.start.Add(-modSlack(fi.ModTime())); !fi.ModTime().Before(since) || !st.before(since) {
@@ -86,32 +75,34 @@ func (s *sums) hash(path string) (fileSum, bool) {
 		s.mu.Unlock()
 	}
 	s.mu.Lock()
+	// A file hashed earlier in the run as modified counts as such for
+	// every later caller too.
+	recent = s.recent[abs]
 	if r, ok := s.used[abs]; ok && stOK && r.Stat == st {
 		s.mu.Unlock()
-		return r.Sum, true
+		return r.Sum, true, recent
 	}
 	if r, ok := s.old[abs]; ok && stOK && r.Stat == st {
 		s.used[abs] = r
 		s.mu.Unlock()
-		return r.Sum, true
+		return r.Sum, true, recent
 	}
 	s.mu.Unlock()
 	f, err := os.Open(abs)
 	if err != nil {
-		return fileSum{}, false
+		return fileSum{}, false, true
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return fileSum{}, false
+		return fileSum{}, false, true
 	}
-	var sum fileSum
 	h.Sum(sum[:0])
 	// The stat data is taken again after the read: a write during the
 	// read changes it, and the hash is then not remembered.
 	fi2, err := f.Stat()
 	if err != nil {
-		return sum, true
+		return sum, true, recent
 	}
 	st2, ok2 := statOf(fi2)
 	if stOK && ok2 && st2 == st && time.Since(fi2.ModTime()) > raceWindow && st.settled() {
@@ -120,7 +111,7 @@ func (s *sums) hash(path string) (fileSum, bool) {
 		s.changed = true
 		s.mu.Unlock()
 	}
-	return sum, true
+	return sum, true, recent
 }
 
 // modSlack is how far before the run's start a file's times can be and the
