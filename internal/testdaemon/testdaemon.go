@@ -343,7 +343,7 @@ func (d *Daemon) BuildKitBuild(tag string, size int) error {
 		return err
 	}
 	var errs []string
-	for _, bin := range dockerBinaries() {
+	for _, bin := range DockerBinaries() {
 		_, err := d.DockerWith(bin, []string{"DOCKER_BUILDKIT=1"}, "build", "-q", "-t", tag, dir)
 		if err == nil {
 			return nil
@@ -353,8 +353,9 @@ func (d *Daemon) BuildKitBuild(tag string, size int) error {
 	return fmt.Errorf("no docker CLI on PATH can build with BuildKit: %s", strings.Join(errs, "; "))
 }
 
-// dockerBinaries lists every executable named docker on PATH, in order.
-func dockerBinaries() []string {
+// DockerBinaries lists every executable named docker on PATH, in order
+// and without duplicates (a symlink and its target count once).
+func DockerBinaries() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
