@@ -209,7 +209,8 @@ func composeUpDown(t *testing.T, d *testdaemon.Daemon, c composeCLI, project str
 	filter := "label=com.docker.compose.project=" + project
 	t.Cleanup(func() {
 		if left, err := d.Docker("ps", "-aq", "--filter", filter); err == nil && left != "" {
-			_, _ = d.Docker(append([]string{"rm", "-f"}, strings.Fields(left)...)...)
+			_, _ = d.Docker(append([]string{"stop", "-t", "10"}, strings.Fields(left)...)...)
+			_, _ = d.Docker(append([]string{"rm"}, strings.Fields(left)...)...)
 		}
 		_, _ = d.Docker("rmi", built)
 	})
