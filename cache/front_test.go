@@ -170,9 +170,9 @@ func TestGoPerPackage(t *testing.T) {
 	c := open(t)
 	settle()
 	var checked [][]string
-	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result) {
 		checked = append(checked, append([]string(nil), files...))
-		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts})
+		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts, Reuse: reuse})
 	})
 	files := []string{filepath.FromSlash("app/app.go"), filepath.FromSlash("other/other.go")}
 	first := goc(context.Background(), files)
@@ -239,9 +239,9 @@ func settle() { time.Sleep(100 * time.Millisecond) }
 
 // recordingCheck is the Go front end, logging the files of each call.
 func recordingCheck(checked *[][]string) GoCheck {
-	return func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+	return func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result) {
 		*checked = append(*checked, append([]string(nil), files...))
-		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts})
+		return gocheck.CheckUnits(ctx, files, gocheck.Options{Facts: facts, Reuse: reuse})
 	}
 }
 

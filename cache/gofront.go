@@ -34,8 +34,17 @@ var goEnv = []string{"GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOEXPERIMENT",
 
 // GoCheck is the Go front end with the units it type-checked. facts is
 // the store the analyzers pass helper facts through; the cache fills it
-// with the facts of the packages it replays.
-type GoCheck func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result)
+// with the facts of the packages it replays. reuse is the cache's answer
+// to gocheck.Options.Reuse.
+type GoCheck func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result)
+
+// goUnitEntry is what Go stores for one type-checked package, keyed by
+// its sources and Inputs (see gocheck.Unit): its result and the facts it
+// exported.
+type goUnitEntry struct {
+	Facts  []byte
+	Result rules.Result
+}
 
 // Go caches the Go front end at two levels.
 //
@@ -52,18 +61,25 @@ type GoCheck func(ctx context.Context, files []string, facts *analyzers.FactStor
 // packages were type-checked against (its own included) still holds the
 // same Go files: the standard library and versioned modules are fixed by
 // the toolchain and go.sum. The folders that miss are checked, with the
-// helper facts of the folders that hit replayed into the analyzers, so
-// that touching one file re-checks its package and the packages that
-// import it, as go build recompiles them.
+// helper facts of the folders that hit replayed into the analyzers.
+//
+// Within that check, each package to type-check has an entry of its own
+// keyed by its sources and by what it imports as go build sees it: its
+// local dependencies' export data content IDs and the facts they exported
+// (gocheck.Unit's Inputs). A change that leaves a dependency's API and
+// facts as they were (a comment, a function body) leaves its importers'
+// entries valid, so touching one file of a package that the whole
+// repository imports type-checks that package alone, as go build
+// recompiles only it (its "early cutoff").
 func Go(c *Cache, salt Key, check GoCheck) engine.BatchFunc {
 	if c == nil {
 		return func(ctx context.Context, files []string) rules.Result {
-			_, res := check(ctx, files, nil)
+			_, res := check(ctx, files, nil, nil)
 			return res
 		}
 	}
 	return func(ctx context.Context, files []string) rules.Result {
-		g := &goCache{c: c, salt: salt, prints: map[string]Key{}, mods: map[string][]byte{}, unstable: map[string]bool{}, sums: openSums(c)}
+		g := &goCache{c: c, salt: salt, prints: map[string]Key{}, mods: map[string][]byte{}, unstable: map[string]bool{}, reused: map[string]bool{}, sums: openSums(c)}
 		defer g.sums.save()
 		setKey, setOK := g.setKey(files)
 		if setOK {
@@ -99,7 +115,8 @@ func Go(c *Cache, salt Key, check GoCheck) engine.BatchFunc {
 			missed = append(missed, byDir[dir]...)
 		}
 		if len(missed) > 0 {
-			units, fresh := check(ctx, missed, facts)
+			units, fresh := check(ctx, missed, facts, g.reuse(facts))
+			g.storeUnits(ctx, units, fresh, facts)
 			stored, storedDeps, all := g.store(ctx, missed, units, fresh, byDir, keys, facts)
 			res.Merge(stored)
 			complete = complete && all
@@ -142,6 +159,107 @@ type goCache struct {
 	// unstable are the folders holding a file modified during the run:
 	// no entry that depends on them is stored.
 	unstable map[string]bool
+	// reused are the package entries replayed in this run (by Inputs),
+	// which need not be written again.
+	reused map[string]bool
+}
+
+// unitKey is the key of a type-checked package's entry: salt, its
+// module's part, its Inputs, its import path, the wanted files shown and
+// the names and content hashes of its sources. False when a source cannot
+// be read or was modified during the run, or the package is in no
+// module.
+func (g *goCache) unitKey(u gocheck.Unit) (Key, bool) {
+	if u.Inputs == "" || len(u.Sources) == 0 {
+		return Key{}, false
+	}
+	root := gocheck.ModuleRoot(filepath.Dir(u.Sources[0]))
+	if root == "" {
+		return Key{}, false
+	}
+	h := NewHash("gounit").Bytes(g.salt[:]).Bytes(g.module(root)).String(u.Inputs).String(u.Pkg)
+	files := append([]string(nil), u.Files...)
+	sort.Strings(files)
+	h.String(fmt.Sprint(len(files)))
+	for _, f := range files {
+		h.String(f)
+	}
+	for _, f := range u.Sources {
+		sum, ok, recent := g.sums.sum(f)
+		if !ok || recent {
+			return Key{}, false
+		}
+		h.String(f).Bytes(sum[:])
+	}
+	return h.Key(), true
+}
+
+// reuse answers gocheck's Reuse from the package entries, importing the
+// facts of a package it replays into facts.
+func (g *goCache) reuse(facts *analyzers.FactStore) gocheck.ReuseFunc {
+	return func(u gocheck.Unit) (rules.Result, bool) {
+		k, ok := g.unitKey(u)
+		if !ok {
+			return rules.Result{}, false
+		}
+		b, ok := g.c.Get(k)
+		if !ok {
+			return rules.Result{}, false
+		}
+		var e goUnitEntry
+		if !decode(b, &e) || facts.Import(e.Facts) != nil {
+			return rules.Result{}, false
+		}
+		g.mu.Lock()
+		g.reused[u.Inputs] = true
+		g.mu.Unlock()
+		return e.Result, true
+	}
+}
+
+// storeUnits writes the entry of each package type-checked afresh: its
+// part of the result (the findings and notes on its files) and its facts.
+func (g *goCache) storeUnits(ctx context.Context, units []gocheck.Unit, fresh rules.Result, facts *analyzers.FactStore) {
+	for _, u := range units {
+		g.mu.Lock()
+		done := g.reused[u.Inputs]
+		g.mu.Unlock()
+		if done || u.Inputs == "" || ctx.Err() != nil {
+			continue
+		}
+		k, ok := g.unitKey(u)
+		if !ok {
+			continue
+		}
+		mine := map[string]bool{}
+		for _, f := range u.Files {
+			mine[f] = true
+		}
+		var e goUnitEntry
+		for _, f := range fresh.Findings {
+			if mine[f.File] {
+				e.Result.Findings = append(e.Result.Findings, f)
+			}
+		}
+		for _, n := range fresh.Notes {
+			if mine[n.File] {
+				e.Result.Notes = append(e.Result.Notes, n)
+			}
+		}
+		for _, n := range fresh.Errors {
+			if mine[n.File] {
+				e.Result.Errors = append(e.Result.Errors, n)
+			}
+		}
+		fb, err := facts.Export([]string{u.Pkg})
+		if err != nil {
+			continue
+		}
+		e.Facts = fb
+		if b := encode(e); b != nil {
+			_ = g.c.Put(k, b)
+		}
+	}
 }
 
 // get returns an entry when every folder it depends on is as it was.

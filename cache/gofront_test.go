@@ -180,8 +180,8 @@ func TestGoFileChangedDuringRunIsNotStored(t *testing.T) {
 	_, _ = goModule(t, c, NewHash("salt").Key())
 	var checked [][]string
 	inner := recordingCheck(&checked)
-	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
-		units, res := inner(ctx, files, facts)
+	goc := Go(c, NewHash("salt").Key(), func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result) {
+		units, res := inner(ctx, files, facts, reuse)
 		if len(checked) == 1 {
 			src, err := os.ReadFile("lib/lib.go")
 			if err != nil {

@@ -109,9 +109,10 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
 	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress, Loading: fe.goLoading}
-	o.Go = cache.Go(fe.cache, fe.salt, func(ctx context.Context, files []string, facts *analyzers.FactStore) ([]gocheck.Unit, rules.Result) {
+	o.Go = cache.Go(fe.cache, fe.salt, func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result) {
 		o := gopts
 		o.Facts = facts
+		o.Reuse = reuse
 		return gocheck.CheckUnits(ctx, files, o)
 	})
 	o.GoSource = func(ctx context.Context, file string, src []byte) rules.Result {

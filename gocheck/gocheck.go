@@ -14,6 +14,8 @@ package gocheck
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -70,6 +72,15 @@ type Options struct {
 	// facts into it first, so that the packages checked see them as a
 	// full run would.
 	Facts *analyzers.FactStore
+	// Reuse, when set (with CheckUnits), is called before each package
+	// is type-checked, with its Unit, once the packages it imports have
+	// been checked or replayed (so their facts are in Facts). When it
+	// returns true, its result stands for the package's (each of its
+	// findings and notes on the unit's Files), the package is not
+	// type-checked, and the caller has imported the facts the package
+	// exported into Facts. It may be called from several goroutines at
+	// once.
+	Reuse ReuseFunc
 }
 
 // Mode selects how much of the Go toolchain a check uses.
@@ -183,11 +194,27 @@ func (c *run) check(ctx context.Context, files []string) rules.Result {
 // file, which the fallback checks with its own folder's files only. Pkg
 // is the import path of a type-checked package, whose facts the analyzers
 // may have stored, and "" for a unit that was not type-checked.
+//
+// A type-checked unit also has Sources, the absolute paths of the files
+// the package was compiled from, and Inputs, a digest of everything else
+// its result was computed from: the package's ID, Go version and import
+// map, and for each dependency whose source is local (see Deps) its ID,
+// a digest of the API its export data describes (see apiID) and the
+// helper facts it exported. A comment, a function body or a change of
+// line numbers in a dependency leaves its API digest as it was. Inputs is
+// "" when a dependency's export data could not be read.
 type Unit struct {
-	Files []string
-	Deps  []string
-	Pkg   string
+	Files   []string
+	Deps    []string
+	Pkg     string
+	Sources []string
+	Inputs  string
 }
+
+// ReuseFunc is asked, before a package is type-checked, whether a result
+// computed before from the same Sources and Inputs can stand in for
+// checking it (see Options.Reuse).
+type ReuseFunc func(u Unit) (rules.Result, bool)
 
 // CheckUnits is Check that also reports the packages it type-checked.
 // Files checked by the fallback belong to no unit.
@@ -346,6 +373,9 @@ type run struct {
 	seen      map[string]bool // finding dedup key
 	noted     map[string]bool
 	units     []Unit
+	facts     *analyzers.FactStore
+	// apiIDs memoises the API digests of export files (see apiID).
+	apiIDs sync.Map // string -> string
 	// wantUnits is set by CheckUnits before the check starts, and only
 	// read while packages are checked concurrently (units is guarded by
 	// mu).
@@ -377,6 +407,7 @@ func newRun(opts Options) *run {
 	}
 	return &run{
 		opts:      opts,
+		facts:     facts,
 		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts}),
 		display:   map[string]string{},
 		cgoFiles:  map[string]bool{},
@@ -639,12 +670,15 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 						<-ch
 					}
 				}
-				u := shared
-				if u == nil {
-					u = newUniverse()
-					u.readImports(p)
+				inputs, ok := c.reuse(p, want)
+				if !ok {
+					u := shared
+					if u == nil {
+						u = newUniverse()
+						u.readImports(p)
+					}
+					ok = c.checkRoot(p, u, want, inputs)
 				}
-				ok := c.checkRoot(p, u, want)
 				close(done[p])
 				c.mu.Lock()
 				if ok {
@@ -710,7 +744,7 @@ func importsFirst(roots []*packages.Package) []*packages.Package {
 // dependencies' export data, analyses it and lets its syntax and types go.
 // It reports false when the package could not be type-checked at all
 // (its files then go to the fallback).
-func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]bool) bool {
+func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]bool, inputs string) bool {
 	if len(meta.CompiledGoFiles) == 0 {
 		return false
 	}
@@ -805,17 +839,106 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	}
 	c.analyze([]*packages.Package{&p})
 	if c.wantUnits {
-		u := Unit{Deps: localDeps(meta), Pkg: meta.PkgPath}
-		for _, f := range p.CompiledGoFiles {
-			if want[filepath.Clean(f)] {
-				u.Files = append(u.Files, c.display[filepath.Clean(f)])
-			}
-		}
-		c.mu.Lock()
-		c.units = append(c.units, u)
-		c.mu.Unlock()
+		c.addUnit(c.unitOf(meta, want, inputs))
 	}
 	return true
+}
+
+// unitOf is the Unit of the type-checked package meta.
+func (c *run) unitOf(meta *packages.Package, want map[string]bool, inputs string) Unit {
+	u := Unit{Deps: localDeps(meta), Pkg: meta.PkgPath, Inputs: inputs}
+	for _, f := range meta.CompiledGoFiles {
+		f = filepath.Clean(f)
+		u.Sources = append(u.Sources, f)
+		if want[f] {
+			u.Files = append(u.Files, c.display[f])
+		}
+	}
+	return u
+}
+
+func (c *run) addUnit(u Unit) {
+	c.mu.Lock()
+	c.units = append(c.units, u)
+	c.mu.Unlock()
+}
+
+// reuse computes p's Inputs and asks Options.Reuse for a result that
+// stands in for checking p; on a hit the result is added and p's unit
+// recorded. The inputs are returned for the unit of a check.
+func (c *run) reuse(p *packages.Package, want map[string]bool) (string, bool) {
+	if !c.wantUnits || c.overlay != nil {
+		return "", false
+	}
+	inputs := c.inputs(p)
+	if c.opts.Reuse == nil || inputs == "" || len(p.CompiledGoFiles) == 0 {
+		return inputs, false
+	}
+	u := c.unitOf(p, want, inputs)
+	res, ok := c.opts.Reuse(u)
+	if !ok {
+		return inputs, false
+	}
+	for _, f := range res.Findings {
+		c.add(f)
+	}
+	c.mu.Lock()
+	for _, n := range res.Notes {
+		if !c.noted[n.File] {
+			c.noted[n.File] = true
+			c.res.Notes = append(c.res.Notes, n)
+		}
+	}
+	c.res.Errors = append(c.res.Errors, res.Errors...)
+	c.mu.Unlock()
+	c.addUnit(u)
+	return inputs, true
+}
+
+// inputs is the Inputs digest of p (see Unit), "" when a local
+// dependency's export data has no readable content ID.
+func (c *run) inputs(p *packages.Package) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "package %q %q %q\n", p.ID, p.PkgPath, p.Name)
+	if p.Module != nil {
+		fmt.Fprintf(h, "go %q\n", p.Module.GoVersion)
+	}
+	imports := make([]string, 0, len(p.Imports))
+	for path := range p.Imports {
+		imports = append(imports, path)
+	}
+	sort.Strings(imports)
+	for _, path := range imports {
+		fmt.Fprintf(h, "import %q %q\n", path, p.Imports[path].ID)
+	}
+	seen := map[*packages.Package]bool{p: true}
+	var local []*packages.Package
+	var visit func(q *packages.Package)
+	visit = func(q *packages.Package) {
+		for _, imp := range q.Imports {
+			if seen[imp] {
+				continue
+			}
+			seen[imp] = true
+			if isLocal(imp) {
+				local = append(local, imp)
+			}
+			visit(imp)
+		}
+	}
+	visit(p)
+	sort.Slice(local, func(i, j int) bool { return local[i].ID < local[j].ID })
+	paths := make([]string, 0, len(local))
+	for _, q := range local {
+		id := c.apiID(q)
+		if id == "" {
+			return ""
+		}
+		fmt.Fprintf(h, "dep %q %q\n", q.ID, id)
+		paths = append(paths, q.PkgPath)
+	}
+	h.Write(c.facts.Digest(paths))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // localDeps lists the folders of p and of its transitive dependencies that
@@ -829,7 +952,7 @@ func localDeps(p *packages.Package) []string {
 			return
 		}
 		seen[q] = true
-		if q.Module != nil && q.Module.Version == "" && (q.Module.Replace == nil || q.Module.Replace.Version == "") {
+		if isLocal(q) {
 			for _, f := range q.GoFiles {
 				dirs[filepath.Dir(f)] = true
 			}
@@ -845,6 +968,12 @@ func localDeps(p *packages.Package) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isLocal reports whether q's source is local: in a module that is not
+// versioned (the main module, a local replacement, a workspace module).
+func isLocal(q *packages.Package) bool {
+	return q.Module != nil && q.Module.Version == "" && (q.Module.Replace == nil || q.Module.Replace.Version == "")
 }
 
 // hasLoadErrors reports errors the go command found in the package itself
@@ -1029,7 +1158,19 @@ func (c *run) analyze(pkgs []*packages.Package) {
 	}
 	graph, err := safeAnalyze(c.analyzers, pkgs)
 	if err != nil {
-		c.addError(rules.Note{Message: "Go analysis failed: " + err.Error()})
+		// On the first file shown, so that a cached package's result
+		// (its files' findings and notes) keeps it.
+		n := rules.Note{Message: "Go analysis failed: " + err.Error()}
+	files:
+		for _, p := range pkgs {
+			for _, f := range p.CompiledGoFiles {
+				if shown, ok := c.display[filepath.Clean(f)]; ok {
+					n.File = shown
+					break files
+				}
+			}
+		}
+		c.addError(n)
 		return
 	}
 	for _, act := range graph.Roots {

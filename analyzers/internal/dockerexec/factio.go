@@ -2,6 +2,8 @@ package dockerexec
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/json"
 	"encoding/gob"
 	"fmt"
 	"reflect"
@@ -85,4 +87,39 @@ func (s *Store) Import(data []byte) (err error) {
 		s.pkgs[r.Pkg] = true
 	}
 	return nil
+}
+
+// Digest is a hash of the facts of the packages with the given import
+// paths that is the same in every process for the same facts (a gob
+// stream numbers its types in the order the process first met them), for
+// a driver that keys a package's stored result by its dependencies'
+// facts.
+func (s *Store) Digest(pkgs []string) []byte {
+	want := map[string]bool{}
+	for _, p := range pkgs {
+		want[p] = true
+	}
+	type rec struct {
+		key  string
+		fact analysis.Fact
+	}
+	s.mu.Lock()
+	var recs []rec
+	for k, f := range s.facts {
+		if want[k.pkg] {
+			recs = append(recs, rec{fmt.Sprintf("%q %q %s", k.pkg, k.path, k.typ), f})
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(recs, func(i, j int) bool { return recs[i].key < recs[j].key })
+	h := sha256.New()
+	for _, r := range recs {
+		b, err := json.Marshal(r.fact)
+		if err != nil {
+			b = []byte(fmt.Sprintf("%#v", r.fact))
+		}
+		fmt.Fprintf(h, "%s %d\n", r.key, len(b))
+		h.Write(b)
+	}
+	return h.Sum(nil)
 }
