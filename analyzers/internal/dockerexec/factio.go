@@ -3,8 +3,8 @@ package dockerexec
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"encoding/gob"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
