@@ -480,18 +480,50 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 		patterns = append(patterns, "./"+filepath.ToSlash(rel))
 	}
 	sort.Strings(patterns)
-	sel, err := c.selectPackages(ctx, root, patterns, want, tests)
+	var sel *selection
+	var loaded []*packages.Package
+	var err error
+	if len(patterns) <= singleLoadPatterns && c.overlay == nil {
+		// A few folders (a re-check of the packages a change touched):
+		// one go command lists and compiles them, test variants
+		// included where a test file is wanted; compiling a package
+		// the rule then drops costs less here than a second go list.
+		cfg := &packages.Config{Context: ctx, Mode: metaMode, Dir: root, Tests: tests}
+		if loaded, err = c.load(cfg, patterns); err == nil {
+			sel = c.selectFrom(root, loaded, want)
+		}
+	} else {
+		sel, err = c.selectPackages(ctx, root, patterns, want, tests)
+	}
 	if err != nil {
 		c.fallback(files, fmt.Sprintf("go/packages could not load the module at %s: %v", c.shown(root), oneLine(err.Error())))
 		return
 	}
 	c.total += sel.roots
 	covered := map[string]bool{}
+	if loaded != nil {
+		// The test variants of the folders where none was selected are
+		// not checked, as the two loads below would not list them.
+		tested := map[string]bool{}
+		for _, pat := range sel.tests {
+			tested[pat] = true
+		}
+		var pkgs []*packages.Package
+		for _, p := range loaded {
+			if strings.Contains(p.ID, " [") || strings.HasSuffix(p.ID, ".test") {
+				if len(p.GoFiles) == 0 || !tested[patternOf(root, p.GoFiles[0])] {
+					continue
+				}
+			}
+			pkgs = append(pkgs, p)
+		}
+		c.checkLoaded(ctx, pkgs, sel.selected, covered)
+	}
 	for _, load := range []struct {
 		patterns []string
 		tests    bool
 	}{{sel.plain, false}, {sel.tests, true}} {
-		if len(load.patterns) == 0 || ctx.Err() != nil {
+		if loaded != nil || len(load.patterns) == 0 || ctx.Err() != nil {
 			continue
 		}
 		if err := c.loadAndCheck(ctx, root, load.patterns, load.tests, sel.selected, covered); err != nil {
@@ -557,6 +589,26 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 	if err != nil {
 		return err
 	}
+	c.checkLoaded(ctx, pkgs, selected, covered)
+	return nil
+}
+
+// singleLoadPatterns is the most folders of a module that loadModule
+// lists with one go command (see there).
+var singleLoadPatterns = 8
+
+// patternOf is the ./rel pattern of file's folder in the module at root.
+func patternOf(root, file string) string {
+	rel, err := filepath.Rel(root, filepath.Dir(file))
+	if err != nil {
+		return ""
+	}
+	return "./" + filepath.ToSlash(rel)
+}
+
+// checkLoaded checks the variants of a load that hold a selected file,
+// adding the files type-checked to covered.
+func (c *run) checkLoaded(ctx context.Context, pkgs []*packages.Package, selected, covered map[string]bool) {
 	var roots []*packages.Package
 	for _, p := range chooseVariants(pkgs) {
 		for _, f := range p.CompiledGoFiles {
@@ -582,7 +634,6 @@ func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, 
 	for f := range c.checkRoots(ctx, roots, selected) {
 		covered[f] = true
 	}
-	return nil
 }
 
 // universeBudget bounds the export data, in bytes, that one universe

@@ -48,6 +48,11 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 	if err != nil {
 		return nil, err
 	}
+	return c.selectFrom(root, pkgs, want), nil
+}
+
+// selectFrom is selectPackages over a graph already loaded.
+func (c *run) selectFrom(root string, pkgs []*packages.Package, want map[string]bool) *selection {
 	s := &selection{selected: map[string]bool{}, dropped: map[string]bool{}, ignored: map[string]bool{}}
 	built := map[string]bool{}
 	for _, p := range pkgs {
@@ -133,7 +138,7 @@ func (c *run) selectPackages(ctx context.Context, root string, patterns []string
 		}
 	}
 	c.dropUnits(s.dropped, droppedBy)
-	return s, nil
+	return s
 }
 
 // dropUnits reports, to CheckUnits, each dropped file as a unit whose

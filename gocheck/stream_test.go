@@ -222,3 +222,44 @@ func TestLoadingComesFirst(t *testing.T) {
 		t.Errorf("progress ended at %d/%d", last, total)
 	}
 }
+
+// TestOneLoadFindsTheSame: a module's folders listed by one go command
+// (test variants included, then the graph's selection applied) give the
+// findings and notes that the graph load followed by the plain and test
+// loads give, on fixtures with test files, helpers and dropped folders.
+func TestOneLoadFindsTheSame(t *testing.T) {
+	offline(t)
+	total := 0
+	for _, name := range []string{"module.txtar", "helpers.txtar", "untyped.txtar"} {
+		t.Run(strings.TrimSuffix(name, ".txtar"), func(t *testing.T) {
+			files := extract(t, name)
+			tests := 0
+			for _, f := range files {
+				if strings.HasSuffix(f, "_test.go") {
+					tests++
+				}
+			}
+			run := func(limit int) []string {
+				old := singleLoadPatterns
+				singleLoadPatterns = limit
+				defer func() { singleLoadPatterns = old }()
+				res := Check(context.Background(), files, Options{Jobs: 2})
+				var notes []string
+				for _, n := range res.Notes {
+					notes = append(notes, "note "+filepath.ToSlash(n.File)+" "+n.Message)
+				}
+				slices.Sort(notes) // packages are checked concurrently
+				return append(summary(res.Findings), notes...)
+			}
+			one, three := run(1<<30), run(0)
+			total += len(one)
+			if strings.Join(one, "\n") != strings.Join(three, "\n") {
+				t.Errorf("one load found\n%s\nthe graph, plain and test loads found\n%s", strings.Join(one, "\n"), strings.Join(three, "\n"))
+			}
+			t.Logf("%d files (%d tests), %d findings and notes", len(files), tests, len(one))
+		})
+	}
+	if total < 5 {
+		t.Errorf("the fixtures gave %d findings; the comparison says nothing", total)
+	}
+}
