@@ -15,6 +15,13 @@
 # are printed), and the throughput ratio. Then `docker cp` of a CP_MIB
 # file into a container and back, straight and through the guard. Needs
 # root, dockerd (apt-get install docker.io) and Go.
+#
+# The daemon runs without --debug (its logging of every call would slow
+# it and blur the comparison), from a fresh data-root, with the same 20
+# containers every time; the versions and the load are printed, so that
+# a run can be compared with another. ROUNDS (default 3) sets how often
+# each measurement alternates; the medians are printed, and with the
+# spread (min-max) of the throughput ratio over the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -36,7 +43,8 @@ go build -o "$out/guardlat" ./bench/guardlat
 (cd internal/testdaemon/helper && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OLDPWD/$out/helper" .)
 
 # shellcheck source=bench/privatedockerd.sh
-. bench/privatedockerd.sh
+DOCKERD_DEBUG=0 . bench/privatedockerd.sh
+rounds=${ROUNDS:-3}
 
 tar -C "$out" -cf "$out/helper.tar" helper
 docker import --change 'ENTRYPOINT ["/helper"]' "$out/helper.tar" dgbench:latest >/dev/null
@@ -54,19 +62,21 @@ fi
 trap 'kill -INT $gpid $bpid 2>/dev/null || true; wait $gpid $bpid 2>/dev/null || true; stop' EXIT
 for _ in $(seq 100); do [ -S "$gsock" ] && { [ -z "$bpid" ] || [ -S "$bsock" ]; } && break; sleep 0.1; done
 
-median() { sort -n | sed -n 2p; }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
-printf '%-18s %-5s %10s %10s %10s %10s %12s %12s %8s' endpoint conc "p50 direct" "p50 guard" "p99 direct" "p99 guard" "req/s direct" "req/s guard" ratio
+echo "dockerd $(docker version --format '{{.Server.Version}}'), $(go version | cut -d' ' -f3), guard at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $rounds rounds"
+printf '%-18s %-5s %10s %10s %10s %10s %12s %12s %8s %10s' endpoint conc "p50 direct" "p50 guard" "p99 direct" "p99 guard" "req/s direct" "req/s guard" ratio "ratio min-max"
 [ -n "$bpid" ] && printf ' %10s %12s %10s' "p50 base" "req/s base" "base ratio"
 echo
 for path in /containers/json /_ping; do
   for c in 1 16; do
-    d50=(); d99=(); dr=(); g50=(); g99=(); gr=(); b50=(); br=()
-    for _ in 1 2 3; do
+    d50=(); d99=(); dr=(); g50=(); g99=(); gr=(); b50=(); br=(); rr=()
+    for _ in $(seq "$rounds"); do
       read -r a b r < <("$out/guardlat" -socket "$sock" -path "$path" -n "$n" -c "$c")
       d50+=("$a"); d99+=("$b"); dr+=("$r")
       read -r a b r < <("$out/guardlat" -socket "$gsock" -path "$path" -n "$n" -c "$c")
       g50+=("$a"); g99+=("$b"); gr+=("$r")
+      rr+=("$(echo "$r / ${dr[-1]}" | bc -l)")
       if [ -n "$bpid" ]; then
         read -r a b r < <("$out/guardlat" -socket "$bsock" -path "$path" -n "$n" -c "$c")
         b50+=("$a"); br+=("$r")
@@ -75,7 +85,8 @@ for path in /containers/json /_ping; do
     D50=$(printf '%s\n' "${d50[@]}" | median); G50=$(printf '%s\n' "${g50[@]}" | median)
     D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | median)
     DR=$(printf '%s\n' "${dr[@]}" | median); GR=$(printf '%s\n' "${gr[@]}" | median)
-    printf '%-18s %-5s %8sus %8sus %8sus %8sus %12s %12s %7.2f' "$path" "$c" "$D50" "$G50" "$D99" "$G99" "$DR" "$GR" "$(echo "$GR / $DR" | bc -l)"
+    lo=$(printf '%s\n' "${rr[@]}" | sort -n | head -1); hi=$(printf '%s\n' "${rr[@]}" | sort -n | tail -1)
+    printf '%-18s %-5s %8sus %8sus %8sus %8sus %12s %12s %7.2f  %4.2f-%4.2f' "$path" "$c" "$D50" "$G50" "$D99" "$G99" "$DR" "$GR" "$(echo "$GR / $DR" | bc -l)" "$lo" "$hi"
     if [ -n "$bpid" ]; then
       B50=$(printf '%s\n' "${b50[@]}" | median); BR=$(printf '%s\n' "${br[@]}" | median)
       printf ' %8sus %12s %10.2f' "$B50" "$BR" "$(echo "$BR / $DR" | bc -l)"
@@ -97,7 +108,7 @@ cp_time() { # host direction
 }
 for dirn in in out; do
   dt=(); gt=()
-  for _ in 1 2 3; do
+  for _ in $(seq "$rounds"); do
     dt+=("$(cp_time "unix://$sock" "$dirn")")
     gt+=("$(cp_time "unix://$gsock" "$dirn")")
   done

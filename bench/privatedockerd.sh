@@ -3,10 +3,13 @@
 # iptables), points DOCKER_HOST at it, waits until it answers, and stops it
 # by PID on exit. Nothing a bench sources this into talks to another daemon.
 # Sets: dir (the temporary folder), sock, pid; the daemon's log is
-# $dir/dockerd.log (with --debug, so benches can count API calls in it).
+# $dir/dockerd.log, with --debug (so benches can count API calls in it)
+# unless DOCKERD_DEBUG=0: debug logging costs the daemon time per call.
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dgbench.XXXXXX")
 sock=$dir/docker.sock
-dockerd --debug --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+debug=(--debug)
+[ "${DOCKERD_DEBUG:-1}" = 0 ] && debug=()
+dockerd "${debug[@]}" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
   --host "unix://$sock" --bridge=none --iptables=false --ip6tables=false >"$dir/dockerd.log" 2>&1 &
 pid=$!
 stop() {

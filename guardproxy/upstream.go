@@ -27,9 +27,22 @@ func idempotent(req *http.Request) bool {
 		(req.Body == nil || req.Body == http.NoBody) && req.Header.Get("Upgrade") == ""
 }
 
+// spentKey holds, in a request's context, the *handedConn it came on:
+// the lane may have spent attempts on the connection's first request.
+type spentKey struct{}
+
 func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	retry := idempotent(req)
-	for try := 1; ; try++ {
+	first := 1
+	if hc, ok := req.Context().Value(spentKey{}).(*handedConn); ok && retry {
+		if spent := int(hc.spent.Swap(0)); spent > 0 {
+			first = spent + 1
+			if sleepErr := sleepCtx(req.Context(), daemonguard.Backoff(u.backoff, spent)); sleepErr != nil {
+				return nil, sleepErr
+			}
+		}
+	}
+	for try := first; ; try++ {
 		resp, err := u.base.RoundTrip(req)
 		if err != nil {
 			if req.Context().Err() != nil {
