@@ -2,6 +2,7 @@ package guardproxy
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -61,7 +62,7 @@ func (h *handedConn) Read(p []byte) (int, error) {
 		h.br = nil
 	}
 	n, err := h.Conn.Read(p)
-	if err != io.EOF || n > 0 || len(p) != 1 || !h.active.Load() || peerGone(h.Conn) {
+	if !errors.Is(err, io.EOF) || n > 0 || len(p) != 1 || !h.active.Load() || peerGone(h.Conn) {
 		return n, err
 	}
 	for {

@@ -657,7 +657,8 @@ func readRespHead(br *bufio.Reader) (respHead, error) {
 			rh.length = -1
 		}
 	}
-	rh.out = append(out, '\r', '\n')
+	out = append(out, '\r', '\n')
+	rh.out = out
 	return rh, nil
 }
 

@@ -189,6 +189,7 @@ func TestLanePassesReadsAsTheyCame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -266,6 +267,7 @@ func TestLanePipelinedAndHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if string(b) != `[{"Id":"a"}]` {
 		t.Errorf("second answer %q", b)
@@ -338,6 +340,7 @@ func TestHalfClosedClientGetsItsAnswer(t *testing.T) {
 			t.Fatalf("%s: %v", tc.method, err)
 		}
 		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
 		c.Close()
 		if resp.StatusCode/100 != 2 {
 			t.Errorf("%s with the client's side half-closed: HTTP %d %s, want the daemon's answer", tc.method, resp.StatusCode, b)
