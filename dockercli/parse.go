@@ -118,9 +118,11 @@ func Parse(argv []Word, binaries []string) (*Invocation, bool) {
 		w := argv[i]
 		if !w.Known {
 			// An unknown word where a subcommand belongs: if a known
-			// subcommand follows directly, the unknown word was most likely
-			// an option; otherwise nothing can be said.
-			if i+1 < len(argv) && argv[i+1].Known && n.children[argv[i+1].Value] != nil {
+			// word that is not a flag follows directly, the unknown word
+			// was most likely an option ("${DOCKER[@]}" with DOCKER_OPTS)
+			// and that word the subcommand, modelled or not (docker $OPTS
+			// wait x is still a wait); otherwise nothing can be said.
+			if i+1 < len(argv) && argv[i+1].Known && !isFlagWord(argv[i+1].Value) {
 				inv.Uncertain = true
 				i++
 				continue

@@ -336,6 +336,9 @@ func TestShebang(t *testing.T) {
 		"#!/bin/sh\n": true, "#!/bin/bash -e\n": true, "#!/usr/bin/env bash\n": true, "#!/usr/bin/env -S bash -eu\n": true,
 		"#!/usr/bin/env python3\n": false, "#!/usr/bin/zsh": true, "#! /bin/dash\n": true, "echo\n": false, "": false,
 		"#!/usr/bin/env\n": false, "#!/usr/bin/env FOO=1 sh\n": true, "#!/usr/bin/perl\n": false,
+		// A shebang after blank lines (ShellCheck's SC1128): still a shell script.
+		"\n#!/bin/bash\n": true, "\r\n \n#!/usr/bin/env sh\n": true, "\n#!/usr/bin/env python3\n": false,
+		"# comment\n#!/bin/bash\n": false, "echo hi\n#!/bin/sh\n": false,
 	} {
 		if got := ShebangIsShell([]byte(src)); got != want {
 			t.Errorf("ShebangIsShell(%q) = %v", src, got)

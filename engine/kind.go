@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 
@@ -192,5 +193,11 @@ func ShebangIsPython(src []byte) bool {
 }
 
 // ShebangIsShell reports whether src starts with a shebang that runs a shell,
-// resolving `#!/usr/bin/env [-S] NAME` (so `env python3` is not shell).
-func ShebangIsShell(src []byte) bool { return shells[shell.Interpreter(src)] }
+// resolving `#!/usr/bin/env [-S] NAME` (so `env python3` is not shell). A
+// shebang after blank lines counts too, as ShellCheck reads it (its SC1128
+// says the shebang belongs on the first line): such a file is run by a
+// shell all the same, through `bash FILE`, `. FILE` or the shell's own
+// fallback for a file that the kernel will not execute.
+func ShebangIsShell(src []byte) bool {
+	return shells[shell.Interpreter(bytes.TrimLeft(src, " \t\r\n"))]
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dockguard/dockguard/cishell/fragment"
 	"github.com/dockguard/dockguard/dockercli"
+	dgshell "github.com/dockguard/dockguard/shell"
 	"mvdan.cc/sh/v3/shell"
 )
 
@@ -338,21 +339,56 @@ func (p *parser) expandString(s string, self *variable, visiting []*variable) st
 	return sb.String()
 }
 
-// beforeBinary reports whether s continues at i with blanks and then a
-// container CLI as a whole word.
+// beforeBinary reports whether s continues at i with a container CLI as a
+// whole word, after blanks or none ("$(SUDO) docker", "$(Q)docker"), or
+// with a reference that names one ("$(QUIET)$(CONTAINER_ENGINE)"): an
+// undefined variable there is a command prefix (sudo, an @ that silences
+// the line, a folder), and the command is still the CLI.
 func (p *parser) beforeBinary(s string, i int) bool {
 	j := i
 	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 		j++
 	}
-	if j == i {
-		return false
+	if j < len(s) && s[j] == '$' {
+		end, body, dollar := refAt(s, j)
+		if dollar || end == j+1 {
+			return false
+		}
+		t, _, ok, _ := p.lookup(body, nil)
+		return ok && p.bins[strings.TrimSpace(t)]
 	}
 	k := j
 	for k < len(s) && strings.IndexByte(" \t;|&)\n", s[k]) < 0 {
 		k++
 	}
 	return p.bins[s[j:k]]
+}
+
+// shellKeywords are the reserved words and grouping tokens that open a
+// compound command.
+var shellKeywords = map[string]bool{"for": true, "if": true, "while": true, "until": true, "case": true, "select": true, "{": true, "[[": true, "!": true}
+
+// commandStart reports whether line[i] begins a command: only the recipe
+// prefixes (@, -, +) and blanks, or a command separator, come before it.
+func commandStart(line string, i int) bool {
+	before := strings.TrimRight(line[:i], " \t")
+	if strings.Trim(before, "@-+ \t") == "" {
+		return true
+	}
+	return strings.ContainsAny(before[len(before)-1:], ";&|(")
+}
+
+// beforeKeyword reports whether line continues at i, after blanks or none,
+// with a shell reserved word ("$(QUIET)for i in ...; do ... done"): an
+// undefined variable there is a prefix set elsewhere (an @ that silences
+// the line), not a command that takes "for" as an argument.
+func beforeKeyword(line string, i int) bool {
+	rest := strings.TrimLeft(line[i:], " \t")
+	k := strings.IndexAny(rest, " \t;")
+	if k < 0 {
+		k = len(rest)
+	}
+	return shellKeywords[rest[:k]]
 }
 
 // build expands a recipe into a fragment: verbatim text maps exactly, $$
@@ -414,7 +450,7 @@ func (p *parser) emit(b *fragment.Builder, r recipe, canned []*variable) {
 				} else {
 					b.Replace([]byte(t), fs, fe)
 				}
-			case undef && p.beforeBinary(line, end):
+			case undef && (p.beforeBinary(line, end) || commandStart(line, i) && beforeKeyword(line, end)):
 				b.Replace(nil, fs, fe)
 			default:
 				b.Unknown(fs, fe)
@@ -479,16 +515,14 @@ func identity(base, n int) []int {
 }
 
 // conventional returns the container CLI an undefined variable is named
-// after by near-universal Makefile convention (DOCKER for docker,
-// DOCKER_COMPOSE for docker-compose), or "".
+// after by near-universal convention (DOCKER for docker, CONTAINER_ENGINE
+// and the other names of the shell package's NamedCLI, DOCKER_COMPOSE for docker-compose),
+// or "".
 func conventional(name string) string {
-	switch name {
-	case "DOCKER", "PODMAN", "NERDCTL":
-		return strings.ToLower(name)
-	case "DOCKER_COMPOSE":
+	if name == "DOCKER_COMPOSE" {
 		return "docker-compose"
 	}
-	return ""
+	return dgshell.NamedCLI(name) // DOCKER, PODMAN, CONTAINER_ENGINE, CONTAINER_TOOL...
 }
 
 // binaryCall resolves the make functions that name a container CLI:

@@ -91,7 +91,7 @@ func (c *checker) defBody(u *unit, fd *syntax.FuncDecl) {
 		funcs[k] = d
 	}
 	bu := *u
-	bu.vars = &vars{consts: u.vars.consts, listing: u.vars.listing, funcs: funcs}
+	bu.vars = &vars{consts: u.vars.consts, listing: u.vars.listing, many: u.vars.many, funcs: funcs, arrays: u.vars.arrays}
 	c.inBody++
 	defer func() { c.inBody-- }()
 	defer c.freshHalted()()

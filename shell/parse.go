@@ -210,6 +210,12 @@ func (c *checker) checkCode(u *unit, report bool) {
 	}
 	off, text := errPos(err)
 	off = min(max(off, 0), len(u.src))
+	if report && u.parent != nil && substitutedLine(u.src, off) {
+		// eval "local v=\${${name}}": the line the parser stopped at
+		// holds a value known only at run time (a placeholder here),
+		// and the code that runs is not this text; nothing to report.
+		report = false
+	}
 	if report {
 		where := "this file"
 		if u.parent != nil && u.offS != nil {
@@ -320,4 +326,16 @@ func unclosedHeredoc(err error) ([]byte, bool) {
 
 func lineStart(src []byte, off int) int {
 	return bytes.LastIndexByte(src[:off], '\n') + 1
+}
+
+// substitutedLine reports whether the line of code at off holds a
+// placeholder: an expansion of the enclosing code whose value is unknown,
+// put in when a string was rebuilt as code (eval, sh -c, trap).
+func substitutedLine(code []byte, off int) bool {
+	start := lineStart(code, off)
+	end := len(code)
+	if i := bytes.IndexByte(code[min(off, len(code)):], '\n'); i >= 0 {
+		end = off + i
+	}
+	return bytes.Contains(code[start:end], []byte("${__dockguard_"))
 }

@@ -51,6 +51,9 @@ type checker struct {
 	// statement list drops what it added when it ends, so a stop inside
 	// an if branch or a loop body does not cover the code after it.
 	halted []string
+	// lastAdded holds the halted keys that the last statement list
+	// walked added before they ended with it (see the if clause).
+	lastAdded []string
 	// haltGen changes whenever stops are forgotten.
 	haltGen int
 	// probe, when set, collects the DG105s of a function body walked for
@@ -195,6 +198,7 @@ func (c *checker) stmts(u *unit, list []*syntax.Stmt, x ctx) {
 	for _, s := range list {
 		c.stmt(u, s, x)
 	}
+	c.lastAdded = slices.Clone(c.halted[min(mark, len(c.halted)):])
 	c.halted = c.halted[:min(mark, len(c.halted))]
 }
 
@@ -240,9 +244,26 @@ func (c *checker) stmt(u *unit, s *syntax.Stmt, x ctx) {
 	case *syntax.CallExpr:
 		c.call(u, s, cmd, x)
 	case *syntax.IfClause:
+		// Each branch's stops end with it, but a target stopped on every
+		// branch of an if with an else is stopped after it (if old; then
+		// X=1 docker wait c; else docker wait c; fi).
+		var common []string
+		gen, every := c.haltGen, false
 		for cl := cmd; cl != nil; cl = cl.Else {
 			c.stmts(u, cl.Cond, x)
-			c.stmts(u, cl.Then, x)
+			c.stmts(u, cl.Then, x) // drops the branch's own stops again
+			added := c.lastAdded
+			if cl == cmd {
+				common, every = added, true
+			} else {
+				common = slices.DeleteFunc(common, func(k string) bool { return !slices.Contains(added, k) })
+			}
+			if cl.Else == nil && len(cl.Cond) > 0 {
+				every = false // no else: the branches may all be skipped
+			}
+		}
+		if every && c.haltGen == gen {
+			c.halted = append(c.halted, common...)
 		}
 	case *syntax.WhileClause:
 		c.stmts(u, cmd.Cond, x)
@@ -393,6 +414,14 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 		}
 		return
 	}
+	if a.Array != nil && !a.Append && a.Index == nil {
+		elems, ok := c.arrayValue(u, a.Array)
+		u.vars.forget(name)
+		if ok {
+			u.vars.arrays[name] = elems
+		}
+		return
+	}
 	if a.Append || a.Array != nil || a.Index != nil || a.Value == nil {
 		u.vars.forget(name)
 		if a.Value == nil && a.Array == nil && !a.Append {
@@ -468,7 +497,7 @@ func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
 		c.shopt(u, argv[k+1:])
 		return
 	case "read", "mapfile", "readarray":
-		c.readVars(u, argv[k:], x)
+		c.readVars(u, s, argv[k:], x)
 		return
 	case "unset":
 		c.unset(u, argv[k+1:])
@@ -774,9 +803,10 @@ func (c *checker) trapCode(u *unit, args []*syntax.Word, argv []dockercli.Word) 
 }
 
 // readVars marks the variables read from a container listing.
-func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
+func (c *checker) readVars(u *unit, s *syntax.Stmt, argv []dockercli.Word, x ctx) {
 	name := dockercli.BaseName(argv[0].Value)
 	var names []string
+	array := ""
 	for i := 1; i < len(argv); i++ {
 		w := argv[i]
 		if !w.Known {
@@ -793,6 +823,7 @@ func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
 			if len(w.Value) == 2 && strings.Contains(valueOpts, opt) {
 				if opt == "a" && i+1 < len(argv) && argv[i+1].Known {
 					names = append(names, argv[i+1].Value)
+					array = argv[i+1].Value
 				}
 				i++
 			}
@@ -811,6 +842,15 @@ func (c *checker) readVars(u *unit, argv []dockercli.Word, x ctx) {
 		c.unhalt(n)
 		if x.stdinListing {
 			u.vars.listing[n] = x.stdinText
+		}
+	}
+	if array == "" || name != "read" || x.stdinListing {
+		return
+	}
+	for _, r := range s.Redirs {
+		if r.Op == syntax.WordHdoc && r.Word != nil {
+			// IFS=" " read -r -a DOCKER <<< "docker ${DOCKER_OPTS}"
+			u.vars.arrays[array] = c.hereFields(u, r.Word)
 		}
 	}
 }
@@ -930,6 +970,24 @@ func haltStep(halted []string, inv *dockercli.Invocation, background bool) (afte
 		if !background {
 			halted = haltTargets(halted, inv)
 		}
+	case "container kill":
+		// docker kill returns once the signal is sent, not once the
+		// container has exited: a SIGKILL followed by a docker wait of
+		// the same container (docker kill X; docker wait X; docker rm -f
+		// X) leaves it stopped. Another signal may not end it.
+		if !background && inv.KillsOutright() {
+			for _, a := range inv.Args {
+				halted = append(halted, killedMark+haltKey(inv, a))
+			}
+		}
+	case "container wait", "wait":
+		if !background {
+			for _, a := range inv.Args {
+				if k := haltKey(inv, a); slices.Contains(halted, killedMark+k) {
+					halted = append(halted, k)
+				}
+			}
+		}
 	case "container rm":
 		if len(inv.Args) == 0 {
 			return halted, false, false
@@ -949,6 +1007,10 @@ func haltStep(halted []string, inv *dockercli.Invocation, background bool) (afte
 	}
 	return halted, false, false
 }
+
+// killedMark prefixes the key of a container sent SIGKILL, which a later
+// docker wait of it turns into a halted key.
+const killedMark = "\x01killed "
 
 // haltTargets records the targets of a stop or kill. A command
 // substitution is left out: written again later, it lists again, and may

@@ -22,15 +22,23 @@ type vars struct {
 	many map[string]bool
 	// funcs holds the shell functions defined so far, by name.
 	funcs map[string]*funcDef
+	// arrays holds indexed arrays whose elements are read
+	// (DOCKER=(sudo docker), read -r -a DOCKER <<< "docker $OPTS"), for
+	// "${DOCKER[@]}" as a command line; an element that is not a
+	// constant is an unknown word.
+	arrays map[string][]dockercli.Word
 }
 
 func newVars() *vars {
-	return &vars{consts: map[string]string{}, listing: map[string]string{}, many: map[string]bool{}, funcs: map[string]*funcDef{}}
+	return &vars{consts: map[string]string{}, listing: map[string]string{}, many: map[string]bool{}, funcs: map[string]*funcDef{}, arrays: map[string][]dockercli.Word{}}
 }
 
 // clone returns a copy that can change without changing v.
 func (v *vars) clone() *vars {
-	n := &vars{consts: make(map[string]string, len(v.consts)), listing: make(map[string]string, len(v.listing)), many: make(map[string]bool, len(v.many)), funcs: make(map[string]*funcDef, len(v.funcs))}
+	n := &vars{consts: make(map[string]string, len(v.consts)), listing: make(map[string]string, len(v.listing)), many: make(map[string]bool, len(v.many)), funcs: make(map[string]*funcDef, len(v.funcs)), arrays: make(map[string][]dockercli.Word, len(v.arrays))}
+	for k, x := range v.arrays {
+		n.arrays[k] = x
+	}
 	for k, x := range v.many {
 		n.many[k] = x
 	}
@@ -50,6 +58,7 @@ func (v *vars) forget(name string) {
 	delete(v.consts, name)
 	delete(v.listing, name)
 	delete(v.many, name)
+	delete(v.arrays, name)
 }
 
 // off returns the offset of p in u.src, clamped.
@@ -77,6 +86,14 @@ func (c *checker) resolve(u *unit, w *syntax.Word) []dockercli.Word {
 	if e >= s {
 		text = c.display(string(u.src[s:e]))
 	}
+	if elems, ok := arrayElems(u, w); ok {
+		out := make([]dockercli.Word, len(elems))
+		for i, el := range elems {
+			el.Start, el.End, el.Text = s, e, text
+			out[i] = el
+		}
+		return out
+	}
 	if len(w.Parts) == 1 {
 		if pe, ok := w.Parts[0].(*syntax.ParamExp); ok {
 			if val, known := c.param(u, pe); known {
@@ -96,6 +113,94 @@ func (c *checker) resolve(u *unit, w *syntax.Word) []dockercli.Word {
 		return []dockercli.Word{{Value: st.b.String(), Known: true, Start: s, End: e, Text: text}}
 	}
 	return []dockercli.Word{{Start: s, End: e, FromListing: st.listing, Many: st.many, Text: text, Source: st.source}}
+}
+
+// allIndex returns the array named by ${NAME[@]}, "${NAME[@]}" or
+// ${NAME[*]}: the expansions that give every element as its own word
+// ("${NAME[*]}" joins them into one and is not one of them).
+func allIndex(w *syntax.Word) (*syntax.ParamExp, bool) {
+	if len(w.Parts) != 1 {
+		return nil, false
+	}
+	part, quoted := w.Parts[0], false
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part, quoted = dq.Parts[0], true
+	}
+	pe, ok := part.(*syntax.ParamExp)
+	if !ok || pe.Param == nil || pe.Index == nil || pe.Exp != nil || pe.Slice != nil || pe.Repl != nil ||
+		pe.Length || pe.Excl || len(pe.Modifiers) > 0 || pe.Names != 0 || pe.Width || pe.IsSet {
+		return nil, false
+	}
+	iw, ok := pe.Index.(*syntax.Word)
+	if !ok || len(iw.Parts) != 1 {
+		return nil, false
+	}
+	lit, ok := iw.Parts[0].(*syntax.Lit)
+	if !ok || !(lit.Value == "@" || lit.Value == "*" && !quoted) {
+		return nil, false
+	}
+	return pe, true
+}
+
+// arrayElems returns the elements of a known array that w expands to
+// whole ("${DOCKER[@]}").
+func arrayElems(u *unit, w *syntax.Word) ([]dockercli.Word, bool) {
+	pe, ok := allIndex(w)
+	if !ok {
+		return nil, false
+	}
+	elems, ok := u.vars.arrays[pe.Param.Value]
+	return elems, ok && len(elems) > 0
+}
+
+// arrayValue reads the elements of an array assignment (A=(sudo docker
+// $OPTS)); ok is false when an element has its own index ([2]=x).
+func (c *checker) arrayValue(u *unit, a *syntax.ArrayExpr) ([]dockercli.Word, bool) {
+	var out []dockercli.Word
+	for _, el := range a.Elems {
+		if el.Index != nil || el.Value == nil {
+			return nil, false
+		}
+		for _, w := range c.resolve(u, el.Value) {
+			out = append(out, dockercli.Word{Value: w.Value, Known: w.Known})
+		}
+	}
+	return out, true
+}
+
+// hereFields splits a here-string (read -a A <<< "docker $OPTS") into the
+// fields read gives with the default IFS: the constant words before the
+// first part that is not a constant, then one unknown word for the rest.
+func (c *checker) hereFields(u *unit, w *syntax.Word) []dockercli.Word {
+	parts := w.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	var out []dockercli.Word
+	for i, p := range parts {
+		var st wordState
+		c.part(u, p, &st, true)
+		if st.unknown {
+			return append(out, dockercli.Word{})
+		}
+		fs := strings.Fields(st.b.String())
+		if len(fs) > 0 && i+1 < len(parts) && !strings.HasSuffix(st.b.String(), " ") {
+			// "docker${X}": the last field runs into what follows.
+			return append(append(out, wordsOf(fs[:len(fs)-1])...), dockercli.Word{})
+		}
+		out = append(out, wordsOf(fs)...)
+	}
+	return out
+}
+
+func wordsOf(fs []string) []dockercli.Word {
+	out := make([]dockercli.Word, len(fs))
+	for i, f := range fs {
+		out[i] = dockercli.Word{Value: f, Known: true}
+	}
+	return out
 }
 
 // literal returns the value of w when it is fully known.
@@ -204,6 +309,12 @@ var namedCLIs = map[string]string{
 	"CONTAINER_TOOL": "docker", "CONTAINER_CMD": "docker",
 }
 
+// NamedCLI returns the container CLI that a variable of this name holds by
+// convention ($DOCKER, $CONTAINER_ENGINE, $PODMAN_BIN), or "" for any other
+// name. Front ends that read a command word set outside the file (Make's
+// included files, the environment) share this table.
+func NamedCLI(name string) string { return namedCLIs[name] }
+
 // namedCLI reads a command word that is a variable the file never sets
 // ($DOCKER, ${CONTAINER_RUNTIME}) as the CLI its name says it holds.
 func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) {
@@ -215,7 +326,9 @@ func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) 
 		part = dq.Parts[0] // "$DOCKER" and "${DOCKER_BIN}" are the same word
 	}
 	pe, isParam := part.(*syntax.ParamExp)
-	if !isParam || pe.Param == nil || pe.Exp != nil || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Length || pe.Excl {
+	if whole, ok := allIndex(w); ok {
+		pe, isParam = whole, true // "${DOCKER[@]}" set in a sourced file
+	} else if !isParam || pe.Param == nil || pe.Exp != nil || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Length || pe.Excl {
 		return "", "", false
 	}
 	name = pe.Param.Value
@@ -224,6 +337,9 @@ func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) 
 		return "", "", false
 	}
 	if _, known := u.vars.consts[name]; known {
+		return "", "", false
+	}
+	if _, array := u.vars.arrays[name]; array {
 		return "", "", false
 	}
 	if _, listing := u.vars.listing[name]; listing || setsVar(c.topSrc, name) {
