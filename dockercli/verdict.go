@@ -212,14 +212,6 @@ func (inv *Invocation) killSignal(dflt bool) bool {
 	return IsKillSignal(f.Value.Value)
 }
 
-// KillsOutright reports whether inv is a container kill with SIGKILL (kill's
-// default): once it has run, its targets are no longer running, so a
-// forced removal of them after it kills nothing more (the kill itself is
-// DG104).
-func (inv *Invocation) KillsOutright() bool {
-	return inv.Cmd() == "container kill" && inv.killSignal(true)
-}
-
 // IsKillSignal reports whether s names SIGKILL: KILL, SIGKILL, 9, in any case.
 func IsKillSignal(s string) bool {
 	s = strings.ToUpper(strings.TrimSpace(s))

@@ -431,6 +431,14 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 	}
 	ws := c.resolve(u, a.Value)
 	u.vars.forget(name)
+	if inv, ok := c.createdBy(u, a.Value); ok {
+		// cid=$(docker create img): a container that no one started; a
+		// forced removal of it kills nothing until something starts it
+		// (which forgets every stop, as usual).
+		for _, form := range []string{"$" + name, "${" + name + "}"} {
+			c.halted = append(c.halted, haltKey(inv, dockercli.Word{Text: form}))
+		}
+	}
 	if len(ws) == 1 && ws[0].Known {
 		u.vars.consts[name] = ws[0].Value
 		return
@@ -441,6 +449,32 @@ func (c *checker) assign(u *unit, a *syntax.Assign, decl string) {
 			u.vars.many[name] = u.vars.many[name] || w.Many
 		}
 	}
+}
+
+// createdBy returns the docker create that w, a command substitution of
+// one command, runs: $(docker create img), $(docker container create img).
+func (c *checker) createdBy(u *unit, w *syntax.Word) (*dockercli.Invocation, bool) {
+	if len(w.Parts) != 1 {
+		return nil, false
+	}
+	cs, ok := w.Parts[0].(*syntax.CmdSubst)
+	if !ok || len(cs.Stmts) != 1 || cs.Stmts[0].Background {
+		return nil, false
+	}
+	ce, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(ce.Args) == 0 {
+		return nil, false
+	}
+	var argv []dockercli.Word
+	for _, a := range ce.Args {
+		argv = append(argv, c.resolve(u, a)...)
+	}
+	uw := dockercli.Unwrap(argv)
+	inv, ok := dockercli.Parse(uw.Argv, c.bins)
+	if !ok || inv.Cmd() != "container create" {
+		return nil, false
+	}
+	return inv, true
 }
 
 func (c *checker) call(u *unit, s *syntax.Stmt, ce *syntax.CallExpr, x ctx) {
@@ -970,23 +1004,12 @@ func haltStep(halted []string, inv *dockercli.Invocation, background bool) (afte
 		if !background {
 			halted = haltTargets(halted, inv)
 		}
-	case "container kill":
-		// docker kill returns once the signal is sent, not once the
-		// container has exited: a SIGKILL followed by a docker wait of
-		// the same container (docker kill X; docker wait X; docker rm -f
-		// X) leaves it stopped. Another signal may not end it.
-		if !background && inv.KillsOutright() {
-			for _, a := range inv.Args {
-				halted = append(halted, killedMark+haltKey(inv, a))
-			}
-		}
 	case "container wait", "wait":
+		// docker wait returns once its containers have stopped (docker
+		// kill X; docker wait X; docker rm -f X). docker kill alone
+		// returns once the signal is sent, not once X has exited.
 		if !background {
-			for _, a := range inv.Args {
-				if k := haltKey(inv, a); slices.Contains(halted, killedMark+k) {
-					halted = append(halted, k)
-				}
-			}
+			halted = haltTargets(halted, inv)
 		}
 	case "container rm":
 		if len(inv.Args) == 0 {
@@ -1007,10 +1030,6 @@ func haltStep(halted []string, inv *dockercli.Invocation, background bool) (afte
 	}
 	return halted, false, false
 }
-
-// killedMark prefixes the key of a container sent SIGKILL, which a later
-// docker wait of it turns into a halted key.
-const killedMark = "\x01killed "
 
 // haltTargets records the targets of a stop or kill. A command
 // substitution is left out: written again later, it lists again, and may

@@ -66,3 +66,22 @@ if [ -n "$a" ]; then docker stop w; else docker stop v; fi
 docker rm -f w                                # hit: DG101, only one branch
 if [ -n "$a" ]; then docker stop q; else docker stop q; docker start q; fi
 docker rm -f q                                # hit: DG101, started again
+
+# docker wait returns once the container has stopped.
+id=$(docker run -d cert-image update-ca-certificates)
+docker wait "${id}"
+docker rm -f "${id}"                          # trap: it has exited
+docker wait api &
+docker rm -f api                              # hit: DG101, the wait runs alongside
+
+# A container that was created and never started has nothing to kill.
+cid=$(docker create "moby/buildkit:$release")
+trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT   # trap: never started
+docker cp "$cid:/usr/bin/buildkitd" "$bindir/buildkitd"
+docker rm -f "$cid" >/dev/null                # trap: never started
+c2=$(docker create img)
+docker start "$c2"
+docker rm -f "$c2"                            # hit: DG101, started since
+c3=$(docker container create img)
+c3=$other
+docker rm -f "$c3"                            # hit: DG101, another container now
