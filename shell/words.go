@@ -136,7 +136,7 @@ func allIndex(w *syntax.Word) (*syntax.ParamExp, bool) {
 		return nil, false
 	}
 	lit, ok := iw.Parts[0].(*syntax.Lit)
-	if !ok || !(lit.Value == "@" || lit.Value == "*" && !quoted) {
+	if !ok || lit.Value != "@" && (lit.Value != "*" || quoted) {
 		return nil, false
 	}
 	return pe, true
@@ -327,7 +327,7 @@ func (c *checker) namedCLI(u *unit, w *syntax.Word) (name, bin string, ok bool) 
 	}
 	pe, isParam := part.(*syntax.ParamExp)
 	if whole, ok := allIndex(w); ok {
-		pe, isParam = whole, true // "${DOCKER[@]}" set in a sourced file
+		pe = whole // "${DOCKER[@]}" set in a sourced file
 	} else if !isParam || pe.Param == nil || pe.Exp != nil || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Length || pe.Excl {
 		return "", "", false
 	}
