@@ -61,7 +61,29 @@ type Config struct {
 	// go/analysis facts, which go vet and golangci-lint pass between
 	// packages themselves.
 	Facts *FactStore
+	// Syntax, when set, summarises from source the helpers of other
+	// packages of the module that code checked without type information
+	// calls (dockguard check's syntax-level fallback).
+	Syntax SyntaxIndex
 }
+
+// SyntaxIndex summarises packages from their source (see Config.Syntax).
+type SyntaxIndex = dockerexec.Syntax
+
+// HelperFact summarises a function that runs a command line built from its
+// parameters (see dockerexec.HelperFact).
+type HelperFact = dockerexec.HelperFact
+
+// SyntaxSummaries are one package's syntax-level summaries.
+type SyntaxSummaries = dockerexec.Summaries
+
+// SummariseSyntax summarises the package of files checked leniently (see
+// dockerexec.SummariseSyntax).
+var SummariseSyntax = dockerexec.SummariseSyntax
+
+// SummaryKey is the key of a function (recv "") or a method in
+// SyntaxSummaries.
+var SummaryKey = dockerexec.SummaryKey
 
 // FactStore carries facts between packages analysed one at a time (see
 // Config.Facts). It is safe for concurrent use.
@@ -73,7 +95,7 @@ func NewFactStore() *FactStore { return dockerexec.NewStore() }
 // New returns a fresh set of every analyzer configured by cfg. The
 // analyzers share one exec-site helper, so each os/exec call is judged once.
 func New(cfg Config) []*analysis.Analyzer {
-	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit, Facts: cfg.Facts})
+	exec := dockerexec.New(dockerexec.Config{Binaries: cfg.Binaries, ParallelLimit: cfg.ParallelLimit, Facts: cfg.Facts, Syntax: cfg.Syntax})
 	return []*analysis.Analyzer{
 		forceremove.New(exec, cfg.StopTimeout),
 		killcontainer.New(exec),

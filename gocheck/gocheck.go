@@ -394,6 +394,9 @@ type run struct {
 	// checked with types.
 	overlay  map[string][]byte
 	typeErrs []types.Error
+	// index summarises, for the code checked without types, the module's
+	// packages it imports, from their source.
+	index *syntaxIndex
 	// mu guards res, seen and noted; srcMu guards srcs. Packages are
 	// checked concurrently.
 	mu    sync.Mutex
@@ -405,10 +408,12 @@ func newRun(opts Options) *run {
 	if facts == nil {
 		facts = analyzers.NewFactStore()
 	}
+	index := newSyntaxIndex(opts.Binaries)
 	return &run{
 		opts:      opts,
 		facts:     facts,
-		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts}),
+		index:     index,
+		analyzers: analyzers.New(analyzers.Config{Binaries: opts.Binaries, ParallelLimit: opts.ParallelLimit, StopTimeout: opts.Fix.Timeout(), Facts: facts, Syntax: index}),
 		display:   map[string]string{},
 		cgoFiles:  map[string]bool{},
 		budget:    universeBudget,
@@ -554,7 +559,7 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 		// only.
 		for _, f := range rest {
 			if sel.ignored[f] || c.cgoFiles[f] {
-				c.units = append(c.units, Unit{Files: []string{c.display[f]}, Deps: []string{filepath.Dir(f)}})
+				c.units = append(c.units, Unit{Files: []string{c.display[f]}, Deps: append([]string{filepath.Dir(f)}, c.index.deps(f)...)})
 			}
 		}
 	}

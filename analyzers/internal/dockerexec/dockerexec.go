@@ -38,6 +38,10 @@ type Config struct {
 	// analyses packages one at a time in dependency order. The analyzer
 	// then declares no FactTypes.
 	Facts *Store
+	// Syntax, when set, summarises from their source the helpers of other
+	// packages of the module that a package checked without type
+	// information calls (see Syntax).
+	Syntax Syntax
 }
 
 // Finding is one judged problem at an exec site.
@@ -124,7 +128,7 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 	res.Relevant, res.Insp = true, insp
 	p := resolve.New(pass, insp)
 	srcs := map[string][]byte{}
-	f := newFinder(pass, p, binaries, fs)
+	f := newFinder(pass, p, binaries, fs, cfg.Syntax)
 	res.facts, res.removers = fs, summariseRemovers(p, pass.Files, fs)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
@@ -142,6 +146,12 @@ func run(pass *analysis.Pass, cfg Config) *Result {
 				words[0].Value, words[0].Known = bin, true
 				m.inferred, m.program = resolve.ExprText(words[0].Expr), true
 			}
+		}
+		if !words[0].Known && m.named != "" && m.inferred == "" && runsDockerWords(append([]resolve.Word{{Value: m.named, Known: true}}, words[1:]...), binaries) {
+			// A helper of another package whose program word is named for
+			// its CLI (d.dockerBinary).
+			words[0].Value, words[0].Known = m.named, true
+			m.inferred, m.program = words[0].Text, true
 		}
 		if words[0].Known {
 			site.Program = dockercli.BaseName(words[0].Value)

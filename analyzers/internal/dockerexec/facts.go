@@ -28,6 +28,10 @@ type HelperFact struct {
 	// shaped like a runner: a call counts only when its words are a
 	// docker command line.
 	General bool
+	// Program is the container CLI that the program word names when it
+	// is not a constant (exec.Command(d.dockerBinary, …): docker); a call
+	// then counts only when its words are a docker command line.
+	Program string
 	// NParams is the number of parameters; Variadic reports that the last
 	// one is variadic.
 	NParams  int
@@ -70,7 +74,7 @@ func (f *HelperFact) String() string {
 // factOf turns a helper summary into a fact: only the words' values
 // travel, not their positions in this package's files.
 func factOf(h *helper) *HelperFact {
-	f := &HelperFact{Name: h.name, Context: h.context, General: h.general, NParams: h.nParams, Variadic: h.variadic}
+	f := &HelperFact{Name: h.name, Context: h.context, General: h.general, Program: h.named, NParams: h.nParams, Variadic: h.variadic}
 	for _, tw := range h.tmpl {
 		f.Words = append(f.Words, FactWord{Value: tw.word.Value, Known: tw.word.Known, Text: tw.word.Text, Param: tw.param, Spread: tw.spread})
 	}
@@ -79,7 +83,7 @@ func factOf(h *helper) *HelperFact {
 
 // helperOf turns an imported fact back into a summary.
 func helperOf(pkg string, f *HelperFact) *helper {
-	h := &helper{name: resolve.ImportName(pkg) + "." + f.Name, context: f.Context, general: f.General, nParams: f.NParams, variadic: f.Variadic}
+	h := &helper{name: resolve.ImportName(pkg) + "." + f.Name, context: f.Context, general: f.General, named: f.Program, nParams: f.NParams, variadic: f.Variadic}
 	for _, w := range f.Words {
 		h.tmpl = append(h.tmpl, tword{word: resolve.Word{Value: w.Value, Known: w.Known, Text: w.Text}, param: w.Param, spread: w.Spread})
 	}

@@ -27,6 +27,12 @@ type finder struct {
 	// package's; imported caches what was read (nil: no fact).
 	facts    facts
 	imported map[*types.Func]*helper
+	// syntax summarises other packages of the module from their source,
+	// for calls types cannot resolve (nil: not followed); syntaxSeen
+	// caches its answers and declIndex the package's declarations.
+	syntax     Syntax
+	syntaxSeen map[string]*helper
+	declIndex  map[token.Pos]varDecl
 }
 
 // match is one call that runs a command line.
@@ -46,6 +52,10 @@ type match struct {
 	// program reports that inferred names the program word (dockerBinary),
 	// not the runner.
 	program bool
+	// named is the container CLI that the unknown program word of a
+	// helper's command line names (d.dockerBinary: docker), when the
+	// word's expression is in another package or file (see helper.named).
+	named string
 }
 
 // helper summarises a function of the package that runs a command line
@@ -56,6 +66,10 @@ type helper struct {
 	context  bool
 	general  bool
 	inferred string
+	// named is the container CLI that the program word names when it is
+	// not a constant (exec.Command(d.dockerBinary, …): docker); a call
+	// then counts only when its words are a docker command line.
+	named    string
 	nParams  int
 	variadic bool
 }
@@ -70,8 +84,8 @@ type tword struct {
 
 const maxHelperRounds = 4
 
-func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string, fs facts) *finder {
-	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}, consumed: map[*ast.CallExpr]bool{}, facts: fs, imported: map[*types.Func]*helper{}}
+func newFinder(pass *analysis.Pass, p *resolve.Pkg, binaries []string, fs facts, syntax Syntax) *finder {
+	f := &finder{p: p, pkg: pass.Pkg, binaries: binaries, helpers: map[*types.Func]*helper{}, consumed: map[*ast.CallExpr]bool{}, facts: fs, imported: map[*types.Func]*helper{}, syntax: syntax}
 	f.summarise(pass.Files)
 	for fn, h := range f.helpers {
 		if fn.Exported() {
@@ -190,7 +204,12 @@ func (f *finder) summariseOne(fn *types.Func, fd *ast.FuncDecl, params map[*type
 			return true
 		}
 		h = &helper{name: fn.Name(), tmpl: tmpl, context: m.context, general: m.general, inferred: m.inferred,
-			nParams: sig.Params().Len(), variadic: sig.Variadic()}
+			named: m.named, nParams: sig.Params().Len(), variadic: sig.Variadic()}
+		if w := m.words[0]; !w.Known && tmpl[0].param < 0 && w.Expr != nil {
+			if bin, ok := namedProgram(w.Expr, f.binaries); ok {
+				h.named = bin
+			}
+		}
 		return false
 	})
 	return h
@@ -270,10 +289,10 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 	switch {
 	case c.Typed && c.Func != nil && f.helpers[c.Func] != nil:
 		h := f.helpers[c.Func]
-		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, inferred: h.inferred}
+		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, inferred: h.inferred, named: h.named}
 	case c.Typed && c.Func != nil && c.Func.Pkg() != f.pkg && f.importedHelper(c.Func) != nil:
 		h := f.importedHelper(c.Func)
-		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general}
+		m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, named: h.named}
 	case c.Typed && c.Func != nil:
 		if c.Func.Pkg() == f.pkg || isStdlib(c.Pkg) {
 			return match{}, false // its body is here and runs nothing; or the standard library
@@ -284,6 +303,10 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 		}
 		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
 	case !c.Typed && !isStdlib(c.Pkg):
+		if h := f.syntaxHelper(call, body, c); h != nil {
+			m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, named: h.named}
+			break
+		}
 		bin, found := untypedBin(p, call, f.binaries)
 		if !found {
 			if i, isSlice := untypedSliceBin(p, call, f.binaries); isSlice {

@@ -94,7 +94,7 @@ func (p *Pkg) sliceWords(body *ast.BlockStmt, e ast.Expr, at token.Pos, depth in
 			return nil // make([]string, 0, n): filled by the appends that follow
 		}
 		c, ok := p.CalleeOf(x)
-		if ok && c.Typed && !c.Method {
+		if ok && c.Typed {
 			if ws, isArgs := p.argsHelper(body, x, c.Func, at, depth); isArgs {
 				return ws
 			}
@@ -236,49 +236,99 @@ func CallEnd(call *ast.CallExpr) token.Pos {
 	return end
 }
 
-// argsHelper resolves a call of an option helper of the package whose
-// result is its variadic arguments, possibly after fixed words:
-// func withArgs(args ...string) []string { return args }, or
-// return append([]string{"--host", h}, args...). The call's words are
-// the fixed ones and its own arguments, so dockerCmd(withArgs("rm", "-f",
+// argsHelper resolves a call of an option helper of the package (a
+// function or a method) whose result is one of its []string parameters,
+// possibly after fixed words: func withArgs(args ...string) []string {
+// return args }, or a method that returns append([]string{"--host",
+// d.Sock()}, args...) unless args already names a host. Every return
+// statement must return the parameter itself or such an append of it; the
+// call's words are the fixed ones of the (one) append form and the
+// call's own words for the parameter, so dockerCmd(withArgs("rm", "-f",
 // id)...) runs what dockerCmd("rm", "-f", id) runs.
 func (p *Pkg) argsHelper(body *ast.BlockStmt, call *ast.CallExpr, fn *types.Func, at token.Pos, depth int) ([]Word, bool) {
 	fd := p.funcDecl(fn)
 	sig, _ := fn.Type().(*types.Signature)
-	if fd == nil || fd.Body == nil || sig == nil || !sig.Variadic() || len(fd.Body.List) != 1 || call.Ellipsis.IsValid() {
+	if fd == nil || fd.Body == nil || sig == nil || sig.Results().Len() != 1 {
 		return nil, false
 	}
-	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
+	// The parameter: the last one when variadic, else the only []string.
+	param, j := (*types.Var)(nil), -1
+	ps := sig.Params()
+	if sig.Variadic() {
+		param, j = ps.At(ps.Len()-1), ps.Len()-1
+	} else {
+		for i := 0; i < ps.Len(); i++ {
+			if isStringSlice(ps.At(i).Type()) {
+				if param != nil {
+					return nil, false
+				}
+				param, j = ps.At(i), i
+			}
+		}
+	}
+	if param == nil || !isStringSlice(param.Type()) || j >= len(call.Args) && !sig.Variadic() {
 		return nil, false
 	}
-	last := sig.Params().At(sig.Params().Len() - 1)
-	isLast := func(e ast.Expr) bool {
+	isParam := func(e ast.Expr) bool {
 		id, isIdent := ast.Unparen(e).(*ast.Ident)
-		return isIdent && p.ObjectOf(id) == last
+		return isIdent && p.ObjectOf(id) == param
 	}
-	n := sig.Params().Len() - 1
-	if len(call.Args) < n {
+	var fixedExpr ast.Expr // the fixed part of the append form
+	returns, ok := 0, true
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			returns++
+			if len(x.Results) != 1 {
+				ok = false
+				return false
+			}
+			r := ast.Unparen(x.Results[0])
+			if isParam(r) {
+				return false
+			}
+			app, isCall := r.(*ast.CallExpr)
+			if !isCall || !app.Ellipsis.IsValid() || len(app.Args) != 2 || !isParam(app.Args[1]) {
+				ok = false
+				return false
+			}
+			if id, isIdent := ast.Unparen(app.Fun).(*ast.Ident); !isIdent || id.Name != "append" || fixedExpr != nil {
+				ok = false // not append, or two append forms
+				return false
+			}
+			fixedExpr = app.Args[0]
+			return false
+		}
+		return true
+	})
+	if !ok || returns == 0 || depth > maxDepth {
 		return nil, false
 	}
-	own := p.Args(body, call.Args[n:], false, at)
-	r := ast.Unparen(ret.Results[0])
-	if isLast(r) {
+	var own []Word
+	switch {
+	case sig.Variadic():
+		if len(call.Args) < j {
+			return nil, false
+		}
+		own = p.Args(body, call.Args[j:], call.Ellipsis.IsValid(), at)
+	case call.Ellipsis.IsValid():
+		return nil, false
+	default:
+		own = p.sliceWords(body, call.Args[j], at, depth+1)
+	}
+	if fixedExpr == nil {
 		return own, true
 	}
-	// append(fixed, args...): the fixed part is read in the helper's body,
-	// where its words must be constants (a parameter of the helper is not
-	// known at the call).
-	app, isCall := r.(*ast.CallExpr)
-	if !isCall || !app.Ellipsis.IsValid() || len(app.Args) != 2 || !isLast(app.Args[1]) {
-		return nil, false
-	}
-	if id, isIdent := ast.Unparen(app.Fun).(*ast.Ident); !isIdent || id.Name != "append" {
-		return nil, false
-	}
-	fixed := p.sliceWords(fd.Body, app.Args[0], app.Pos(), depth+1)
+	// The fixed part is read in the helper's body. A slice literal's
+	// elements are one word each, known or not (d.Sock() is one unknown
+	// word); anything else must resolve to constants, since an unknown
+	// slice may hold any number of words.
+	fixed := p.sliceWords(fd.Body, fixedExpr, fixedExpr.Pos(), depth+1)
+	_, isLit := ast.Unparen(fixedExpr).(*ast.CompositeLit)
 	for i := range fixed {
-		if !fixed[i].Known {
+		if !fixed[i].Known && (!isLit || isParamExpr(p, fixed[i].Expr, ps)) {
 			return nil, false
 		}
 		fixed[i].Pos, fixed[i].End, fixed[i].Expr, fixed[i].Lit = call.Pos(), call.End(), call, nil
@@ -286,8 +336,33 @@ func (p *Pkg) argsHelper(body *ast.BlockStmt, call *ast.CallExpr, fn *types.Func
 	return append(fixed, own...), true
 }
 
-// FuncDeclOf returns the declaration of fn, a function (not a method) of
-// the package, or nil.
+// isParamExpr reports whether e is one of the parameters ps: a word the
+// call supplies, which the helper's body cannot know.
+func isParamExpr(p *Pkg, e ast.Expr, ps *types.Tuple) bool {
+	id, isIdent := ast.Unparen(e).(*ast.Ident)
+	if !isIdent {
+		return false
+	}
+	obj := p.ObjectOf(id)
+	for i := 0; i < ps.Len(); i++ {
+		if ps.At(i) == obj {
+			return true
+		}
+	}
+	return false
+}
+
+func isStringSlice(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.String
+}
+
+// FuncDeclOf returns the declaration of fn, a function or method of the
+// package, or nil.
 func (p *Pkg) FuncDeclOf(fn *types.Func) *ast.FuncDecl { return p.funcDecl(fn) }
 
 // funcDecl returns the declaration of fn among the package's files, or
@@ -300,7 +375,7 @@ func (p *Pkg) funcDecl(fn *types.Func) *ast.FuncDecl {
 		p.decls = map[types.Object]*ast.FuncDecl{}
 		for _, f := range p.Files {
 			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				if fd, ok := d.(*ast.FuncDecl); ok {
 					if obj := p.Info.Defs[fd.Name]; obj != nil {
 						p.decls[obj] = fd
 					}
