@@ -17,7 +17,7 @@ func TestForceRemove(t *testing.T) {
 		"forceremove/mobyv2", "forceremove/dockerv28", "forceremove/fsouza",
 		"forceremove/execs", "forceremove/traps", "forceremove/shells",
 		"forceremove/stopfirst", "forceremove/stoptarget", "forceremove/dockertest", "forceremove/created",
-		"forceremove/wrappers", "forceremove/sdkwrap", "forceremove/cmdops")
+		"forceremove/wrappers", "forceremove/sdkwrap", "forceremove/cmdops", "forceremove/daemonsuite")
 }
 
 // TestFixes applies the suggested fixes and compares each file with its
