@@ -303,7 +303,7 @@ func (f *finder) match(call *ast.CallExpr, body *ast.BlockStmt, inHelper bool) (
 		}
 		m = match{words: p.Args(body, call.Args[bin:], call.Ellipsis.IsValid(), call.Pos()), via: c.Name, general: true}
 	case !c.Typed && !isStdlib(c.Pkg):
-		if h := f.syntaxHelper(call, body, c); h != nil {
+		if h := f.syntaxHelper(call, c); h != nil {
 			m = match{words: f.expand(h, call, body), context: h.context, via: h.name, general: h.general, named: h.named}
 			break
 		}

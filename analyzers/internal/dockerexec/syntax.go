@@ -135,7 +135,7 @@ func isFallbackPath(path string) bool {
 // package of the module (s.d.Cmd("rm", "-f", id), with s.d declared as
 // *daemon.Daemon), or a function of such a package, to that function's
 // syntax-level summary.
-func (f *finder) syntaxHelper(call *ast.CallExpr, body *ast.BlockStmt, c resolve.Callee) *helper {
+func (f *finder) syntaxHelper(call *ast.CallExpr, c resolve.Callee) *helper {
 	if f.syntax == nil {
 		return nil
 	}
