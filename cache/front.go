@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 
+	"github.com/dockguard/dockguard/compose"
 	"github.com/dockguard/dockguard/engine"
 	"github.com/dockguard/dockguard/rules"
 	"github.com/dockguard/dockguard/shell"
@@ -102,21 +104,35 @@ func Compose(c *Cache, salt Key, check engine.BatchFunc) engine.BatchFunc {
 }
 
 func composeKey(salt Key, files []string) (Key, bool) {
-	if _, set := os.LookupEnv("COMPOSE_ENV_FILES"); set {
+	h := NewHash("compose").Bytes(salt[:])
+	if !composeInputs(h, files, nil) {
 		return Key{}, false
 	}
-	h := NewHash("compose").Bytes(salt[:])
+	return h.Key(), true
+}
+
+// composeInputs adds to h what the compose front end reads for files:
+// their contents, the files they name (composeReads), the .env file of
+// their folders and of dirs, and the value of every variable the compose
+// and .env files can interpolate. false: an input the key cannot follow.
+func composeInputs(h *Hash, files, dirs []string) bool {
+	if _, set := os.LookupEnv("COMPOSE_ENV_FILES"); set {
+		return false
+	}
 	names := map[string]bool{"COMPOSE_PROJECT_NAME": true, "COMPOSE_PROFILES": true, "COMPOSE_FILE": true, "COMPOSE_PATH_SEPARATOR": true}
-	dirs := map[string]bool{}
+	dirSet := map[string]bool{}
+	for _, d := range dirs {
+		dirSet[d] = true
+	}
 	srcs := map[string][]byte{}
 	for _, f := range files {
 		src, err := readRegular(f)
 		if err != nil {
-			return Key{}, false
+			return false
 		}
 		for _, w := range composeElsewhere {
 			if bytes.Contains(src, w) {
-				return Key{}, false
+				return false
 			}
 		}
 		sum := sha256.Sum256(src)
@@ -124,24 +140,28 @@ func composeKey(salt Key, files []string) (Key, bool) {
 		for _, m := range composeVar.FindAllSubmatch(src, -1) {
 			names[string(m[1])] = true
 		}
-		dirs[filepath.Dir(f)] = true
+		dirSet[filepath.Dir(f)] = true
 		if abs, err := filepath.Abs(f); err == nil {
 			srcs[abs] = src
 		}
 	}
 	if !composeReads(h, files, srcs, names) {
-		return Key{}, false
+		return false
 	}
-	for _, d := range sortedKeys(dirs) {
+	for _, d := range sortedKeys(dirSet) {
 		env, err := readRegular(filepath.Join(d, ".env"))
 		if errors.Is(err, errIrregular) {
-			return Key{}, false
+			return false
 		}
 		if err == nil {
 			for _, w := range composeElsewhere {
 				if bytes.Contains(env, w) {
-					return Key{}, false
+					return false
 				}
+			}
+			// A .env value can interpolate the OS environment too.
+			for _, m := range composeVar.FindAllSubmatch(env, -1) {
+				names[string(m[1])] = true
 			}
 		}
 		h.String(d).String(fmt.Sprint(err == nil)).Bytes(env)
@@ -149,6 +169,58 @@ func composeKey(salt Key, files []string) (Key, bool) {
 	for _, n := range sortedKeys(names) {
 		v, set := os.LookupEnv(n)
 		h.String(n).String(fmt.Sprint(set)).String(v)
+	}
+	return true
+}
+
+// ComposeProjects returns a compose.Options.Memo that keeps each compose
+// project's result in c, so that touching one project's file re-loads
+// that project only. A project's key is salt, its folder, name and
+// origin, its files' paths (absolute and reported) in order, and what
+// composeInputs adds for them (contents, every file they read, .env
+// files, interpolated variables). The key is taken again after the
+// check, and the result stored only if it is unchanged: a file written
+// during the check would otherwise be stored with the old contents'
+// result. trace, when set, is called with the first reported path of
+// every project that was checked rather than replayed.
+func ComposeProjects(c *Cache, salt Key, trace func(project string)) func(ctx context.Context, p compose.ProjectInputs, check func() rules.Result) rules.Result {
+	if c == nil {
+		return nil
+	}
+	return func(ctx context.Context, p compose.ProjectInputs, check func() rules.Result) rules.Result {
+		k, ok := projectKey(salt, p)
+		if ok {
+			if b, hit := c.Get(k); hit {
+				var res rules.Result
+				if decode(b, &res) {
+					return res
+				}
+			}
+		}
+		if trace != nil && len(p.Display) > 0 {
+			trace(p.Display[0])
+		}
+		res := check()
+		if ok && ctx.Err() == nil {
+			if k2, ok2 := projectKey(salt, p); ok2 && k2 == k {
+				if b := encode(res); b != nil {
+					_ = c.Put(k, b)
+				}
+			}
+		}
+		return res
+	}
+}
+
+func projectKey(salt Key, p compose.ProjectInputs) (Key, bool) {
+	h := NewHash("compose-project").Bytes(salt[:]).String(p.Dir).String(p.Name).String(p.Origin)
+	files := append(slices.Clone(p.Configs), p.Included...)
+	h.String(fmt.Sprint(len(p.Configs), len(p.Included), len(p.Display)))
+	for _, d := range p.Display {
+		h.String(d)
+	}
+	if !composeInputs(h, files, []string{p.Dir}) {
+		return Key{}, false
 	}
 	return h.Key(), true
 }

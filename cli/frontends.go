@@ -86,6 +86,10 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 		engine.KindJustfile:           justfile.Check,
 	}
 	copts := compose.Options{ComposeFiles: fe.composeFiles, Profiles: fe.profiles, MemoryBudget: fe.memoryBudget, Fix: fe.fix, MaxFileSize: o.MaxFileSize, Sizing: fe.sizing}
+	// Each project's result is cached on its own, under the whole set's
+	// entry (cache.Compose), so touching one file re-loads its project.
+	copts.Memo = cache.ComposeProjects(fe.cache, fe.salt, nil)
+	o.Memo = cache.Prefilter(fe.cache, fe.salt)
 	sh := &o.Shell
 	o.Compose = func(ctx context.Context, files []string) rules.Result {
 		res := compose.Check(ctx, files, copts)

@@ -50,6 +50,7 @@ func CheckSource(ctx context.Context, file string, src []byte, opts Options) rul
 	cwd, _ := os.Getwd()
 	c := newFileCache(cwd)
 	c.maxSize = opts.MaxFileSize
+	opts.Memo = nil // the cache keys files on disk, not standard input
 	c.stdinAbs = c.absPath(file)
 	c.stdinSrc = src
 	if c.stdinSrc == nil {
@@ -136,7 +137,11 @@ func run(ctx context.Context, c *fileCache, files []string, opts Options) rules.
 			if ctx.Err() != nil {
 				return
 			}
-			results[i] = checkProject(ctx, c, p, opts)
+			if opts.Memo == nil {
+				results[i] = checkProject(ctx, c, p, opts)
+				return
+			}
+			results[i] = opts.Memo(ctx, p.inputs(), func() rules.Result { return checkProject(ctx, c, p, opts) })
 		}()
 	}
 	wg.Wait()
@@ -177,6 +182,20 @@ func run(ctx context.Context, c *fileCache, files []string, opts Options) rules.
 		return a.Rule < b.Rule
 	})
 	return res
+}
+
+// inputs describes p for Options.Memo.
+func (p *project) inputs() ProjectInputs {
+	in := ProjectInputs{Dir: p.dir, Name: p.name, Origin: p.origin}
+	for _, f := range p.configs {
+		in.Configs = append(in.Configs, f.abs)
+		in.Display = append(in.Display, f.display)
+	}
+	for _, f := range p.included {
+		in.Included = append(in.Included, f.abs)
+		in.Display = append(in.Display, f.display)
+	}
+	return in
 }
 
 func projectLabel(p *project) string {

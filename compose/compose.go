@@ -1,6 +1,10 @@
 package compose
 
-import "github.com/dockguard/dockguard/rules"
+import (
+	"context"
+
+	"github.com/dockguard/dockguard/rules"
+)
 
 // DefaultMemoryBudget is the DG203 budget when Options.MemoryBudget is 0.
 const DefaultMemoryBudget int64 = 8 << 30
@@ -29,4 +33,27 @@ type Options struct {
 	// MaxFileSize bounds every file a project reads (include and extends
 	// targets, env_file, label_file, .env); 0 means 16 MiB.
 	MaxFileSize int64
+	// Memo, when set, checks each discovered project in place of the
+	// plain check: check loads and checks the project, and Memo may
+	// instead return what check returned earlier for the same inputs (the
+	// result cache). Discovery runs whatever Memo does, so the projects
+	// and their files are those of a run without it. CheckSource does not
+	// use it.
+	Memo func(ctx context.Context, p ProjectInputs, check func() rules.Result) rules.Result
+}
+
+// ProjectInputs describes a discovered project for Options.Memo: the
+// files compose-go loads together and what the project's result depends
+// on besides their contents and what they read.
+type ProjectInputs struct {
+	// Dir is the project's working folder (absolute).
+	Dir string
+	// Name is the project name dockguard derived from Dir; Origin says
+	// how the project was found (it is part of some messages).
+	Name, Origin string
+	// Configs are the absolute paths of the -f files, in order; Included
+	// those of their include targets, depth-first.
+	Configs, Included []string
+	// Display are the paths findings report for Configs, then Included.
+	Display []string
 }

@@ -101,7 +101,45 @@ type Options struct {
 	// user should not wait for it to see the rest. The slice is the
 	// callee's. Run's result still holds every finding.
 	Early func(findings []rules.Finding)
+	// Memo, when set, remembers between runs what the prefilter decided
+	// for a file, by the file's stat data, so that a re-check of an
+	// unchanged tree does not read the files whose decision needs nothing
+	// but their contents: the Go files (whose contents the Go front end
+	// hashes through its own stat-remembered index) and the files that
+	// cannot produce a finding.
+	Memo Memo
 }
+
+// Memo remembers prefilter verdicts (see Options.Memo). Verdict and
+// Remember are called from the run's workers concurrently; Done once, at
+// the end of the walk.
+type Memo interface {
+	// Verdict returns what was decided for the file at abs, read as kind,
+	// when it had the stat data fi; false when nothing is remembered.
+	Verdict(abs string, kind Kind, fi fs.FileInfo) (Verdict, bool)
+	// Remember records v for the file at abs, read as kind after fi was
+	// taken. The memo decides whether fi is settled enough to be trusted.
+	Remember(abs string, kind Kind, fi fs.FileInfo, v Verdict)
+	// Done is called when the walk is over.
+	Done()
+}
+
+// Verdict is what the prefilter decided for one file's contents.
+type Verdict uint8
+
+// The verdicts a Memo can remember.
+const (
+	// VerdictNone: the file must be read (it is checked on its own).
+	VerdictNone Verdict = iota
+	// VerdictSkip: the file names nothing a front end looks for.
+	VerdictSkip
+	// VerdictBinary: the file is binary (skipped with a note).
+	VerdictBinary
+	// VerdictGo: a Go file for the Go front end, without an ignore
+	// directive; VerdictGoDirective: with one.
+	VerdictGo
+	VerdictGoDirective
+)
 
 // Result is the outcome of a run.
 type Result struct {
@@ -203,6 +241,9 @@ func (r *runner) run(ctx context.Context) {
 	}
 	close(files)
 	workers.Wait()
+	if r.opts.Memo != nil {
+		r.opts.Memo.Done()
+	}
 
 	// Compose before Go: compose projects load in about a second, while
 	// the Go front end waits for the go command (minutes on a cold build
@@ -435,11 +476,54 @@ func (r *runner) scanFile(j fileJob, buf *[]byte) {
 		}
 		return
 	}
+	var fi fs.FileInfo
+	if m := r.opts.Memo; m != nil && memoKind(j.kind) {
+		if st, err := os.Stat(j.abs); err == nil && st.Mode().IsRegular() && st.Size() <= r.maxSize() {
+			fi = st
+			if v, ok := m.Verdict(j.abs, j.kind, fi); ok && r.replay(j, v) {
+				return
+			}
+		}
+	}
 	src, ok := r.read(j, buf)
 	if !ok {
 		return
 	}
-	r.scanSource(j.display, j.kind, src)
+	v := r.scanSource(j.display, j.kind, src)
+	if fi != nil && v != VerdictNone {
+		r.opts.Memo.Remember(j.abs, j.kind, fi, v)
+	}
+}
+
+// memoKind reports the kinds whose prefilter verdict a Memo keeps.
+func memoKind(k Kind) bool {
+	return k == KindGo || k == KindPython || k.IsShellFamily()
+}
+
+// replay applies a remembered verdict as scanSource would have; false
+// when v does not fit the file's kind (the file is then read).
+func (r *runner) replay(j fileJob, v Verdict) bool {
+	switch v {
+	case VerdictBinary:
+		r.addNote(j.display, "skipped: binary file")
+		return true
+	case VerdictSkip:
+		r.mu.Lock()
+		r.res.FilesScanned++
+		r.mu.Unlock()
+		return true
+	case VerdictGo, VerdictGoDirective:
+		if j.kind != KindGo {
+			return false
+		}
+		r.mu.Lock()
+		r.res.FilesScanned++
+		r.goFiles = append(r.goFiles, j.display)
+		r.noteDirective(j.display, v == VerdictGoDirective && r.opts.Filter != nil)
+		r.mu.Unlock()
+		return true
+	}
+	return false
 }
 
 // sniff reads the first line of an extension-less file for a shebang.
@@ -559,11 +643,15 @@ func (r *runner) goNeedles() []string {
 	return goPrefilter
 }
 
-func (r *runner) scanSource(display string, kind Kind, src []byte) {
+// scanSource checks one file's contents, or queues them for their batch
+// front end, and returns the prefilter's verdict for a Memo (VerdictNone
+// when the file was checked on its own, or is of a kind a Memo does not
+// keep).
+func (r *runner) scanSource(display string, kind Kind, src []byte) Verdict {
 	if isBinary(src) {
 		// Skipped, so not counted as checked.
 		r.addNote(display, "skipped: binary file")
-		return
+		return VerdictBinary
 	}
 	r.mu.Lock()
 	r.res.FilesScanned++
@@ -571,13 +659,18 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 	goWords, shellWords := r.words()
 	switch {
 	case kind == KindGo:
-		if r.mentions(src, goWords...) {
-			d := r.wantsDirective(src)
-			r.mu.Lock()
-			r.goFiles = append(r.goFiles, display)
-			r.noteDirective(display, d)
-			r.mu.Unlock()
+		if !r.mentions(src, goWords...) {
+			return VerdictSkip
 		}
+		d := hasDirective(src)
+		r.mu.Lock()
+		r.goFiles = append(r.goFiles, display)
+		r.noteDirective(display, d && r.opts.Filter != nil)
+		r.mu.Unlock()
+		if d {
+			return VerdictGoDirective
+		}
+		return VerdictGo
 	case kind == KindCompose:
 		d := r.wantsDirective(src)
 		r.mu.Lock()
@@ -585,30 +678,34 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) {
 		r.noteDirective(display, d)
 		r.mu.Unlock()
 	case kind == KindPython:
-		if r.opts.Python == nil || !r.mentions(src, r.opts.PythonNeedles...) {
-			return
+		if r.opts.Python == nil {
+			return VerdictNone
+		}
+		if !r.mentions(src, r.opts.PythonNeedles...) {
+			return VerdictSkip
 		}
 		fs, err := safeFile(r.opts.Python, display, src, &r.opts.Shell)
 		if err != nil {
 			r.addError(display, err.Error())
-			return
+			return VerdictNone
 		}
 		r.mergeFile(display, src, fs)
 	case kind.IsShellFamily():
 		if !r.mentions(src, shellWords...) {
-			return
+			return VerdictSkip
 		}
 		check := r.opts.ShellFamily[kind]
 		if check == nil {
-			return
+			return VerdictNone
 		}
 		fs, err := safeFile(check, display, src, &r.opts.Shell)
 		if err != nil {
 			r.addError(display, err.Error())
-			return
+			return VerdictNone
 		}
 		r.mergeFile(display, src, fs)
 	}
+	return VerdictNone
 }
 
 func (r *runner) scanStdin(ctx context.Context) {
