@@ -389,12 +389,18 @@ func (g *goCache) setKey(files []string) (Key, bool) {
 	sort.Strings(names)
 	h := NewHash("goset").Bytes(g.salt[:])
 	roots := map[string]bool{}
+	rootOf := map[string]string{} // by folder: a folder's files share a module
 	for _, f := range names {
-		abs, err := filepath.Abs(filepath.Dir(f))
-		if err != nil {
-			return Key{}, false
+		dir := filepath.Dir(f)
+		root, seen := rootOf[dir]
+		if !seen {
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				return Key{}, false
+			}
+			root = gocheck.ModuleRoot(abs)
+			rootOf[dir] = root
 		}
-		root := gocheck.ModuleRoot(abs)
 		if root == "" {
 			return Key{}, false
 		}

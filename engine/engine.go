@@ -105,8 +105,10 @@ type Options struct {
 	// for a file, by the file's stat data, so that a re-check of an
 	// unchanged tree does not read the files whose decision needs nothing
 	// but their contents: the Go files (whose contents the Go front end
-	// hashes through its own stat-remembered index) and the files that
-	// cannot produce a finding.
+	// hashes through its own stat-remembered index), the files that
+	// cannot produce a finding, and those whose checker found nothing
+	// (see VerdictClean). The checkers must be functions of the path, the
+	// contents and what the Memo is keyed by (the configuration).
 	Memo Memo
 }
 
@@ -139,7 +141,20 @@ const (
 	// directive; VerdictGoDirective: with one.
 	VerdictGo
 	VerdictGoDirective
+	// VerdictClean: a shell-family or Python file that its checker found
+	// nothing in and that names no directive word (see clean): Filter has
+	// nothing to hide or report in it, so a replay only counts it.
+	VerdictClean
 )
+
+// clean reports a checked file with no findings and no word a directive
+// starts with (dockguard, golangci-lint's nolint, Python's noqa): the
+// suppressor parses no directive in such a file (suppress.Parse), so
+// Filter returns its findings, none, as they are.
+func clean(fs []rules.Finding, src []byte) bool {
+	return len(fs) == 0 && !bytes.Contains(src, []byte("dockguard")) &&
+		!bytes.Contains(src, []byte("nolint")) && !bytes.Contains(src, []byte("noqa"))
+}
 
 // Result is the outcome of a run.
 type Result struct {
@@ -507,7 +522,7 @@ func (r *runner) replay(j fileJob, v Verdict) bool {
 	case VerdictBinary:
 		r.addNote(j.display, "skipped: binary file")
 		return true
-	case VerdictSkip:
+	case VerdictSkip, VerdictClean:
 		r.mu.Lock()
 		r.res.FilesScanned++
 		r.mu.Unlock()
@@ -689,7 +704,12 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) Verdict {
 			r.addError(display, err.Error())
 			return VerdictNone
 		}
+		v := VerdictNone
+		if clean(fs, src) {
+			v = VerdictClean
+		}
 		r.mergeFile(display, src, fs)
+		return v
 	case kind.IsShellFamily():
 		if !r.mentions(src, shellWords...) {
 			return VerdictSkip
@@ -703,7 +723,12 @@ func (r *runner) scanSource(display string, kind Kind, src []byte) Verdict {
 			r.addError(display, err.Error())
 			return VerdictNone
 		}
+		v := VerdictNone
+		if clean(fs, src) {
+			v = VerdictClean
+		}
 		r.mergeFile(display, src, fs)
+		return v
 	}
 	return VerdictNone
 }
