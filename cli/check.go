@@ -40,6 +40,7 @@ type checkFlags struct {
 	profiles      listFlag
 	memoryBudget  string
 	goMode        string
+	goLoad        string
 	cache         cacheFlags
 	shard         shardFlag
 	// adopt holds configuration, suppression, baseline and output state
@@ -77,6 +78,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	c.cache.register(fs)
 	c.registerShard(fs)
 	fs.StringVar(&c.goMode, "go-mode", "typed", "Go checks: typed (type-check with the go command) or syntax (no go command, no build cache; names resolved through imports)")
+	fs.StringVar(&c.goLoad, "go-load", "auto", "typed Go checks read dependencies from: export (the go command compiles them), source (type-checked from source, nothing compiled) or auto (source when the build cache lacks most of them)")
 }
 
 // usageError is a bad flag value: exit 2.
@@ -103,6 +105,10 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	goMode, err := gocheck.ParseMode(c.goMode)
 	if err != nil {
 		return nil, &usageError{"--go-mode: " + err.Error()}
+	}
+	goLoad, err := gocheck.ParseLoad(c.goLoad)
+	if err != nil {
+		return nil, &usageError{"--go-load: " + err.Error()}
 	}
 	enabled, err := ruleSelection(c.enable, c.disable)
 	if err != nil {
@@ -138,7 +144,7 @@ func (c *checkFlags) options(env *Env, paths []string) (*engine.Options, error) 
 	}
 	o.Shard = c.shard.filter()
 	c.wireAdoption(o)
-	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, fix: c.fixes.settings(), sizing: c.sizing}
+	fe := &frontEndOptions{composeFiles: c.composeFiles, profiles: c.profiles, memoryBudget: budget, goMode: goMode, goLoad: goLoad, fix: c.fixes.settings(), sizing: c.sizing}
 	if isTerminal(env.Stderr) {
 		fe.goProgress, fe.goLoading = progressLine(env.Stderr)
 	}

@@ -31,6 +31,7 @@ type frontEndOptions struct {
 	// fix shapes the fixes every front end attaches to its findings.
 	fix    rules.FixSettings
 	goMode gocheck.Mode
+	goLoad gocheck.Load
 	// goProgress, when set, is told of each Go package checked, and
 	// goLoading of each module whose packages the go command lists.
 	goProgress func(done, total int)
@@ -112,7 +113,7 @@ func wireFrontEnds(o *engine.Options, fe *frontEndOptions) {
 	o.Python = python.New().Check
 	o.PythonNeedles = python.Needles
 	o.GoNeedles = analyzers.Needles
-	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Progress: fe.goProgress, Loading: fe.goLoading}
+	gopts := gocheck.Options{Binaries: o.Shell.Binaries, ParallelLimit: o.Shell.ParallelLimit, Fix: fe.fix, Jobs: o.Jobs, Mode: fe.goMode, Load: fe.goLoad, Progress: fe.goProgress, Loading: fe.goLoading}
 	o.Go = cache.Go(fe.cache, fe.salt, func(ctx context.Context, files []string, facts *analyzers.FactStore, reuse gocheck.ReuseFunc) ([]gocheck.Unit, rules.Result) {
 		o := gopts
 		o.Facts = facts

@@ -54,6 +54,10 @@ type Options struct {
 	Jobs int
 	// Mode is ModeTyped (the default) or ModeSyntax.
 	Mode Mode
+	// Load is where ModeTyped takes the dependencies' types from:
+	// LoadAuto (the default) chooses, per load, export data when the
+	// build cache holds it and the from-source load when it does not.
+	Load Load
 	// Progress, when set, is called after each type-checked package with
 	// the number done and the number to check.
 	Progress func(done, total int)
@@ -584,6 +588,9 @@ func inPatterns(root, file string, patterns []string) bool {
 // that hold a selected file, adding the files type-checked to covered.
 // The load's packages are garbage once it returns.
 func (c *run) loadAndCheck(ctx context.Context, root string, patterns []string, tests bool, selected, covered map[string]bool) error {
+	if c.fromSource(ctx, root, patterns, tests) {
+		return c.loadAndCheckSource(ctx, root, patterns, tests, selected, covered)
+	}
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode:    metaMode,
@@ -726,21 +733,24 @@ func (c *run) checkBatch(ctx context.Context, roots []*packages.Package, shared 
 						<-ch
 					}
 				}
+				var checked []string
 				inputs, ok := c.reuse(p, want)
-				if !ok {
+				if ok {
+					for _, f := range p.CompiledGoFiles {
+						checked = append(checked, filepath.Clean(f))
+					}
+				} else {
 					u := shared
 					if u == nil {
 						u = newUniverse()
 						u.readImports(p)
 					}
-					ok = c.checkRoot(p, u, want, inputs)
+					checked = c.checkRoot(p, u, want, inputs)
 				}
 				close(done[p])
 				c.mu.Lock()
-				if ok {
-					for _, f := range p.CompiledGoFiles {
-						covered[filepath.Clean(f)] = true
-					}
+				for _, f := range checked {
+					covered[f] = true
 				}
 				c.done++
 				if c.opts.Progress != nil {
@@ -798,21 +808,35 @@ func importsFirst(roots []*packages.Package) []*packages.Package {
 
 // checkRoot parses and type-checks one package from source against its
 // dependencies' export data, analyses it and lets its syntax and types go.
-// It reports false when the package could not be type-checked at all
-// (its files then go to the fallback).
-func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]bool, inputs string) bool {
-	if len(meta.CompiledGoFiles) == 0 {
-		return false
+// It returns the files it type-checked and analysed (cleaned), none when
+// the package could not be type-checked at all (its files then go to the
+// fallback).
+//
+// Against a universe read from source, the package's files are its source
+// files, cgo files among them: they are type-checked with FakeImportC, for
+// the package's types to be whole, but neither analysed nor reported as
+// checked, so that the fallback checks them, as it checks the cgo files
+// that the export-data load replaces with cgo's output.
+func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]bool, inputs string) []string {
+	names := meta.CompiledGoFiles
+	if u.source {
+		names = meta.GoFiles // the source load lists no compiled files
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	fset := u.fset
 	var syntax []*ast.File
+	var checked []string
 	parseErr := false
-	for _, name := range meta.CompiledGoFiles {
+	firstParse := "" // the first syntax error, where the go command gave none
+	cgo := map[*ast.File]bool{}
+	for _, name := range names {
 		src, ok := c.overlay[filepath.Clean(name)]
 		if !ok {
 			var err error
 			if src, err = os.ReadFile(name); err != nil {
-				return false
+				return nil
 			}
 		}
 		af, perr := parser.ParseFile(fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
@@ -823,10 +847,21 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 			if errors.As(perr, &list) && len(list) > 0 {
 				list.Sort()
 				c.reportAt(list[0].Pos.Filename, list[0].Pos.Line, list[0].Pos.Column, list[0].Msg)
+				firstParse = c.shownPos(fmt.Sprintf("%s:%d:%d", list[0].Pos.Filename, list[0].Pos.Line, list[0].Pos.Column), "") + ": syntax error: " + list[0].Msg
 			}
 		}
 		if af == nil {
-			return false
+			return nil
+		}
+		if u.source && importsC(af) {
+			cgo[af] = true
+			if f := filepath.Clean(name); want[f] && c.wantUnits {
+				c.mu.Lock()
+				c.cgoFiles[f] = true
+				c.mu.Unlock()
+			}
+		} else {
+			checked = append(checked, filepath.Clean(name))
 		}
 		syntax = append(syntax, af)
 	}
@@ -849,8 +884,9 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	}
 	var typeErrs []types.Error
 	conf := types.Config{
-		Importer: importer{u, meta},
-		Sizes:    meta.TypesSizes,
+		Importer:    importer{u, meta},
+		Sizes:       meta.TypesSizes,
+		FakeImportC: u.source,
 		Error: func(err error) {
 			var te types.Error
 			if errors.As(err, &te) {
@@ -869,6 +905,15 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	}
 	p := *meta
 	p.Fset, p.Syntax, p.Types, p.TypesInfo, p.TypeErrors = fset, syntax, tpkg, info, typeErrs
+	p.CompiledGoFiles = checked
+	if len(cgo) > 0 {
+		p.Syntax = make([]*ast.File, 0, len(syntax)-len(cgo))
+		for _, f := range syntax {
+			if !cgo[f] {
+				p.Syntax = append(p.Syntax, f)
+			}
+		}
+	}
 	p.IllTyped = parseErr || len(typeErrs) > 0 || hasLoadErrors(meta)
 	if p.IllTyped {
 		// The go command's own words come first: a missing module is
@@ -882,6 +927,8 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 		}
 		switch {
 		case why != "":
+		case firstParse != "":
+			why = firstParse
 		case len(typeErrs) > 0:
 			why = typeErrs[0].Error()
 		default:
@@ -895,9 +942,9 @@ func (c *run) checkRoot(meta *packages.Package, u *universe, want map[string]boo
 	}
 	c.analyze([]*packages.Package{&p})
 	if c.wantUnits {
-		c.addUnit(c.unitOf(meta, want, inputs))
+		c.addUnit(c.unitOf(&p, want, inputs))
 	}
-	return true
+	return checked
 }
 
 // unitOf is the Unit of the type-checked package meta.
@@ -1181,13 +1228,22 @@ func chooseVariants(pkgs []*packages.Package) []*packages.Package {
 		vs := byPath[path]
 		best := vs[0]
 		for _, v := range vs[1:] {
-			if len(v.CompiledGoFiles) > len(best.CompiledGoFiles) {
+			if variantFiles(v) > variantFiles(best) {
 				best = v
 			}
 		}
 		out = append(out, best)
 	}
 	return out
+}
+
+// variantFiles is the number of files a variant compiles: its compiled
+// files, or its source files when the load listed none (the source load).
+func variantFiles(p *packages.Package) int {
+	if len(p.CompiledGoFiles) > 0 {
+		return len(p.CompiledGoFiles)
+	}
+	return len(p.GoFiles)
 }
 
 // reportAt records a DG001 finding at a 1-based line and byte column.

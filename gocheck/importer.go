@@ -33,6 +33,10 @@ type universe struct {
 	pkgs map[string]*types.Package // by package ID
 	errs map[string]error          // by package ID: export data that could not be read
 	size int64                     // bytes of export data read
+	// source is set for a universe of packages type-checked from source
+	// (loadAndCheckSource): the roots checked against it see their cgo
+	// files as written, not as cgo rewrote them.
+	source bool
 }
 
 // newUniverse returns an empty universe with a FileSet of its own, which
