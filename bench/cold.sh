@@ -4,14 +4,16 @@
 #   - go list -deps -export ./...   the floor: compiling every dependency
 #                                   for its export data;
 #   - go vet ./...
-#   - dockguard check --no-cache --only go .
+#   - dockguard check --no-cache --only go .   (the default --go-load=auto:
+#                                   from source when the build cache is cold)
+#   - the same with --go-load=export (the export-data load, the old check)
 #   - srcload ./...                 a from-source load (bench/srcload):
 #                                   nothing compiled, every package
 #                                   type-checked from source, as gopls does.
 # Prints wall, CPU (user+system of the whole process tree) and the largest
 # process's peak RSS, and each one's ratio to the floor.
 # Usage: bench/cold.sh [MOBY_COPY]   (default: a fresh copy from the module cache)
-# ORDER lists the commands to run (default: "floor vet check srcload");
+# ORDER lists the commands to run (default: "floor vet check export srcload");
 # KEEP, a folder, keeps each run's build cache there (KEEP/NAME) instead of
 # removing it, for warm measurements after (bench/warm.sh with GOCACHE).
 set -euo pipefail
@@ -34,10 +36,11 @@ declare -A cmd=(
   [floor]="go list -deps -export ./..."
   [vet]="go vet ./..."
   [check]="$out/dockguard check --no-cache --only go --fail-on none --format json ."
+  [export]="$out/dockguard check --no-cache --only go --fail-on none --format json --go-load export ."
   [srcload]="$out/srcload ./..."
 )
 declare -A wall
-for name in ${ORDER:-floor vet check srcload}; do
+for name in ${ORDER:-floor vet check export srcload}; do
   cache=$(mktemp -d "$out/cache.XXXXXX")
   echo "start $name: $(uptime)"
   # shellcheck disable=SC2086
@@ -55,6 +58,9 @@ done
 [ -n "${wall[floor]:-}" ] && for name in "${!wall[@]}"; do
   printf '%-8s / floor: %.2fx\n' "$name" "$(awk -v a="${wall[$name]}" -v b="${wall[floor]}" 'BEGIN{print a/b}')"
 done
-grep -c '"rule"' "$out/check.out" 2>/dev/null | sed 's/^/check findings: /' || true
+for name in check export; do
+  grep -c '"rule"' "$out/$name.out" 2>/dev/null | sed "s/^/$name findings: /" || true
+done
+cmp -s "$out/check.out" "$out/export.out" 2>/dev/null && echo "check and export: the same JSON"
 cat "$out/srcload.out" 2>/dev/null || true
 echo "end: $(uptime)"
