@@ -1,7 +1,6 @@
 package gocheck
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -69,22 +68,32 @@ const staleShare = 0.02
 // the go command compile more than staleShare of their packages: it asks
 // the go command which packages are stale (`go list -deps -f {{.Stale}}`),
 // which hashes their inputs and looks them up in the build cache but
-// compiles nothing. A probe that fails counts as warm: the export-data
-// load then reports the error as it always has.
+// compiles nothing. A command that is only "not installed" is in the
+// build cache, and a generated test main is not compiled for export data:
+// neither counts. A probe that fails counts as warm: the export-data load
+// then reports the error as it always has.
 func coldBuild(ctx context.Context, root string, patterns []string, tests bool) (bool, int, int) {
-	args := []string{"list", "-e", "-deps", "-f", "{{if .Stale}}1{{else}}0{{end}}"}
+	args := []string{"list", "-e", "-deps", "-f", "{{.ImportPath}}\t{{if .Stale}}{{.StaleReason}}{{end}}"}
 	if tests {
 		args = append(args, "-test")
 	}
 	cmd := exec.CommandContext(ctx, "go", append(append(args, "--"), patterns...)...)
 	cmd.Dir = root
-	cmd.Stderr = nil
 	out, err := cmd.Output()
 	if err != nil {
 		return false, 0, 0
 	}
-	stale := bytes.Count(out, []byte("1"))
-	total := stale + bytes.Count(out, []byte("0"))
+	stale, total := 0, 0
+	for _, line := range strings.Split(string(out), "\n") {
+		path, reason, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasSuffix(path, ".test") {
+			continue
+		}
+		total++
+		if reason != "" && !strings.HasPrefix(reason, "not installed but available in build cache") {
+			stale++
+		}
+	}
 	return total > 0 && float64(stale) > staleShare*float64(total), stale, total
 }
 
