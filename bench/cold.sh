@@ -4,9 +4,9 @@
 #   - go list -deps -export ./...   the floor: compiling every dependency
 #                                   for its export data;
 #   - go vet ./...
-#   - dockguard check --no-cache --only go .   (the default --go-load=auto:
+#   - dockguard check --no-cache --only go --go-load auto .   (auto:
 #                                   from source when the build cache is cold)
-#   - the same with --go-load=export (the export-data load, the old check)
+#   - the same with --go-load=export (the export-data load, the default)
 #   - srcload ./...                 a from-source load (bench/srcload):
 #                                   nothing compiled, every package
 #                                   type-checked from source, as gopls does.
@@ -35,7 +35,7 @@ echo "moby: $(find "$moby" -name '*.go' | wc -l) Go files, $(cd "$moby" && go li
 declare -A cmd=(
   [floor]="go list -deps -export ./..."
   [vet]="go vet ./..."
-  [check]="$out/dockguard check --no-cache --only go --fail-on none --format json ."
+  [check]="$out/dockguard check --no-cache --only go --fail-on none --format json --go-load auto ."
   [export]="$out/dockguard check --no-cache --only go --fail-on none --format json --go-load export ."
   [srcload]="$out/srcload ./..."
 )

@@ -78,7 +78,7 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	c.cache.register(fs)
 	c.registerShard(fs)
 	fs.StringVar(&c.goMode, "go-mode", "typed", "Go checks: typed (type-check with the go command) or syntax (no go command, no build cache; names resolved through imports)")
-	fs.StringVar(&c.goLoad, "go-load", "auto", "typed Go checks read dependencies from: export (the go command compiles them), source (type-checked from source, nothing compiled) or auto (source when the build cache lacks most of them)")
+	fs.StringVar(&c.goLoad, "go-load", "export", "typed Go checks read dependencies from: export (the go command compiles them), source (type-checked from source, nothing compiled) or auto (source when the build cache lacks most of them)")
 }
 
 // usageError is a bad flag value: exit 2.

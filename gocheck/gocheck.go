@@ -55,8 +55,9 @@ type Options struct {
 	// Mode is ModeTyped (the default) or ModeSyntax.
 	Mode Mode
 	// Load is where ModeTyped takes the dependencies' types from:
-	// LoadAuto (the default) chooses, per load, export data when the
-	// build cache holds it and the from-source load when it does not.
+	// LoadExport (the default) reads export data; LoadAuto chooses, per
+	// load, export data when the build cache holds it and the from-source
+	// load when it does not; LoadSource always loads from source.
 	Load Load
 	// Progress, when set, is called after each type-checked package with
 	// the number done and the number to check.

@@ -23,13 +23,15 @@ import (
 type Load int
 
 const (
+	// LoadExport (the default) reads the dependencies' export data,
+	// which the go command compiles first when the build cache does not
+	// hold it.
+	LoadExport Load = iota
 	// LoadAuto reads export data when the build cache holds most of it,
 	// and type-checks the dependencies from source when it does not
-	// (see coldBuild).
-	LoadAuto Load = iota
-	// LoadExport reads the dependencies' export data, which the go
-	// command compiles first when the build cache does not hold it.
-	LoadExport
+	// (see coldBuild). It costs one extra go list per load (the probe),
+	// and the from-source load holds every dependency's types at once.
+	LoadAuto
 	// LoadSource type-checks the dependencies from source, without their
 	// function bodies: nothing is compiled.
 	LoadSource
@@ -38,14 +40,14 @@ const (
 // ParseLoad reads a --go-load value.
 func ParseLoad(s string) (Load, error) {
 	switch s {
-	case "", "auto":
-		return LoadAuto, nil
-	case "export":
+	case "", "export":
 		return LoadExport, nil
+	case "auto":
+		return LoadAuto, nil
 	case "source":
 		return LoadSource, nil
 	}
-	return LoadAuto, fmt.Errorf("unknown Go load %q (want auto, export or source)", s)
+	return LoadExport, fmt.Errorf("unknown Go load %q (want auto, export or source)", s)
 }
 
 // sourceMode is what the from-source load asks go/packages for: metaMode

@@ -129,7 +129,7 @@ func TestHelpersFactsFromSource(t *testing.T) {
 }
 
 // TestColdBuildCache: with an empty build cache the probe says cold, a
-// check in the default mode then compiles nothing (the probe still says
+// check with LoadAuto then compiles nothing (the probe still says
 // cold after it) and finds what the export-data load finds; once the
 // packages are built, the probe says warm.
 func TestColdBuildCache(t *testing.T) {
