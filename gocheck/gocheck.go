@@ -493,7 +493,14 @@ func (c *run) loadModule(ctx context.Context, root string, files []string) {
 	var sel *selection
 	var loaded []*packages.Package
 	var err error
-	if len(patterns) <= singleLoadPatterns && c.overlay == nil {
+	single := len(patterns) <= singleLoadPatterns && c.overlay == nil && c.opts.Load != LoadSource
+	if single && c.opts.Load == LoadAuto {
+		// The single load compiles what it lists: with a cold build
+		// cache the from-source load below is the cheaper one.
+		cold, _, _ := coldBuild(ctx, root, patterns, tests)
+		single = !cold
+	}
+	if single {
 		// A few folders (a re-check of the packages a change touched):
 		// one go command lists and compiles them, test variants
 		// included where a test file is wanted; compiling a package
