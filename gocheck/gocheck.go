@@ -788,8 +788,20 @@ func importsFirst(roots []*packages.Package) []*packages.Package {
 	for _, p := range roots {
 		isRoot[p] = true
 	}
-	seen := map[*packages.Package]bool{}
 	out := make([]*packages.Package, 0, len(roots))
+	postorder(roots, func(p *packages.Package) {
+		if isRoot[p] {
+			out = append(out, p)
+		}
+	})
+	return out
+}
+
+// postorder calls emit for every package reachable from starts through
+// imports, once each, imports before their importers (in import path
+// order among siblings, so the order is stable).
+func postorder(starts []*packages.Package, emit func(*packages.Package)) {
+	seen := map[*packages.Package]bool{}
 	var visit func(p *packages.Package)
 	visit = func(p *packages.Package) {
 		if seen[p] {
@@ -804,14 +816,11 @@ func importsFirst(roots []*packages.Package) []*packages.Package {
 		for _, path := range paths {
 			visit(p.Imports[path])
 		}
-		if isRoot[p] {
-			out = append(out, p)
-		}
+		emit(p)
 	}
-	for _, p := range roots {
+	for _, p := range starts {
 		visit(p)
 	}
-	return out
 }
 
 // checkRoot parses and type-checks one package from source against its

@@ -165,29 +165,14 @@ func (c *run) loadAndCheckSource(ctx context.Context, root string, patterns []st
 // but the errors seen without function bodies and with cgo faked are not
 // the compiler's).
 func typeDeps(ctx context.Context, u *universe, roots []*packages.Package, jobs int) {
-	var order []*packages.Package // imports first
-	seen := map[*packages.Package]bool{}
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if seen[p] {
-			return
-		}
-		seen[p] = true
-		paths := make([]string, 0, len(p.Imports))
-		for path := range p.Imports {
-			paths = append(paths, path)
-		}
-		sort.Strings(paths)
-		for _, path := range paths {
-			visit(p.Imports[path])
-		}
-		order = append(order, p)
-	}
+	var deps []*packages.Package
 	for _, r := range roots {
 		for _, imp := range r.Imports {
-			visit(imp)
+			deps = append(deps, imp)
 		}
 	}
+	var order []*packages.Package // imports first
+	postorder(deps, func(p *packages.Package) { order = append(order, p) })
 	done := make(map[*packages.Package]chan struct{}, len(order))
 	for _, p := range order {
 		done[p] = make(chan struct{})
